@@ -1,0 +1,33 @@
+# naravard-kg: `make run` sets up and builds everything; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test bench install install-test clean reference
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+run: install
+	$(BIN)/naravard build
+	@echo "outputs: output/index.html (pages), output/gaps.html, output/graph.ttl"
+
+test: install-test
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python -m bench.run
+
+reference: $(BIN)/python
+	$(BIN)/pip install -q -e '.[reference]'
+	$(BIN)/python scripts/make_reference.py
+
+clean:
+	rm -rf output

@@ -1,0 +1,64 @@
+"""`naravard build`: validate, then write the graph and every page and report.
+
+Nothing is written to output/ unless validation passes; each file is written atomically.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .atomic import write_atomic
+from .errors import NaravardError
+from .load import load_store
+from .project import Project
+from .validate import Report, validate
+
+
+class ValidationFailed(NaravardError):
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(f"validation failed with {len(report.errors)} error(s); nothing written")
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    written: list[Path] = field(default_factory=list)
+
+
+def write_graph(store: ox.Store, out: Path) -> list[Path]:
+    """output/graph.ttl and output/graph.nt, serialised by Oxigraph."""
+    ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=_prefixes())
+    write_atomic(out / "graph.ttl", ttl)
+    return [out / "graph.ttl"]
+
+
+def _prefixes() -> dict[str, str]:
+    from .namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def build(project: Project, pages: bool = True) -> BuildResult:
+    report = validate(project)
+    if not report.ok:
+        raise ValidationFailed(report)
+    store = load_store(project)
+    out = project.output_dir
+    written = write_graph(store, out)
+    if pages:
+        written += write_pages(project, store)
+    return BuildResult(report, written)
+
+
+def write_pages(project: Project, store: ox.Store) -> list[Path]:
+    """Network pages, the gaps report and the query page (each module writes its own)."""
+    written: list[Path] = []
+    try:
+        from .viz.site import write_site
+    except ImportError:  # visualisation not installed in this checkout
+        return written
+    written += write_site(project, store)
+    return written

@@ -1,0 +1,252 @@
+"""The query library (`queries/*.rq`) and running SPARQL safely.
+
+A library file starts with a comment header::
+
+    # title: Forums of a region
+    # answers: Which joint forums does a region have, at which level, with which members?
+    # param: region iri  The region (slug such as `dalarna`, or an IRI)
+    # example: naravard query region-forums --param region=dalarna
+
+Parameters are never pasted into query text: locally they are bound with
+Oxigraph's substitutions, remotely with a VALUES block built from escaped terms.
+
+>>> q = Library().get("region-forums")
+>>> q.params[0].name
+'region'
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .namespaces import NVR, PREFIXES, sparql_prologue
+from .project import Project
+
+MAX_QUERY_CHARS = 100_000
+_IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # iri | string | integer
+    description: str
+    optional: bool = False
+
+    def term(self, value: str, where: str):
+        """The RDF term for a user's `value` (validated, never spliced as text)."""
+        if self.kind == "integer":
+            if not re.fullmatch(r"-?\d+", value):
+                raise QueryError(f"{where}: parameter {self.name} must be an integer, got {value!r}")
+            return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        if self.kind == "iri":
+            return ox.NamedNode(expand_iri(value, f"{where}: parameter {self.name}"))
+        return ox.Literal(value)
+
+
+def expand_iri(value: str, where: str) -> str:
+    """A full IRI for `dalarna`, `nvr:dalarna` or `https://…`.
+
+    >>> expand_iri("dalarna", "x")
+    'https://w3id.org/naravard/id/dalarna'
+    """
+    value = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        iri = value
+    elif ":" in value and value.split(":", 1)[0] in PREFIXES:
+        prefix, local = value.split(":", 1)
+        iri = PREFIXES[prefix] + local
+    else:
+        iri = str(NVR) + value
+    if not value or _IRI_BAD.search(iri):
+        raise QueryError(f"{where}: {value!r} is not a valid IRI or name")
+    return iri
+
+
+@dataclass
+class LibraryQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    answers: str = ""
+    example: str = ""
+    params: list[Param] = field(default_factory=list)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "LibraryQuery":
+        text = path.read_text(encoding="utf-8")
+        q = cls(name=path.stem, path=path, text=text)
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                if line.strip():
+                    break
+                continue
+            m = re.match(r"#\s*(title|answers|example|param):\s*(.*)", line)
+            if not m:
+                continue
+            key, value = m.groups()
+            if key == "param":
+                pm = re.match(r"(\w+)\s+(iri|string|integer)(\s+optional)?\s*(.*)", value)
+                if not pm:
+                    raise QueryError(f"{path}: bad param line {line!r}")
+                q.params.append(Param(pm.group(1), pm.group(2), pm.group(4), bool(pm.group(3))))
+            else:
+                setattr(q, key, value.strip())
+        return q
+
+
+class Library:
+    """The `.rq` files of a project's queries/ folder, by name."""
+
+    def __init__(self, project: Project | None = None, folder: Path | None = None):
+        self.folder = folder or (project or Project.default()).queries_dir
+        self.queries = {p.stem: LibraryQuery.from_file(p) for p in sorted(self.folder.glob("*.rq"))}
+
+    def __iter__(self):
+        return iter(self.queries.values())
+
+    def get(self, name: str) -> LibraryQuery:
+        if name in self.queries:
+            return self.queries[name]
+        near = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else "; `naravard queries` lists them"
+        raise QueryError(f"unknown query {name!r}{hint}")
+
+
+@dataclass
+class Prepared:
+    """A query ready to run: its text, where it came from and its bound parameters."""
+
+    text: str
+    origin: str
+    bindings: dict[str, object]
+
+
+def prepare(name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None) -> Prepared:
+    """Resolve a library name, `.rq` path or SPARQL text and bind `params`."""
+    project = project or Project.default()
+    declared: list[Param] | None = None
+    if is_text:
+        text, origin = name_or_text, "query"
+    elif name_or_text.endswith(".rq") and Path(name_or_text).is_file():
+        lq = LibraryQuery.from_file(Path(name_or_text))
+        text, origin, declared = lq.text, str(name_or_text), lq.params
+    elif is_text is None and re.search(r"[\s{]", name_or_text):
+        text, origin = name_or_text, "query"
+    else:
+        lq = Library(project).get(name_or_text)
+        text, origin, declared = lq.text, lq.name, lq.params
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{origin}: query is {len(text)} characters, more than the limit of {MAX_QUERY_CHARS}")
+    bindings: dict[str, object] = {}
+    if declared is not None:
+        known = {p.name: p for p in declared}
+        for key in params:
+            if key not in known:
+                raise QueryError(f"{origin}: unknown parameter {key!r} (parameters: {', '.join(known) or 'none'})")
+        for p in declared:
+            if p.name in params:
+                bindings[p.name] = p.term(str(params[p.name]), origin)
+            elif not p.optional:
+                raise QueryError(f"{origin}: missing parameter {p.name!r} ({p.description}); give --param {p.name}=VALUE")
+    else:
+        for key, value in params.items():
+            if not re.fullmatch(r"[A-Za-z_]\w*", key):
+                raise QueryError(f"{origin}: bad parameter name {key!r}")
+            bindings[key] = Param(key, "string", "").term(str(value), origin)
+    return Prepared(text, origin, bindings)
+
+
+def full_text(text: str) -> str:
+    """The query with the standard PREFIX lines before it (redeclaring is allowed)."""
+    return sparql_prologue() + text
+
+
+def execute(store: ox.Store, prepared: Prepared):
+    """Run on an Oxigraph store; a syntax error becomes `origin: line L, column C: message`."""
+    subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
+    offset = len(PREFIXES)
+    try:
+        return store.query(full_text(prepared.text), substitutions=subs or None)
+    except SyntaxError as err:
+        raise QueryError(syntax_message(prepared.origin, str(err), offset)) from None
+    except OSError as err:
+        raise QueryError(f"{prepared.origin}: {err}") from None
+
+
+def syntax_message(origin: str, message: str, offset: int) -> str:
+    """Point a parser message at the user's own lines (the prologue is ours)."""
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if m:
+        line, col, rest = int(m.group(1)) - offset, int(m.group(2)), m.group(3)
+        return f"{origin}: syntax error at line {line}, column {col}: {rest}"
+    return f"{origin}: syntax error: {message}"
+
+
+def with_values(text: str, bindings: dict[str, object]) -> str:
+    """The query with `VALUES (?a ?b) { (<…> "…") }` opening its WHERE group (for remote stores).
+
+    Terms are serialised by Oxigraph (escaped N-Triples), so a value cannot break out.
+
+    >>> with_values('SELECT * WHERE { ?s ?p ?o }', {"s": ox.NamedNode("http://x/a")})
+    'SELECT * WHERE { VALUES (?s) { (<http://x/a>) } ?s ?p ?o }'
+    """
+    if not bindings:
+        return text
+    names = list(bindings)
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") } "
+    pos = first_group_brace(text)
+    if pos < 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    return text[: pos + 1] + " " + block + text[pos + 1 :].lstrip()
+
+
+def first_group_brace(text: str) -> int:
+    """Index of the `{` that opens the query pattern, skipping IRIs, strings and comments."""
+    i, n = 0, len(text)
+    in_construct_template = bool(re.match(r"(?is)\s*(?:(?:prefix|base)\b[^\n]*\n|#[^\n]*\n|\s)*construct\s*\{", text))
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            i += re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]).end() - 1
+        elif c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote) - 1
+        elif c == "{":
+            if in_construct_template:
+                depth, j = 1, i + 1
+                while j < n and depth:
+                    depth += {"{": 1, "}": -1}.get(text[j], 0)
+                    j += 1
+                in_construct_template = False
+                i = j
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def run_query(name_or_text: str, params: dict[str, str] | None = None, project: Project | None = None, store: ox.Store | None = None):
+    """Python API behind `graph.query`: rows as dicts of rdflib terms, a bool, or a Graph."""
+    from .load import load_store, to_rdflib, to_rdflib_term
+
+    prepared = prepare(name_or_text, params or {}, project)
+    result = execute(store or load_store(project), prepared)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return [{n: to_rdflib_term(row[n]) for n in names if row[n] is not None} for row in result]
+    return to_rdflib(result)
