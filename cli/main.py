@@ -126,6 +126,107 @@ def stats(root, fmt):
         click.echo(f"{r['name']:30}{r['bodies']:>7}{r['forums']:>7}{r['projects']:>9}{r['plans']:>6}{r['recommendations']:>5}{r['gaps']:>5}")
 
 
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not name=value", param_hint="--param")
+        key, value = pair.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", help="SPARQL text to run instead of a library query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+              help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.")
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.")
+@project_option
+@friendly
+def query(name, expression, params, fmt, endpoint, root):
+    """Run a library query NAME, a FILE.rq, or SPARQL given with -e.
+
+    \b
+    Examples:
+      naravard query region-forums --param region=dalarna
+      naravard query -e 'SELECT ?r WHERE { ?r a nv:Region }' --format csv
+    """
+    from graph.errors import QueryError
+    from graph.queries import execute, prepare
+    from graph.results import format_result
+
+    if bool(name) == bool(expression):
+        raise QueryError("give a query NAME or FILE.rq, or -e 'SPARQL' (one of them)")
+    project = get_project(root)
+    prepared = prepare(expression or name, parse_params(params), project, is_text=bool(expression))
+    if endpoint:
+        from graph.remote import remote_query
+
+        result = remote_query(endpoint, prepared)
+    else:
+        from graph.load import load_store
+
+        result = execute(load_store(project), prepared)
+    click.echo(format_result(result, fmt))
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@project_option
+@friendly
+def queries(fmt, root):
+    """List the query library, one line each."""
+    from graph.queries import Library
+
+    lib = Library(get_project(root))
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "answers": q.answers, "example": q.example,
+                                "params": [p.__dict__ for p in q.params]} for q in lib], ensure_ascii=False, indent=2))
+        return
+    width = max(len(q.name) for q in lib)
+    for q in lib:
+        params = " ".join(f"[{p.name}]" if p.optional else f"<{p.name}>" for p in q.params)
+        click.echo(f"{q.name:{width}}  {q.title}{'  ' + params if params else ''}")
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", default="ttl", show_default=True, type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
+              help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+@project_option
+@friendly
+def export(fmt, out, root):
+    """Export the whole graph as RDF or as a network file."""
+    from graph.atomic import write_atomic
+    from graph.export import export as run
+    from graph.load import load_store
+
+    data = run(load_store(get_project(root)), fmt)
+    if out:
+        from pathlib import Path
+
+        write_atomic(Path(out), data)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+@project_option
+@friendly
+def publish(endpoint, root):
+    """Load the graph into a SPARQL 1.1 store (replaces its default graph)."""
+    from graph.load import load_store
+    from graph.remote import publish as run
+
+    n = run(load_store(get_project(root)), endpoint)
+    click.echo(f"published {n} triples to {endpoint}")
+
+
 def main():
     cli(prog_name="naravard")
 

@@ -7,8 +7,9 @@ A library file starts with a comment header::
     # param: region iri  The region (slug such as `dalarna`, or an IRI)
     # example: naravard query region-forums --param region=dalarna
 
-Parameters are never pasted into query text: locally they are bound with
-Oxigraph's substitutions, remotely with a VALUES block built from escaped terms.
+Parameters are never pasted into query text as text: they become RDF terms,
+serialised (escaped) by Oxigraph into a VALUES block that opens the query's WHERE
+group, the same locally and on remote stores.
 
 >>> q = Library().get("region-forums")
 >>> q.params[0].name
@@ -169,14 +170,20 @@ def full_text(text: str) -> str:
 
 
 def execute(store: ox.Store, prepared: Prepared):
-    """Run on an Oxigraph store; a syntax error becomes `origin: line L, column C: message`."""
-    subs = {ox.Variable(k): v for k, v in prepared.bindings.items()}
+    """Run on an Oxigraph store; a syntax error becomes `origin: line L, column C: message`.
+
+    The query is parsed once as written (so error positions are the user's own), then
+    run with its parameters in a VALUES block, as on a remote store.
+    """
     offset = len(PREFIXES)
+    text = full_text(prepared.text)
     try:
-        return store.query(full_text(prepared.text), substitutions=subs or None)
+        if prepared.bindings:
+            text = full_text(with_values(prepared.text, prepared.bindings))
+        return store.query(text)
     except SyntaxError as err:
         raise QueryError(syntax_message(prepared.origin, str(err), offset)) from None
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
         raise QueryError(f"{prepared.origin}: {err}") from None
 
 

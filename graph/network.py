@@ -1,0 +1,88 @@
+"""The governance network as a networkx graph (for pages, exports and link analysis).
+
+Nodes are the curated entities (reference municipalities and municipality groups only
+when a relation mentions them); edges are the evidenced relations, keyed by kind.
+Collaboration gaps from the sources are edges of kind "gap".
+
+>>> net = network(load_store())
+>>> net.number_of_nodes() > 100
+True
+"""
+from __future__ import annotations
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .load import load_store  # noqa: F401  (doctest)
+from .namespaces import shorten
+from .queries import Library, Prepared, execute
+
+GAP = "gap"
+#: Classes drawn only when a curated relation links them.
+REFERENCE_CLASSES = {"nv:Municipality", "nv:MunicipalityGroup", "nv:Region"}
+
+
+def _rows(store: ox.Store, name: str):
+    q = Library().get(name)
+    result = execute(store, Prepared(q.text, q.name, {}))
+    names = [v.value for v in result.variables]
+    for row in result:
+        yield {n: (row[n].value if row[n] is not None else None) for n in names}
+
+
+def network(store: ox.Store) -> nx.MultiDiGraph:
+    """A MultiDiGraph: node attrs label, cls, region, acronyms, quote, document;
+    edge key = relation kind (`partOf`, …, `gap`), attrs quote, document, evidence."""
+    g = nx.MultiDiGraph()
+    nodes = {}
+    for r in _rows(store, "nodes"):
+        nid = shorten(r["node"])
+        nodes[nid] = {
+            "label": r["label"],
+            "cls": shorten(r["class"]).removeprefix("nv:"),
+            "region": shorten(r["region"]) if r["region"] else "",
+            "acronyms": [a for a in (r["acronyms"] or "").split("|") if a],
+            "quote": r["quote"] or "",
+            "document": r["document"] or "",
+            "evidence": int(r["evidence"] or 0),
+        }
+    for r in _rows(store, "edges"):
+        s, t = shorten(r["source"]), shorten(r["target"])
+        if s not in nodes or t not in nodes:
+            continue  # e.g. a link to a source document or concept
+        kind = GAP if r["relation"].endswith("#CollaborationGap") else shorten(r["relation"]).removeprefix("nv:")
+        if kind != GAP and not int(r["evidence"] or 0):
+            continue  # reference links (municipality in its county's group) carry no quote
+        for n in (s, t):
+            if n not in g:
+                g.add_node(n, **nodes[n])
+        g.add_edge(s, t, key=kind, kind=kind, quote=r["quote"] or "", document=r["document"] or "", evidence=int(r["evidence"] or 0))
+    for nid, attrs in nodes.items():
+        if nid not in g and ("nv:" + attrs["cls"]) not in REFERENCE_CLASSES:
+            g.add_node(nid, **attrs)
+    return g
+
+
+def region_subgraph(g: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
+    """The entities of `region` (e.g. `nvr:dalarna`) and everything they link to directly."""
+    core = {n for n, d in g.nodes(data=True) if d.get("region") == region or n == region}
+    keep = set(core)
+    for n in core:
+        keep.update(g.successors(n))
+        keep.update(g.predecessors(n))
+    return g.subgraph(keep).copy()
+
+
+def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
+    """`node` and its neighbourhood within `radius` steps, ignoring direction."""
+    return g.subgraph(nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes).copy()
+
+
+def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:
+    """An undirected simple graph of the relations (what link prediction needs)."""
+    u = nx.Graph()
+    u.add_nodes_from(g.nodes(data=True))
+    for s, t, k in g.edges(keys=True):
+        if s != t and (include_gaps or k != GAP):
+            u.add_edge(s, t)
+    return u
