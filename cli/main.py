@@ -227,6 +227,20 @@ def publish(endpoint, root):
     click.echo(f"published {n} triples to {endpoint}")
 
 
+@cli.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--timeout", default=10.0, type=float, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, type=int, show_default=True, help="Results returned at most per query.")
+@friendly
+def serve(root, host, port, timeout, max_rows):
+    """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
+    from graph.server import serve as run
+
+    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows)
+
+
 def main():
     cli(prog_name="naravard")
 

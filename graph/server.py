@@ -1,0 +1,387 @@
+"""The read-only SPARQL endpoint and the query page (`naravard serve`).
+
+Routes of `create_app(project)`:
+
+* ``/sparql``: SPARQL 1.1 Protocol (GET ``?query=``, POST form or
+  ``application/sparql-query``), content negotiated by ``Accept``. Updates are
+  refused (403), and so is ``SERVICE`` (the server makes no outbound requests).
+* ``/`` and ``/query``: the query page (graph/static/).
+* ``/api/queries``, ``/api/run/<name>?param=value``, ``/api/meta``: the query
+  library for the page; parameters are bound, never pasted into the text.
+* ``/pages/...``: the generated network pages in the project's output folder.
+
+Every query runs in a worker thread with a time limit and a row limit. Oxigraph
+cannot cancel a running query, so a query past its time limit is answered with
+503 and left to finish in its (daemon) thread; at most `workers` queries run at
+once, and beyond that the endpoint answers 503 "busy".
+
+>>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SELECT_TYPES)[0]
+'application/sparql-results+xml'
+>>> looks_like_update('PREFIX x: <http://x/> # note\\nINSERT DATA { x:a x:b "SELECT" }')
+True
+>>> uses_service('SELECT * WHERE { ?service ?p "SERVICE" }')
+False
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .errors import QueryError
+from .namespaces import NVR, PREFIXES
+from .project import Project
+from .queries import Library, Prepared, execute, prepare
+
+STATIC = Path(__file__).parent / "static"
+ACTOR_PAGES = "actors"  # /pages/actors/<local-name>.html is output/actors/<local-name>.html
+
+SELECT_TYPES = {  # media type → results format; the first is the default
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+#: Content-Security-Policy of the query page: nothing but this origin, no inline script.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# Comments, IRIs and strings: blanked out before looking for keywords.
+_OPAQUE = re.compile(
+    r'#[^\n]*|<[^\s<>"{}|^`\\]*>'
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+    re.S,
+)
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def _keywords_only(text: str) -> str:
+    return _OPAQUE.sub(" ", text)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether `text` is a SPARQL Update (its first keyword after the prologue)."""
+    m = re.match(r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*([A-Za-z]+)", _keywords_only(text), re.I)
+    return bool(m) and m.group(1).upper() in _UPDATE_WORDS
+
+
+def uses_service(text: str) -> bool:
+    """Whether `text` has a SERVICE clause (a federated query the server would fetch)."""
+    return bool(re.search(r"(?<![\w:?$-])SERVICE(?![\w:-])", _keywords_only(text), re.I))
+
+
+def negotiate(accept: str | None, types: dict) -> tuple[str, object]:
+    """The best (media type, format) of `types` for an Accept header; 406 if none fits."""
+    default = next(iter(types.items()))
+    if not accept or not accept.strip():
+        return default
+    offers = []
+    for i, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        offers.append((-q, i, fields[0].lower()))
+    for neg_q, _, media in sorted(offers):
+        if neg_q >= 0:
+            break
+        if media in types:
+            return media, types[media]
+        if media == "*/*":
+            return default
+        if media.endswith("/*"):
+            for name, fmt in types.items():
+                if name.startswith(media[:-1]):
+                    return name, fmt
+    raise HTTPException(406, f"cannot answer with {accept!r}; this result is available as {', '.join(types)}")
+
+
+def term_json(term) -> dict:
+    """A term in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {k: term_json(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+    raise TypeError(f"unsupported term {term!r}")
+
+
+@dataclass
+class Answer:
+    body: bytes
+    media_type: str
+    truncated: bool = False
+
+
+@dataclass
+class Endpoint:
+    """The store and the limits every query runs under."""
+
+    project: Project
+    store: ox.Store
+    timeout: float
+    max_rows: int
+    max_query_chars: int
+    workers: int = 4
+    slots: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self):
+        self.slots = threading.BoundedSemaphore(self.workers)
+
+    def check_text(self, text: str | None) -> str:
+        """The query text, or the HTTP error a text deserves (missing, too long, update, SERVICE)."""
+        if text is None or not text.strip():
+            raise HTTPException(400, "missing query: give ?query=… (GET), a query= form field or an application/sparql-query body")
+        if len(text) > self.max_query_chars:
+            raise HTTPException(413, f"query is {len(text)} characters, more than the limit of {self.max_query_chars}")
+        if looks_like_update(text):
+            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+        if uses_service(text):
+            raise HTTPException(403, "SERVICE (federated queries) is not allowed on this endpoint")
+        return text
+
+    def evaluate(self, prepared: Prepared, accept: str | None) -> Answer:
+        """Run and serialise (in a worker thread): at most max_rows rows or triples."""
+        try:
+            result = execute(self.store, prepared)
+            if isinstance(result, ox.QueryBoolean):
+                media, fmt = negotiate(accept, SELECT_TYPES)
+                return Answer(result.serialize(format=fmt), media)
+            if isinstance(result, ox.QueryTriples):
+                media, fmt = negotiate(accept, GRAPH_TYPES)
+                triples = list(islice(result, self.max_rows + 1))
+                prefixes = dict(PREFIXES) if fmt == ox.RdfFormat.TURTLE else None
+                body = ox.serialize(triples[: self.max_rows], format=fmt, prefixes=prefixes)
+                return Answer(body, media, len(triples) > self.max_rows)
+            media, fmt = negotiate(accept, SELECT_TYPES)
+            names = [v.value for v in result.variables]
+            rows = list(islice(result, self.max_rows + 1))
+            data = {"head": {"vars": names}, "results": {"bindings": [
+                {n: term_json(row[n]) for n in names if row[n] is not None} for row in rows[: self.max_rows]
+            ]}}
+            solutions = ox.parse_query_results(json.dumps(data), ox.QueryResultsFormat.JSON)
+            return Answer(solutions.serialize(format=fmt), media, len(rows) > self.max_rows)
+        except QueryError as err:
+            raise HTTPException(400, str(err)) from None
+        except OSError as err:
+            raise HTTPException(500, f"{prepared.origin}: query failed: {err}") from None
+
+    async def answer(self, prepared: Prepared, accept: str | None) -> Response:
+        """`evaluate` in a daemon thread, given up after `timeout` seconds (503)."""
+        if not self.slots.acquire(blocking=False):
+            raise HTTPException(503, f"the server is busy: {self.workers} queries are running; try again later")
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+
+        def settle(value, error):
+            if not done.done():
+                done.set_exception(error) if error else done.set_result(value)
+
+        def work():
+            try:
+                value, error = self.evaluate(prepared, accept), None
+            except BaseException as err:  # noqa: BLE001 - handed to the request
+                value, error = None, err
+            finally:
+                self.slots.release()
+            try:
+                loop.call_soon_threadsafe(settle, value, error)
+            except RuntimeError:  # the server stopped meanwhile
+                pass
+
+        threading.Thread(target=work, name="sparql-query", daemon=True).start()
+        try:
+            ans = await asyncio.wait_for(done, self.timeout)
+        except asyncio.TimeoutError:
+            raise HTTPException(503, f"query exceeded the time limit of {self.timeout:g} s") from None
+        headers = {"X-Result-Truncated": "true"} if ans.truncated else {}
+        return Response(ans.body, media_type=ans.media_type, headers=headers)
+
+
+def endpoint(request: Request) -> Endpoint:
+    return request.app.state.endpoint
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or 413 once it passes `limit` bytes."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, f"request body is larger than {limit} bytes")
+    return bytes(body)
+
+
+async def sparql(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query operation; refuses the update operation."""
+    ep = endpoint(request)
+    if request.method == "GET":
+        if "update" in request.query_params:
+            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+        text = request.query_params.get("query")
+    else:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-update":
+            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+        body = await read_body(request, 4 * ep.max_query_chars + 4096)
+        if ctype == "application/sparql-query":
+            text = body.decode("utf-8", errors="replace")
+        elif ctype == "application/x-www-form-urlencoded":
+            form = parse_qs(body.decode("utf-8", errors="replace"))
+            if "update" in form:
+                raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+            text = form.get("query", [None])[0]
+        else:
+            raise HTTPException(415, "POST a query as application/sparql-query or as a query= form field")
+    text = ep.check_text(text)
+    return await ep.answer(Prepared(text, "query", {}), request.headers.get("accept"))
+
+
+async def run_library(request: Request) -> Response:
+    """Run the library query `name` with the request's parameters bound (JSON by default)."""
+    ep = endpoint(request)
+    try:
+        query = Library(ep.project).get(request.path_params["name"])
+    except QueryError as err:
+        raise HTTPException(404, str(err)) from None
+    try:
+        prepared = prepare(query.name, dict(request.query_params), ep.project, is_text=False)
+    except QueryError as err:
+        raise HTTPException(400, str(err)) from None
+    return await ep.answer(prepared, request.headers.get("accept"))
+
+
+async def list_queries(request: Request) -> Response:
+    """The library: name, title, answers, params and text of every query."""
+    return JSONResponse([
+        {
+            "name": q.name, "title": q.title, "answers": q.answers, "example": q.example, "text": q.text,
+            "params": [{"name": p.name, "kind": p.kind, "description": p.description, "optional": p.optional} for p in q.params],
+        }
+        for q in Library(endpoint(request).project)
+    ])
+
+
+async def meta(request: Request) -> Response:
+    """What the page needs to render results: prefixes, actor pages and the limits."""
+    ep = endpoint(request)
+    folder = ep.project.output_dir / ACTOR_PAGES
+    pages = sorted(p.stem for p in folder.glob("*.html")) if folder.is_dir() else []
+    return JSONResponse({
+        "prefixes": PREFIXES, "idNamespace": str(NVR), "actorPages": pages,
+        "actorPagePath": f"/pages/{ACTOR_PAGES}/", "timeout": ep.timeout, "maxRows": ep.max_rows,
+    })
+
+
+async def query_page(request: Request) -> Response:
+    """The query page (its script and style are in graph/static/)."""
+    return FileResponse(STATIC / "query.html", media_type="text/html", headers={"Content-Security-Policy": PAGE_CSP})
+
+
+class Pages:
+    """Static files of the output folder, if it exists; hidden files (the store cache) are not served."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    async def __call__(self, scope, receive, send):
+        parts = scope["path"].split("/")
+        if not self.folder.is_dir() or any(p.startswith(".") for p in parts if p):
+            response = PlainTextResponse("no such page (run `naravard build` to write the network pages)", 404)
+            return await response(scope, receive, send)
+        await StaticFiles(directory=self.folder, html=True)(scope, receive, send)
+
+
+class NoSniff:
+    """Add `X-Content-Type-Options: nosniff` to every response (ASGI middleware)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, sending if scope["type"] == "http" else send)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Errors as text for the SPARQL endpoint and pages, as {"error": …} for /api/."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": exc.detail}, exc.status_code)
+    return PlainTextResponse(str(exc.detail), exc.status_code)
+
+
+def create_app(project: Project, store: ox.Store | None = None, timeout: float = 10.0,
+               max_rows: int = 10000, max_query_chars: int = 100_000) -> Starlette:
+    """The Starlette app serving `store` (default: the project's cached read-only store)."""
+    if store is None:
+        from .store import open_store
+
+        store = open_store(project)
+    app = Starlette(
+        routes=[
+            Route("/", query_page),
+            Route("/query", query_page),
+            Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/api/queries", list_queries),
+            Route("/api/meta", meta),
+            Route("/api/run/{name}", run_library),
+            Mount("/static", StaticFiles(directory=STATIC)),
+            Mount("/pages", Pages(project.output_dir)),
+        ],
+        exception_handlers={HTTPException: http_error},
+        middleware=[Middleware(NoSniff)],
+    )
+    app.state.endpoint = Endpoint(project, store, timeout, max_rows, max_query_chars)
+    return app
+
+
+def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_rows: int = 10000) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(project, timeout=timeout, max_rows=max_rows)
+    print(f"naravard: query page http://{host}:{port}/  SPARQL endpoint http://{host}:{port}/sparql")
+    uvicorn.run(app, host=host, port=port, log_level="info")
