@@ -241,6 +241,43 @@ def serve(root, host, port, timeout, max_rows):
     run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows)
 
 
+@cli.command()
+@click.option("--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna.")
+@click.option("--actor", "actors", multiple=True, metavar="ID", help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.")
+@click.option("--out", type=click.Path(file_okay=False), help="Folder to write to; default output/.")
+@project_option
+@friendly
+def viz(regions, actors, out, root):
+    """Write the interactive network pages (all of them, or only the regions/actors named)."""
+    from pathlib import Path
+
+    from graph.load import load_store
+    from graph.queries import expand_iri
+    from graph.namespaces import shorten
+    from graph.viz.site import write_site
+
+    project = get_project(root)
+    only = bool(regions or actors)
+    written = write_site(
+        project, load_store(project), computed=computed_links(project), out=Path(out) if out else None,
+        regions=[shorten(expand_iri(r, "--region")) for r in regions] if only else None,
+        actors=[shorten(expand_iri(a, "--actor")) for a in actors] if only else None,
+    )
+    pages = [p for p in written if p.suffix == ".html"]
+    click.echo(f"wrote {len(pages)} page(s) to {Path(out) if out else project.output_dir}")
+
+
+def computed_links(project):
+    """Suggested links to draw on the pages (empty until the gap analysis is there)."""
+    try:
+        from graph.gaps import computed_links as run
+    except ImportError:
+        return []
+    from graph.load import load_store
+
+    return run(load_store(project))
+
+
 def main():
     cli(prog_name="naravard")
 

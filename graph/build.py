@@ -54,11 +54,13 @@ def build(project: Project, pages: bool = True) -> BuildResult:
 
 
 def write_pages(project: Project, store: ox.Store) -> list[Path]:
-    """Network pages, the gaps report and the query page (each module writes its own)."""
-    written: list[Path] = []
+    """The network pages (with computed gap suggestions drawn) and the gaps report."""
+    from .viz.site import write_site
+
     try:
-        from .viz.site import write_site
-    except ImportError:  # visualisation not installed in this checkout
-        return written
-    written += write_site(project, store)
+        from .gaps import computed_links, write_gaps_report
+    except ImportError:  # the gap analysis is optional in a partial checkout
+        return write_site(project, store)
+    written = write_site(project, store, computed=computed_links(store))
+    written += write_gaps_report(project, store)
     return written

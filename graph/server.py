@@ -28,6 +28,7 @@ import asyncio
 import json
 import re
 import threading
+import traceback
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -48,7 +49,7 @@ from .project import Project
 from .queries import Library, Prepared, execute, prepare
 
 STATIC = Path(__file__).parent / "static"
-ACTOR_PAGES = "actors"  # /pages/actors/<local-name>.html is output/actors/<local-name>.html
+PAGE_FOLDERS = ("actors", "regions")  # /pages/actors/<local-name>.html is output/actors/<local-name>.html
 
 SELECT_TYPES = {  # media type → results format; the first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -212,29 +213,36 @@ class Endpoint:
         loop = asyncio.get_running_loop()
         done = loop.create_future()
 
-        def settle(value, error):
+        def settle(outcome):
             if not done.done():
-                done.set_exception(error) if error else done.set_result(value)
+                done.set_result(outcome)
 
         def work():
+            # Only bytes and strings leave this thread: pyoxigraph's results must be
+            # dropped where they were made (so an error keeps no traceback to them).
             try:
-                value, error = self.evaluate(prepared, accept), None
-            except BaseException as err:  # noqa: BLE001 - handed to the request
-                value, error = None, err
+                outcome = self.evaluate(prepared, accept)
+            except HTTPException as err:
+                outcome = (err.status_code, err.detail)
+            except Exception as err:  # noqa: BLE001 - answered as 500, logged here
+                traceback.print_exc()
+                outcome = (500, f"{prepared.origin}: query failed: {type(err).__name__}: {err}")
             finally:
                 self.slots.release()
             try:
-                loop.call_soon_threadsafe(settle, value, error)
+                loop.call_soon_threadsafe(settle, outcome)
             except RuntimeError:  # the server stopped meanwhile
                 pass
 
         threading.Thread(target=work, name="sparql-query", daemon=True).start()
         try:
-            ans = await asyncio.wait_for(done, self.timeout)
+            outcome = await asyncio.wait_for(done, self.timeout)
         except asyncio.TimeoutError:
             raise HTTPException(503, f"query exceeded the time limit of {self.timeout:g} s") from None
-        headers = {"X-Result-Truncated": "true"} if ans.truncated else {}
-        return Response(ans.body, media_type=ans.media_type, headers=headers)
+        if isinstance(outcome, tuple):
+            raise HTTPException(*outcome)
+        headers = {"X-Result-Truncated": "true"} if outcome.truncated else {}
+        return Response(outcome.body, media_type=outcome.media_type, headers=headers)
 
 
 def endpoint(request: Request) -> Endpoint:
@@ -302,13 +310,15 @@ async def list_queries(request: Request) -> Response:
 
 
 async def meta(request: Request) -> Response:
-    """What the page needs to render results: prefixes, actor pages and the limits."""
+    """What the page needs to render results: prefixes, network pages by local name, limits."""
     ep = endpoint(request)
-    folder = ep.project.output_dir / ACTOR_PAGES
-    pages = sorted(p.stem for p in folder.glob("*.html")) if folder.is_dir() else []
+    pages = {}
+    for folder in PAGE_FOLDERS:
+        for path in sorted((ep.project.output_dir / folder).glob("*.html")):
+            pages.setdefault(path.stem, f"/pages/{folder}/{path.name}")
     return JSONResponse({
-        "prefixes": PREFIXES, "idNamespace": str(NVR), "actorPages": pages,
-        "actorPagePath": f"/pages/{ACTOR_PAGES}/", "timeout": ep.timeout, "maxRows": ep.max_rows,
+        "prefixes": PREFIXES, "idNamespace": str(NVR), "pages": pages,
+        "timeout": ep.timeout, "maxRows": ep.max_rows,
     })
 
 

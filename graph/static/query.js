@@ -4,7 +4,7 @@
 "use strict";
 
 const RESULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
-const state = { queries: [], meta: { prefixes: {}, actorPages: [] }, pages: new Set(), last: null };
+const state = { queries: [], meta: { prefixes: {}, pages: {} }, pages: new Map(), last: null };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, cls) {
@@ -93,6 +93,7 @@ async function send(request, accept) {
 async function run() {
   const button = $("run");
   button.disabled = true;
+  document.body.dataset.state = "running";
   $("error").hidden = true;
   $("status").textContent = "Running…";
   const started = performance.now();
@@ -124,10 +125,12 @@ async function run() {
     $("status").textContent = `${summary} in ${seconds} s`;
     $("download-csv").disabled = state.last.kind !== "results";
     $("download-json").disabled = false;
+    document.body.dataset.state = "done";
   } catch (err) {
     $("status").textContent = "";
     $("error").textContent = err.message;
     $("error").hidden = false;
+    document.body.dataset.state = "error";
   } finally {
     button.disabled = false;
   }
@@ -147,7 +150,7 @@ function termNode(term) {
     const local = ns && term.value.startsWith(ns) ? term.value.slice(ns.length) : null;
     if (local !== null && state.pages.has(local)) {
       const a = el("a", shorten(term.value));
-      a.href = state.meta.actorPagePath + encodeURIComponent(local) + ".html";
+      a.href = state.pages.get(local);
       a.title = term.value;
       return a;
     }
@@ -245,7 +248,7 @@ async function init() {
   document.addEventListener("keydown", onKey);
   try {
     [state.queries, state.meta] = await Promise.all([getJSON("/api/queries"), getJSON("/api/meta")]);
-    state.pages = new Set(state.meta.actorPages);
+    state.pages = new Map(Object.entries(state.meta.pages));
     for (const q of state.queries) {
       const option = el("option", q.title || q.name);
       option.value = q.name;

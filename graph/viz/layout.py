@@ -1,5 +1,9 @@
 """Precomputed layouts, so pages appear at once and do not jiggle (physics off).
 
+Each connected component is laid out on its own (Fruchterman–Reingold) and the
+components are packed in rows, largest first: a force layout alone pushes small
+components to the far edges and the fitted view becomes unreadable.
+
 >>> import networkx as nx
 >>> pos = layout(nx.path_graph(3))
 >>> sorted(pos) == [0, 1, 2]
@@ -11,46 +15,53 @@ import math
 
 import networkx as nx
 
-SCALE = 600
+#: Pixels per node, roughly: a component of n nodes gets a box of about UNIT * sqrt(n).
+UNIT = 110
 
 
-def layout(g: nx.Graph, seed: int = 7, scale: float = SCALE, initial: dict | None = None, iterations: int = 50) -> dict:
-    """Force-directed positions (Fruchterman–Reingold), deterministic for a seed.
+def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
+    """Positions of one connected component, centred on 0 with radius about UNIT*sqrt(n)/2."""
+    n = u.number_of_nodes()
+    if n == 1:
+        return {next(iter(u)): (0.0, 0.0)}
+    pos = nx.spring_layout(u, seed=seed, k=1.5 / math.sqrt(n), iterations=iterations, scale=UNIT * math.sqrt(n) / 2)
+    return {v: (float(x), float(y)) for v, (x, y) in pos.items()}
 
-    `initial` positions (e.g. the national layout) give a warm start, so fewer
-    iterations settle the drawing.
-    """
-    if g.number_of_nodes() == 0:
-        return {}
+
+def layout(g: nx.Graph, seed: int = 7, iterations: int = 50) -> dict:
+    """Deterministic positions for every node of `g` (directed or multi graphs allowed)."""
     u = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
-    k = 1.6 / math.sqrt(max(1, u.number_of_nodes()))
-    start = None
-    if initial and all(n in initial for n in u):
-        xs = [initial[n] for n in u]
-        span = max(1.0, max(abs(c) for p in xs for c in p))
-        start = {n: (initial[n][0] / span, initial[n][1] / span) for n in u}
-    pos = nx.spring_layout(u, seed=seed, k=k, iterations=iterations, pos=start,
-                           scale=scale * math.sqrt(u.number_of_nodes() / 40 + 1))
-    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+    comps = sorted((u.subgraph(c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c))))
+    parts = [component_layout(c, seed, iterations) for c in comps]
+    total = sum(UNIT * math.sqrt(len(p)) + UNIT / 2 for p in parts)
+    row_width = max(total / max(1.0, math.sqrt(len(parts))), UNIT * 2)
+    pos, x, y, row_h = {}, 0.0, 0.0, 0.0
+    for p in parts:
+        xs = [c[0] for c in p.values()]
+        ys = [c[1] for c in p.values()]
+        w, h = max(xs) - min(xs) + UNIT, max(ys) - min(ys) + UNIT
+        if x > 0 and x + w > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for v, (px, py) in p.items():
+            pos[v] = (px - min(xs) + x, py - min(ys) + y)
+        x += w
+        row_h = max(row_h, h)
+    return pos
 
 
 def grouped_layout(g: nx.Graph, group: dict, seed: int = 7) -> dict:
     """Each group (region) laid out on its own, the groups placed on a grid.
 
-    Nodes without a group (national actors) go to a cluster of their own.
+    Nodes without a group (national actors) form a group of their own.
     """
     members: dict[str, list] = {}
     for n in g.nodes:
         members.setdefault(group.get(n) or "", []).append(n)
     names = sorted(members, key=lambda k: (k == "", k))
+    parts = {name: layout(g.subgraph(members[name]), seed=seed, iterations=100) for name in names}
     cols = math.ceil(math.sqrt(len(names)))
+    cell = max(max(max(c) for p in parts[name].values() for c in [p]) for name in names) + 2 * UNIT
     pos: dict = {}
-    cell = 0.0
-    parts = {}
-    for name in names:
-        parts[name] = layout(g.subgraph(members[name]), seed=seed, scale=SCALE / 2, iterations=100)
-        xs = [abs(v) for p in parts[name].values() for v in p] or [0]
-        cell = max(cell, 2 * max(xs) + 200)
     for i, name in enumerate(names):
         cx, cy = (i % cols) * cell, (i // cols) * cell
         for n, (x, y) in parts[name].items():
