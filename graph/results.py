@@ -46,7 +46,7 @@ def format_result(result, fmt: str) -> str:
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"--format {fmt} does not apply to a graph result; use one of {', '.join(GRAPH_FORMATS)}")
         kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "ttl") else {}
-        return result.serialize(format=GRAPH_FORMATS[fmt], **kwargs).decode("utf-8")
+        return ox.serialize(result, format=GRAPH_FORMATS[fmt], **kwargs).decode("utf-8")
     if fmt == "table":
         if isinstance(result, ox.QueryBoolean):
             return "true" if bool(result) else "false"

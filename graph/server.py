@@ -80,6 +80,7 @@ _OPAQUE = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
     re.S,
 )
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not allowed"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
@@ -175,7 +176,7 @@ class Endpoint:
         if len(text) > self.max_query_chars:
             raise HTTPException(413, f"query is {len(text)} characters, more than the limit of {self.max_query_chars}")
         if looks_like_update(text):
-            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+            raise HTTPException(403, READ_ONLY)
         if uses_service(text):
             raise HTTPException(403, "SERVICE (federated queries) is not allowed on this endpoint")
         return text
@@ -246,6 +247,7 @@ class Endpoint:
 
 
 def endpoint(request: Request) -> Endpoint:
+    """The app's Endpoint (store and limits)."""
     return request.app.state.endpoint
 
 
@@ -264,19 +266,19 @@ async def sparql(request: Request) -> Response:
     ep = endpoint(request)
     if request.method == "GET":
         if "update" in request.query_params:
-            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+            raise HTTPException(403, READ_ONLY)
         text = request.query_params.get("query")
     else:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
-            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+            raise HTTPException(403, READ_ONLY)
         body = await read_body(request, 4 * ep.max_query_chars + 4096)
         if ctype == "application/sparql-query":
             text = body.decode("utf-8", errors="replace")
         elif ctype == "application/x-www-form-urlencoded":
             form = parse_qs(body.decode("utf-8", errors="replace"))
             if "update" in form:
-                raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not allowed")
+                raise HTTPException(403, READ_ONLY)
             text = form.get("query", [None])[0]
         else:
             raise HTTPException(415, "POST a query as application/sparql-query or as a query= form field")

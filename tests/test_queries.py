@@ -1,0 +1,306 @@
+"""Issue 6: every library query answers what its source says; bad input fails cleanly."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+import graph
+from cli.main import cli
+from graph.errors import QueryError
+from graph.queries import Library, expand_iri, prepare
+
+NVR = "https://w3id.org/naravard/id/"
+
+
+def col(rows, name):
+    return {str(r[name]) for r in rows if name in r}
+
+
+def test_library_has_at_least_15_documented_queries(project):
+    lib = list(Library(project))
+    assert len(lib) >= 15
+    for q in lib:
+        assert q.title and q.answers and q.example.startswith("naravard query " + q.name), q.name
+
+
+def test_region_forums_give_level_and_members():
+    rows = graph.query("region-forums", region="jamtland-harjedalen")
+    svom = [r for r in rows if str(r["forum"]) == NVR + "jamtland-harjedalen--svom"]
+    assert svom and str(svom[0]["level"]) == "political level"
+    assert "Kommunerna i Jämtlands län" in str(svom[0]["members"]) and "SVOM" in str(svom[0]["acronyms"])
+
+
+def test_forum_members_expand_the_county_group():
+    rows = graph.query("forum-members", forum="nvr:jamtland-harjedalen--svom")
+    names = col(rows, "name")
+    # "representanter från varje kommun och regionen" (004:690): all eight municipalities.
+    assert {"Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre", "Östersund"} <= names
+    assert "Region Jämtland Härjedalen" in names
+
+
+def test_municipalities_outside_forums():
+    assert graph.query("municipalities-outside-forums", region="jamtland-harjedalen") == []
+    # Gotland's only municipality is the region itself.
+    assert graph.query("municipalities-outside-forums", region="gotland") == []
+
+
+def test_prepares_for_svom():
+    rows = graph.query("prepares-for", region="jamtland-harjedalen")
+    pairs = {(str(r["preparerName"]), str(r["bodyName"])) for r in rows}
+    assert {("tjänstemannagrupp", "Sociala vård- och omsorgsgruppen"), ("Fredagsgruppen", "Sociala vård- och omsorgsgruppen"),
+            ("L-IFO", "Barnarenan")} <= pairs
+
+
+def test_transition_leaders_vgr_programme_chief():
+    rows = graph.query("transition-leaders", region="vastra-gotaland")
+    assert ("programchef", "programkontor") in {(str(r["leaderName"]), str(r["ledName"])) for r in rows}
+
+
+def test_recommendations_kronoberg_addressed_to_three_boards():
+    rows = graph.query("recommendations", region="kronoberg")
+    assert {int(r["number"]) for r in rows} == {1, 2, 3, 4, 5}
+    assert col(rows, "addressedTo") == {"hälso- och sjukvårdsnämnden", "nämnden för folkhälsa och vårdval", "regionstyrelsen"}
+    assert col(rows, "report") == {"002_279f214d32286dd6.txt"}
+
+
+def test_responsible_boards_include_addressees():
+    rows = graph.query("responsible-boards", region="kronoberg")
+    roles = {(str(r["boardName"]), str(r["role"])) for r in rows}
+    assert ("regionstyrelsen", "recommendation addressed to") in roles
+
+
+def test_region_projects_marks_joint_ones():
+    rows = graph.query("region-projects", region="dalarna")
+    joint = {str(r["name"]) for r in rows if str(r["jointWithMunicipalities"]) == "yes"}
+    assert rows and joint and len(joint) < len(rows)
+
+
+def test_relation_evidence_gives_document_and_quote():
+    rows = graph.query("relation-evidence", subject="nvr:kommuner-23")
+    svom = [r for r in rows if str(r["object"]) == NVR + "jamtland-harjedalen--svom"]
+    assert svom and "representanter från varje kommun" in str(svom[0]["quote"])
+    assert str(svom[0]["document"]) == "004_ab6905b18fea9e05.txt"
+
+
+def test_regions_without_political_forum():
+    names = col(graph.query("regions-without-political-forum"), "name")
+    assert "Region Jämtland Härjedalen" not in names  # SVOM
+    assert "Västra Götalandsregionen" not in names  # SRO
+    assert 0 < len(names) < 21
+
+
+def test_plans_decided_with_dates():
+    rows = graph.query("plans-decided", region="norrbotten")
+    dated = {(str(r["name"]), str(r["decidedBy"]), str(r["date"])) for r in rows if "date" in r}
+    assert ("Vägen till framtidens hälsa och vård år 2035", "regionstyrelsen", "2018") in dated
+
+
+def test_structure_matrix_is_complete_and_counts_sro():
+    rows = graph.query("structure-matrix")
+    assert len(rows) == 21 * 12
+    cell = [r for r in rows if str(r["region"]) == NVR + "vastra-gotaland" and str(r["typeName"]) == "political joint forum"]
+    assert int(cell[0]["count"]) >= 1
+
+
+@pytest.mark.parametrize("needle,expected", [
+    ("reko", "jonkopings-lan--reko"), ("ReKo", "jonkopings-lan--reko"),
+    ("valfardsradet", "dalarna--valfardsradet"), ("VÄLFÄRDSRÅDET", "dalarna--valfardsradet"), ("svom", "jamtland-harjedalen--svom"),
+])
+def test_find_actor_ignores_case_and_diacritics(needle, expected):
+    assert NVR + expected in col(graph.query("find-actor", name=needle), "entity")
+
+
+def test_collaboration_gaps_with_quotes():
+    rows = graph.query("collaboration-gaps", region="dalarna")
+    assert len(rows) == 7 and all("quote" in r for r in rows)
+
+
+def test_audit_measures_kronoberg():
+    rows = graph.query("audit-measures", region="kronoberg")
+    assert len({str(r["measure"]) for r in rows}) == 31
+    assert {str(r["status"]) for r in rows} == {"taken", "planned"}
+
+
+def test_plan_goal_areas_blekinge():
+    areas = col(graph.query("plan-goal-areas", region="blekinge"), "goalArea")
+    assert {"Samverkan", "Specialister i den nära vården", "Äldres behov"} <= areas
+
+
+def test_forum_levels_jamtland():
+    row = [r for r in graph.query("forum-levels") if str(r["regionName"]) == "Region Jämtland Härjedalen"][0]
+    assert int(row["political"]) == 1 and int(row["executive"]) >= 1
+
+
+def test_actor_relations_both_directions():
+    rows = graph.query("actor-relations", actor="nvr:jamtland-harjedalen--svom")
+    assert {"in", "out"} <= col(rows, "direction")
+
+
+def test_counts_and_network_queries():
+    counts = {str(r["class"]): int(r["count"]) for r in graph.query("count-by-class")}
+    assert counts["https://w3id.org/naravard/def#Region"] == 21
+    assert len(graph.query("count-by-region")) == 21
+    assert graph.query("count-by-relation")
+    assert len(graph.query("nodes")) > 500 and len(graph.query("edges")) > 500
+
+
+def test_ask_construct_describe():
+    assert graph.query("ASK { nvr:jamtland-harjedalen--svom a nv:CollaborationBody }") is True
+    g = graph.query("CONSTRUCT { ?f rdfs:label ?l } WHERE { ?f a nv:CollaborationBody ; rdfs:label ?l }")
+    assert isinstance(g, rdflib.Graph) and len(g) > 50
+    d = graph.query("DESCRIBE nvr:dalarna--valfardsradet")
+    assert (rdflib.URIRef(NVR + "dalarna--valfardsradet"), rdflib.RDFS.label, rdflib.Literal("Välfärdsrådet", lang="sv")) in d
+
+
+# ------------------------------------------------------------------ bad input
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_syntax_error_gives_line_and_column_and_exit_2():
+    r = run("query", "-e", "SELECT ?x WHERE {\n  ?x a nv:Region \n")
+    assert r.exit_code == 2
+    assert "syntax error at line 3, column" in r.output and "Traceback" not in r.output
+
+
+def test_unknown_query_suggests_nearest():
+    r = run("query", "region-forum")
+    assert r.exit_code == 2 and "did you mean region-forums" in r.output
+
+
+def test_missing_parameter_names_it():
+    r = run("query", "region-forums")
+    assert r.exit_code == 2 and "missing parameter 'region'" in r.output
+
+
+def test_over_long_query_is_refused():
+    with pytest.raises(QueryError, match="more than the limit"):
+        prepare("SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000, {}, is_text=True)
+
+
+@pytest.mark.parametrize("evil", ['"<script>alert(1)</script>', 'x" } ; DROP ALL ; #', "\\u0022) }"])
+def test_hostile_string_parameter_is_a_value_not_code(evil):
+    assert graph.query("find-actor", name=evil) == []
+
+
+@pytest.mark.parametrize("evil", ['x> } ; <y', "a b", '"quoted"'])
+def test_hostile_iri_parameter_is_refused(evil):
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        expand_iri(evil, "t")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_select_formats(fmt):
+    r = run("query", "region-forums", "--param", "region=jamtland-harjedalen", "--format", fmt)
+    assert r.exit_code == 0 and "SVOM" in r.output
+
+
+def test_construct_as_turtle_parses():
+    r = run("query", "-e", "CONSTRUCT { ?f a nv:CollaborationBody } WHERE { ?f a nv:CollaborationBody }", "--format", "turtle")
+    assert r.exit_code == 0 and len(rdflib.Graph().parse(data=r.output, format="turtle")) > 50
+
+
+def test_queries_lists_library():
+    r = run("queries")
+    assert r.exit_code == 0 and "region-forums" in r.output and "<region>" in r.output
+
+
+# ------------------------------------------------------------------ exports
+
+@pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_network_exports_read_back_with_networkx(tmp_path, fmt, reader):
+    out = tmp_path / f"g.{fmt}"
+    assert run("export", "--format", fmt, "--out", str(out)).exit_code == 0
+    g = reader(out)
+    assert g.number_of_nodes() > 500 and g.number_of_edges() > 500
+    assert g.nodes["nvr:jamtland-harjedalen--svom"]["label"] == "Sociala vård- och omsorgsgruppen"
+
+
+@pytest.mark.parametrize("fmt,rdf", [("ttl", "turtle"), ("nq", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")])
+def test_rdf_exports_parse(tmp_path, fmt, rdf, store):
+    out = tmp_path / f"g.{fmt}"
+    assert run("export", "--format", fmt, "--out", str(out)).exit_code == 0
+    ds = rdflib.Dataset()
+    ds.parse(out, format=rdf)
+    assert len(ds) == len(store) or sum(len(g) for g in ds.graphs()) == len(store)
+
+
+def test_csv_export_has_evidence(tmp_path):
+    r = run("export", "--format", "csv")
+    lines = r.output.splitlines()
+    assert lines[0] == "source,source_label,relation,target,target_label,document,quote" and len(lines) > 500
+
+
+# ------------------------------------------------------------------ a real remote store
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.exists():
+        pytest.skip("the oxigraph server binary (PyPI package `oxigraph`) is not installed")
+    port = free_port()
+    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxi")), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_publish_then_every_library_query_matches_remotely(oxigraph_server, project, store):
+    from graph.queries import Prepared, execute
+    from graph.remote import remote_query
+
+    r = run("publish", "--endpoint", oxigraph_server + "/store")
+    assert r.exit_code == 0, r.output
+    examples = {"region": "jamtland-harjedalen", "forum": "nvr:jamtland-harjedalen--svom", "subject": "nvr:kommuner-23",
+                "actor": "nvr:dalarna--valfardsradet", "name": "reko"}
+    for q in Library(project):
+        params = {p.name: examples[p.name] for p in q.params if not p.optional}
+        prepared = prepare(q.name, params, project)
+        local = execute(store, prepared)
+        remote = remote_query(oxigraph_server + "/query", prepared)
+        names = [v.value for v in local.variables]
+        assert norm(local, names) == norm(remote, names), q.name
+
+
+def norm(result, names):
+    """Rows as sorted tuples; GROUP_CONCAT parts sorted, as their order is up to the engine."""
+    def value(term):
+        if term is None:
+            return ""
+        return " ".join(sorted(re.split(r"; |, | ↔ |\|", term.value)))
+    return sorted(tuple(value(row[n]) for n in names) for row in result)
+
+
+def test_query_endpoint_option_via_cli(oxigraph_server):
+    run("publish", "--endpoint", oxigraph_server + "/store")
+    r = run("query", "find-actor", "--param", "name=svom", "--endpoint", oxigraph_server + "/query", "--format", "csv")
+    assert r.exit_code == 0 and "jamtland-harjedalen--svom" in r.output
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    r = run("query", "nodes", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
+    assert r.exit_code == 1 and "cannot reach" in r.output
