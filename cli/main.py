@@ -267,6 +267,22 @@ def viz(regions, actors, out, root):
     click.echo(f"wrote {len(pages)} page(s) to {Path(out) if out else project.output_dir}")
 
 
+@cli.command()
+@click.option("--factor", type=float, required=True, help="Size as a multiple of the real data (4 ≈ 10^5, 40 ≈ 10^6, 400 ≈ 10^7 triples).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write (N-Triples, also valid as .ttl).")
+@click.option("--seed", default=0, type=int, show_default=True, help="Random seed; the same seed gives the same bytes.")
+@project_option
+@friendly
+def synth(factor, out, seed, root):
+    """Write a synthetic graph with the real graph's shape, FACTOR times its size (for benchmarks)."""
+    from pathlib import Path
+
+    from graph.synth import synthesise
+
+    info = synthesise(get_project(root), factor, Path(out), seed=seed)
+    click.echo(f"wrote {info.triples} triples ({info.regions} synthetic regions on {info.real_triples} real) to {out}")
+
+
 def computed_links(project):
     """Suggested links to draw on the pages (empty until the gap analysis is there)."""
     try:

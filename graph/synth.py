@@ -374,6 +374,7 @@ def synthesise(project: Project, factor: float, out: Path, seed: int = 0) -> Syn
                 _emit_copy(w, real, templates[region], k, rng)
                 copies[region] += 1
             w.flush()
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,252 @@
+"""One measurement in a fresh process (so peak memory is its own); prints JSON lines.
+
+    python -m bench.worker load ox|oxdisk|rdflib [--dir D] FILE...
+    python -m bench.worker queries ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
+    python -m bench.worker gaps --runs N FILE...
+    python -m bench.worker site --out DIR FILE...
+    python -m bench.worker build ROOT          (naravard build, with the time of each phase)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def emit(**kw) -> None:
+    print(json.dumps(kw), flush=True)
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def rdf_format(path: str):
+    return "nt" if path.endswith(".nt") else "turtle"
+
+
+def load(engine: str, files: list[str], directory: str | None = None):
+    """(store, seconds) for parse + index as the project does it."""
+    if engine == "rdflib":
+        import rdflib
+
+        t = time.perf_counter()
+        g = rdflib.Graph()
+        for f in files:
+            g.parse(f, format=rdf_format(f))
+        return g, time.perf_counter() - t
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    if engine == "oxdisk":
+        store = ox.Store(directory)
+    else:
+        store = ox.Store()
+    for f in files:
+        store.bulk_load(path=f, format=ox.RdfFormat.N_TRIPLES if f.endswith(".nt") else ox.RdfFormat.TURTLE)
+    if engine == "oxdisk":
+        store.flush()
+        store.optimize()
+    return store, time.perf_counter() - t
+
+
+def example_params(example: str) -> dict[str, str]:
+    """`--param a=b` pairs of a library file's `# example:` line."""
+    words = shlex.split(example or "")
+    out = {}
+    for i, w in enumerate(words):
+        if w in ("--param", "-p") and i + 1 < len(words) and "=" in words[i + 1]:
+            k, v = words[i + 1].split("=", 1)
+            out[k] = v
+    return out
+
+
+def consume(result) -> int:
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return int(bool(result))
+    return sum(1 for _ in result)
+
+
+def cmd_load(a) -> None:
+    base = rss_kb()
+    store, secs = load(a.engine, a.files, a.dir)
+    emit(seconds=secs, peak_kb=peak_kb(), base_kb=base, triples=len(store))
+
+
+def cmd_queries(a) -> None:
+    from graph.project import Project
+    from graph.queries import Library, execute, full_text, prepare, with_values
+
+    project = Project.default()
+    lib = Library(project)
+    if a.engine == "oxdisk":
+        import pyoxigraph as ox
+
+        store, secs = ox.Store.read_only(a.dir), 0.0
+    else:
+        store, secs = load(a.engine, a.files, a.dir)
+    emit(loaded=secs, triples=len(store))
+    only = set(a.only.split(",")) if a.only else None
+    for q in lib:
+        if only and q.name not in only:
+            continue
+        params = example_params(q.example)
+        prepared = prepare(q.name, params, project)
+        text = full_text(with_values(prepared.text, prepared.bindings))
+        project_t, raw_t, rows = [], [], 0
+        for i in range(a.runs):
+            if i and (raw_t[-1] + (project_t[-1] if project_t else 0)) > a.slow:
+                break  # one run is long: fewer runs (reported)
+            if a.engine == "rdflib":
+                t = time.perf_counter()
+                rows = len(list(store.query(text)))
+                raw_t.append(time.perf_counter() - t)
+                continue
+            t = time.perf_counter()
+            rows = consume(execute(store, prepare(q.name, params, project)))
+            project_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            consume(store.query(text))
+            raw_t.append(time.perf_counter() - t)
+        emit(query=q.name, rows=rows, project=statistics.median(project_t) if project_t else None,
+             raw=statistics.median(raw_t), runs=len(raw_t))
+
+
+def gap_analysis(store):
+    """(label, {phase: seconds}, edges): graph.gaps.find_gaps if present, else our own stand-in."""
+    from graph.network import actor_projection, network
+
+    try:
+        from graph.gaps import find_gaps
+    except ImportError:
+        find_gaps = None
+    t0 = time.perf_counter()
+    g = network(store)
+    t1 = time.perf_counter()
+    if find_gaps is not None:
+        found = find_gaps(store)
+        t2 = time.perf_counter()
+        n = len(found) if hasattr(found, "__len__") else sum(1 for _ in found)
+        return "graph.gaps.find_gaps", {"network": t1 - t0, "find_gaps": t2 - t1}, g.number_of_edges(), n
+    import networkx as nx
+
+    from graph.project import Project
+    from graph.queries import LibraryQuery, Prepared, execute
+
+    rules = sorted((Project.default().queries_dir / "rules").glob("*.rq"))
+    found = 0
+    for path in rules:
+        q = LibraryQuery.from_file(path)
+        found += consume(execute(store, Prepared(q.text, q.name, {})))
+    t2 = time.perf_counter()
+    u = actor_projection(g)
+    pairs = set()
+    for n in u:
+        nb = list(u[n])
+        for i, x in enumerate(nb):
+            for y in nb[i + 1:]:
+                if not u.has_edge(x, y):
+                    pairs.add((x, y) if x < y else (y, x))
+    scores = sorted(nx.adamic_adar_index(u, sorted(pairs)), key=lambda s: -s[2])[:100]
+    t3 = time.perf_counter()
+    return "stand-in (rules/*.rq + networkx Adamic-Adar on distance-2 pairs)", {
+        "network": t1 - t0, "rules": t2 - t1, "link_prediction": t3 - t2}, g.number_of_edges(), found + len(scores)
+
+
+def cmd_gaps(a) -> None:
+    store, _ = load("ox", a.files)
+    for i in range(a.runs):
+        t = time.perf_counter()
+        label, phases, edges, n = gap_analysis(store)
+        if i and time.perf_counter() - t > 60:
+            break
+        emit(seconds=time.perf_counter() - t, phases=phases, edges=edges, label=label, found=n)
+
+
+def cmd_site(a) -> None:
+    from graph.project import Project
+    from graph.viz.site import write_site
+
+    store, _ = load("ox", a.files)
+    try:
+        from graph.gaps import computed_links
+        computed = computed_links(store)
+    except ImportError:
+        computed = []
+    out = Path(a.out)
+    for _ in range(a.runs):
+        t = time.perf_counter()
+        written = write_site(Project.default(), store, computed=computed, out=out)
+        emit(seconds=time.perf_counter() - t, pages=sum(1 for p in written if p.suffix == ".html"))
+
+
+def cmd_build(a) -> None:
+    """`naravard build --root ROOT` in this process, timing its phases as they end."""
+    import graph.build as build
+    import graph.validate as validate
+
+    def timed(module, name):
+        fn = getattr(module, name)
+
+        def wrapper(*args, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kw)
+            finally:
+                emit(phase=name, seconds=time.perf_counter() - t)
+        setattr(module, name, wrapper)
+
+    for module, name in [(validate, "parse_project"), (validate, "to_rdflib"), (validate, "check_evidence"),
+                         (validate, "shacl_problems"), (build, "validate"), (build, "load_store"),
+                         (build, "write_graph"), (build, "write_pages")]:
+        timed(module, name)
+    from cli.main import cli
+
+    t = time.perf_counter()
+    try:
+        cli.main(["build", "--root", a.root], prog_name="naravard", standalone_mode=False)
+    finally:
+        emit(phase="total", seconds=time.perf_counter() - t, peak_kb=peak_kb())
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("load", "queries"):
+        p = sub.add_parser(name)
+        p.add_argument("engine", choices=["ox", "oxdisk", "rdflib"])
+        p.add_argument("--dir")
+        p.add_argument("--runs", type=int, default=3)
+        p.add_argument("--only")
+        p.add_argument("--slow", type=float, default=20.0, help="after a run this long, stop repeating")
+        p.add_argument("files", nargs="*")
+    p = sub.add_parser("gaps")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("files", nargs="+")
+    p = sub.add_parser("site")
+    p.add_argument("--out", required=True)
+    p.add_argument("--runs", type=int, default=1)
+    p.add_argument("files", nargs="+")
+    p = sub.add_parser("build")
+    p.add_argument("root")
+    a = ap.parse_args(argv)
+    {"load": cmd_load, "queries": cmd_queries, "gaps": cmd_gaps, "site": cmd_site, "build": cmd_build}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Issue 7: the network pages, opened from disk in real headless Chromium, offline."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from graph.network import ego_subgraph, network, region_subgraph
+from graph.viz.page import page_name
+from graph.viz.site import Site, write_assets, write_site
+
+from .browser import Page, browser, needs_chromium
+from .conftest import write
+from .test_foundation import GOOD_BODY
+
+
+@pytest.fixture(scope="module")
+def site(store):
+    return Site(store)
+
+
+@pytest.fixture(scope="module")
+def pages(site, tmp_path_factory):
+    """The index, national view, two regions and a few actors, written from the real graph."""
+    out = tmp_path_factory.mktemp("site")
+    write_assets(out)
+    jobs = [site.index_page, site.national_page,
+            lambda: site.region_page("nvr:jamtland-harjedalen"), lambda: site.region_page("nvr:dalarna"),
+            lambda: site.actor_page("nvr:jamtland-harjedalen--svom"), lambda: site.actor_page("nvr:dalarna--valfardsradet")]
+    for job in jobs:
+        rel, text = job()
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if "src" in a:
+            self.srcs.append(a["src"])
+
+
+def test_no_page_references_the_network(pages):
+    for path in pages.rglob("*.html"):
+        p = Links()
+        p.feed(path.read_text(encoding="utf-8"))
+        external = [u for u in p.srcs + p.hrefs if re.match(r"https?://", u) and not u.startswith("http://127.0.0.1:8000/")]
+        assert not external, f"{path.name} loads {external}"
+        assert "cdn" not in path.read_text(encoding="utf-8").lower()
+
+
+def test_build_writes_every_page_and_index_links_resolve(tmp_path, project, store, monkeypatch):
+    from graph.build import build
+
+    monkeypatch.setenv("NARAVARD_OUTPUT", str(tmp_path))
+    build(project)
+    assert (tmp_path / "graph.ttl").exists() and (tmp_path / "gaps.html").exists()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    p = Links()
+    p.feed(index)
+    regions = [h for h in p.hrefs if h.startswith("regions/")]
+    assert len(regions) == 21
+    for h in p.hrefs:
+        if not h.startswith("http"):
+            assert (tmp_path / h).exists(), h
+    # Every forum and board has its own page, linked from the pages that show it.
+    g = network(store)
+    for n, d in g.nodes(data=True):
+        if d["cls"] in ("CollaborationBody", "Board"):
+            assert (tmp_path / page_name(n, d["cls"])).exists(), n
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize("rel,kind", [("index.html", "index"), ("national.html", "national"),
+                                      ("regions/jamtland-harjedalen.html", "region"), ("actors/jamtland-harjedalen--svom.html", "actor")])
+def test_page_loads_offline_without_errors(pages, chromium, rel, kind):
+    page = Page(chromium, (pages / rel).as_uri())
+    if kind != "index":
+        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    page.shot(f"page-{kind}")
+    assert page.errors == []
+    assert page.requests == []
+
+
+def expected(site, rel):
+    if rel == "national.html":
+        return site.g
+    if rel.startswith("regions/"):
+        return region_subgraph(site.g, "nvr:" + Path(rel).stem)
+    return ego_subgraph(site.g, "nvr:" + Path(rel).stem, 2)
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", ["national.html", "regions/jamtland-harjedalen.html", "regions/dalarna.html", "actors/dalarna--valfardsradet.html"])
+def test_page_holds_the_expected_nodes_and_edges(pages, chromium, site, rel):
+    page = Page(chromium, (pages / rel).as_uri())
+    page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
+    sub = expected(site, rel)
+    computed = sum(1 for c in site.computed if c.a in sub and c.b in sub)
+    assert (n, e) == (sub.number_of_nodes(), sub.number_of_edges() + computed)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_search_filter_and_gap_toggle(pages, chromium, site):
+    page = Page(chromium, (pages / "regions/jamtland-harjedalen.html").as_uri())
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    # Search by acronym, any case: the node is selected and its details shown.
+    p.fill("#search", "svom")
+    p.press("#search", "Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:jamtland-harjedalen--svom"]
+    assert "Sociala vård- och omsorgsgruppen" in p.inner_text("#details")
+    page.shot("page-region-search")
+    # A class filter hides exactly that class.
+    before = p.evaluate("naravard.nodesView.length")
+    posts = p.evaluate("naravard.nodes.get().filter(n => n.cls === 'Post').length")
+    assert posts > 0
+    p.uncheck("#class-filters input[data-key=Post]")
+    assert p.evaluate("naravard.nodesView.length") == before - posts
+    # The gap toggle hides the source gaps (dashed red) and shows them again.
+    gaps = p.evaluate("naravard.edges.get().filter(e => e.kind === 'gap').length")
+    assert gaps > 0
+    shown = p.evaluate("naravard.edgesView.length")
+    p.uncheck("#toggle-gaps")
+    assert p.evaluate("naravard.edgesView.length") == shown - gaps
+    p.check("#toggle-gaps")
+    assert p.evaluate("naravard.edgesView.length") == shown
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_click_opens_side_panel_with_links(pages, chromium):
+    page = Page(chromium, (pages / "actors/dalarna--valfardsradet.html").as_uri())
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    pos = p.evaluate("(() => { const n = naravard.network; const c = n.canvasToDOM(n.getPositions(['nvr:dalarna--valfardsradet'])['nvr:dalarna--valfardsradet']); return c; })()")
+    box = p.locator("#network").bounding_box()
+    p.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    p.wait_for_selector("#details ul.relations li")
+    assert "Välfärdsrådet" in p.inner_text("#details h2")
+    links = p.eval_on_selector_all("#details a", "as => as.map(a => a.getAttribute('href'))")
+    assert any(h.startswith("../actors/") or h.startswith("../regions/") for h in links)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_hostile_label_renders_as_text(fixture_project, chromium, tmp_path):
+    from graph.store import open_store
+
+    evil = "<img src=x onerror=alert(1)>"
+    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{evil}"@sv'))
+    store = open_store(fixture_project)
+    write_site(fixture_project, store, out=tmp_path, regions=["nvr:dalarna"], actors=["nvr:dalarna--valfardsradet"])
+    html_text = (tmp_path / "regions/dalarna.html").read_text(encoding="utf-8")
+    assert evil not in html_text  # escaped inside the JSON block
+    page = Page(chromium, (tmp_path / "regions/dalarna.html").as_uri())
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    p.fill("#search", "img src")
+    p.press("#search", "Enter")
+    assert evil in p.inner_text("#details h2")
+    assert p.evaluate("document.querySelectorAll('img').length") == 0
+    page.shot("page-hostile-label")
+    assert page.errors == [] and page.requests == []
