@@ -24,7 +24,7 @@ def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
     n = u.number_of_nodes()
     if n == 1:
         return {next(iter(u)): (0.0, 0.0)}
-    pos = nx.spring_layout(u, seed=seed, k=1.5 / math.sqrt(n), iterations=iterations, scale=UNIT * math.sqrt(n) / 2)
+    pos = nx.spring_layout(u, seed=seed, k=3.0 / math.sqrt(n), iterations=iterations, scale=UNIT * math.sqrt(n) / 1.5)
     return {v: (float(x), float(y)) for v, (x, y) in pos.items()}
 
 
