@@ -294,6 +294,31 @@ def computed_links(project):
     return run(load_store(project))
 
 
+@cli.command()
+@click.option("--region", help="Only this region (slug such as `dalarna`, or an IRI).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["rule", "compare", "predict", "audit"]),
+              help="Only gaps of this kind (repeatable); default all.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True)
+@click.option("--evaluate", is_flag=True, help="Print the link-prediction evaluation table instead of the gaps.")
+@click.option("--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate.")
+@project_option
+@friendly
+def gaps(region, kinds, fmt, evaluate, seeds, root):
+    """Missing collaboration links: audited gaps, rules, comparison, link prediction.
+
+    \b
+    Examples:
+      naravard gaps --region dalarna
+      naravard gaps --kind rule --kind audit --format csv
+      naravard gaps --evaluate
+    """
+    from graph.gaps import cli_support
+
+    project = get_project(root)
+    click.echo(cli_support.run(project, region=region, kinds=list(kinds) or None, fmt=fmt,
+                               evaluate_only=evaluate, n_seeds=seeds), nl=False)
+
+
 def main():
     cli(prog_name="naravard")
 
