@@ -10,9 +10,9 @@ Routes of `create_app(project)`:
   library for the page; parameters are bound, never pasted into the text.
 * ``/pages/...``: the generated network pages in the project's output folder.
 
-Every query runs in a worker thread with a time limit and a row limit. Oxigraph
+Every query runs in a worker process with a time limit and a row limit. Oxigraph
 cannot cancel a running query, so a query past its time limit is answered with
-503 and left to finish in its (daemon) thread; at most `workers` queries run at
+503 and its process is killed and replaced; at most `workers` queries run at
 once, and beyond that the endpoint answers 503 "busy".
 
 >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SELECT_TYPES)[0]
@@ -25,7 +25,9 @@ False
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import re
 import threading
 import traceback
@@ -46,7 +48,7 @@ from starlette.staticfiles import StaticFiles
 from .errors import QueryError
 from .namespaces import NVR, PREFIXES
 from .project import Project
-from .queries import Library, Prepared, execute, prepare
+from .queries import Library, Prepared, execute, prepare, with_values
 
 STATIC = Path(__file__).parent / "static"
 PAGE_FOLDERS = ("actors", "regions")  # /pages/actors/<local-name>.html is output/actors/<local-name>.html
@@ -154,20 +156,126 @@ class Answer:
     truncated: bool = False
 
 
+def evaluate(store: ox.Store, prepared: Prepared, accept: str | None, max_rows: int) -> Answer:
+    """Run and serialise: at most `max_rows` rows or triples (HTTPException on a bad query)."""
+    try:
+        result = execute(store, prepared)
+        if isinstance(result, ox.QueryBoolean):
+            media, fmt = negotiate(accept, SELECT_TYPES)
+            return Answer(result.serialize(format=fmt), media)
+        if isinstance(result, ox.QueryTriples):
+            media, fmt = negotiate(accept, GRAPH_TYPES)
+            triples = list(islice(result, max_rows + 1))
+            prefixes = dict(PREFIXES) if fmt == ox.RdfFormat.TURTLE else None
+            body = ox.serialize(triples[:max_rows], format=fmt, prefixes=prefixes)
+            return Answer(body, media, len(triples) > max_rows)
+        media, fmt = negotiate(accept, SELECT_TYPES)
+        names = [v.value for v in result.variables]
+        rows = list(islice(result, max_rows + 1))
+        data = {"head": {"vars": names}, "results": {"bindings": [
+            {n: term_json(row[n]) for n in names if row[n] is not None} for row in rows[:max_rows]
+        ]}}
+        solutions = ox.parse_query_results(json.dumps(data), ox.QueryResultsFormat.JSON)
+        return Answer(solutions.serialize(format=fmt), media, len(rows) > max_rows)
+    except QueryError as err:
+        raise HTTPException(400, str(err)) from None
+    except OSError as err:
+        raise HTTPException(500, f"{prepared.origin}: query failed: {err}") from None
+
+
+def worker_main(path: str, max_rows: int, conn) -> None:
+    """A query worker: opens the store read-only, answers (prepared, accept) requests.
+
+    Only picklable plain values cross the pipe: an Answer, or (status, detail).
+    """
+    store = ox.Store.read_only(path)
+    while True:
+        try:
+            prepared, accept = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = evaluate(store, prepared, accept, max_rows)
+        except HTTPException as err:
+            outcome = (err.status_code, err.detail)
+        except Exception as err:  # noqa: BLE001 - answered as 500, logged here
+            traceback.print_exc()
+            outcome = (500, f"{prepared.origin}: query failed: {type(err).__name__}: {err}")
+        conn.send(outcome)
+
+
+class Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self, path: str, max_rows: int):
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(path, max_rows, child), daemon=True, name="sparql-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Workers:
+    """A pool of query processes. Oxigraph cannot cancel a running query, so a query
+    past its time limit is stopped by killing its process, which is then replaced."""
+
+    def __init__(self, path: Path, size: int, max_rows: int):
+        self.path, self.size, self.max_rows = str(path), size, max_rows
+        self.idle: list[Worker] = [Worker(self.path, max_rows) for _ in range(size)]
+        self.lock = threading.Lock()
+
+    def take(self) -> Worker | None:
+        with self.lock:
+            return self.idle.pop() if self.idle else None
+
+    def give_back(self, worker: Worker) -> None:
+        with self.lock:
+            self.idle.append(worker)
+
+    def replace(self, worker: Worker) -> None:
+        worker.kill()
+        self.give_back(Worker(self.path, self.max_rows))
+
+    def close(self) -> None:
+        with self.lock:
+            for w in self.idle:
+                w.kill()
+            self.idle.clear()
+
+    async def run(self, prepared: Prepared, accept: str | None, timeout: float):
+        """The worker's outcome, or HTTPException 503 when busy or past the time limit."""
+        worker = self.take()
+        if worker is None:
+            raise HTTPException(503, f"the server is busy: {self.size} queries are running; try again later")
+        loop = asyncio.get_running_loop()
+        try:
+            worker.conn.send((prepared, accept))
+            ready = await loop.run_in_executor(None, worker.conn.poll, timeout)
+            if not ready:
+                await loop.run_in_executor(None, self.replace, worker)
+                raise HTTPException(503, f"query exceeded the time limit of {timeout:g} s")
+            outcome = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            await loop.run_in_executor(None, self.replace, worker)
+            raise HTTPException(500, f"{prepared.origin}: the query worker stopped") from None
+        self.give_back(worker)
+        return outcome
+
+
 @dataclass
 class Endpoint:
-    """The store and the limits every query runs under."""
+    """The store's query workers and the limits every query runs under."""
 
     project: Project
-    store: ox.Store
+    workers: Workers
     timeout: float
     max_rows: int
     max_query_chars: int
-    workers: int = 4
-    slots: threading.BoundedSemaphore = field(init=False)
-
-    def __post_init__(self):
-        self.slots = threading.BoundedSemaphore(self.workers)
 
     def check_text(self, text: str | None) -> str:
         """The query text, or the HTTP error a text deserves (missing, too long, update, SERVICE)."""
@@ -181,65 +289,11 @@ class Endpoint:
             raise HTTPException(403, "SERVICE (federated queries) is not allowed on this endpoint")
         return text
 
-    def evaluate(self, prepared: Prepared, accept: str | None) -> Answer:
-        """Run and serialise (in a worker thread): at most max_rows rows or triples."""
-        try:
-            result = execute(self.store, prepared)
-            if isinstance(result, ox.QueryBoolean):
-                media, fmt = negotiate(accept, SELECT_TYPES)
-                return Answer(result.serialize(format=fmt), media)
-            if isinstance(result, ox.QueryTriples):
-                media, fmt = negotiate(accept, GRAPH_TYPES)
-                triples = list(islice(result, self.max_rows + 1))
-                prefixes = dict(PREFIXES) if fmt == ox.RdfFormat.TURTLE else None
-                body = ox.serialize(triples[: self.max_rows], format=fmt, prefixes=prefixes)
-                return Answer(body, media, len(triples) > self.max_rows)
-            media, fmt = negotiate(accept, SELECT_TYPES)
-            names = [v.value for v in result.variables]
-            rows = list(islice(result, self.max_rows + 1))
-            data = {"head": {"vars": names}, "results": {"bindings": [
-                {n: term_json(row[n]) for n in names if row[n] is not None} for row in rows[: self.max_rows]
-            ]}}
-            solutions = ox.parse_query_results(json.dumps(data), ox.QueryResultsFormat.JSON)
-            return Answer(solutions.serialize(format=fmt), media, len(rows) > self.max_rows)
-        except QueryError as err:
-            raise HTTPException(400, str(err)) from None
-        except OSError as err:
-            raise HTTPException(500, f"{prepared.origin}: query failed: {err}") from None
-
     async def answer(self, prepared: Prepared, accept: str | None) -> Response:
-        """`evaluate` in a daemon thread, given up after `timeout` seconds (503)."""
-        if not self.slots.acquire(blocking=False):
-            raise HTTPException(503, f"the server is busy: {self.workers} queries are running; try again later")
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-
-        def settle(outcome):
-            if not done.done():
-                done.set_result(outcome)
-
-        def work():
-            # Only bytes and strings leave this thread: pyoxigraph's results must be
-            # dropped where they were made (so an error keeps no traceback to them).
-            try:
-                outcome = self.evaluate(prepared, accept)
-            except HTTPException as err:
-                outcome = (err.status_code, err.detail)
-            except Exception as err:  # noqa: BLE001 - answered as 500, logged here
-                traceback.print_exc()
-                outcome = (500, f"{prepared.origin}: query failed: {type(err).__name__}: {err}")
-            finally:
-                self.slots.release()
-            try:
-                loop.call_soon_threadsafe(settle, outcome)
-            except RuntimeError:  # the server stopped meanwhile
-                pass
-
-        threading.Thread(target=work, name="sparql-query", daemon=True).start()
-        try:
-            outcome = await asyncio.wait_for(done, self.timeout)
-        except asyncio.TimeoutError:
-            raise HTTPException(503, f"query exceeded the time limit of {self.timeout:g} s") from None
+        """Run `prepared` in a worker process, killed after `timeout` seconds (503)."""
+        # Parameters go in as an escaped VALUES block, so only plain strings cross the pipe.
+        plain = Prepared(with_values(prepared.text, prepared.bindings), prepared.origin, {})
+        outcome = await self.workers.run(plain, accept, self.timeout)
         if isinstance(outcome, tuple):
             raise HTTPException(*outcome)
         headers = {"X-Result-Truncated": "true"} if outcome.truncated else {}
@@ -365,13 +419,25 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return PlainTextResponse(str(exc.detail), exc.status_code)
 
 
-def create_app(project: Project, store: ox.Store | None = None, timeout: float = 10.0,
-               max_rows: int = 10000, max_query_chars: int = 100_000) -> Starlette:
-    """The Starlette app serving `store` (default: the project's cached read-only store)."""
-    if store is None:
-        from .store import open_store
+def closing(pool: Workers):
+    """A lifespan that stops the worker processes when the server stops."""
 
-        store = open_store(project)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        pool.close()
+
+    return lifespan
+
+
+def create_app(project: Project, store_path: Path | None = None, timeout: float = 10.0,
+               max_rows: int = 10000, max_query_chars: int = 100_000, workers: int = 2) -> Starlette:
+    """The Starlette app serving the on-disk store at `store_path` (default: the project's cache)."""
+    if store_path is None:
+        from .store import store_path as default_path
+
+        store_path = default_path(project)
+    pool = Workers(store_path, workers, max_rows)
     app = Starlette(
         routes=[
             Route("/", query_page),
@@ -385,8 +451,9 @@ def create_app(project: Project, store: ox.Store | None = None, timeout: float =
         ],
         exception_handlers={HTTPException: http_error},
         middleware=[Middleware(NoSniff)],
+        lifespan=closing(pool),
     )
-    app.state.endpoint = Endpoint(project, store, timeout, max_rows, max_query_chars)
+    app.state.endpoint = Endpoint(project, pool, timeout, max_rows, max_query_chars)
     return app
 
 

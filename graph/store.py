@@ -43,6 +43,14 @@ def load_files(store: ox.Store, files: list[Path], project: Project | None = Non
 
 def open_store(project: Project, files: list[Path] | None = None) -> ox.Store:
     """A read-only store of `files` (default: the project's inputs), built once per content."""
+    return ox.Store.read_only(str(store_path(project, files)))
+
+
+def store_path(project: Project, files: list[Path] | None = None) -> Path:
+    """The folder of the on-disk store of `files`, built first if the content is new.
+
+    Several processes may open it read-only at once (the endpoint's workers do).
+    """
     files = files if files is not None else project.input_files()
     missing = [f for f in files if not f.exists()]
     if missing:
@@ -71,7 +79,7 @@ def open_store(project: Project, files: list[Path] | None = None) -> ox.Store:
         for old in cache.glob("store-*"):
             if old != target:
                 shutil.rmtree(old, ignore_errors=True)
-    return ox.Store.read_only(str(target))
+    return target
 
 
 def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:

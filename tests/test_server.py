@@ -1,6 +1,6 @@
 """`naravard serve`: the SPARQL endpoint and the query page, tested with real clients
 against a real server on loopback (uvicorn in a thread; the time-limit test starts
-`naravard serve` as a subprocess, since Oxigraph cannot cancel the runaway query)."""
+`naravard serve` as a subprocess, as a user would)."""
 from __future__ import annotations
 
 import json
@@ -68,14 +68,15 @@ def served_project(project, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(served_project, store):
+def server(served_project, project, store):
     """Base URL of the app on uvicorn in a background thread (2 s time limit, 50 rows)."""
     import uvicorn
 
     from graph.server import create_app
+    from graph.store import store_path
 
     port = free_port()
-    app = create_app(served_project, store=store, timeout=2.0, max_rows=MAX_ROWS)
+    app = create_app(served_project, store_path=store_path(project), timeout=2.0, max_rows=MAX_ROWS)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -88,7 +89,7 @@ def server(served_project, store):
 
 @pytest.fixture()
 def cli_server(store):
-    """`naravard serve --timeout 1` in a subprocess (killed at the end, runaway query and all)."""
+    """`naravard serve --timeout 1` in a subprocess."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--timeout", "1"],
@@ -276,11 +277,25 @@ def test_time_limit_gives_503_and_server_keeps_answering(cli_server):
     assert time.monotonic() - started < 10
     quick = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
     assert quick.json()["boolean"] is True
-    # Oxigraph cannot cancel a query: runaways keep their worker, and past 4 the server says so.
-    for _ in range(3):
+    # A runaway query is killed with its worker process, which is replaced: more runaways
+    # than workers leave the endpoint answering, and no worker is left spinning.
+    for _ in range(4):
         assert httpx.get(cli_server + "/sparql", params={"query": slow}, timeout=30).status_code == 503
-    busy = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
-    assert busy.status_code == 503 and "busy" in busy.text
+    quick = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+
+
+def test_busy_when_every_worker_is_taken(cli_server):
+    """Two workers: two concurrent slow queries, then a third request is told the server is busy."""
+    import concurrent.futures
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(httpx.get, cli_server + "/sparql", params={"query": slow}, timeout=30) for _ in range(2)]
+        time.sleep(0.4)
+        busy = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
+        assert busy.status_code == 503 and "busy" in busy.text
+        assert [f.result().status_code for f in running] == [503, 503]
 
 
 # --- the JSON API of the query page --------------------------------------------------
