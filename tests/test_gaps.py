@@ -254,9 +254,10 @@ def test_find_gaps_ranked_on_real_graph(store, project):
 def test_report_html_escapes_and_links(tmp_path, project, store, monkeypatch):
     evil = Gap("nvr:dalarna", "nvr:dalarna--x", "<script>alert(1)</script>", "nvr:dalarna--y", "A & B", "rule", "r",
                None, 'why "quoted" <b>', "<i>quote</i>", "003.txt")
-    html = gaps_html([evil], {"nvr:dalarna": "Region Dalarna"}, None)
+    html = gaps_html([evil], {"nvr:dalarna": "Region Dalarna"}, None, {"nvr:dalarna--x": "actors/dalarna--x.html"})
     assert "<script>" not in html and "&lt;script&gt;" in html and "A &amp; B" in html
     assert "regions/dalarna.html" in html and "actors/dalarna--x.html" in html
+    assert "actors/dalarna--y.html" not in html  # no page, no link
     assert "http://" not in html and "https://" not in html
     monkeypatch.setenv("NARAVARD_OUTPUT", str(tmp_path))
     written = write_gaps_report(project, store)

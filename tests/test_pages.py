@@ -78,6 +78,11 @@ def test_build_writes_every_page_and_index_links_resolve(tmp_path, project, stor
     for h in p.hrefs:
         if not h.startswith("http"):
             assert (tmp_path / h).exists(), h
+    # The gaps report links only to pages that exist.
+    gp = Links()
+    gp.feed((tmp_path / "gaps.html").read_text(encoding="utf-8"))
+    local = [h for h in gp.hrefs if not h.startswith(("#", "http"))]
+    assert local and all((tmp_path / h).exists() for h in local), [h for h in local if not (tmp_path / h).exists()][:5]
     # Every forum and board has its own page, linked from the pages that show it.
     g = network(store)
     for n, d in g.nodes(data=True):

@@ -14,7 +14,7 @@ from ..load import load_store
 from ..project import Project
 from .model import Gap
 from .predict import SEEDS, Evaluation, evaluate
-from .report import find_gaps, gaps_html, projection
+from .report import find_gaps, report_page, projection
 
 
 def seeds(n: int) -> tuple[int, ...]:
@@ -73,8 +73,5 @@ def run(project: Project, region=None, kinds=None, fmt="table", evaluate_only=Fa
         return format_evaluation(ev)
     gaps = find_gaps(store, kinds=kinds, region=region, project=project, ev=ev)
     if fmt == "html":
-        from .model import rows, short
-
-        names = {short(r["r"]): r["n"] for r in rows(store, "SELECT ?r ?n WHERE { ?r a nv:Region ; rdfs:label ?n }")}
-        return gaps_html(gaps, names, ev)
+        return report_page(store, gaps, ev)
     return format_gaps(gaps, fmt)

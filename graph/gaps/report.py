@@ -117,10 +117,12 @@ def local_name(node: str) -> str:
     return node.split(":", 1)[1] if node.startswith("nvr:") else node.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _actor(node: str | None, label: str) -> str:
+def _actor(node: str | None, label: str, pages: dict[str, str]) -> str:
+    """The actor's name, linked to its network page where it has one."""
     if not node:
         return ""
-    return f'<a href="actors/{_e(local_name(node))}.html">{_e(label or node)}</a>'
+    page = pages.get(node)
+    return f'<a href="{_e(page)}">{_e(label or node)}</a>' if page else _e(label or node)
 
 
 def evaluation_html(ev: Evaluation) -> str:
@@ -147,8 +149,9 @@ def evaluation_html(ev: Evaluation) -> str:
             "<th>used for suggestions</th></tr>" + "".join(rows) + f"</table><p class=note>{_e(stmt)}</p>")
 
 
-def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | None) -> str:
-    """The whole report page (pure: gaps and names in, HTML out)."""
+def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | None, pages: dict[str, str] | None = None) -> str:
+    """The whole report page (pure: gaps, names and the actors' page paths in, HTML out)."""
+    pages = pages or {}
     by_region: dict[str, list[Gap]] = {}
     for g in gaps:
         by_region.setdefault(g.region, []).append(g)
@@ -156,6 +159,8 @@ def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | No
     parts = ["<!doctype html><html lang=en><head><meta charset=utf-8>",
              "<meta name=viewport content='width=device-width, initial-scale=1'>",
              f"<title>Missing collaboration links</title><style>{CSS}</style></head><body>",
+             "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
+             "<a href='gaps.html'>Samverkansbrister</a></nav>",
              "<h1>Missing collaboration links</h1>",
              "<p>Every row says why it is suggested and is backed by a quote from the sources or by a measured method. "
              "Kinds: <span class='kind audit'>audit</span> the sources say the collaboration is missing, weak, unclear or "
@@ -182,7 +187,7 @@ def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | No
                 if g.document:
                     ev_html += f"<span class=doc>{_e(g.document)}</span>"
             score = "" if g.score is None else f"{g.score:.3f}"
-            parts.append(f"<tr><td>{_actor(g.a, g.a_label)}</td><td>{_actor(g.b, g.b_label)}</td>"
+            parts.append(f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
                          f"<td><span class='kind {_e(g.kind)}'>{_e(g.kind)}</span></td><td>{_e(g.name)}</td>"
                          f"<td class=num>{score}</td><td>{_e(g.explanation)}</td><td>{ev_html}</td></tr>")
         parts.append("</table>")
@@ -190,13 +195,20 @@ def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | No
     return "\n".join(parts)
 
 
-def write_gaps_report(project: Project, store: ox.Store) -> list[Path]:
-    """Write output/gaps.html (atomically) and return the paths written."""
+def report_page(store: ox.Store, gaps: list[Gap], ev: Evaluation | None) -> str:
+    """gaps_html with the regions' names and the actors' network pages read from `store`."""
+    from ..network import network
+    from ..viz.page import page_name
     from .model import rows
 
-    ev = evaluate(projection(store))
-    gaps = find_gaps(store, project=project, ev=ev)
     names = {short(r["r"]): r["n"] for r in rows(store, "SELECT ?r ?n WHERE { ?r a nv:Region ; rdfs:label ?n }")}
+    pages = {n: page_name(n, d["cls"]) for n, d in network(store).nodes(data=True)}
+    return gaps_html(gaps, names, ev, pages)
+
+
+def write_gaps_report(project: Project, store: ox.Store) -> list[Path]:
+    """Write output/gaps.html (atomically) and return the paths written."""
+    ev = evaluate(projection(store))
     path = project.output_dir / "gaps.html"
-    write_atomic(path, gaps_html(gaps, names, ev))
+    write_atomic(path, report_page(store, find_gaps(store, project=project, ev=ev), ev))
     return [path]
