@@ -15,19 +15,11 @@ import pyoxigraph as ox
 
 from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import shorten
-from .queries import Library, Prepared, execute
+from .queries import rows
 
 GAP = "gap"
 #: Classes drawn only when a curated relation links them.
 REFERENCE_CLASSES = {"nv:Municipality", "nv:MunicipalityGroup", "nv:Region"}
-
-
-def _rows(store: ox.Store, name: str):
-    q = Library().get(name)
-    result = execute(store, Prepared(q.text, q.name, {}))
-    names = [v.value for v in result.variables]
-    for row in result:
-        yield {n: (row[n].value if row[n] is not None else None) for n in names}
 
 
 def network(store: ox.Store) -> nx.MultiDiGraph:
@@ -35,7 +27,7 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
     edge key = relation kind (`partOf`, …, `gap`), attrs quote, document, evidence."""
     g = nx.MultiDiGraph()
     nodes = {}
-    for r in _rows(store, "nodes"):
+    for r in rows(store, "nodes"):
         nid = shorten(r["node"])
         nodes[nid] = {
             "label": r["label"],
@@ -46,7 +38,7 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
         }
-    for r in _rows(store, "edges"):
+    for r in rows(store, "edges"):
         s, t = shorten(r["source"]), shorten(r["target"])
         if s not in nodes or t not in nodes:
             continue  # e.g. a link to a source document or concept

@@ -245,6 +245,16 @@ def first_group_brace(text: str) -> int:
     return -1
 
 
+def rows(store: ox.Store, query: str | Path, project: Project | None = None, params: dict | None = None) -> list[dict]:
+    """Rows of a library query (name, `.rq` path or text) as dicts of plain strings (None if unbound).
+
+    The one way the library's own modules read query results.
+    """
+    result = execute(store, prepare(str(query), params or {}, project))
+    names = [v.value for v in result.variables]
+    return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
+
+
 def run_query(name_or_text: str, params: dict[str, str] | None = None, project: Project | None = None, store: ox.Store | None = None):
     """Python API behind `graph.query`: rows as dicts of rdflib terms, a bool, or a Graph."""
     from .load import load_store, to_rdflib, to_rdflib_term

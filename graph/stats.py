@@ -10,24 +10,17 @@ import pyoxigraph as ox
 
 from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import shorten
-from .queries import Library, Prepared, execute
-
-
-def _rows(store: ox.Store, name: str) -> list[dict[str, str]]:
-    q = Library().get(name)
-    result = execute(store, Prepared(q.text, q.name, {}))
-    names = [v.value for v in result.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+from .queries import rows
 
 
 def stats(store: ox.Store) -> dict:
     """{"triples", "classes": {class: n}, "relations": {property: n}, "regions": [row]}."""
     return {
         "triples": len(store),
-        "classes": {shorten(r["class"]): int(r["count"]) for r in _rows(store, "count-by-class")},
-        "relations": {shorten(r["relation"]): int(r["count"]) for r in _rows(store, "count-by-relation")},
+        "classes": {shorten(r["class"]): int(r["count"]) for r in rows(store, "count-by-class")},
+        "relations": {shorten(r["relation"]): int(r["count"]) for r in rows(store, "count-by-relation")},
         "regions": [
             {"region": shorten(r["region"]), "name": r["name"], **{k: int(r[k]) for k in ("bodies", "forums", "projects", "plans", "recommendations", "gaps")}}
-            for r in _rows(store, "count-by-region")
+            for r in rows(store, "count-by-region")
         ],
     }

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ..namespaces import shorten
 from ..project import Project
-from ..queries import execute, prepare
+from ..queries import execute, prepare, rows  # noqa: F401  (rows: re-exported for the gap finders)
 
 #: The kinds, in the order the unified list ranks them.
 KINDS = ("audit", "rule", "compare", "predict")
@@ -41,16 +41,6 @@ class Gap:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def rows(store: ox.Store, query: str | Path, project: Project | None = None, params: dict | None = None) -> list[dict]:
-    """Rows of a library query name or `.rq` path as dicts of plain strings (None if unbound).
-
-    >>> rows(open_store(Project.default()), "count-by-class")[0].keys()  # doctest: +SKIP
-    """
-    result = execute(store, prepare(str(query), params or {}, project))
-    names = [v.value for v in result.variables]
-    return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
 
 
 def labels(store: ox.Store) -> dict[str, str]:
