@@ -120,6 +120,15 @@ class Library:
         raise QueryError(f"unknown query {name!r}{hint}")
 
 
+def library_query(name: str, project: Project) -> LibraryQuery:
+    """The library query `name`, reading only its own file (listing the folder only to
+    suggest names when it is unknown): `naravard query NAME` stays cheap."""
+    path = project.queries_dir / f"{name}.rq"
+    if re.fullmatch(r"[\w.-]+", name) and path.is_file():
+        return LibraryQuery.from_file(path)
+    return Library(project).get(name)
+
+
 @dataclass
 class Prepared:
     """A query ready to run: its text, where it came from and its bound parameters."""
@@ -141,7 +150,7 @@ def prepare(name_or_text: str, params: dict[str, str], project: Project | None =
     elif is_text is None and re.search(r"[\s{]", name_or_text):
         text, origin = name_or_text, "query"
     else:
-        lq = Library(project).get(name_or_text)
+        lq = library_query(name_or_text, project)
         text, origin, declared = lq.text, lq.name, lq.params
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{origin}: query is {len(text)} characters, more than the limit of {MAX_QUERY_CHARS}")
