@@ -121,7 +121,7 @@ def test_find_actor_ignores_case_and_diacritics(needle, expected):
 
 def test_collaboration_gaps_with_quotes():
     rows = graph.query("collaboration-gaps", region="dalarna")
-    assert len(rows) == 7 and all("quote" in r for r in rows)
+    assert len(rows) == 8 and all("quote" in r for r in rows)
 
 
 def test_audit_measures_kronoberg():
