@@ -21,10 +21,11 @@ import rdflib
 
 from graph.project import REPO_ROOT, Project
 
+from .browser import ARTIFACTS, CHROMIUM
+from .browser import browser as chromium
+
 pytestmark = pytest.mark.server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 REGIONS = "SELECT ?region ?label WHERE { ?region a nv:Region ; rdfs:label ?label } ORDER BY ?region"
 MAX_ROWS = 50
 # A library query with a required string parameter, for binding and injection tests.
@@ -372,20 +373,12 @@ def test_query_page_has_strict_csp(server):
 
 # --- the query page in headless Chromium ---------------------------------------------
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
+    if not Path(CHROMIUM).exists():
         pytest.skip("browser test needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()
