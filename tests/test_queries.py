@@ -304,3 +304,11 @@ def test_query_endpoint_option_via_cli(oxigraph_server):
 def test_unreachable_endpoint_is_a_clear_error():
     r = run("query", "nodes", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
     assert r.exit_code == 1 and "cannot reach" in r.output
+
+
+def test_count_by_source_000():
+    rows = graph.query("count-by-source", source="nvr:source-000")
+    counts = {(str(r["kind"]), str(r["term"]).rsplit("#", 1)[1]): int(r["count"]) for r in rows}
+    # The board's answer quotes four recommendations and names eleven measures.
+    assert counts[("entity", "AuditRecommendation")] == 4 and counts[("entity", "Measure")] == 11
+    assert counts[("relation", "respondsTo")] == 11
