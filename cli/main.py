@@ -84,6 +84,7 @@ def validate(root, fmt):
 def build(root, no_pages):
     """Validate, then write output/graph.ttl, the network pages and the reports."""
     from graph.build import ValidationFailed, build as run
+    from graph.load import load_store
     from graph.stats import stats
 
     project = get_project(root)
@@ -92,7 +93,7 @@ def build(root, no_pages):
     except ValidationFailed as err:
         print_problems(err.report.errors, limit=200)
         raise
-    s = stats(__import__("graph").load_store(project))
+    s = stats(load_store(project))
     click.echo(f"built {s['triples']} triples; {len(result.report.warnings)} warning(s)")
     for cls, n in s["classes"].items():
         click.echo(f"  {cls:28} {n}")
@@ -284,14 +285,11 @@ def synth(factor, out, seed, root):
 
 
 def computed_links(project):
-    """Suggested links to draw on the pages (empty until the gap analysis is there)."""
-    try:
-        from graph.gaps import computed_links as run
-    except ImportError:
-        return []
+    """Suggested links to draw on the pages."""
+    from graph.gaps import computed_links as run
     from graph.load import load_store
 
-    return run(load_store(project))
+    return run(load_store(project), project)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from .atomic import write_atomic
 from .errors import NaravardError
 from .load import load_store
+from .namespaces import PREFIXES
 from .project import Project
 from .validate import Report, validate
 
@@ -30,15 +31,9 @@ class BuildResult:
 
 def write_graph(store: ox.Store, out: Path) -> list[Path]:
     """output/graph.ttl and output/graph.nt, serialised by Oxigraph."""
-    ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=_prefixes())
+    ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     write_atomic(out / "graph.ttl", ttl)
     return [out / "graph.ttl"]
-
-
-def _prefixes() -> dict[str, str]:
-    from .namespaces import PREFIXES
-
-    return dict(PREFIXES)
 
 
 def build(project: Project, pages: bool = True) -> BuildResult:
@@ -54,13 +49,12 @@ def build(project: Project, pages: bool = True) -> BuildResult:
 
 
 def write_pages(project: Project, store: ox.Store) -> list[Path]:
-    """The network pages (with computed gap suggestions drawn) and the gaps report."""
+    """The network pages (with computed gap suggestions drawn) and the gaps report,
+    from one run of the gap analysis."""
+    from .gaps import analyse, computed_links, write_gaps_report
     from .viz.site import write_site
 
-    try:
-        from .gaps import computed_links, write_gaps_report
-    except ImportError:  # the gap analysis is optional in a partial checkout
-        return write_site(project, store)
-    written = write_site(project, store, computed=computed_links(store))
-    written += write_gaps_report(project, store)
+    analysis = analyse(store, project)
+    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]))
+    written += write_gaps_report(project, store, analysis)
     return written

@@ -11,6 +11,6 @@ random baseline in a hold-out evaluation).
 from __future__ import annotations
 
 from .model import KINDS, Gap
-from .report import computed_links, find_gaps, write_gaps_report
+from .report import analyse, computed_links, find_gaps, write_gaps_report
 
-__all__ = ["Gap", "KINDS", "find_gaps", "computed_links", "write_gaps_report"]
+__all__ = ["Gap", "KINDS", "analyse", "find_gaps", "computed_links", "write_gaps_report"]

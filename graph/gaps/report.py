@@ -82,10 +82,13 @@ def find_gaps(store: ox.Store, kinds=None, region: str | None = None, project: P
                                       g.region, g.a, g.b or ""))
 
 
-def computed_links(store: ox.Store, project: Project | None = None) -> list[Gap]:
+def computed_links(store: ox.Store, project: Project | None = None, gaps: list[Gap] | None = None) -> list[Gap]:
     """Links the methods compute between two actors (rules and prediction), for pages to draw
-    (audited gaps are already edges of kind `gap` in `graph.network`)."""
-    return [g for g in find_gaps(store, kinds=["rule", "predict"], project=project) if g.b]
+    (audited gaps are already edges of kind `gap` in `graph.network`). Pass `gaps` (a
+    `find_gaps` list) to filter it instead of running the analysis again."""
+    if gaps is None:
+        gaps = find_gaps(store, kinds=["rule", "predict"], project=project)
+    return [g for g in gaps if g.kind in ("rule", "predict") and g.b]
 
 
 # ---------------------------------------------------------------- HTML report
@@ -206,9 +209,15 @@ def report_page(store: ox.Store, gaps: list[Gap], ev: Evaluation | None) -> str:
     return gaps_html(gaps, names, ev, pages)
 
 
-def write_gaps_report(project: Project, store: ox.Store) -> list[Path]:
-    """Write output/gaps.html (atomically) and return the paths written."""
+def analyse(store: ox.Store, project: Project | None = None) -> tuple[list[Gap], Evaluation]:
+    """The evaluation of link prediction and the full ranked gap list, each computed once."""
     ev = evaluate(projection(store))
+    return find_gaps(store, project=project, ev=ev), ev
+
+
+def write_gaps_report(project: Project, store: ox.Store, analysis: tuple[list[Gap], Evaluation] | None = None) -> list[Path]:
+    """Write output/gaps.html (atomically) from `analysis` (default: `analyse` it now)."""
+    gaps, ev = analysis or analyse(store, project)
     path = project.output_dir / "gaps.html"
-    write_atomic(path, report_page(store, find_gaps(store, project=project, ev=ev), ev))
+    write_atomic(path, report_page(store, gaps, ev))
     return [path]
