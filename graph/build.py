@@ -1,6 +1,9 @@
 """`naravard build`: validate, then write the graph and every page and report.
 
-Nothing is written to output/ unless validation passes; each file is written atomically.
+Nothing is written unless validation passes. The whole output is built in a new
+folder and switched in at once (graph.atomic.new_version): `output/` shows the
+previous complete build until the new one is complete, pages of removed actors go
+with the old build, and an interrupted build leaves the previous output intact.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .atomic import write_atomic
+from .atomic import new_version, write_atomic
 from .errors import NaravardError
 from .load import load_store
 from .namespaces import PREFIXES
@@ -30,31 +33,35 @@ class BuildResult:
 
 
 def write_graph(store: ox.Store, out: Path) -> list[Path]:
-    """output/graph.ttl and output/graph.nt, serialised by Oxigraph."""
+    """graph.ttl in `out`, serialised by Oxigraph."""
     ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     write_atomic(out / "graph.ttl", ttl)
     return [out / "graph.ttl"]
 
 
 def build(project: Project, pages: bool = True) -> BuildResult:
+    """Validate, then write a complete new output (graph.ttl, pages, gaps.html) and switch to it.
+
+    `written` lists the files as seen through `output/`.
+    """
     report = validate(project)
     if not report.ok:
         raise ValidationFailed(report)
     store = load_store(project)
-    out = project.output_dir
-    written = write_graph(store, out)
-    if pages:
-        written += write_pages(project, store)
-    return BuildResult(report, written)
+    with new_version(project.output_dir, link_cache=project.cache_dir) as out:
+        written = write_graph(store, out)
+        if pages:
+            written += write_pages(project, store, out)
+    return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
-def write_pages(project: Project, store: ox.Store) -> list[Path]:
-    """The network pages (with computed gap suggestions drawn) and the gaps report,
-    from one run of the gap analysis."""
+def write_pages(project: Project, store: ox.Store, out: Path | None = None) -> list[Path]:
+    """The network pages (with computed gap suggestions drawn) and the gaps report in `out`
+    (default output/), from one run of the gap analysis."""
     from .gaps import analyse, computed_links, write_gaps_report
     from .viz.site import write_site
 
     analysis = analyse(store, project)
-    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]))
-    written += write_gaps_report(project, store, analysis)
+    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]), out=out)
+    written += write_gaps_report(project, store, analysis, out=out)
     return written

@@ -51,7 +51,11 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        return self.output_dir / ".cache"
+        """The store cache: beside the builds (`.output.builds/cache/`), shared by every build
+        and reachable as `output/.cache` once a build exists (see graph.atomic)."""
+        from .atomic import builds_dir
+
+        return builds_dir(self.output_dir) / "cache"
 
     def data_files(self) -> list[Path]:
         """Every curated Turtle file (data/staging/ holds unmerged drafts and is skipped)."""

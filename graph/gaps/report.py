@@ -215,9 +215,10 @@ def analyse(store: ox.Store, project: Project | None = None) -> tuple[list[Gap],
     return find_gaps(store, project=project, ev=ev), ev
 
 
-def write_gaps_report(project: Project, store: ox.Store, analysis: tuple[list[Gap], Evaluation] | None = None) -> list[Path]:
-    """Write output/gaps.html (atomically) from `analysis` (default: `analyse` it now)."""
+def write_gaps_report(project: Project, store: ox.Store, analysis: tuple[list[Gap], Evaluation] | None = None,
+                      out: Path | None = None) -> list[Path]:
+    """Write gaps.html in `out` (default output/, atomically) from `analysis` (default: `analyse` it now)."""
     gaps, ev = analysis or analyse(store, project)
-    path = project.output_dir / "gaps.html"
+    path = (out or project.output_dir) / "gaps.html"
     write_atomic(path, report_page(store, gaps, ev))
     return [path]

@@ -69,9 +69,16 @@ def script_json(data: dict) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+_SLOT = re.compile(r"\{\{(BASE|TITLE|SUBTITLE|DATA)\}\}")
+
+
 def render_page(data: dict, *, title: str, subtitle: str = "") -> str:
-    text = TEMPLATE.read_text(encoding="utf-8")
-    return (text.replace("{{BASE}}", html.escape(data["base"]))
-                .replace("{{TITLE}}", html.escape(title))
-                .replace("{{SUBTITLE}}", html.escape(subtitle))
-                .replace("{{DATA}}", script_json(data)))
+    """The template with its slots filled in one pass, so a label containing `{{DATA}}`
+    stays text instead of being filled in turn.
+
+    >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
+    True
+    """
+    values = {"BASE": html.escape(data["base"]), "TITLE": html.escape(title),
+              "SUBTITLE": html.escape(subtitle), "DATA": script_json(data)}
+    return _SLOT.sub(lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
