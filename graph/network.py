@@ -62,12 +62,26 @@ def region_subgraph(g: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
     for n in core:
         keep.update(g.successors(n))
         keep.update(g.predecessors(n))
-    return g.subgraph(keep).copy()
+    return induced(g, keep)
+
+
+def induced(g: nx.Graph, keep) -> nx.Graph:
+    """A copy of the subgraph of `g` on the nodes `keep`, in `g`'s node and edge order.
+
+    `g.subgraph(keep)` iterates a set when it is much smaller than `g`, so its order
+    (and the layouts and pages drawn from it) would change with PYTHONHASHSEED.
+    """
+    keep = set(keep)
+    h = g.__class__()
+    h.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep)
+    edges = g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True)
+    h.add_edges_from(e for e in edges if e[0] in keep and e[1] in keep)
+    return h
 
 
 def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
     """`node` and its neighbourhood within `radius` steps, ignoring direction."""
-    return g.subgraph(nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes).copy()
+    return induced(g, nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes)
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:

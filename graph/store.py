@@ -48,10 +48,37 @@ def fingerprint(files: list[Path]) -> str:
 
 
 def load_files(store: ox.Store, files: list[Path], project: Project | None = None) -> None:
-    """Bulk-load Turtle `files` into the default graph of `store`."""
-    for path in files:
+    """Bulk-load Turtle `files` into the default graph of `store`, with stable blank-node ids."""
+    for i, path in enumerate(files):
         with reading(path, project):
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+            store.bulk_extend(stable_blank_nodes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), f"f{i}n"))
+
+
+def stable_blank_nodes(quads, prefix: str):
+    """`quads` with each blank node renamed `{prefix}{k}` in order of first appearance.
+
+    The parser names blank nodes at random; they decide the order in which Oxigraph
+    stores and returns triples, so random ids made every build differ.
+
+    >>> q = ox.parse(input=b"<http://x/a> <http://x/p> [] .", format=ox.RdfFormat.TURTLE)
+    >>> [str(x.object) for x in stable_blank_nodes(q, "f0n")]
+    ['_:f0n0']
+    """
+    names: dict[str, ox.BlankNode] = {}
+
+    def fix(term):
+        if isinstance(term, ox.BlankNode):
+            b = names.get(term.value)
+            if b is None:
+                b = names[term.value] = ox.BlankNode(f"{prefix}{len(names)}")
+            return b
+        return term
+
+    for q in quads:
+        s, o = q.subject, q.object
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            q = ox.Quad(fix(s), q.predicate, fix(o), q.graph_name)
+        yield q
 
 
 def open_store(project: Project, files: list[Path] | None = None) -> ox.Store:

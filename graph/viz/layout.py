@@ -15,6 +15,8 @@ import math
 
 import networkx as nx
 
+from ..network import induced
+
 #: Pixels per node, roughly: a component of n nodes gets a box of about UNIT * sqrt(n).
 UNIT = 110
 
@@ -31,7 +33,7 @@ def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
 def layout(g: nx.Graph, seed: int = 7, iterations: int = 50) -> dict:
     """Deterministic positions for every node of `g` (directed or multi graphs allowed)."""
     u = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
-    comps = sorted((u.subgraph(c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c))))
+    comps = sorted((induced(u, c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c))))
     parts = [component_layout(c, seed, iterations) for c in comps]
     total = sum(UNIT * math.sqrt(len(p)) + UNIT / 2 for p in parts)
     row_width = max(total / max(1.0, math.sqrt(len(parts))), UNIT * 2)
@@ -58,7 +60,7 @@ def grouped_layout(g: nx.Graph, group: dict, seed: int = 7) -> dict:
     for n in g.nodes:
         members.setdefault(group.get(n) or "", []).append(n)
     names = sorted(members, key=lambda k: (k == "", k))
-    parts = {name: layout(g.subgraph(members[name]), seed=seed, iterations=100) for name in names}
+    parts = {name: layout(induced(g, members[name]), seed=seed, iterations=100) for name in names}
     cols = math.ceil(math.sqrt(len(names)))
     cell = max(max(max(c) for p in parts[name].values() for c in [p]) for name in names) + 2 * UNIT
     pos: dict = {}
