@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 import rdflib
-from rdflib import DCTERMS, RDF, RDFS
+from rdflib import DCTERMS, RDF, RDFS, SKOS
 
 from .namespaces import NV
 
@@ -60,15 +60,64 @@ class SourceText:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the data, located as precisely as we can."""
+    """One thing wrong with the data, located as precisely as we can (`line` 0: unknown)."""
 
     file: str
     focus: str
     message: str
     severity: str = "error"
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        """`file:line`, or the file alone when the line is unknown."""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.focus}: {self.message}"
+        return f"{self.where}: {self.focus}: {self.message}"
+
+
+_WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+#: Relation quotes shorter than this many words are warnings (errors below 2 words).
+RELATION_QUOTE_WORDS = 4
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower-cased.
+
+    >>> words("Hälso- och sjukvården.")
+    ['hälso', 'och', 'sjukvården']
+    """
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def quote_problem(quote: str, relation: bool, labels: set[str]) -> tuple[str, str] | None:
+    """(severity, message) if `quote` is too thin to evidence anything, else None.
+
+    A quote is real text: at least one word of three letters or more. An entity's
+    quote of one word is allowed only when it is the entity's label (lists of goal
+    areas quote just the label); a relation's needs two words and should have four.
+
+    >>> quote_problem("   ", False, set())[0], quote_problem("och", False, set())[0]
+    ('error', 'error')
+    >>> quote_problem("Sjukhusledning.", False, {"Sjukhusledning"}) is None
+    True
+    >>> quote_problem("två ord", True, set())[0]
+    'warning'
+    """
+    n = len(words(quote))
+    if not _LETTERS.search(quote):
+        return "error", f"quote is not real text (no word of three letters or more): «{quote}»"
+    if relation:
+        if n < 2:
+            return "error", f"relation quote of {n} word is too short to show the relation: quote the sentence that states it «{quote}»"
+        if n < RELATION_QUOTE_WORDS:
+            return "warning", f"relation quote of {n} words; quote at least {RELATION_QUOTE_WORDS} words of the sentence that states it (this becomes an error) «{quote}»"
+        return None
+    if n < 2 and words(quote) not in [words(label) for label in labels]:
+        return "error", f"one-word quote «{quote}» is not the entity's label: quote the text that names it"
+    return None
 
 
 def relation_properties(g: rdflib.Graph) -> set[rdflib.URIRef]:
@@ -76,39 +125,58 @@ def relation_properties(g: rdflib.Graph) -> set[rdflib.URIRef]:
     return set(g.transitive_subjects(RDFS.subPropertyOf, NV.relation))
 
 
-def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name) -> list[Problem]:
-    """Every quote is in its source; every relation has evidence and every statement its triple.
+def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None) -> list[Problem]:
+    """Every quote is real text and in its source; every relation has evidence and every
+    statement its triple.
 
-    `where(node)` names the file a node is defined in; `name(node)` shortens a term.
+    `where(node)` names the file a node is defined in; `name(node)` shortens a term;
+    `locate(file, text)` gives the line of `text` in a data file (0 if unknown).
     """
+    locate = locate or (lambda file, text: 0)
     problems: list[Problem] = []
     texts: dict[rdflib.term.Node, SourceText | None] = {}
     for doc in g.subjects(RDF.type, NV.SourceDocument):
         fname = g.value(doc, NV.sourceFile)
         path = sources_dir / str(fname) if fname else None
+        texts[doc] = None
         if path is None or not path.is_file():
             problems.append(Problem(where(doc), name(doc), f"source file {fname or '(none given)'} not found in {sources_dir.name}/"))
-            texts[doc] = None
-        else:
+            continue
+        try:
             texts[doc] = SourceText(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as err:
+            problems.append(Problem(f"{sources_dir.name}/{fname}", name(doc), f"not UTF-8 text (byte {err.start}); convert the file to UTF-8"))
+        except OSError as err:
+            problems.append(Problem(f"{sources_dir.name}/{fname}", name(doc), f"cannot read: {err.strerror or err}"))
 
     for ev, quote in g.subject_objects(NV.quote):
         about = describe_evidence(g, ev, name)
+        file = where(ev)
+        relation = g.value(ev, RDF.subject) is not None
+        # A relation's problem points at its triple (found later from the focus), an entity's at the quote.
+        line = 0 if relation else locate(file, f'"{quote}"')
+        owner = g.value(predicate=NV.evidence, object=ev)
+        labels = {str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(owner, p)} if owner is not None else set()
+        thin = quote_problem(str(quote), relation, labels)
+        if thin:
+            problems.append(Problem(file, about, thin[1], thin[0], line))
+            if thin[0] == "error":
+                continue
         src = g.value(ev, NV.source)
         if src is None:
             continue  # SHACL reports the missing source
         if src not in texts:
-            problems.append(Problem(where(ev), about, f"nv:source {name(src)} is not a known nv:SourceDocument"))
+            problems.append(Problem(file, about, f"nv:source {name(src)} is not a known nv:SourceDocument", line=line))
             continue
         text = texts[src]
         if text is None:
             continue
         if not text.find(str(quote)):
-            problems.append(Problem(where(ev), about, f"quote not found in {name(src)}: «{normalise(str(quote))[:120]}»"))
+            problems.append(Problem(file, about, f"quote not found in {name(src)}: «{normalise(str(quote))[:120]}»", line=line))
             continue
-        line = g.value(ev, NV.line)
-        if line is not None and not text.near_line(str(quote), int(line)):
-            problems.append(Problem(where(ev), about, f"quote is in {name(src)} but not at line {line}", "warning"))
+        at = g.value(ev, NV.line)
+        if at is not None and not text.near_line(str(quote), int(at)):
+            problems.append(Problem(file, about, f"quote is in {name(src)} but not at line {at}", "warning", line))
 
     relations = relation_properties(g)
     # Links between reference entities (municipality in its county's group) are evidenced

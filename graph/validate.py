@@ -7,14 +7,18 @@ True
 """
 from __future__ import annotations
 
+import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 import rdflib
+from rdflib import RDF
 
 from .evidence import Problem, check_evidence
 from .load import parse_project, to_rdflib
-from .namespaces import shorten
+from .namespaces import NV, shorten
 from .project import Project
 from .shacl import shacl_problems
 
@@ -45,12 +49,14 @@ class Report:
 
 def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
+    from dataclasses import replace
+
+    from .load import to_rdflib_term
+
     per_file = parse_project(project)
     home: dict[rdflib.term.Node, str] = {}
     graph = to_rdflib(t for triples in per_file.values() for t in triples)
     # Name a node's file: the data file (not the ontology) that first states it as subject.
-    from .load import to_rdflib_term
-
     for path, triples in per_file.items():
         rel = project.relative(path)
         for t in triples:
@@ -64,11 +70,109 @@ def validate(project: Project, shacl: bool = True) -> Report:
             return "_:" + str(node)[:8]
         return shorten(str(node)) if node is not None else "?"
 
-    problems = check_evidence(graph, project.sources_dir, where, name)
+    locate = Locator(project)
+    problems = file_problems(project, per_file, locate)
+    problems += check_evidence(graph, project.sources_dir, where, name, locate)
     if shacl:
         problems += shacl_problems(graph, project.shapes_file, where, name)
-    problems.sort(key=lambda p: (p.severity != "error", p.file, p.focus, p.message))
+    problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
+    problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
     return Report(graph, problems)
+
+
+class Locator:
+    """Line numbers in the project's Turtle files: where a term or text first occurs.
+
+    Validation works on triples, which keep no positions; scanning the file for the
+    subject (at the start of a line, as the curation guide writes it) finds the line a
+    curator must look at.
+    """
+
+    def __init__(self, project: Project):
+        self.root = project.root
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, file: str) -> list[str]:
+        if file not in self._lines:
+            try:
+                self._lines[file] = (self.root / file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[file] = []
+        return self._lines[file]
+
+    def __call__(self, file: str, text: str) -> int:
+        """The first line of `file` holding `text` as a whole token (1-based; 0 if none)."""
+        pattern = re.compile(re.escape(text) + (r"(?![\w:-])" if text[-1:].isalnum() else ""))
+        lines = self.lines(file)
+        for i, line in enumerate(lines, 1):
+            if line.lstrip().startswith(text) and pattern.match(line.lstrip()):
+                return i  # as a subject
+        for i, line in enumerate(lines, 1):
+            if pattern.search(line):
+                return i
+        return 0
+
+    def focus(self, file: str, focus: str) -> int:
+        """The line of a problem's focus: `s p o` where the triple is stated, else the subject."""
+        parts = focus.split()
+        if not parts or parts[0].startswith("_:"):
+            return 0
+        if len(parts) == 3:
+            for i, line in enumerate(self.lines(file), 1):
+                if all(re.search(re.escape(x) + r"(?![\w:-])", line) for x in parts):
+                    return i
+        return self(file, parts[0])
+
+
+def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Problem]:
+    """What only the files show: empty data files, terms the ontology does not declare,
+    and an IRI given different classes or regions in different files."""
+    problems: list[Problem] = []
+    onto = per_file.get(project.ontology_file, [])
+    declared = {str(t.subject.value) for t in onto if isinstance(t.subject, ox.NamedNode)}
+    declared_short = sorted(shorten(x) for x in declared if x.startswith(str(NV)))
+    reported: set[tuple[str, str]] = set()
+    stated: dict[str, dict[str, dict[str, str]]] = {"class": defaultdict(dict), "region": defaultdict(dict)}
+    for path, triples in per_file.items():
+        if path == project.ontology_file:
+            continue
+        rel = project.relative(path)
+        if not triples:
+            problems.append(Problem(rel, "(file)", "no triples: the file is empty or only comments (a region file must describe its region)", line=1))
+            continue
+        reference = project.data_dir / "reference" in path.parents
+        for t in triples:
+            for term in (t.subject, t.predicate, t.object):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(str(NV)) and term.value not in declared:
+                    short = shorten(term.value)
+                    if (rel, short) not in reported:
+                        reported.add((rel, short))
+                        near = difflib.get_close_matches(short, declared_short, n=2, cutoff=0.6)
+                        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+                        problems.append(Problem(rel, short, f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
+                                                line=locate(rel, short)))
+            if isinstance(t.subject, ox.NamedNode) and not reference:
+                if t.predicate.value == str(RDF.type):
+                    stated["class"][t.subject.value].setdefault(t.object.value, rel)
+                elif t.predicate.value == str(NV.inRegion):
+                    stated["region"][t.subject.value].setdefault(t.object.value, rel)
+    # Reference data (SCB) may give an IRI two classes (Region Gotland is also a municipality);
+    # curated files may not contradict each other or it.
+    for path, triples in per_file.items():
+        if project.data_dir / "reference" in path.parents:
+            rel = project.relative(path)
+            for t in triples:
+                if t.predicate.value == str(RDF.type) and t.subject.value in stated["class"]:
+                    stated["class"][t.subject.value].setdefault(t.object.value, rel)
+    for what, per_subject in stated.items():
+        for subject, values in per_subject.items():
+            files = {f for f in values.values()}
+            if len(values) > 1 and len(files) > 1:
+                (v1, f1), (v2, f2) = sorted(values.items(), key=lambda kv: kv[1])[:2]
+                short = shorten(subject)
+                problems.append(Problem(f2, short, f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: an IRI has one {what}; use one or rename one of them",
+                                        line=locate(f2, short)))
+    return problems
 
 
 def problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
