@@ -4,8 +4,12 @@ A library file starts with a comment header::
 
     # title: Forums of a region
     # answers: Which joint forums does a region have, at which level, with which members?
-    # param: region iri  The region (slug such as `dalarna`, or an IRI)
+    # param: region iri nv:Region  The region (slug such as `dalarna`, or an IRI)
     # example: naravard query region-forums --param region=dalarna
+
+An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
+for any typed entity): a value that names no such entity is an error with the nearest
+names, checked by a query with the value bound, never pasted (`check_params`).
 
 Parameters are never pasted into query text as text: they become RDF terms,
 serialised (escaped) by Oxigraph into a VALUES block that opens the query's WHERE
@@ -25,8 +29,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .namespaces import NVR, PREFIXES, sparql_prologue
+from .namespaces import NVR, PREFIXES, shorten, sparql_prologue
 from .project import Project
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 MAX_QUERY_CHARS = 100_000
 _IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
@@ -38,6 +44,7 @@ class Param:
     kind: str  # iri | string | integer
     description: str
     optional: bool = False
+    cls: str = ""  # full IRI of the class an iri value must be an instance of ("" = unchecked)
 
     def term(self, value: str, where: str):
         """The RDF term for a user's `value` (validated, never spliced as text)."""
@@ -93,10 +100,11 @@ class LibraryQuery:
                 continue
             key, value = m.groups()
             if key == "param":
-                pm = re.match(r"(\w+)\s+(iri|string|integer)(\s+optional)?\s*(.*)", value)
+                pm = re.match(r"(\w+)\s+(iri|string|integer)(?:\s+([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>))?(\s+optional)?\s*(.*)", value)
                 if not pm:
                     raise QueryError(f"{path}: bad param line {line!r}")
-                q.params.append(Param(pm.group(1), pm.group(2), pm.group(4), bool(pm.group(3))))
+                cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
+                q.params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), cls))
             else:
                 setattr(q, key, value.strip())
         return q
@@ -136,6 +144,7 @@ class Prepared:
     text: str
     origin: str
     bindings: dict[str, object]
+    params: list[Param] = field(default_factory=list)  # the declared parameters (library queries)
 
 
 def prepare(name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None) -> Prepared:
@@ -170,7 +179,7 @@ def prepare(name_or_text: str, params: dict[str, str], project: Project | None =
             if not re.fullmatch(r"[A-Za-z_]\w*", key):
                 raise QueryError(f"{origin}: bad parameter name {key!r}")
             bindings[key] = Param(key, "string", "").term(str(value), origin)
-    return Prepared(text, origin, bindings)
+    return Prepared(text, origin, bindings, declared or [])
 
 
 def full_text(text: str) -> str:
@@ -178,12 +187,56 @@ def full_text(text: str) -> str:
     return sparql_prologue() + text
 
 
+RESOURCE = "http://www.w3.org/2000/01/rdf-schema#Resource"
+
+
+def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, given: str | None = None) -> None:
+    """Raise QueryError (with the nearest names) unless `value` is an instance of `cls`
+    (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
+
+    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode("https://w3id.org/naravard/def#Region")))
+    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), "https://w3id.org/naravard/def#Region", "region-forums: parameter region")
+    Traceback (most recent call last):
+    graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
+    """
+    bind = {"value": value, "class": ox.NamedNode(cls)}
+    ask = "ASK { ?value a ?type . FILTER(?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class }) }"
+    if execute(store, Prepared(ask, where, bind)):
+        return
+    names = "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    candidates: dict[str, str] = {}
+    for row in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)})):
+        short = shorten(row["e"].value)
+        local = short.split(":", 1)[1] if short.startswith("nvr:") else short
+        candidates.setdefault(local.lower(), local)
+        if row["label"] is not None:
+            candidates.setdefault(row["label"].value.lower(), local)
+    given = given if given is not None else shorten(value.value).removeprefix("nvr:")
+    near = difflib.get_close_matches(given.lower(), list(candidates), n=6, cutoff=0.6)
+    hint = list(dict.fromkeys(candidates[n] for n in near))[:3]
+    suggestion = f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
+    raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")
+
+
+def check_params(store: ox.Store, prepared: Prepared) -> None:
+    """Raise QueryError if a bound parameter names no entity of its declared class.
+
+    The endpoint's library route and `execute` call this before running the query.
+    """
+    for p in prepared.params:
+        value = prepared.bindings.get(p.name)
+        if p.cls and isinstance(value, ox.NamedNode):
+            check_entity(store, value, p.cls, f"{prepared.origin}: parameter {p.name}")
+
+
 def execute(store: ox.Store, prepared: Prepared):
     """Run on an Oxigraph store; a syntax error becomes `origin: line L, column C: message`.
 
     The query is parsed once as written (so error positions are the user's own), then
-    run with its parameters in a VALUES block, as on a remote store.
+    run with its parameters in a VALUES block, as on a remote store. Parameters that
+    name no entity of their declared class are refused first (`check_params`).
     """
+    check_params(store, prepared)
     offset = len(PREFIXES)
     text = full_text(prepared.text)
     try:

@@ -67,6 +67,13 @@ def format_gaps(gaps: list[Gap], fmt: str) -> str:
 def run(project: Project, region=None, kinds=None, fmt="table", evaluate_only=False, n_seeds=5) -> str:
     """What `naravard gaps` prints."""
     store = load_store(project)
+    if region:  # a typo must not read as "no gaps found"
+        import pyoxigraph as ox
+
+        from ..namespaces import NV
+        from ..queries import check_entity, expand_iri
+
+        check_entity(store, ox.NamedNode(expand_iri(region, "--region")), str(NV.Region), "--region", given=region)
     need_ev = evaluate_only or fmt == "html" or not kinds or "predict" in kinds
     ev = evaluate(projection(store), seeds=seeds(n_seeds)) if need_ev else None
     if evaluate_only:
