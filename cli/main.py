@@ -127,6 +127,22 @@ def stats(root, fmt):
         click.echo(f"{r['name']:30}{r['bodies']:>7}{r['forums']:>7}{r['projects']:>9}{r['plans']:>6}{r['recommendations']:>5}{r['gaps']:>5}")
 
 
+def endpoint_url(value: str | None) -> str | None:
+    """An http(s) URL with a host, or a usage error naming --endpoint."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a URL: {err}", param_hint="--endpoint") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL such as http://127.0.0.1:7878/query", param_hint="--endpoint")
+    return value
+
+
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:
@@ -144,7 +160,8 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("-f", "--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
               help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.")
-@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.")
+@click.option("--endpoint", metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
+              help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.")
 @project_option
 @friendly
 def query(name, expression, params, fmt, endpoint, root):
@@ -212,11 +229,12 @@ def export(fmt, out, root):
         write_atomic(Path(out), data)
         click.echo(f"wrote {out}", err=True)
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
 
 
 @cli.command()
-@click.option("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+@click.option("--endpoint", required=True, metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
+              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
 @project_option
 @friendly
 def publish(endpoint, root):
@@ -231,9 +249,9 @@ def publish(endpoint, root):
 @cli.command()
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
-@click.option("--port", default=8000, type=int, show_default=True)
-@click.option("--timeout", default=10.0, type=float, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, type=int, show_default=True, help="Results returned at most per query.")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
+@click.option("--timeout", default=10.0, type=click.FloatRange(0, min_open=True), show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, type=click.IntRange(1), show_default=True, help="Results returned at most per query.")
 @friendly
 def serve(root, host, port, timeout, max_rows):
     """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
@@ -318,7 +336,20 @@ def gaps(region, kinds, fmt, evaluate, seeds, root):
 
 
 def main():
-    cli(prog_name="naravard")
+    """The `naravard` command: usage errors too are one line (`Error: …`), exit code 2."""
+    try:
+        rv = cli.main(prog_name="naravard", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except getattr(click.exceptions, "NoArgsIsHelpError", ()) as err:  # bare `naravard`: the help text
+        err.show()
+        sys.exit(err.exit_code)
+    except click.ClickException as err:
+        where = f" (naravard {err.ctx.info_name if err.ctx and err.ctx.parent else ''} --help)".replace("  ", " ") if isinstance(err, click.UsageError) else ""
+        click.echo(f"Error: {err.format_message()}{where}", err=True)
+        sys.exit(err.exit_code)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 if __name__ == "__main__":

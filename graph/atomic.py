@@ -55,7 +55,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except OSError as err:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
-        raise NaravardError(f"cannot write {path}: {err.strerror or err}") from None
+        blocker = next((p for p in path.parents if p.exists()), None)
+        reason = f"{blocker} is not a folder" if blocker is not None and not blocker.is_dir() else (err.strerror or str(err))
+        raise NaravardError(f"cannot write {path}: {reason}") from None
     except BaseException:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
