@@ -55,7 +55,7 @@ def print_problems(problems, limit: int | None = None) -> None:
     for file, items in problems_by_file(shown).items():
         click.echo(click.style(file, bold=True), err=True)
         for p in items:
-            click.echo(f"  {p.severity}: {p.focus}: {p.message}", err=True)
+            click.echo(f"  {p.where}: {p.severity}: {p.focus}: {p.message}", err=True)
     if limit is not None and len(problems) > limit:
         click.echo(f"  … and {len(problems) - limit} more (naravard validate shows all)", err=True)
 

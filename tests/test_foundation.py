@@ -32,7 +32,7 @@ nvr:dalarna--valfardsradet a nv:CollaborationBody ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "Välfärdsrådet" ] .
 nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet .
 [] rdf:subject nvr:kommuner-20 ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--valfardsradet ;
-   nv:source nvr:source-003 ; nv:quote "Välfärdsrådet" .
+   nv:source nvr:source-003 ; nv:quote "Dalarnas kommuner i Välfärdsrådet" .
 """
 
 
@@ -89,7 +89,7 @@ def test_fixture_validates_then_shacl_catches_breakage(fixture_project):
     write(fixture_project.data_dir / "regions" / "dalarna.ttl", broken)
     report = validate(fixture_project)
     msgs = " | ".join(str(p) for p in report.errors)
-    assert "data/regions/dalarna.ttl: nvr:dalarna--valfardsradet: nv:inRegion" in msgs
+    assert "data/regions/dalarna.ttl:6: nvr:dalarna--valfardsradet: nv:inRegion"  # file:line of the subject in msgs
     assert "nv:level" in msgs
 
 

@@ -26,18 +26,18 @@ PREFIXES = """@prefix nv: <https://w3id.org/naravard/def#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 
-# Verbatim fragments of the source texts (003: Helseplan's audit of Dalarna, 004: the survey).
+# Verbatim fragments of the source texts, long enough to evidence a relation (003: Helseplan's audit of Dalarna, 004: the survey).
 Q = {
-    "valfardsradet": ("003", "Välfärdsrådet"),
-    "chefsnatverk": ("004", "chefsnätverk"),
+    "valfardsradet": ("003", "Dalarnas kommuner i Välfärdsrådet"),
+    "chefsnatverk": ("004", "I ett chefsnätverk ingår socialchefer"),
     "sodra": ("003", "Avesta och Hedemora"),
     "hsn": ("003", "Hälso- och sjukvårdsnämnden"),
     "rs": ("003", "Regionstyrelsen"),
-    "projekt": ("003", "projekt"),
-    "strategi": ("003", "strategier"),
+    "projekt": ("003", "det pågående projektet Ny Nära Vård Södra Dalarna"),
+    "strategi": ("003", "gemensamma strategier tillsammans med Dalarnas kommuner"),
     "rek": ("003", "Helseplan rekommenderar att"),
-    "blekinge": ("004", "Region Blekinge"),
-    "falun": ("004", "Falun"),
+    "blekinge": ("004", "Region Blekinge arbetar med omställningen"),
+    "falun": ("004", "Mobilt team i samverkan mellan Falun kommun"),
 }
 
 
