@@ -1,7 +1,12 @@
 """Shared fixtures: the real project, its store, and fixture projects to break."""
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,3 +44,62 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- copies run by the installed command
+
+NARAVARD = Path(sys.executable).with_name("naravard")
+
+
+def copy_project(dest: Path, regions: list[str] | None = None) -> Project:
+    """A copy of ontology/, queries/ and data/ (only the named region files, if given) at `dest`."""
+    for sub in ("ontology", "queries"):
+        shutil.copytree(REPO_ROOT / sub, dest / sub)
+    for sub in ("reference", "sources"):
+        shutil.copytree(REPO_ROOT / "data" / sub, dest / "data" / sub)
+    shutil.copy(REPO_ROOT / "data" / "national.ttl", dest / "data" / "national.ttl")
+    (dest / "data" / "regions").mkdir()
+    for f in sorted((REPO_ROOT / "data" / "regions").glob("*.ttl")):
+        if regions is None or f.stem in regions:
+            shutil.copy(f, dest / "data" / "regions" / f.name)
+    return Project(dest)
+
+
+def naravard(root: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed `naravard` on the project at `root` (its own output/, not $NARAVARD_OUTPUT)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NARAVARD_OUTPUT", "NARAVARD_ROOT")}
+    full_env.update({"NARAVARD_ROOT": str(root), **(env or {})})
+    return subprocess.run([str(NARAVARD), *args], env=full_env, cwd=root, capture_output=True, text=True, **kwargs)
+
+
+def tree_hash(out: Path) -> dict[str, str]:
+    """Every file under `out` (through the output symlink; the store cache left out) → its SHA-256,
+    plus which build `out` shows."""
+    out = Path(out)
+    if not out.exists():
+        return {}
+    found = {"(build shown)": out.resolve().name}
+    for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
+        dirnames[:] = [d for d in dirnames if d != ".cache"]
+        for f in filenames:
+            p = Path(dirpath) / f
+            found[str(p.relative_to(out))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="session")
+def small_project():
+    """Dalarna and Kronoberg with the reference data, built once by the installed command.
+
+    Validation of the full data takes 10-20 s here; the catalogue validates many times.
+    Made in a world-readable folder so a test can run the command as another user.
+    """
+    root = Path(tempfile.mkdtemp(prefix="naravard-small-"))
+    os.chmod(root, 0o755)
+    try:
+        copy_project(root, regions=["dalarna", "kronoberg"])
+        r = naravard(root, "build")
+        assert r.returncode == 0, r.stderr
+        yield Project(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
