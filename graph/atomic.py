@@ -106,6 +106,8 @@ def new_version(out: Path, link_cache: Path | None = None) -> Iterator[Path]:
     """
     out = Path(out)
     builds = builds_dir(out)
+    if out.exists() and not out.is_symlink() and not (out.is_dir() and _looks_like_output(out)):
+        raise NaravardError(f"{out} exists and is not a naravard build output; move it away or set NARAVARD_OUTPUT")
     try:
         builds.mkdir(parents=True, exist_ok=True)
         with locked(builds):
@@ -131,9 +133,7 @@ def new_version(out: Path, link_cache: Path | None = None) -> Iterator[Path]:
 
 def _switch(out: Path, final: Path) -> None:
     """Point the symlink `out` at `final` in one rename (an older real folder is moved aside once)."""
-    if out.exists() and not out.is_symlink():
-        if not out.is_dir() or not _looks_like_output(out):
-            raise NaravardError(f"{out} exists and is not a naravard build output; move it away or set NARAVARD_OUTPUT")
+    if out.exists() and not out.is_symlink():  # an older real output folder (checked by new_version)
         os.rename(out, out.parent / f".{out.name}.builds" / f"old-{final.name}")
     link = out.parent / f".{out.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
