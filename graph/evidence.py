@@ -145,9 +145,9 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         try:
             texts[doc] = SourceText(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as err:
-            problems.append(Problem(f"{sources_dir.name}/{fname}", name(doc), f"not UTF-8 text (byte {err.start}); convert the file to UTF-8"))
+            problems.append(Problem(f"{sources_dir.parent.name}/{sources_dir.name}/{fname}", name(doc), f"not UTF-8 text (byte {err.start}); convert the file to UTF-8"))
         except OSError as err:
-            problems.append(Problem(f"{sources_dir.name}/{fname}", name(doc), f"cannot read: {err.strerror or err}"))
+            problems.append(Problem(f"{sources_dir.parent.name}/{sources_dir.name}/{fname}", name(doc), f"cannot read: {err.strerror or err}"))
 
     for ev, quote in g.subject_objects(NV.quote):
         about = describe_evidence(g, ev, name)

@@ -147,7 +147,7 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
                     short = shorten(term.value)
                     if (rel, short) not in reported:
                         reported.add((rel, short))
-                        near = difflib.get_close_matches(short, declared_short, n=2, cutoff=0.6)
+                        near = difflib.get_close_matches(short, declared_short, n=2, cutoff=0.8)
                         hint = f"; did you mean {' or '.join(near)}?" if near else ""
                         problems.append(Problem(rel, short, f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
                                                 line=locate(rel, short)))

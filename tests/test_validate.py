@@ -1,0 +1,134 @@
+"""graph/validate.py and graph/evidence.py: what the files show, thin quotes, line numbers.
+
+One copy of the project with every fault planted in its own place is validated once;
+each case checks that its fault is reported with the right file, line and severity.
+"""
+from __future__ import annotations
+
+import pytest
+
+from graph.evidence import quote_problem
+from graph.validate import validate
+
+from .conftest import copy_project, write
+from .test_foundation import PREFIXES
+
+SKOS = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+
+DALARNA = PREFIXES + SKOS + """
+nvr:dalarna--valfardsradet a nv:CollaborationBody ;
+    rdfs:label "Välfärdsrådet"@sv ;
+    nv:inRegion nvr:dalarna ;
+    nv:level nv:level-political ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "Välfärdsrådet" ] .
+nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet .
+[] rdf:subject nvr:kommuner-20 ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--valfardsradet ;
+   nv:source nvr:source-003 ; nv:quote "Dalarnas kommuner i Välfärdsrådet" .
+
+nvr:dalarna--typo-class a nv:Boardd ;
+    rdfs:label "Regionstyrelsen"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "Helseplan rekommenderar att Regionstyrelsen bör:" ] .
+
+nvr:kommuner-20 nv:memberof nvr:dalarna--valfardsradet .
+
+nvr:dalarna--blank a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "   " ] .
+nvr:dalarna--och a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "och" ] .
+nvr:dalarna--dots a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "..." ] .
+nvr:dalarna--empty a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "" ] .
+nvr:dalarna--hsn a nv:Board ; rdfs:label "Hälso- och sjukvårdsnämnden"@sv ; skos:altLabel "HSN"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "HSN" ] .
+
+nvr:dalarna--hsn nv:partOf nvr:dalarna .
+[] rdf:subject nvr:dalarna--hsn ; rdf:predicate nv:partOf ; rdf:object nvr:dalarna ;
+   nv:source nvr:source-003 ; nv:quote "HSN" .
+nvr:dalarna--valfardsradet nv:partOf nvr:dalarna .
+[] rdf:subject nvr:dalarna--valfardsradet ; rdf:predicate nv:partOf ; rdf:object nvr:dalarna ;
+   nv:source nvr:source-003 ; nv:quote "politiska organet Välfärdsrådet" .
+"""
+
+# The same forum as a different class and in a different region, from another file.
+BLEKINGE = PREFIXES + """
+nvr:dalarna--valfardsradet a nv:Board ;
+    nv:inRegion nvr:blekinge .
+"""
+
+GOTLAND = "# Region Gotland: nothing yet\n"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("validate") / "proj", regions=[])
+    regions = project.data_dir / "regions"
+    write(regions / "dalarna.ttl", DALARNA)
+    write(regions / "blekinge.ttl", BLEKINGE)
+    write(regions / "gotland.ttl", GOTLAND)
+    (project.sources_dir / "001_45926d75d68e85f9.txt").write_bytes("Region Jönköpings län".encode("latin-1"))
+    return validate(project)
+
+
+def line_of(text: str, marker: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+CASES = [
+    # (file, line of this marker, severity, words in the message)
+    ("data/regions/dalarna.ttl", "a nv:Boardd", "error", "unknown term: nv:Boardd is not declared in ontology/naravard.ttl; did you mean nv:Board?"),
+    ("data/regions/dalarna.ttl", "nv:memberof", "error", "unknown term: nv:memberof is not declared in ontology/naravard.ttl; did you mean nv:memberOf?"),
+    ("data/regions/dalarna.ttl", 'nv:quote "   "', "error", "quote is not real text (no word of three letters or more): «   »"),
+    ("data/regions/dalarna.ttl", 'nv:quote "..."', "error", "quote is not real text (no word of three letters or more): «...»"),
+    ("data/regions/dalarna.ttl", 'nv:quote ""', "error", "quote is not real text (no word of three letters or more): «»"),
+    ("data/regions/dalarna.ttl", 'nv:quote "och"', "error", "one-word quote «och» is not the entity's label"),
+    ("data/regions/dalarna.ttl", "nvr:dalarna--hsn nv:partOf nvr:dalarna .", "error", "relation quote of 1 word is too short"),
+    ("data/regions/dalarna.ttl", "nvr:dalarna--valfardsradet nv:partOf nvr:dalarna .", "warning", "relation quote of 3 words; quote at least 4 words"),
+    # reported in the later of the two files (alphabetical, the order files are read in)
+    ("data/regions/dalarna.ttl", "nvr:dalarna--valfardsradet a nv:CollaborationBody", "error",
+     "has class nv:Board in data/regions/blekinge.ttl and nv:CollaborationBody in data/regions/dalarna.ttl: an IRI has one class"),
+    ("data/regions/dalarna.ttl", "nvr:dalarna--valfardsradet a nv:CollaborationBody", "error",
+     "has region nvr:blekinge in data/regions/blekinge.ttl and nvr:dalarna in data/regions/dalarna.ttl: an IRI has one region"),
+    ("data/regions/gotland.ttl", None, "error", "no triples: the file is empty or only comments"),
+    ("data/sources/001_45926d75d68e85f9.txt", None, "error", "not UTF-8 text (byte 8)"),
+]
+
+
+@pytest.mark.parametrize("file,marker,severity,message", CASES, ids=[c[3][:40] for c in CASES])
+def test_fault_is_reported_with_file_and_line(report, file, marker, severity, message):
+    found = [p for p in report.problems if p.file == file and message in p.message]
+    assert found, [str(p) for p in report.problems if p.file == file]
+    assert found[0].severity == severity
+    if marker:
+        text = {"data/regions/dalarna.ttl": DALARNA, "data/regions/blekinge.ttl": BLEKINGE}[file]
+        assert found[0].line == line_of(text, marker), str(found[0])
+        assert str(found[0]).startswith(f"{file}:{found[0].line}: ")
+
+
+def test_label_quoted_alone_is_accepted(report):
+    """nvr:dalarna--hsn quotes its altLabel "HSN": fine for an entity (its relation quote is not)."""
+    assert not [p for p in report.problems if p.focus == "nvr:dalarna--hsn" and "quote" in p.message]
+
+
+def test_good_forum_is_not_flagged_for_quotes(report):
+    assert not [p for p in report.problems if p.focus.startswith("nvr:kommuner-20 nv:memberOf") and "quote" in p.message]
+
+
+@pytest.mark.parametrize("quote,relation,labels,expected", [
+    ("Sjukhusledning.", False, {"Sjukhusledning"}, None),
+    ("sjukhuskliniker", True, {"sjukhuskliniker"}, "error"),
+    ("två ord", True, set(), "warning"),
+    ("Regionstyrelsens ordförande Regiondirektör kommer", True, set(), None),
+    ("12 34", False, set(), "error"),
+    ("—", False, set(), "error"),
+])
+def test_quote_rules(quote, relation, labels, expected):
+    got = quote_problem(quote, relation, labels)
+    assert (got[0] if got else None) == expected
+
+
+def test_real_data_has_no_errors_and_its_short_relation_quotes_are_warnings(project):
+    r = validate(project)
+    assert r.ok, [str(p) for p in r.errors][:5]
+    short = [p for p in r.warnings if "relation quote of" in p.message]
+    assert short and all(p.line > 0 for p in short)
