@@ -212,7 +212,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
         if row["label"] is not None:
             candidates.setdefault(row["label"].value.lower(), local)
     given = given if given is not None else shorten(value.value).removeprefix("nvr:")
-    near = difflib.get_close_matches(given.lower(), list(candidates), n=6, cutoff=0.6)
+    low = given.lower()
+    near = sorted(c for c in candidates if len(low) >= 3 and low in c)  # a short form: "jamtland"
+    near += difflib.get_close_matches(low, list(candidates), n=6, cutoff=0.6)
     hint = list(dict.fromkeys(candidates[n] for n in near))[:3]
     suggestion = f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
     raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")

@@ -187,3 +187,21 @@ def test_hostile_label_renders_as_text(fixture_project, chromium, tmp_path):
     assert p.evaluate("document.querySelectorAll('img').length") == 0
     page.shot("page-hostile-label")
     assert page.errors == [] and page.requests == []
+
+
+def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
+    """A label such as `{{DATA}}` once made the page put the graph JSON into its title."""
+    import json
+    import re
+
+    from graph.store import open_store
+
+    label = "Rådet {{DATA}} {{TITLE}} {{BASE}}"
+    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{label}"@sv'))
+    write_site(fixture_project, open_store(fixture_project), out=tmp_path, regions=[], actors=["nvr:dalarna--valfardsradet"])
+    text = (tmp_path / "actors" / "dalarna--valfardsradet.html").read_text(encoding="utf-8")
+    assert f"<title>{label} – naravard-kg</title>" in text and f"<h1>{label}</h1>" in text
+    block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1)
+    data = json.loads(block)
+    assert data["title"] == label and any(n["label"] == label for n in data["nodes"])
+    assert text.count('id="graph-data"') == 1

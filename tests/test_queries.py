@@ -316,3 +316,26 @@ def test_count_by_source_000():
     # The board's answer quotes four recommendations and names eleven measures.
     assert counts[("entity", "AuditRecommendation")] == 4 and counts[("entity", "Measure")] == 11
     assert counts[("relation", "respondsTo")] == 11
+
+
+@pytest.mark.parametrize("value,nearest", [("dalarn", "dalarna"), ("Dalarna", "dalarna"), ("nvr:jamtland", "jamtland-harjedalen")])
+def test_parameter_naming_no_region_is_an_error_with_nearest_names(value, nearest):
+    with pytest.raises(QueryError, match=rf"parameter region: '[^']+' names no nv:Region; did you mean {nearest}\b"):
+        graph.query("region-forums", region=value)
+
+
+def test_parameter_of_the_wrong_class_is_an_error(store):
+    from graph.queries import check_params
+
+    prepared = prepare("forum-members", {"forum": "dalarna"})  # a region, not a forum
+    with pytest.raises(QueryError, match="'dalarna' names no nv:CollaborationBody"):
+        check_params(store, prepared)
+    check_params(store, prepare("forum-members", {"forum": "nvr:jamtland-harjedalen--svom"}))  # no error
+
+
+def test_header_declares_the_class(project):
+    from graph.queries import Library
+
+    q = Library(project).get("region-forums")
+    assert q.params[0].cls == "https://w3id.org/naravard/def#Region"
+    assert Library(project).get("actor-relations").params[0].cls == "http://www.w3.org/2000/01/rdf-schema#Resource"
