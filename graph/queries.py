@@ -255,9 +255,20 @@ def syntax_message(origin: str, message: str, offset: int) -> str:
     """Point a parser message at the user's own lines (the prologue is ours)."""
     m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     if m:
-        line, col, rest = int(m.group(1)) - offset, int(m.group(2)), m.group(3)
+        line, col, rest = int(m.group(1)) - offset, int(m.group(2)), one_line(m.group(3))
         return f"{origin}: syntax error at line {line}, column {col}: {rest}"
-    return f"{origin}: syntax error: {message}"
+    return f"{origin}: syntax error: {one_line(message)}"
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """A parser message on one line, cut to `limit` characters (its lists of expected
+    characters run over several lines and hundreds of characters).
+
+    >>> one_line("expected one of\n  a, b")
+    'expected one of a, b'
+    """
+    text = re.sub(r"\s+", " ", message).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def with_values(text: str, bindings: dict[str, object]) -> str:

@@ -130,13 +130,19 @@ def write_site(project: Project, store: ox.Store, computed: list | None = None, 
     """Write pages to `out` (default output/): everything, or only the named regions/actors."""
     out = out or project.output_dir
     site = Site(store, computed)
-    written = write_assets(out)
     everything = regions is None and actors is None
     jobs = []
     if everything:
         jobs += [site.index_page, site.national_page]
         regions = list(site.regions)
         actors = [n for n, d in site.g.nodes(data=True) if d["cls"] != "Region"]
+    for r in regions or []:  # unknown names are errors before anything is written
+        if r not in site.regions:
+            site.region_page(r)
+    for a in actors or []:
+        if a not in site.g:
+            site.actor_page(a)
+    written = write_assets(out)
     for r in regions or []:
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:
