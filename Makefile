@@ -30,4 +30,4 @@ reference: $(BIN)/python
 	$(BIN)/python scripts/make_reference.py
 
 clean:
-	rm -rf output
+	rm -rf output .output.builds
