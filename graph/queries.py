@@ -264,7 +264,7 @@ def one_line(message: str, limit: int = 300) -> str:
     """A parser message on one line, cut to `limit` characters (its lists of expected
     characters run over several lines and hundreds of characters).
 
-    >>> one_line("expected one of\n  a, b")
+    >>> one_line("expected   one of   a, b")
     'expected one of a, b'
     """
     text = re.sub(r"\s+", " ", message).strip()
