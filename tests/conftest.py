@@ -73,6 +73,20 @@ def naravard(root: Path, *args: str, env: dict | None = None, wrap: list[str] | 
     return subprocess.run([*(wrap or []), str(NARAVARD), *args], env=full_env, cwd=root, capture_output=True, text=True, **kwargs)
 
 
+def read_only(root: Path) -> list[str]:
+    """A command prefix that runs a command with `root` mounted read-only in a private mount
+    namespace (root writes through any file mode; nothing to undo if the test dies).
+    Skips the test where that is impossible."""
+    if not shutil.which("unshare"):
+        pytest.skip("running as root without unshare: cannot make a folder read-only")
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
+    wrap = ["unshare", "-m", "sh", "-c", script, str(root)]
+    probe = subprocess.run([*wrap, "true"], capture_output=True, text=True)
+    if probe.returncode:
+        pytest.skip(f"cannot make a read-only mount here: {probe.stderr.strip()}")
+    return wrap
+
+
 def tree_hash(out: Path) -> dict[str, str]:
     """Every file under `out` (through the output symlink; the store cache left out) → its SHA-256,
     plus which build `out` shows."""

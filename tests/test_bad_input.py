@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import naravard, tree_hash
+from .conftest import naravard, read_only, tree_hash
 
 Undo = Callable[[], None]
 Setup = Callable[[Path], Undo]
@@ -242,15 +242,7 @@ def run_case(root: Path, case: Case):
     if not case.read_only:
         return naravard(root, *case.args, env=case.env)
     if os.geteuid() == 0:
-        # Root writes through any file mode: make the copy a read-only mount in a private
-        # mount namespace of the command instead (nothing to undo if the test dies).
-        if not shutil.which("unshare"):
-            pytest.skip("running as root without unshare: cannot make a folder read-only")
-        script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
-        r = naravard(root, *case.args, env=case.env, wrap=["unshare", "-m", "sh", "-c", script, str(root)])
-        if "mount:" in r.stderr:
-            pytest.skip(f"cannot make a read-only mount here: {r.stderr.strip()}")
-        return r
+        return naravard(root, *case.args, env=case.env, wrap=read_only(root))
     folders = [root, root / ".output.builds", (root / "output").resolve()]
     for f in folders:
         os.chmod(f, 0o555)
