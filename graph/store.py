@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .derive import derive, rule_files
 from .load import reading
 from .project import Project
 
@@ -57,7 +58,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
         from .errors import NaravardError
 
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
-    key = fingerprint(files)
+    key = fingerprint([*files, *rule_files(project)])  # derivation rules change the store too
     cache = project.cache_dir
     target = cache / f"store-{key}"
     if not (target / "CURRENT").exists():
@@ -66,6 +67,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
         try:
             store = ox.Store(str(tmp))
             load_files(store, files, project)
+            derive(store, project)  # queries/derive/*.rq, see graph/derive.py
             store.flush()
             store.optimize()
             del store
@@ -86,4 +88,5 @@ def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:
     """An in-memory store of `files` (no cache), for fixtures and benchmarks."""
     store = ox.Store()
     load_files(store, files, project)
+    derive(store, project)
     return store
