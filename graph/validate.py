@@ -65,6 +65,8 @@ def validate(project: Project, shacl: bool = True) -> Report:
         return shorten(str(node)) if node is not None else "?"
 
     problems = check_evidence(graph, project.sources_dir, where, name)
+    from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
+    problems += lint_problems(graph, project)
     if shacl:
         problems += shacl_problems(graph, project.shapes_file, where, name)
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.focus, p.message))
