@@ -77,6 +77,32 @@ def validate(root, fmt):
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command("format")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
+@project_option
+@friendly
+def format_(files, check, root):
+    """Rewrite data files in the one layout (default: every file under data/ but data/reference/).
+
+    Prefixes, the header comment (the file's first comment block), then entity blocks by class and
+    IRI, each with its attributes and then its relations and their evidence statements. The graph
+    is unchanged (checked before writing). Comments other than the header are LOST: put notes that
+    must stay in rdfs:comment.
+    """
+    from pathlib import Path
+
+    from graph.turtle_format import default_files, format_files
+
+    project = get_project(root)
+    paths = [Path(f) for f in files] or default_files(project)
+    changed = format_files(paths, project, check=check)
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {project.relative(path)}")
+    click.echo(f"{len(changed)} of {len(paths)} file(s) {'would change' if check else 'changed'}", err=True)
+    sys.exit(1 if check and changed else 0)
+
+
 @cli.command()
 @project_option
 @click.option("--no-pages", is_flag=True, help="Only validate and write output/graph.ttl.")
