@@ -23,8 +23,11 @@ REFERENCE_CLASSES = {"nv:Municipality", "nv:MunicipalityGroup", "nv:Region"}
 
 
 def network(store: ox.Store) -> nx.MultiDiGraph:
-    """A MultiDiGraph: node attrs label, cls, region, acronyms, quote, document;
-    edge key = relation kind (`partOf`, …, `gap`), attrs quote, document, evidence."""
+    """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
+    at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
+    title, date and line); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
+    evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
+    evidence of their own and are not drawn."""
     g = nx.MultiDiGraph()
     nodes = {}
     for r in rows(store, "nodes"):
@@ -34,6 +37,8 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "cls": shorten(r["class"]).removeprefix("nv:"),
             "region": shorten(r["region"]) if r["region"] else "",
             "acronyms": [a for a in (r["acronyms"] or "").split("|") if a],
+            "principals": sorted(shorten(p) for p in (r["principals"] or "").split("|") if p),
+            "side": shorten(r["side"]) if r["side"] else "",
             "quote": r["quote"] or "",
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
@@ -68,6 +73,17 @@ def region_subgraph(g: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
 def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
     """`node` and its neighbourhood within `radius` steps, ignoring direction."""
     return g.subgraph(nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes).copy()
+
+
+def organisation_classes(store: ox.Store) -> set[str]:
+    """Local names of the ontology's classes of organisations (nv:Organisation and its
+    subclasses): the actors that can be collaboration partners.
+
+    >>> "CollaborationBody" in organisation_classes(load_store())
+    True
+    """
+    q = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* nv:Organisation . FILTER(isIRI(?c)) }"
+    return {shorten(r["c"]).removeprefix("nv:") for r in rows(store, q)}
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:

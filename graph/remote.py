@@ -46,10 +46,16 @@ def remote_query(endpoint: str, prepared: Prepared, timeout: float = 60):
 
 
 def publish(store: ox.Store, endpoint: str, timeout: float = 300) -> int:
-    """Replace the default graph at a Graph Store Protocol `endpoint` with `store`; returns triples sent."""
-    body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    """Replace the default graph at a Graph Store Protocol `endpoint` with `store`'s, and each
+    named graph (such as the derived triples' graph, see graph/derive.py) with the store's
+    graph of that name, so that queries asking which facts are derived answer the same there;
+    returns the quads sent."""
     sep = "&" if "?" in endpoint else "?"
-    req = urllib.request.Request(f"{endpoint}{sep}default", data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
-    with _open(req, "publish", timeout):
-        pass
+    targets = [(ox.DefaultGraph(), "default")]
+    targets += [(g, "graph=" + urllib.parse.quote(g.value, safe="")) for g in store.named_graphs()]
+    for graph, where in targets:
+        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        req = urllib.request.Request(f"{endpoint}{sep}{where}", data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+        with _open(req, "publish", timeout):
+            pass
     return len(store)
