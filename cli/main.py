@@ -178,7 +178,7 @@ def query(name, expression, params, fmt, endpoint, root):
 
     \b
     Examples:
-      naravard query region-forums --param region=dalarna
+      naravard query region-forums --param actor=dalarna
       naravard query -e 'SELECT ?r WHERE { ?r a nv:Region }' --format csv
     """
     from graph.errors import QueryError

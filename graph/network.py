@@ -1,7 +1,7 @@
 """The governance network as a networkx graph (for pages, exports and link analysis).
 
-Nodes are the curated entities (reference municipalities and municipality groups only
-when a relation mentions them); edges are the evidenced relations, keyed by kind.
+Nodes are the curated entities (reference entities, which have no evidence of their own,
+only when a relation mentions them); edges are the evidenced relations, keyed by kind.
 Collaboration gaps from the sources are edges of kind "gap".
 
 >>> net = network(load_store())
@@ -18,8 +18,6 @@ from .namespaces import shorten
 from .queries import rows
 
 GAP = "gap"
-#: Classes drawn only when a curated relation links them.
-REFERENCE_CLASSES = {"nv:Municipality", "nv:MunicipalityGroup", "nv:Region"}
 
 
 def network(store: ox.Store) -> nx.MultiDiGraph:
@@ -55,7 +53,9 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
                 g.add_node(n, **nodes[n])
         g.add_edge(s, t, key=kind, kind=kind, quote=r["quote"] or "", document=r["document"] or "", evidence=int(r["evidence"] or 0))
     for nid, attrs in nodes.items():
-        if nid not in g and ("nv:" + attrs["cls"]) not in REFERENCE_CLASSES:
+        # reference entities (regions, municipalities, municipality groups from SCB data) carry no
+        # evidence of their own: drawn only when a curated relation links them
+        if nid not in g and attrs["evidence"]:
             g.add_node(nid, **attrs)
     return g
 

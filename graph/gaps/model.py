@@ -24,7 +24,8 @@ class Gap:
 
     `a`/`b` are short IRIs (`nvr:…`, as node ids of `graph.network`); `b` is None when the
     gap concerns one actor. `score` is None for rules and audited gaps. `evidence` is a
-    verbatim quote (rules, audit) or empty for measured methods; `document` its source file.
+    verbatim quote (rules, audit) or empty for measured methods; `document` its source, cited by
+    short title, date and line (`Översikt över 21 regioner (2020), rad 730`).
     """
 
     region: str
