@@ -140,6 +140,11 @@ def test_principal_and_side():
     rows = graph.query("principal", actor="nvr:jonkopings-lan--socialchef")
     assert col(rows, "principal") == {NVR + "kommuner-06"} and col(rows, "sideName") == {"kommunsidan"}
     assert "post in" in str(rows[0]["through"])
+    # 004:2709-2710 "kommunerna av respektive ordförande i de fyra kommunalförbunden": a kommunalförbund is the
+    # municipalities', stated in the data (no partOf chain gives it).
+    rows = graph.query("principal", actor="nvr:vastra-gotaland--kommunalforbunden")
+    assert col(rows, "principal") == {NVR + "kommuner-14"} and col(rows, "origin") == {"stated"}
+    assert col(rows, "sideName") == {"kommunsidan"}
 
 
 def test_signatories_of_the_answers():
@@ -453,3 +458,16 @@ def test_count_by_source_000():
     # The board's answer quotes four recommendations and names eleven measures.
     assert counts[("entity", "AuditRecommendation")] == 4 and counts[("entity", "Measure")] == 11
     assert counts[("relation", "respondsTo")] == 11
+
+
+def test_source_changes_jamtland_2020_overview_to_2025_answer():
+    rows = graph.query("source-changes", region="jamtland-harjedalen", **{"from": "source-004", "to": "source-000"})
+    got = {(str(r["change"]), str(r["subject"]), str(r["relation"]).rsplit("#", 1)[1], str(r["object"])) for r in rows}
+    # 000:38-39 (2025) "Region Jämtland Härjedalen har tillsammans med länets kommuner tagit fram en gemensam
+    # målbild för en god och nära vård."
+    assert ("appears", NVR + "kommuner-23", "partyTo", NVR + "jamtland-harjedalen--gemensam-malbild") in got
+    # 004:730-731 (2020) "SVOM (Sociala vård- och omsorgsgruppen) med representanter från varje kommun och
+    # regionen." — the 2025 answer does not describe SVOM's members.
+    assert ("disappears", NVR + "kommuner-23", "memberOf", NVR + "jamtland-harjedalen--svom") in got
+    svom = [r for r in rows if str(r["object"]) == NVR + "jamtland-harjedalen--svom" and str(r["subject"]) == NVR + "kommuner-23"]
+    assert (str(svom[0]["document"]), int(svom[0]["line"])) == ("Översikt över 21 regioner (2020)", 730)
