@@ -28,11 +28,11 @@ GOOD_BODY = PREFIXES + """
 nvr:dalarna--valfardsradet a nv:CollaborationBody ;
     rdfs:label "Välfärdsrådet"@sv ;
     nv:inRegion nvr:dalarna ;
-    nv:level nv:level-political ;
+    nv:level nv:level-political ; nv:structureType nv:st-political-joint-forum ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "Välfärdsrådet" ] .
 nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet .
 [] rdf:subject nvr:kommuner-20 ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--valfardsradet ;
-   nv:source nvr:source-003 ; nv:quote "Välfärdsrådet" .
+   nv:source nvr:source-003 ; nv:quote "det gemensamma politiska organet Välfärdsrådet finns" .
 """
 
 
