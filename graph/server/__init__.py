@@ -1,0 +1,12 @@
+"""The read-only SPARQL endpoint and query page (`naravard serve`).
+
+* `graph.server.policy`: what may run (no update, LOAD or SERVICE) and who may ask (Host, Origin)
+* `graph.server.pool`: the queue, the time and memory limits, the worker processes
+* `graph.server.sandbox`: what a worker forbids itself (network, outliving the server, memory)
+* `graph.server.snapshot`: the private store copy that follows rebuilds
+* `graph.server.negotiate`: content negotiation and serialising results once
+* `graph.server.app`: the Starlette app (`create_app`) and `serve`
+"""
+from .app import create_app, serve
+
+__all__ = ["create_app", "serve"]
