@@ -7,6 +7,13 @@
 * `graph.server.negotiate`: content negotiation and serialising results once
 * `graph.server.app`: the Starlette app (`create_app`) and `serve`
 """
-from .app import create_app, serve
-
 __all__ = ["create_app", "serve"]
+
+
+def __getattr__(name: str):
+    # Lazy, so a worker process (which imports graph.server.pool) does not load Starlette.
+    if name in __all__:
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module 'graph.server' has no attribute {name!r}")

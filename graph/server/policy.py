@@ -115,18 +115,22 @@ def tokens(text: str, strict: bool = True) -> list[tuple[str, str]]:
     return out
 
 
-def keywords(text: str) -> set[str]:
-    """Upper-cased bare words of the query, read both as the spec and as Oxigraph does.
+def keywords(text: str) -> tuple[set[str], Refused | None]:
+    """Upper-cased bare words of the query read both as the spec and as Oxigraph does,
+    and why Oxigraph's reading failed (None if it did not).
 
-    The engine's reading must succeed (else the query is refused); the spec's reading
-    is added when it succeeds (a string such as ``"\\u0022"`` may not read that way).
+    The spec's reading may fail where Oxigraph's does not (``"\\u0022"`` closes a
+    string there), and the other way round (``\\u0053ERVICE``): words from either count.
     """
-    words = {t.upper() for kind, t in tokens(text, strict=False) if kind == "word"}
-    try:
-        words |= {t.upper() for kind, t in tokens(unescape_codepoints(text)) if kind == "word"}
-    except Refused:
-        pass
-    return words
+    words: set[str] = set()
+    problem = None
+    for strict in (False, True):
+        try:
+            found = tokens(unescape_codepoints(text) if strict else text, strict)
+            words |= {t.upper() for kind, t in found if kind == "word"}
+        except Refused as err:
+            problem = problem or (err if not strict else None)
+    return words, problem
 
 
 def check_query(text: str | None, max_chars: int = 100_000) -> None:
@@ -144,11 +148,13 @@ def check_query(text: str | None, max_chars: int = 100_000) -> None:
         raise Refused(400, "missing query: give ?query=… (GET), a query= form field or an application/sparql-query body")
     if len(text) > max_chars:
         raise Refused(413, f"query is {len(text)} characters, more than the limit of {max_chars}")
-    words = keywords(text)
+    words, unreadable = keywords(text)
     if words & UPDATE_WORDS:
         raise Refused(403, READ_ONLY)
     if "SERVICE" in words:
         raise Refused(403, NO_SERVICE)
+    if unreadable:  # the engine would reject it too; refusing here means we never run what we cannot read
+        raise unreadable
 
 
 # --- who may ask ---------------------------------------------------------------------

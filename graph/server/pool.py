@@ -267,24 +267,31 @@ class Pool:
             self.notes = worker.notes
         return problem
 
+    def _ensure(self, i: int, problem: str | None) -> str | None:
+        """Replace worker `i` if it is missing or dead; None once it is up, else why not."""
+        worker = self.workers[i]
+        if worker is not None and worker.alive():
+            return None
+        if worker is not None:
+            worker.kill()
+            self.workers[i] = None
+        new_problem = self._start(i)
+        if new_problem and new_problem != problem:
+            print(f"naravard serve: {new_problem}", file=sys.stderr, flush=True)
+        return new_problem
+
     def _slot(self, i: int) -> None:
         problem = None
         while not self.closed.is_set():
-            worker = self.workers[i]
-            if worker is None or not worker.alive():
-                if worker is not None:
-                    worker.kill()
-                self.workers[i] = None
-                problem = self._start(i)
-                if problem:
-                    print(f"naravard serve: {problem}", file=sys.stderr, flush=True)
+            problem = self._ensure(i, problem)  # ready before taking a job, so jobs go to live workers
             try:
                 job = self.jobs.get(timeout=0.5)
             except queue.Empty:
                 continue
             if job is None or not job.future.set_running_or_notify_cancel():
                 continue  # closing, or the client went away while it waited
-            if self.workers[i] is None:  # no worker could start: say why rather than keep the client waiting
+            problem = self._ensure(i, problem)  # it may have died while the slot waited
+            if problem:  # no worker could start: say why rather than keep the client waiting
                 job.future.set_result(Answer.error(500, f"{job.origin}: {problem}"))
                 time.sleep(1)
                 continue
