@@ -233,6 +233,7 @@ class Pool:
         self.closed = threading.Event()
         self.notes: list[str] = []
         self.mean_seconds = 0.05  # a running mean of job times, for Retry-After
+        self.running = 0  # jobs in workers now
         self.workers: list[Worker | None] = [None] * self.size
         self.slots = [threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
                       for i in range(self.size)]
@@ -296,7 +297,9 @@ class Pool:
                 time.sleep(1)
                 continue
             started = time.monotonic()
+            self.running += 1
             answer, usable = self.workers[i].run(job, self.timeout, self.memory_bytes)
+            self.running -= 1
             self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
             if not usable:
                 self.workers[i].kill()
