@@ -145,7 +145,7 @@ def boolean_bytes(value: bool, fmt: str) -> bytes:
     """An ASK result serialised as `fmt` (json, xml, csv, tsv)."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt in ("csv", "tsv"):
-        return b"true\n" if value else b"false\n"
+    if fmt in ("csv", "tsv"):  # as Oxigraph writes it
+        return b"true" if value else b"false"
     return ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
             f"<boolean>{'true' if value else 'false'}</boolean></sparql>").encode()

@@ -29,6 +29,14 @@ from pathlib import Path
 IMMUTABLE = (".sst", ".blob")  # RocksDB never rewrites these in place: safe to hard-link
 
 
+def remove_orphans() -> None:
+    """Delete copies left by servers that were killed (their process id is in the name)."""
+    for folder in Path(tempfile.gettempdir()).glob("naravard-serve-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def newest_store(folder: Path, pattern: str = "store-*") -> Path | None:
     """The most recently completed store in `folder` (a store is complete once it has CURRENT)."""
     complete = [p for p in folder.glob(pattern) if (p / "CURRENT").is_file()]
@@ -68,7 +76,8 @@ class Snapshots:
 
     def __init__(self, source: Path, follow: bool = True, interval: float = 1.0):
         self.source, self.follow, self.interval = Path(source), follow, interval
-        self.folder = Path(tempfile.mkdtemp(prefix="naravard-serve-"))
+        remove_orphans()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"naravard-serve-{os.getpid()}-"))
         self.generation, self.copied_from, self.path = 0, None, None
         self.skipped: tuple | None = None
         self.lock = threading.Lock()
