@@ -21,7 +21,7 @@ import rdflib
 from graph.project import REPO_ROOT, Project
 
 from .browser import ARTIFACTS, CHROMIUM
-from .endpoint import Listener, alive, app_server, children, eventually, free_port, wait_until_up
+from .endpoint import Listener, alive, app_server, children, eventually
 from .endpoint import cli_server as serve_cli
 from .test_server_policy import SERVICE_BYPASSES
 from .browser import browser as chromium

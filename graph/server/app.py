@@ -21,7 +21,6 @@ private copy of the store that follows rebuilds (`graph.server.snapshot`).
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs

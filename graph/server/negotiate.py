@@ -7,7 +7,7 @@ every row). The app only passes the bytes on.
 >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SELECT_TYPES)[0]
 'application/sparql-results+xml'
 >>> import pyoxigraph as ox
->>> body = solutions_bytes(["s"], [[ox.NamedNode("http://x/a")]], "text/csv")
+>>> body = solutions_bytes(["s"], [[ox.NamedNode("http://x/a")]], "csv")
 >>> body.decode().splitlines()
 ['s', 'http://x/a']
 """

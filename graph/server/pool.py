@@ -125,6 +125,7 @@ def worker_main(conn, parent_pid: int, store_dir: str, max_rows: int, memory_byt
     while True:
         try:
             text, accept, origin, store_dir = conn.recv()
+            conn.send(None)  # taken: from here on the job counts as started
         except (EOFError, OSError):
             return
         try:
@@ -183,10 +184,21 @@ class Worker:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def run(self, job: Job, timeout: float, memory_bytes: int) -> tuple[Answer, bool]:
-        """(answer, still usable): the worker's answer, or why it was stopped (then it is killed)."""
+    def run(self, job: Job, timeout: float, memory_bytes: int) -> tuple[Answer | None, bool]:
+        """(answer, still usable): the worker's answer, or why it was stopped (then it is killed).
+
+        The answer is None when the worker died before it took the job (it acknowledges
+        each job first): the job never ran and can go to another worker.
+        """
         try:
             self.conn.send((job.text, job.accept, job.origin, job.store))
+            while not self.conn.poll(POLL):
+                if not self.process.is_alive():
+                    return None, False
+            self.conn.recv()  # the acknowledgement: the time limit starts now
+        except (EOFError, OSError):
+            return None, False
+        try:
             deadline = time.monotonic() + timeout
             while not self.conn.poll(POLL):
                 if not self.process.is_alive():
@@ -234,6 +246,7 @@ class Pool:
         self.notes: list[str] = []
         self.mean_seconds = 0.05  # a running mean of job times, for Retry-After
         self.running = 0  # jobs in workers now
+        self.count_lock = threading.Lock()
         self.workers: list[Worker | None] = [None] * self.size
         self.slots = [threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
                       for i in range(self.size)]
@@ -291,19 +304,26 @@ class Pool:
                 continue
             if job is None or not job.future.set_running_or_notify_cancel():
                 continue  # closing, or the client went away while it waited
-            problem = self._ensure(i, problem)  # it may have died while the slot waited
-            if problem:  # no worker could start: say why rather than keep the client waiting
-                job.future.set_result(Answer.error(500, f"{job.origin}: {problem}"))
-                time.sleep(1)
-                continue
-            started = time.monotonic()
-            self.running += 1
-            answer, usable = self.workers[i].run(job, self.timeout, self.memory_bytes)
-            self.running -= 1
-            self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
-            if not usable:
-                self.workers[i].kill()
-                self.workers[i] = None  # replaced at the top of the loop, before the next job
+            answer = None
+            for _ in range(3):  # a worker that dies before taking the job is replaced and the job resent
+                problem = self._ensure(i, problem)
+                if problem:  # no worker could start: say why rather than keep the client waiting
+                    answer = Answer.error(500, f"{job.origin}: {problem}")
+                    break
+                started = time.monotonic()
+                with self.count_lock:
+                    self.running += 1
+                answer, usable = self.workers[i].run(job, self.timeout, self.memory_bytes)
+                with self.count_lock:
+                    self.running -= 1
+                self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
+                if not usable:
+                    self.workers[i].kill()
+                    self.workers[i] = None  # replaced before this slot runs anything else
+                if answer is not None:
+                    break
+            if answer is None:
+                answer = Answer.error(500, f"{job.origin}: the query workers keep stopping before taking the query")
             job.future.set_result(answer)
 
     def close(self) -> None:
