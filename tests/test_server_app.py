@@ -381,7 +381,7 @@ def test_head_options_and_405_allow(server):
         r = httpx.request(method, server + "/sparql", content="x")
         assert r.status_code == 405 and "GET" in r.headers["allow"] and "POST" in r.headers["allow"]
     r = httpx.post(server + "/api/run/edges")
-    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "HEAD"}  # Starlette's order varies
     assert httpx.head(server + "/").status_code == 200
 
 
