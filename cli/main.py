@@ -257,15 +257,23 @@ def publish(endpoint, root):
 @cli.command()
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
-@click.option("--port", default=8000, type=int, show_default=True)
-@click.option("--timeout", default=10.0, type=float, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, type=int, show_default=True, help="Results returned at most per query.")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
+@click.option("--timeout", default=10.0, type=click.FloatRange(0, 3600, min_open=True), show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, type=click.IntRange(min=1), show_default=True, help="Results returned at most per query.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Query worker processes  [default: one per core]")
+@click.option("--queue", "queue_size", default=256, type=click.IntRange(1, 100_000), show_default=True,
+              help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.")
+@click.option("--max-memory", "memory_mb", default=1024, type=click.IntRange(64), show_default=True,
+              help="MB of memory a worker may use for a query before the query is stopped.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.")
 @friendly
-def serve(root, host, port, timeout, max_rows):
+def serve(root, host, port, timeout, max_rows, workers, queue_size, memory_mb, allowed_hosts):
     """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
     from graph.server import serve as run
 
-    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows)
+    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+        queue_size=queue_size, memory_mb=memory_mb, allowed_hosts=allowed_hosts)
 
 
 @cli.command()
