@@ -24,6 +24,7 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.load
 
 reference: $(BIN)/python
 	$(BIN)/pip install -q -e '.[reference]'

@@ -295,7 +295,7 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
 
 def bench_cli_query(project: Project) -> None:
     env = {**os.environ, "NARAVARD_OUTPUT": str(BENCH / "out-real")}
-    for name, params in [("count-by-class", []), ("region-forums", ["--param", "region=jamtland-harjedalen"])]:
+    for name, params in [("count-by-class", []), ("region-forums", ["--param", "actor=jamtland-harjedalen"])]:
         cmd = [NARAVARD, "query", name, *params, "--root", str(project.root)]
         subprocess.run(cmd, env=env, capture_output=True, check=True)  # the cache, warm on disk
         times = []

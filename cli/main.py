@@ -77,6 +77,32 @@ def validate(root, fmt):
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command("format")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
+@project_option
+@friendly
+def format_(files, check, root):
+    """Rewrite data files in the one layout (default: every file under data/ but data/reference/).
+
+    Prefixes, the header comment (the file's first comment block), then entity blocks by class and
+    IRI, each with its attributes and then its relations and their evidence statements. The graph
+    is unchanged (checked before writing). Comments other than the header are LOST: put notes that
+    must stay in rdfs:comment.
+    """
+    from pathlib import Path
+
+    from graph.turtle_format import default_files, format_files
+
+    project = get_project(root)
+    paths = [Path(f) for f in files] or default_files(project)
+    changed = format_files(paths, project, check=check)
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {project.relative(path)}")
+    click.echo(f"{len(changed)} of {len(paths)} file(s) {'would change' if check else 'changed'}", err=True)
+    sys.exit(1 if check and changed else 0)
+
+
 @cli.command()
 @project_option
 @click.option("--no-pages", is_flag=True, help="Only validate and write output/graph.ttl.")
@@ -169,7 +195,7 @@ def query(name, expression, params, fmt, endpoint, root):
 
     \b
     Examples:
-      naravard query region-forums --param region=dalarna
+      naravard query region-forums --param actor=dalarna
       naravard query -e 'SELECT ?r WHERE { ?r a nv:Region }' --format csv
     """
     from graph.errors import QueryError
@@ -250,14 +276,22 @@ def publish(endpoint, root):
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
-@click.option("--timeout", default=10.0, type=click.FloatRange(0, min_open=True), show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, type=click.IntRange(1), show_default=True, help="Results returned at most per query.")
+@click.option("--timeout", default=10.0, type=click.FloatRange(0, 3600, min_open=True), show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, type=click.IntRange(min=1), show_default=True, help="Results returned at most per query.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Query worker processes  [default: one per core]")
+@click.option("--queue", "queue_size", default=256, type=click.IntRange(1, 100_000), show_default=True,
+              help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.")
+@click.option("--max-memory", "memory_mb", default=1024, type=click.IntRange(64), show_default=True,
+              help="MB of memory a worker may use for a query before the query is stopped.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.")
 @friendly
-def serve(root, host, port, timeout, max_rows):
+def serve(root, host, port, timeout, max_rows, workers, queue_size, memory_mb, allowed_hosts):
     """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
     from graph.server import serve as run
 
-    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows)
+    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+        queue_size=queue_size, memory_mb=memory_mb, allowed_hosts=allowed_hosts)
 
 
 @cli.command()

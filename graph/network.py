@@ -1,7 +1,7 @@
 """The governance network as a networkx graph (for pages, exports and link analysis).
 
-Nodes are the curated entities (reference municipalities and municipality groups only
-when a relation mentions them); edges are the evidenced relations, keyed by kind.
+Nodes are the curated entities (reference entities, which have no evidence of their own,
+only when a relation mentions them); edges are the evidenced relations, keyed by kind.
 Collaboration gaps from the sources are edges of kind "gap".
 
 >>> net = network(load_store())
@@ -18,13 +18,14 @@ from .namespaces import shorten
 from .queries import rows
 
 GAP = "gap"
-#: Classes drawn only when a curated relation links them.
-REFERENCE_CLASSES = {"nv:Municipality", "nv:MunicipalityGroup", "nv:Region"}
 
 
 def network(store: ox.Store) -> nx.MultiDiGraph:
-    """A MultiDiGraph: node attrs label, cls, region, acronyms, quote, document;
-    edge key = relation kind (`partOf`, …, `gap`), attrs quote, document, evidence."""
+    """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
+    at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
+    title, date and line); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
+    evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
+    evidence of their own and are not drawn."""
     g = nx.MultiDiGraph()
     nodes = {}
     for r in rows(store, "nodes"):
@@ -34,6 +35,8 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "cls": shorten(r["class"]).removeprefix("nv:"),
             "region": shorten(r["region"]) if r["region"] else "",
             "acronyms": [a for a in (r["acronyms"] or "").split("|") if a],
+            "principals": sorted(shorten(p) for p in (r["principals"] or "").split("|") if p),
+            "side": shorten(r["side"]) if r["side"] else "",
             "quote": r["quote"] or "",
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
@@ -50,7 +53,9 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
                 g.add_node(n, **nodes[n])
         g.add_edge(s, t, key=kind, kind=kind, quote=r["quote"] or "", document=r["document"] or "", evidence=int(r["evidence"] or 0))
     for nid, attrs in nodes.items():
-        if nid not in g and ("nv:" + attrs["cls"]) not in REFERENCE_CLASSES:
+        # reference entities (regions, municipalities, municipality groups from SCB data) carry no
+        # evidence of their own: drawn only when a curated relation links them
+        if nid not in g and attrs["evidence"]:
             g.add_node(nid, **attrs)
     return g
 
@@ -82,6 +87,17 @@ def induced(g: nx.Graph, keep) -> nx.Graph:
 def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
     """`node` and its neighbourhood within `radius` steps, ignoring direction."""
     return induced(g, nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes)
+
+
+def organisation_classes(store: ox.Store) -> set[str]:
+    """Local names of the ontology's classes of organisations (nv:Organisation and its
+    subclasses): the actors that can be collaboration partners.
+
+    >>> "CollaborationBody" in organisation_classes(load_store())
+    True
+    """
+    q = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* nv:Organisation . FILTER(isIRI(?c)) }"
+    return {shorten(r["c"]).removeprefix("nv:") for r in rows(store, q)}
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:

@@ -2,10 +2,10 @@
 
 A library file starts with a comment header::
 
-    # title: Forums of a region
-    # answers: Which joint forums does a region have, at which level, with which members?
-    # param: region iri nv:Region  The region (slug such as `dalarna`, or an IRI)
-    # example: naravard query region-forums --param region=dalarna
+    # title: Forums a region or municipality takes part in
+    # answers: Which joint forums does a region or municipality take part in, and how?
+    # param: actor iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
+    # example: naravard query region-forums --param actor=dalarna
 
 An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
 for any typed entity): a value that names no such entity is an error with the nearest
@@ -17,7 +17,7 @@ group, the same locally and on remote stores.
 
 >>> q = Library().get("region-forums")
 >>> q.params[0].name
-'region'
+'actor'
 """
 from __future__ import annotations
 

@@ -17,6 +17,24 @@ from .queries import Prepared, full_text, with_values
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 
+def check_endpoint(url: str) -> str:
+    """`url` if it is an http(s) URL with a host, else a NaravardError saying what is wrong.
+
+    >>> check_endpoint("not a url")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NaravardError: --endpoint 'not a url' is not an http:// or https:// URL with a host
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # a bad IPv6 literal or port
+        ok = False
+    if not ok:
+        raise NaravardError(f"--endpoint {url!r} is not an http:// or https:// URL with a host")
+    return url
+
+
 def _open(request: urllib.request.Request, what: str, timeout: float):
     try:
         return urllib.request.urlopen(request, timeout=timeout)
@@ -29,6 +47,7 @@ def _open(request: urllib.request.Request, what: str, timeout: float):
 
 def remote_query(endpoint: str, prepared: Prepared, timeout: float = 60):
     """Run on a remote endpoint; parameters travel as an escaped VALUES block."""
+    check_endpoint(endpoint)
     text = full_text(with_values(prepared.text, prepared.bindings))
     data = urllib.parse.urlencode({"query": text}).encode()
     req = urllib.request.Request(endpoint, data=data, headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
@@ -46,10 +65,17 @@ def remote_query(endpoint: str, prepared: Prepared, timeout: float = 60):
 
 
 def publish(store: ox.Store, endpoint: str, timeout: float = 300) -> int:
-    """Replace the default graph at a Graph Store Protocol `endpoint` with `store`; returns triples sent."""
-    body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    """Replace the default graph at a Graph Store Protocol `endpoint` with `store`'s, and each
+    named graph (such as the derived triples' graph, see graph/derive.py) with the store's
+    graph of that name, so that queries asking which facts are derived answer the same there;
+    returns the quads sent."""
+    check_endpoint(endpoint)
     sep = "&" if "?" in endpoint else "?"
-    req = urllib.request.Request(f"{endpoint}{sep}default", data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
-    with _open(req, "publish", timeout):
-        pass
+    targets = [(ox.DefaultGraph(), "default")]
+    targets += [(g, "graph=" + urllib.parse.quote(g.value, safe="")) for g in store.named_graphs()]
+    for graph, where in targets:
+        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        req = urllib.request.Request(f"{endpoint}{sep}{where}", data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+        with _open(req, "publish", timeout):
+            pass
     return len(store)

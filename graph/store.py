@@ -28,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
+from .derive import derive, rule_files
 from .errors import NaravardError
 from .load import reading
 from .project import Project
@@ -127,7 +128,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
     missing = [f for f in files if not f.exists()]
     if missing:
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
-    key = fingerprint(files)
+    key = fingerprint([*files, *rule_files(project)])  # derivation rules change the store too
     cache = project.cache_dir
     target = cache / f"store-{key}"
     if verified(target):
@@ -150,6 +151,7 @@ def _build(project: Project, files: list[Path], target: Path) -> None:
     try:
         store = ox.Store(str(tmp))
         load_files(store, files, project)
+        derive(store, project)  # queries/derive/*.rq, see graph/derive.py
         store.flush()
         store.optimize()
         del store
@@ -191,4 +193,5 @@ def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:
     """An in-memory store of `files` (no cache), for fixtures and benchmarks."""
     store = ox.Store()
     load_files(store, files, project)
+    derive(store, project)
     return store

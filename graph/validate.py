@@ -73,6 +73,9 @@ def validate(project: Project, shacl: bool = True) -> Report:
     locate = Locator(project)
     problems = file_problems(project, per_file, locate)
     problems += check_evidence(graph, project.sources_dir, where, name, locate)
+    from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
+
+    problems += lint_problems(graph, project)
     if shacl:
         problems += shacl_problems(graph, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]

@@ -205,3 +205,23 @@ def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
     data = json.loads(block)
     assert data["title"] == label and any(n["label"] == label for n in data["nodes"])
     assert text.count('id="graph-data"') == 1
+
+
+def test_every_relation_of_the_ontology_has_a_style(store):
+    """A relation kind without a style would be hidden by the page's relation filter."""
+    from graph.queries import rows
+    from graph.viz.style import style
+
+    relations = {r["p"].rsplit("#", 1)[1] for r in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")}
+    assert relations - set(style()["relation"]) == set()
+
+
+def test_nodes_carry_principal_side(site):
+    # 004:870 "Regionen representeras av … kirurgi": a unit of Region Jönköpings län, on the region side.
+    d = site.g.nodes["nvr:jonkopings-lan--kirurgi"]
+    assert d["principals"] == ["nvr:jonkopings-lan"] and d["side"] == "nv:side-region"
+    assert site.side_labels["nv:side-region"] == "regionsidan"
+    from graph.viz.page import page_data
+
+    data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", side_labels=site.side_labels)
+    assert {n["sideLabel"] for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {"regionsidan"}

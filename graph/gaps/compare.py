@@ -50,9 +50,11 @@ def structure_matrix(store: ox.Store, project: Project | None = None) -> Matrix:
 
 
 def curated_regions(store: ox.Store) -> set[str]:
-    """Regions with at least one curated entity (absence only means something there)."""
+    """Regions with at least one curated entity (absence only means something there); a
+    document about the region (an audit report described in data/sources/sources.ttl) is not one."""
     q = """SELECT DISTINCT ?r WHERE { ?x nv:inRegion ?r ; nv:evidence ?ev .
-           FILTER NOT EXISTS { ?x a nv:Municipality } FILTER NOT EXISTS { ?x a nv:MunicipalityGroup } }"""
+           FILTER NOT EXISTS { ?x a nv:Municipality } FILTER NOT EXISTS { ?x a nv:MunicipalityGroup }
+           FILTER NOT EXISTS { ?x a/rdfs:subClassOf* nv:Document } }"""
     return {short(r["r"]) for r in rows(store, q)}
 
 

@@ -24,7 +24,8 @@ class Gap:
 
     `a`/`b` are short IRIs (`nvr:…`, as node ids of `graph.network`); `b` is None when the
     gap concerns one actor. `score` is None for rules and audited gaps. `evidence` is a
-    verbatim quote (rules, audit) or empty for measured methods; `document` its source file.
+    verbatim quote (rules, audit) or empty for measured methods; `document` its source, cited by
+    short title, date and line (`Översikt över 21 regioner (2020), rad 730`).
     """
 
     region: str
@@ -54,6 +55,31 @@ def labels(store: ox.Store) -> dict[str, str]:
     for r in rows(store, q):
         out.setdefault(shorten(r["s"]), r["l"])
     return out
+
+
+def principals(store: ox.Store) -> dict[str, frozenset[str]]:
+    """Short IRI → its principals (nv:principal, derived at build time by queries/derive/).
+
+    >>> principals(open_store(Project.default()))["nvr:dalarna"]  # doctest: +SKIP
+    frozenset({'nvr:dalarna'})
+    """
+    out: dict[str, set[str]] = {}
+    for r in rows(store, "SELECT ?x ?p WHERE { ?x nv:principal ?p }"):
+        out.setdefault(shorten(r["x"]), set()).add(shorten(r["p"]))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def same_single_principal(a: str | None, b: str | None, of: dict) -> bool:
+    """Whether `a` and `b` answer to one and the same principal (a region and its own unit,
+    two units of one region): such a pair is never a missing collaboration.
+
+    >>> same_single_principal("nvr:r--unit", "nvr:r", {"nvr:r--unit": {"nvr:r"}, "nvr:r": {"nvr:r"}})
+    True
+    >>> same_single_principal("nvr:forum", "nvr:r", {"nvr:forum": {"nvr:r", "nvr:k"}, "nvr:r": {"nvr:r"}})
+    False
+    """
+    pa, pb = of.get(a) if a else None, of.get(b) if b else None
+    return bool(pa) and len(pa) == 1 and pa == pb
 
 
 def short(iri: str | None) -> str | None:

@@ -39,9 +39,6 @@ METHOD_NAMES = {"ra": "resource allocation", "aa": "Adamic–Adar", "jaccard": "
 AUC_MARGIN = 0.10
 #: The fixed seeds of the evaluation.
 SEEDS = (11, 23, 37, 41, 53)
-#: Classes that can be collaboration partners (suggested links are between these).
-ACTOR_CLASSES = {"Region", "Municipality", "MunicipalityGroup", "Assembly", "Board", "Committee",
-                 "Administration", "CollaborationBody", "ExternalOrganisation"}
 
 
 def _key(u, v) -> tuple:
@@ -235,21 +232,34 @@ def evaluate(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     return Evaluation(tuple(seeds), hidden_n, res["auc"], res["k"], res["20"])
 
 
-def suggest(g: nx.Graph, methods: list[str], per_region: int = 5, names: dict | None = None) -> list[dict]:
+def suggest(g: nx.Graph, methods: list[str], per_region: int = 5, names: dict | None = None,
+            partners: set[str] | None = None) -> list[dict]:
     """Top non-adjacent actor pairs of the same region, scored by the mean of each used
     method's score divided by that method's maximum (so in 0..1). Each row: a, b, region,
     score, method scores, common neighbours, number of 3-paths.
+
+    Only nodes whose class is in `partners` (default: any class; `graph.network.
+    organisation_classes` gives the ontology's organisations) are paired, and never two nodes
+    with the same single principal (node attribute `principals`): a region and its own unit,
+    or two units of one region, answer to one huvudman and are not a missing collaboration.
 
     >>> g = nx.Graph([("a", "x"), ("b", "x"), ("a", "y"), ("b", "y")])
     >>> for n in g: g.nodes[n].update(cls="Board", region="r")
     >>> suggest(g, ["ra"])[0]["pair"]
     ('a', 'b')
+    >>> for n in g: g.nodes[n]["principals"] = ["nvr:r"]
+    >>> suggest(g, ["ra"])
+    []
     """
     if not methods:
         return []
     def ok(n):
         d = g.nodes[n]
-        return d.get("cls") in ACTOR_CLASSES and d.get("region")
+        return (partners is None or d.get("cls") in partners) and d.get("region")
+
+    def one_principal(u, v):
+        pu, pv = g.nodes[u].get("principals") or [], g.nodes[v].get("principals") or []
+        return len(pu) == 1 and list(pu) == list(pv)
 
     def trivial(u, v):
         # a region and its county's municipality group meet in joint forums by design, and a
@@ -264,7 +274,7 @@ def suggest(g: nx.Graph, methods: list[str], per_region: int = 5, names: dict | 
     scored = []
     for p in pairs:
         u, v = p
-        if not (ok(u) and ok(v)) or g.nodes[u]["region"] != g.nodes[v]["region"] or trivial(u, v):
+        if not (ok(u) and ok(v)) or g.nodes[u]["region"] != g.nodes[v]["region"] or trivial(u, v) or one_principal(u, v):
             continue
         s = statistics.fmean(per_method[m].get(p, 0.0) / maxes[m] for m in methods)
         scored.append((s, p))

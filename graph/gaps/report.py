@@ -17,12 +17,12 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import QueryError
-from ..network import actor_projection, network
+from ..network import actor_projection, network, organisation_classes
 from ..project import Project
 from ..queries import expand_iri
 from .audit import audit_gaps
 from .compare import compare_gaps
-from .model import KINDS, Gap, short
+from .model import KINDS, Gap, principals, same_single_principal, short
 from .predict import AUC_MARGIN, METHOD_NAMES, Evaluation, evaluate, suggest
 from .rules import rule_gaps, rule_rank
 
@@ -44,7 +44,7 @@ def predict_gaps(store: ox.Store, region: str | None = None, ev: Evaluation | No
     ev = ev or evaluate(g)
     used = ev.used()
     out = []
-    for s in suggest(g, used, per_region=per_region):
+    for s in suggest(g, used, per_region=per_region, partners=organisation_classes(store)):
         u, v = s["pair"]
         if region and s["region"] != region:
             continue
@@ -61,7 +61,12 @@ def predict_gaps(store: ox.Store, region: str | None = None, ev: Evaluation | No
 def find_gaps(store: ox.Store, kinds=None, region: str | None = None, project: Project | None = None,
               ev: Evaluation | None = None) -> list[Gap]:
     """All gaps of the given `kinds` (default all), ranked: audit, rule, compare, predict;
-    within a kind by score (highest first), then region and actors."""
+    within a kind by score (highest first), then region and actors.
+
+    A computed gap (rule or prediction) between two actors with the same single principal
+    (nv:principal: a region and its own unit, two units of one region) is left out: they
+    answer to one huvudman, so their link is not a missing collaboration. Gaps the sources
+    themselves describe (audit) are kept as the sources say them."""
     project = project or Project.default()
     kinds = list(kinds or KINDS)
     bad = [k for k in kinds if k not in KINDS]
@@ -78,6 +83,8 @@ def find_gaps(store: ox.Store, kinds=None, region: str | None = None, project: P
         out += compare_gaps(store, project, reg)
     if "predict" in kinds:
         out += predict_gaps(store, reg, ev)
+    of = principals(store)
+    out = [g for g in out if g.kind == "audit" or not same_single_principal(g.a, g.b, of)]
     return sorted(out, key=lambda g: (KINDS.index(g.kind), -(g.score or 0.0), rule_rank(g.name) if g.kind == "rule" else (0, ""),
                                       g.region, g.a, g.b or ""))
 

@@ -30,21 +30,24 @@ def page_name(node: str, cls: str) -> str:
 
 
 def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
-              base: str = "", self_page: str = "", region_labels: dict | None = None,
+              base: str = "", self_page: str = "", region_labels: dict | None = None, side_labels: dict | None = None,
               computed: list | None = None, pages: set | None = None) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
+    `side_labels` names each side (`nv:side-region` → "regionsidan"), shown beside the region.
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
     dashed edges; `pages` limits links to pages that exist.
     """
     st = style()
     region_labels = region_labels or {}
+    side_labels = side_labels or {}
     undirected_degree = dict(g.degree())
     nodes = []
     for n, d in g.nodes(data=True):
         page = page_name(n, d["cls"])
         node = {"id": n, "label": d["label"], "cls": d["cls"], "region": d.get("region", ""),
                 "regionLabel": region_labels.get(d.get("region", ""), ""), "acronyms": d.get("acronyms", []),
+                "sideLabel": side_labels.get(d.get("side", ""), ""),
                 "quote": d.get("quote", ""), "document": d.get("document", ""), "degree": undirected_degree.get(n, 0),
                 "page": page if pages is None or page in pages else None}
         if positions and n in positions:

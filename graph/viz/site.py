@@ -15,7 +15,9 @@ import pyoxigraph as ox
 from ..atomic import write_atomic
 from ..errors import NaravardError
 from ..network import ego_subgraph, network, region_subgraph
+from ..namespaces import shorten
 from ..project import Project
+from ..queries import rows
 from ..stats import stats
 from .layout import grouped_layout, layout
 from .page import page_data, page_name, render_page
@@ -43,6 +45,12 @@ def write_assets(out: Path) -> list[Path]:
     return written
 
 
+def side_labels(store: ox.Store) -> dict[str, str]:
+    """Each side of the collaboration (`nv:side-region` …) → its Swedish label, from the ontology."""
+    q = 'SELECT ?s ?l WHERE { ?s skos:inScheme nv:sides ; skos:prefLabel ?l . FILTER(LANG(?l) = "sv") }'
+    return {shorten(r["s"]): r["l"] for r in rows(store, q)}
+
+
 class Site:
     """What the pages share: the network, region names and the set of pages."""
 
@@ -53,13 +61,15 @@ class Site:
         self.stats = stats(store)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
+        self.side_labels = side_labels(store)
         self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
         base = "../" * path.count("/")
         data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
-                         base=base, self_page=path, region_labels=self.region_labels, computed=self.computed, pages=self.pages)
+                         base=base, self_page=path, region_labels=self.region_labels, side_labels=self.side_labels,
+                         computed=self.computed, pages=self.pages)
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:

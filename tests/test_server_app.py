@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
+import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +21,9 @@ import rdflib
 from graph.project import REPO_ROOT, Project
 
 from .browser import ARTIFACTS, CHROMIUM
+from .endpoint import Listener, alive, app_server, children, eventually
+from .endpoint import cli_server as serve_cli
+from .test_server_policy import SERVICE_BYPASSES
 from .browser import browser as chromium
 
 pytestmark = pytest.mark.server
@@ -34,25 +36,6 @@ LABEL_QUERY = """# title: Entities with a label
 # param: label string  The label, exactly as written
 SELECT ?entity WHERE { ?entity rdfs:label ?name . FILTER(STR(?name) = ?label) }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen | None = None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stdout.read()}")
-        try:
-            httpx.get(url + "/api/meta", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server at {url} did not start")
 
 
 @pytest.fixture(scope="module")
@@ -71,42 +54,19 @@ def served_project(project, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(served_project, project, store):
     """Base URL of the app on uvicorn in a background thread (2 s time limit, 50 rows)."""
-    import uvicorn
-
     from graph.server import create_app
     from graph.store import store_path
 
-    port = free_port()
     app = create_app(served_project, store_path=store_path(project), timeout=2.0, max_rows=MAX_ROWS)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url)
-    yield url
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with app_server(app) as url:
+        yield url
 
 
 @pytest.fixture()
 def cli_server(store):
     """`naravard serve --timeout 1` in a subprocess."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--timeout", "1"],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc)
+    with serve_cli("--timeout", "1") as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def region_count(store) -> int:
@@ -286,17 +246,18 @@ def test_time_limit_gives_503_and_server_keeps_answering(cli_server):
     assert quick.status_code == 200 and quick.json()["boolean"] is True
 
 
-def test_busy_when_every_worker_is_taken(cli_server):
-    """Two workers: two concurrent slow queries, then a third request is told the server is busy."""
+def test_a_request_waits_for_a_busy_worker_instead_of_being_refused(cli_server):
+    """Every worker busy with a slow query: a further request queues and is answered."""
     import concurrent.futures
 
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        running = [pool.submit(httpx.get, cli_server + "/sparql", params={"query": slow}, timeout=30) for _ in range(2)]
+    workers = os.cpu_count() or 2
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        running = [pool.submit(httpx.get, cli_server + "/sparql", params={"query": slow}, timeout=30) for _ in range(workers)]
         time.sleep(0.4)
-        busy = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
-        assert busy.status_code == 503 and "busy" in busy.text
-        assert [f.result().status_code for f in running] == [503, 503]
+        queued = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
+        assert queued.status_code == 200 and queued.json()["boolean"] is True
+        assert [f.result().status_code for f in running] == [503] * workers
 
 
 # --- the JSON API of the query page --------------------------------------------------
@@ -369,6 +330,194 @@ def test_query_page_has_strict_csp(server):
         assert r.status_code == 200 and "<textarea" in r.text
         assert "default-src 'self'" in r.headers["content-security-policy"]
         assert "<script>" not in r.text  # the script is a same-origin file
+
+
+# --- security: SERVICE, Host/Origin, methods ------------------------------------------
+
+
+@pytest.mark.parametrize("name", SERVICE_BYPASSES)
+def test_service_bypasses_are_refused_and_nobody_is_contacted(server, name):
+    listener = Listener()
+    try:
+        text = SERVICE_BYPASSES[name].replace("http://127.0.0.1:9999/sparql", listener.url)
+        answers = [
+            httpx.get(server + "/sparql", params={"query": text}),
+            httpx.post(server + "/sparql", data={"query": text}),
+            httpx.post(server + "/sparql", content=text, headers={"Content-Type": "application/sparql-query"}),
+        ]
+        assert [(r.status_code, r.text) for r in answers] == [(403, "SERVICE (federated queries) is not allowed on this endpoint")] * 3
+        time.sleep(0.2)  # give a (wrong) outbound connection the chance to arrive
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("headers, status, message", [
+    ({"Host": "evil.example"}, 403, "unknown host 'evil.example'"),
+    ({"Host": "evil.example:8000"}, 403, "unknown host"),
+    ({"Host": "localhost"}, 200, None),
+    ({"Origin": "https://evil.example"}, 403, "requests from 'https://evil.example' are not allowed (cross-origin)"),
+    ({"Origin": "null"}, 403, "cross-origin"),
+    ({"Origin": "http://127.0.0.1:1234"}, 200, None),
+    ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403, "cross-site requests are not allowed"),
+    ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200, None),
+])
+def test_host_and_origin_are_checked(server, headers, status, message):
+    for r in (httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers=headers),
+              httpx.post(server + "/sparql", data={"query": "ASK {}"}, headers=headers)):
+        assert r.status_code == status, r.text
+        if message:
+            assert message in r.text and "\n" not in r.text
+
+
+def test_head_options_and_405_allow(server):
+    get = httpx.get(server + "/sparql", params={"query": "ASK {}"})
+    head = httpx.head(server + "/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    options = httpx.options(server + "/sparql")
+    assert options.status_code == 204 and options.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    for method in ("PUT", "DELETE", "PATCH"):
+        r = httpx.request(method, server + "/sparql", content="x")
+        assert r.status_code == 405 and "GET" in r.headers["allow"] and "POST" in r.headers["allow"]
+    r = httpx.post(server + "/api/run/edges")
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "HEAD"}  # Starlette's order varies
+    assert httpx.head(server + "/").status_code == 200
+
+
+# --- bad input: one line each, the right status ------------------------------------------
+
+SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
+BAD_REQUESTS = [
+    # (id, method, path, kwargs, status, message)
+    ("no query", "GET", "/sparql", {}, 400, "missing query"),
+    ("empty query", "GET", "/sparql", {"params": {"query": "  "}}, 400, "missing query"),
+    ("form without query=", "POST", "/sparql", {"data": {"q": "ASK {}"}}, 400, "missing query"),
+    ("syntax error", "GET", "/sparql", {"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax error at line 1"),
+    ("unreadable token", "GET", "/sparql", {"params": {"query": "SELECT * WHERE { ?s ?p ?o ` }"}}, 400, "syntax error at line 1, column 27"),
+    ("bad PN_LOCAL escape", "GET", "/sparql", {"params": {"query": 'SELECT * { ?s ?p nvr:x\\" }'}}, 400, "syntax error"),
+    ("update in query=", "POST", "/sparql", {"data": {"query": "DELETE WHERE { ?s ?p ?o }"}}, 403, "read-only"),
+    ("update= form", "POST", "/sparql", {"data": {"update": "CLEAR ALL"}}, 403, "read-only"),
+    ("update= in GET", "GET", "/sparql", {"params": {"update": "CLEAR ALL"}}, 403, "read-only"),
+    ("sparql-update body", "POST", "/sparql", {"content": "CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403, "read-only"),
+    ("LOAD", "POST", "/sparql", {"content": "LOAD <http://127.0.0.1:9/x>", "headers": SPARQL_QUERY}, 403, "read-only"),
+    ("SERVICE", "POST", "/sparql", {"content": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }", "headers": SPARQL_QUERY}, 403, "SERVICE"),
+    ("unknown body type", "POST", "/sparql", {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "POST a query as"),
+    ("no body type", "POST", "/sparql", {"content": "ASK {}"}, 415, "POST a query as"),
+    ("overlong query", "POST", "/sparql", {"content": "ASK {}" + " " * 100_001, "headers": SPARQL_QUERY}, 413, "more than the limit of 100000"),
+    ("overlong body", "POST", "/sparql", {"content": b"x" * 500_000, "headers": SPARQL_QUERY}, 413, "request body is larger than"),
+    ("unacceptable Accept", "GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "cannot answer with 'image/png'"),
+    ("graph as CSV", "GET", "/sparql", {"params": {"query": "DESCRIBE nvr:halland"}, "headers": {"Accept": "text/csv"}}, 406, "text/turtle"),
+    ("PUT", "PUT", "/sparql", {"content": "x"}, 405, "Method Not Allowed"),
+    ("foreign Host", "GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"Host": "rebind.example"}}, 403, "unknown host"),
+    ("foreign Origin", "POST", "/sparql", {"data": {"query": "ASK {}"}, "headers": {"Origin": "http://evil.example"}}, 403, "cross-origin"),
+    ("unknown library query", "GET", "/api/run/edgse", {}, 404, "did you mean edges?"),
+    ("missing parameter", "GET", "/api/run/label-of", {}, 400, "missing parameter 'label'"),
+    ("unknown parameter", "GET", "/api/run/edges", {"params": {"region": "x"}}, 400, "unknown parameter 'region'"),
+    ("bad IRI parameter", "GET", "/api/run/relation-evidence", {"params": {"subject": 'a" b'}}, 400, "is not a valid IRI"),
+    ("hidden page", "GET", "/pages/.cache/x", {}, 404, "no such page"),
+    ("no such page", "GET", "/pages/actors/nobody.html", {}, 404, "Not Found"),
+]
+
+
+@pytest.mark.parametrize("method, path, kwargs, status, message", [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS])
+def test_bad_requests(server, method, path, kwargs, status, message):
+    r = httpx.request(method, server + path, **kwargs)
+    assert r.status_code == status, r.text
+    text = r.json()["error"] if path.startswith("/api/") else r.text
+    assert message in text and "\n" not in text.strip() and "Traceback" not in text
+
+
+BAD_OPTIONS = [
+    (["serve", "--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535"),
+    (["serve", "--port", "0"], "Invalid value for '--port'"),
+    (["serve", "--timeout", "0"], "Invalid value for '--timeout': 0.0 is not in the range 0<x<=3600"),
+    (["serve", "--timeout", "-1"], "Invalid value for '--timeout'"),
+    (["serve", "--max-rows", "-1"], "Invalid value for '--max-rows': -1 is not in the range x>=1"),
+    (["serve", "--workers", "0"], "Invalid value for '--workers'"),
+    (["serve", "--queue", "0"], "Invalid value for '--queue'"),
+    (["serve", "--max-memory", "10"], "Invalid value for '--max-memory'"),
+    (["query", "edges", "--endpoint", "not a url"], "Error: --endpoint 'not a url' is not an http:// or https:// URL with a host"),
+    (["query", "edges", "--endpoint", "http://[::1"], "is not an http:// or https:// URL"),
+    (["query", "edges", "--endpoint", "ftp://example.org/sparql"], "is not an http:// or https:// URL"),
+    (["publish", "--endpoint", "localhost:7878/store"], "is not an http:// or https:// URL"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
+def test_bad_options_are_one_line_errors(args, message):
+    out = subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    errors = [line for line in out.stderr.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1 and message in errors[0], out.stderr
+
+
+# --- load, rebuild, lifecycle --------------------------------------------------------------
+
+
+def test_queue_full_is_503_with_retry_after_and_nothing_else_fails(served_project, project, store):
+    """One worker, a queue of 2: a slow query runs, two wait, the rest are told to retry."""
+    import concurrent.futures
+
+    from graph.server import create_app
+    from graph.store import store_path
+
+    app = create_app(served_project, store_path=store_path(project), timeout=2.0, workers=1, queue_size=2)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with app_server(app) as url:
+        running = concurrent.futures.ThreadPoolExecutor(1).submit(httpx.get, url + "/sparql", params={"query": slow}, timeout=60)
+        pool = app.state.endpoint.pool
+        assert eventually(lambda: pool.running == 1)  # the worker has the slow query; the queue is empty
+        with concurrent.futures.ThreadPoolExecutor(8) as clients:
+            answers = list(clients.map(lambda _: httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=60), range(8)))
+        codes = sorted(r.status_code for r in answers)
+        assert set(codes) <= {200, 503} and 503 in codes and codes.count(200) >= 2
+        for r in answers:
+            if r.status_code == 503:
+                assert "busy" in r.text and 1 <= int(r.headers["retry-after"]) <= 60
+        assert running.result().status_code == 503  # the slow one hit its time limit
+
+
+def test_rebuild_while_serving_follows_the_new_graph(fixture_project):
+    """The store the server started with is deleted by a rebuild: every request is answered,
+    and the answers follow the new graph."""
+    from graph.server import create_app
+    from graph.store import store_path
+
+    question = {"query": "ASK { nvr:dalarna--valfardsradet ?p ?o }"}
+    app = create_app(fixture_project, workers=2)
+    app.state.endpoint.snapshots.interval = 0.1
+    with app_server(app) as url:
+        assert httpx.get(url + "/sparql", params=question).json()["boolean"] is False
+        first = store_path(fixture_project)
+        shutil.copy(REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl")
+        assert store_path(fixture_project) != first and not first.exists()  # as `naravard build` does
+
+        def followed():
+            r = httpx.get(url + "/sparql", params=question)
+            assert r.status_code == 200, r.text  # never an error while switching
+            return r.json()["boolean"]
+
+        assert eventually(followed, seconds=60)
+        # Kill every worker: the replacements open the new copy, not the deleted store.
+        for pid in app.state.endpoint.pool.pids():
+            os.kill(pid, signal.SIGKILL)
+        assert all(followed() for _ in range(6))
+
+
+def test_sigkill_of_the_server_leaves_no_worker(store):
+    with serve_cli("--workers", "2") as (url, proc):
+        assert httpx.get(url + "/sparql", params={"query": "ASK {}"}).status_code == 200
+        def spawned_workers():  # multiprocessing's spawn runs the worker as `python -c "from multiprocessing…"`
+            found = {p for p in children(proc.pid) if b"multiprocessing" in Path(f"/proc/{p}/cmdline").read_bytes()}
+            return found if len(found) >= 2 else None
+
+        spawned = eventually(spawned_workers)
+        assert spawned, children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert eventually(lambda: not any(alive(p) for p in spawned), seconds=30)
 
 
 # --- the query page in headless Chromium ---------------------------------------------

@@ -1,0 +1,132 @@
+"""Materialise the derivation rules (`queries/derive/*.rq`) into the store at build time.
+
+Each rule is a SPARQL CONSTRUCT with a comment header (title, derives, why). The rules run in
+file-name order, each over the store including what earlier rules derived, and each rule is
+repeated until it adds nothing (its fixpoint) before the next one starts: so a unit several
+`nv:partOf` steps below a region, or a forum part of a joint structure whose principals come
+from its members, gets its principal (10-principal.rq), and the side (20-side.rq, which reads
+the complete set of principals) is computed once they are all known.
+
+Where the derived triples go: into the **default graph**, so every library query, rule,
+page and ad-hoc query sees them with no change, and **also** into the named graph
+`https://w3id.org/naravard/graph/derived` (`DERIVED_GRAPH`), so that exports and queries can
+tell them apart: `GRAPH <…/derived> { ?s ?p ?o }` lists them, and a curated-only view is the
+default graph `MINUS` that graph (`curated_quads()`; the TriG/N-Quads exports carry the named
+graph). A triple the data already states is not copied into the derived graph, so a stated
+`nv:principal` stays "stated".
+
+>>> import pyoxigraph as ox
+>>> s = ox.Store()
+>>> s.load(b'''@prefix nv: <https://w3id.org/naravard/def#> . @prefix nvr: <https://w3id.org/naravard/id/> .
+... nvr:a nv:collaboratesWith nvr:b .''', format=ox.RdfFormat.TURTLE)
+>>> counts = derive(s, rules=[rule for rule in rules() if rule.name == "30-symmetric"])
+>>> counts["30-symmetric"]
+1
+>>> ox.Quad(ox.NamedNode(NVR_ + "b"), ox.NamedNode(NV_ + "collaboratesWith"), ox.NamedNode(NVR_ + "a"), DERIVED) in s
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .project import Project
+
+DERIVED_GRAPH = "https://w3id.org/naravard/graph/derived"
+DERIVED = ox.NamedNode(DERIVED_GRAPH)
+NV_ = "https://w3id.org/naravard/def#"
+NVR_ = "https://w3id.org/naravard/id/"
+MAX_ROUNDS = 20
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One derivation rule: its file, name (file stem), header fields and SPARQL text."""
+
+    name: str
+    path: Path
+    text: str
+    title: str
+    derives: str
+
+
+def rules_dir(project: Project | None = None) -> Path:
+    return (project or Project.default()).queries_dir / "derive"
+
+
+def rule_files(project: Project | None = None) -> list[Path]:
+    """The rule files in the order they run (by name)."""
+    folder = rules_dir(project)
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []
+
+
+def _header(text: str, key: str) -> str:
+    """A header field, continued on the following indented comment lines."""
+    out, on = [], False
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = re.match(r"#\s*(\w+):\s*(.*)", line)
+        if m:
+            on = m.group(1) == key
+            if on:
+                out.append(m.group(2).strip())
+        elif on:
+            out.append(line.lstrip("#").strip())
+    return " ".join(out)
+
+
+def rules(project: Project | None = None) -> list[Rule]:
+    """The project's derivation rules, in run order."""
+    out = []
+    for path in rule_files(project):
+        text = path.read_text(encoding="utf-8")
+        out.append(Rule(path.stem, path, text, _header(text, "title"), _header(text, "derives")))
+    return out
+
+
+def derive(store: ox.Store, project: Project | None = None, rules: list[Rule] | None = None) -> dict[str, int]:
+    """Run the rules to a fixpoint, adding new triples to the default and the derived graph.
+
+    Returns the number of triples each rule added (rule name → count).
+    """
+    from .errors import NaravardError
+    from .queries import full_text
+
+    todo = rules if rules is not None else globals()["rules"](project)
+    counts = {rule.name: 0 for rule in todo}
+    default = ox.DefaultGraph()
+    for rule in todo:
+        for _ in range(MAX_ROUNDS):
+            try:
+                result = store.query(full_text(rule.text))
+            except SyntaxError as err:
+                raise NaravardError(f"{rule.path}: {err}") from None
+            new = []
+            for t in result:
+                q = ox.Quad(t.subject, t.predicate, t.object, default)
+                if q not in store:
+                    new.append(q)
+                    new.append(ox.Quad(t.subject, t.predicate, t.object, DERIVED))
+            if not new:
+                break
+            store.extend(new)
+            counts[rule.name] += len(new) // 2
+        else:
+            raise NaravardError(f"{rule.path}: no fixpoint after {MAX_ROUNDS} rounds")
+    return counts
+
+
+def derived_quads(store: ox.Store):
+    """The derived triples (as quads in the derived graph)."""
+    return store.quads_for_pattern(None, None, None, DERIVED)
+
+
+def curated_quads(store: ox.Store):
+    """The default graph without the derived triples: what the data files state."""
+    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        if ox.Quad(q.subject, q.predicate, q.object, DERIVED) not in store:
+            yield q

@@ -1,0 +1,110 @@
+"""graph/lint.py: each old form in tests/fixtures/lint/ is reported with its file and line."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from graph.lint import MIN_RELATION_QUOTE_WORDS, Locator, lint
+from graph.load import parse_file, to_rdflib
+from graph.project import REPO_ROOT, Project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lint"
+PROJECT = Project(REPO_ROOT)
+
+
+def run(name: str):
+    path = FIXTURES / name
+    files = [PROJECT.ontology_file, PROJECT.sources_dir / "sources.ttl", path]
+    g = to_rdflib(t for f in files for t in parse_file(f))
+    problems = lint(g, PROJECT, Locator(PROJECT, files=[path]))
+    return problems, PROJECT.relative(path), path.read_text(encoding="utf-8").splitlines()
+
+
+def line_of(lines: list[str], needle: str, nth: int = 0) -> int:
+    return [i for i, line in enumerate(lines, 1) if needle in line][nth]
+
+
+def test_disjoint_relations_are_an_error_with_file_and_line():
+    problems, rel, lines = run("disjoint.ttl")
+    [p] = problems
+    assert p.severity == "error" and "owl:propertyDisjointWith" in p.message
+    assert p.file == rel and f"{rel}:{line_of(lines, 'rdf:predicate nv:partOf')}" in p.message
+
+
+def test_disjoint_pairs_come_from_the_ontology():
+    from graph.lint import disjoint_pairs
+    from graph.namespaces import NV
+
+    g = to_rdflib(parse_file(PROJECT.ontology_file))
+    pairs = disjoint_pairs(g)
+    assert frozenset((NV.partOf, NV.memberOf)) in pairs and frozenset((NV.componentOf, NV.basedOn)) in pairs
+    assert frozenset((NV.partOf, NV.leads)) not in pairs
+
+
+def test_two_other_relations_on_one_pair_are_a_warning():
+    problems, rel, lines = run("multiple.ttl")
+    [p] = problems
+    assert p.severity == "warning" and "nv:leads, nv:postIn" in p.message
+    assert f"{rel}:{line_of(lines, 'rdf:predicate nv:postIn')}" in p.message
+
+
+def test_collaborates_with_in_both_directions():
+    problems, rel, lines = run("collaborates-both.ttl")
+    [p] = problems
+    assert p.severity == "error" and "both directions" in p.message
+    assert f"{rel}:{line_of(lines, 'rdf:subject nvr:x--b')}" in p.message
+
+
+def test_collaborates_with_in_the_wrong_order():
+    problems, rel, lines = run("collaborates-order.ttl")
+    [p] = problems
+    assert p.severity == "error" and "write nvr:x--alfa nv:collaboratesWith nvr:x--zeta" in p.message
+    assert f"{rel}:{line_of(lines, 'rdf:subject nvr:x--zeta')}" in p.message
+
+
+def test_short_relation_quote_names_the_quote_line():
+    problems, rel, lines = run("short-quote.ttl")
+    [p] = problems
+    assert p.severity == "error" and f"fewer than {MIN_RELATION_QUOTE_WORDS}" in p.message
+    assert f"{rel}:{line_of(lines, 'nv:quote')}" in p.message
+
+
+def test_heading_quotes():
+    problems, rel, lines = run("heading-quote.ttl")
+    by_focus = {p.focus: p for p in problems if "is a heading" in p.message}
+    rec = by_focus["nvr:x--atgard-1 nv:respondsTo nvr:x--rekommendation-1"]
+    assert f"{rel}:{line_of(lines, 'nv:quote', 0)}" in rec.message  # "Rekommendation N"
+    line = by_focus["nvr:x--utvecklingsomrade nv:componentOf nvr:x--strategi"]
+    assert f"{rel}:{line_of(lines, 'nv:quote', 1)}" in line.message  # a whole short source line
+    assert all(p.severity == "error" for p in problems)
+
+
+def test_layout_basis_quote_must_not_be_the_heading():
+    problems, rel, lines = run("layout-heading.ttl")
+    [p] = [p for p in problems if "not the heading" in p.message]
+    assert p.focus.startswith("nvr:x--atgard-2") and "basis-layout" in p.message
+    assert f"{rel}:{line_of(lines, 'nv:quote', 0)}" in p.message
+    assert not [p for p in problems if p.focus.startswith("nvr:x--atgard-3")]
+
+
+def test_validate_reports_lint_with_file_and_line(fixture_project):
+    from graph.validate import validate
+
+    target = fixture_project.data_dir / "regions" / "disjoint.ttl"
+    target.write_text((FIXTURES / "disjoint.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    report = validate(fixture_project, shacl=False)
+    hits = [p for p in report.errors if "propertyDisjointWith" in p.message]
+    assert hits and re.search(r"\[data/regions/disjoint\.ttl:\d+\]", hits[0].message)
+
+
+@pytest.mark.parametrize("quote,expected", [
+    ("Rekommendation 3", True), ("Exempel på gemensamma satsningar i samverkan", True),
+    ("3.2 Samverkan med kommunerna", True), ("4 divisionschefer från regionen", False),
+    ("Regionen och kommunerna har en gemensam styrgrupp.", False),
+])
+def test_heading_patterns(quote, expected):
+    from graph.lint import looks_like_heading
+
+    assert looks_like_heading(quote) is expected
