@@ -145,10 +145,11 @@ class Locator:
         return (rel, best) if best is not None else statement_at
 
 
-def _where(at: tuple[str, int] | None, fallback: str) -> tuple[str, str]:
+def _where(at: tuple[str, int] | None, fallback: str) -> tuple[str, int]:
+    """(file, line) of a located statement; line 0 when it could not be found."""
     if at is None:
-        return fallback, fallback
-    return at[0], f"{at[0]}:{at[1]}"
+        return fallback, 0
+    return at[0], at[1]
 
 
 def disjoint_pairs(g: rdflib.Graph) -> set[frozenset]:
@@ -182,11 +183,11 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         for a, b in clashes:
             file, at = _where(loc.statement(s, b, o), "(graph)")
             problems.append(Problem(file, f"{name(s)} {name(a)} + {name(b)} {name(o)}",
-                f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states [{at}]"))
+                f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states", line=at))
         if not clashes:
             file, at = _where(loc.statement(s, ordered[1], o), "(graph)")
             problems.append(Problem(file, f"{name(s)} → {name(o)}",
-                f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both [{at}]", "warning"))
+                f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both", "warning", at))
 
     # (b) collaboratesWith once, subject IRI first
     cw = NV.collaboratesWith
@@ -198,7 +199,7 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
             msg = f"nv:collaboratesWith is stated in both directions: keep only {name(o)} nv:collaboratesWith {name(s)} (the inverse is derived)"
         else:
             msg = f"nv:collaboratesWith is stored with the subject IRI sorting first: write {name(o)} nv:collaboratesWith {name(s)}"
-        problems.append(Problem(file, f"{name(s)} nv:collaboratesWith {name(o)}", msg + f" [{at}]"))
+        problems.append(Problem(file, f"{name(s)} nv:collaboratesWith {name(o)}", msg, line=at))
 
     # (c) relation quotes: long enough, and not a heading
     lines_of = _source_lines(g, project)
@@ -224,7 +225,7 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
             problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)
             file, at = _where(problem_at, "(graph)")
             for m in messages:
-                problems.append(Problem(file, focus, f"{m} [{at}]"))
+                problems.append(Problem(file, focus, m, line=at))
     return problems
 
 

@@ -309,6 +309,14 @@ def test_api_run_parameter_errors_are_400(server):
     assert bad_iri.status_code == 400
 
 
+@pytest.mark.parametrize("value", ["dalarn", "Dalarna"])
+def test_api_run_parameter_naming_no_entity_is_400_with_nearest_names(server, value):
+    # The same check as the CLI and graph.query (graph.queries.check_params), not an empty 200.
+    r = httpx.get(server + "/api/run/municipalities-outside-forums", params={"region": value})
+    assert r.status_code == 400
+    assert "names no nv:Region; did you mean dalarna" in r.json()["error"]
+
+
 def test_api_run_negotiates_csv(server):
     r = httpx.get(server + "/api/run/count-by-class", headers={"Accept": "text/csv"})
     assert r.status_code == 200

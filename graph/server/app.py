@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -36,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import QueryError
 from ..namespaces import NVR, PREFIXES
 from ..project import Project
-from ..queries import Library, prepare, with_values
+from ..queries import Library, check_params, prepare, with_values
 from .policy import READ_ONLY, Refused, allowed_host, allowed_origin, check_query
 from .pool import Pool
 from .snapshot import Snapshots
@@ -65,6 +67,10 @@ class Endpoint:
     timeout: float
     max_rows: int
     max_query_chars: int
+
+    def check_params(self, prepared) -> None:
+        """Refuse parameters that name no entity of their class (graph.queries.check_params)."""
+        check_params(ox.Store.read_only(self.snapshots.current()), prepared)
 
     def close(self) -> None:
         """Stop the workers and delete the store copies (also done when the server stops)."""
@@ -134,6 +140,9 @@ async def run_library(request: Request) -> Response:
         raise HTTPException(404, str(err)) from None
     try:
         prepared = prepare(query.name, dict(request.query_params), ep.project, is_text=False)
+        # A value naming no entity of the declared class is an error with the nearest names,
+        # as in the CLI. Only our own bound ASK/SELECT run here, so the app may run them itself.
+        await run_in_threadpool(ep.check_params, prepared)
         # Parameters go in as a VALUES block of terms serialised (escaped) by Oxigraph.
         text = with_values(prepared.text, prepared.bindings)
     except QueryError as err:
