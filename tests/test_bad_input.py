@@ -140,7 +140,7 @@ CASES = [
          sub(DALARNA, re.escape(FIRST_QUOTE), '""'), report=True),
     Case("digits-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«2019 2020»",
          sub(DALARNA, re.escape(FIRST_QUOTE), '"2019 2020"'), report=True),
-    Case("one-word-relation-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:\S+ nv:\w+ nvr:\S+: relation quote of 1 word is too short",
+    Case("one-word-relation-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:\S+ nv:\w+ nvr:\S+: quote has 1 word\(s\), fewer than 4",
          sub(DALARNA, r'(\[\] rdf:subject [^\n]*\n\s*nv:source nvr:source-003 ; nv:line \d+ ;\s*nv:quote )"[^"]*"', r'\1"Välfärdsrådet"'), report=True),
     Case("made-up-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote not found in nvr:source-003",
          sub(DALARNA, re.escape(FIRST_QUOTE), '"Regionfullmäktige beslutar om allt i hela länet"'), report=True),
