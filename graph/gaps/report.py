@@ -176,7 +176,9 @@ def gaps_html(gaps: list[Gap], region_names: dict[str, str], ev: Evaluation | No
              "Kinds: <span class='kind audit'>audit</span> the sources say the collaboration is missing, weak, unclear or "
              "should be strengthened; <span class='kind rule'>rule</span> a structural rule (queries/rules/*.rq) finds it; "
              "<span class='kind compare'>compare</span> most regions have a structure this region lacks; "
-             "<span class='kind predict'>predict</span> link prediction (see the evaluation below).</p>",
+             "<span class='kind predict'>predict</span> link prediction (see the evaluation below). "
+             "A computed row never pairs two actors with one and the same principal (huvudman), such as a region "
+             "and its own unit: they answer to one organisation. Sources are cited by short title, date and line.</p>",
              "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
              "<h2 id=evaluation>Evaluation of link prediction</h2>",
              evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
