@@ -20,6 +20,7 @@ run: install
 	@echo "outputs: output/index.html (pages), output/gaps.html, output/graph.ttl"
 
 test: install-test
+	$(BIN)/naravard format --check   # one layout per data file (model v2)
 	$(BIN)/pytest
 
 bench: install-test

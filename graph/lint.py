@@ -268,8 +268,19 @@ def _source_lines(g: rdflib.Graph, project: Project) -> dict:
     return out
 
 
+#: A decision reference or a full date makes a short line a statement, not a heading
+#: ("Svaret är fastställt av regionstyrelsen 2025-03-25—26 § 39").
+_STATEMENT_MARK = re.compile(r"§\s*\d|\b\d{4}-\d{2}-\d{2}\b")
+
+
 def _whole_heading_line(quote: str, short_lines: set[str]) -> bool:
-    """The quote is a whole short source line with no sentence punctuation at its end."""
+    """The quote is a whole short source line with no sentence punctuation at its end.
+
+    >>> _whole_heading_line("Svaret är fastställt av regionstyrelsen 2025-03-25—26 § 39", {"x"})
+    False
+    """
+    if _STATEMENT_MARK.search(quote):
+        return False
     return count_words(quote) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(quote) and _bare(quote) in short_lines
 
 
