@@ -154,19 +154,16 @@ def stats(root, fmt):
 
 
 def endpoint_url(value: str | None) -> str | None:
-    """An http(s) URL with a host, or a usage error naming --endpoint."""
-    from urllib.parse import urlsplit
+    """An http(s) URL with a host, or a usage error naming --endpoint (graph.remote.check_endpoint)."""
+    from graph.errors import NaravardError
+    from graph.remote import check_endpoint
 
     if value is None:
         return None
     try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not a URL: {err}", param_hint="--endpoint") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{value!r} is not an http(s) URL such as http://127.0.0.1:7878/query", param_hint="--endpoint")
-    return value
+        return check_endpoint(value)
+    except NaravardError as err:
+        raise click.BadParameter(str(err).removeprefix("--endpoint "), param_hint="--endpoint") from None
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -38,7 +38,8 @@ def test_snapshots_follow_a_rebuild_that_deletes_the_old_store(fixture_project):
         copy = snaps.current()
         assert not ask(copy, DALARNA)
         shutil.copy(REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl")
-        second = store_path(fixture_project)  # what `naravard build` does: a new store, the old one deleted
+        second = store_path(fixture_project)  # what `naravard build` does: a new store …
+        shutil.rmtree(first)  # … and, a build later, the old one deleted (the worst case for a reader)
         assert second != first and not first.exists()
         assert eventually(lambda: snaps.current() != copy)
         assert ask(snaps.current(), DALARNA)
