@@ -29,15 +29,8 @@ def store(project):
 @pytest.fixture()
 def fixture_project(tmp_path, monkeypatch) -> Project:
     """A throw-away copy of the project's ontology, queries and reference data, to break."""
-    root = tmp_path / "proj"
-    for sub in ("ontology", "queries"):
-        shutil.copytree(REPO_ROOT / sub, root / sub)
-    for sub in ("reference", "sources"):
-        shutil.copytree(REPO_ROOT / "data" / sub, root / "data" / sub)
-    shutil.copy(REPO_ROOT / "data" / "national.ttl", root / "data" / "national.ttl")
-    (root / "data" / "regions").mkdir()
     monkeypatch.setenv("NARAVARD_OUTPUT", str(tmp_path / "out"))
-    return Project(root)
+    return copy_project(tmp_path / "proj", regions=[])
 
 
 def write(path: Path, text: str) -> Path:

@@ -43,32 +43,17 @@ def test_disjoint_pairs_come_from_the_ontology():
     assert frozenset((NV.partOf, NV.leads)) not in pairs
 
 
-def test_two_other_relations_on_one_pair_are_a_warning():
-    problems, rel, lines = run("multiple.ttl")
+@pytest.mark.parametrize("fixture,severity,message,at", [
+    ("multiple.ttl", "warning", "nv:leads, nv:postIn", "rdf:predicate nv:postIn"),
+    ("collaborates-both.ttl", "error", "both directions", "rdf:subject nvr:x--b"),
+    ("collaborates-order.ttl", "error", "write nvr:x--alfa nv:collaboratesWith nvr:x--zeta", "rdf:subject nvr:x--zeta"),
+    ("short-quote.ttl", "error", f"fewer than {MIN_RELATION_QUOTE_WORDS}", "nv:quote"),
+])
+def test_old_form_is_reported_at_its_line(fixture, severity, message, at):
+    problems, rel, lines = run(fixture)
     [p] = problems
-    assert p.severity == "warning" and "nv:leads, nv:postIn" in str(p)
-    assert str(p).startswith(f"{rel}:{line_of(lines, 'rdf:predicate nv:postIn')}: ")
-
-
-def test_collaborates_with_in_both_directions():
-    problems, rel, lines = run("collaborates-both.ttl")
-    [p] = problems
-    assert p.severity == "error" and "both directions" in str(p)
-    assert str(p).startswith(f"{rel}:{line_of(lines, 'rdf:subject nvr:x--b')}: ")
-
-
-def test_collaborates_with_in_the_wrong_order():
-    problems, rel, lines = run("collaborates-order.ttl")
-    [p] = problems
-    assert p.severity == "error" and "write nvr:x--alfa nv:collaboratesWith nvr:x--zeta" in str(p)
-    assert str(p).startswith(f"{rel}:{line_of(lines, 'rdf:subject nvr:x--zeta')}: ")
-
-
-def test_short_relation_quote_names_the_quote_line():
-    problems, rel, lines = run("short-quote.ttl")
-    [p] = problems
-    assert p.severity == "error" and f"fewer than {MIN_RELATION_QUOTE_WORDS}" in str(p)
-    assert str(p).startswith(f"{rel}:{line_of(lines, 'nv:quote')}: ")
+    assert p.severity == severity and message in str(p)
+    assert str(p).startswith(f"{rel}:{line_of(lines, at)}: ")
 
 
 def test_heading_quotes():
