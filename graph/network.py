@@ -23,7 +23,8 @@ GAP = "gap"
 def network(store: ox.Store) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
-    title, date and line); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
+    title, date and line), evidence (how many quotes), structure_types and levels (short IRIs,
+    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
     evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
     evidence of their own and are not drawn."""
     g = nx.MultiDiGraph()
@@ -40,6 +41,8 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "quote": r["quote"] or "",
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
+            "structure_types": sorted(shorten(t) for t in (r["structureTypes"] or "").split("|") if t),
+            "levels": sorted(shorten(v) for v in (r["levels"] or "").split("|") if v),
         }
     for r in rows(store, "edges"):
         s, t = shorten(r["source"]), shorten(r["target"])
