@@ -24,7 +24,8 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
     title, date and line), evidence (how many quotes), structure_types and levels (short IRIs,
-    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
+    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none); edge key =
+    relation kind (`partOf`, …, `gap`), attrs quote, document,
     evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
     evidence of their own and are not drawn."""
     g = nx.MultiDiGraph()

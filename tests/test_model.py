@@ -21,7 +21,8 @@ from graph.viz.style import model_labels
 from .conftest import copy_project, write
 
 NEW_TYPE = """
-nv:st-test-council a nv:StructureType , skos:Concept ; skos:inScheme nv:structureTypes ; skos:topConceptOf nv:structureTypes ;
+nv:st-test-council a nv:StructureType , skos:Concept ;
+    skos:inScheme nv:structureTypes ; skos:topConceptOf nv:structureTypes ;
     skos:prefLabel "test council"@en , "provråd"@sv ; rdfs:label "test council"@en , "provråd"@sv ;
     nv:usualLevel nv:level-tactical ;
     skos:definition "A structure type added by a test."@en , "En strukturtyp som ett test lägger till."@sv .
@@ -57,7 +58,8 @@ def legend(project, store) -> set[str]:
 
 def matrix(project, store) -> set[str]:
     """The structure types the region × structure matrix counts in Dalarna (English names)."""
-    return {r["typeName"] for r in rows(store, "structure-matrix", project) if r["region"].endswith("/dalarna") and int(r["count"])}
+    found = rows(store, "structure-matrix", project)
+    return {r["typeName"] for r in found if r["region"].endswith("/dalarna") and int(r["count"])}
 
 
 def comparison(project, store) -> set[str]:

@@ -88,7 +88,8 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
     return {"title": title, "base": base, "layout": bool(positions), "focus": focus, "selfPage": self_page,
             "nodes": nodes, "edges": edges,
             "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
-            "structureTypes": {t: named("structureType", t) for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])},
+            "structureTypes": {t: named("structureType", t)
+                               for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])},
             "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
             "relations": relations}
 

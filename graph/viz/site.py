@@ -50,7 +50,8 @@ def swatch(color: str, label: str, dashed: bool = False) -> str:
     '<span><span class=swatch style="background:#fff;border-color:#fff"></span> &lt;b&gt;</span>'
     """
     c = html.escape(color)
-    look = f'class="swatch dashed" style="border-color:{c}"' if dashed else f'class=swatch style="background:{c};border-color:{c}"'
+    look = (f'class="swatch dashed" style="border-color:{c}"' if dashed
+            else f'class=swatch style="background:{c};border-color:{c}"')
     return f"<span><span {look}></span> {html.escape(label)}</span>"
 
 
@@ -132,7 +133,8 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
 </tbody></table>
 <h2>Teckenförklaring</h2>
 <p class="legend">{legend}</p>
-<p class="legend">{swatch(gap, "samverkansbrist ur källorna", dashed=True)} {swatch(predicted, PREDICTED["sv"], dashed=True)}</p>
+<p class="legend">{swatch(gap, "samverkansbrist ur källorna", dashed=True)}
+{swatch(predicted, PREDICTED["sv"], dashed=True)}</p>
 </div></body></html>
 """
         return "index.html", body
