@@ -14,6 +14,19 @@ import pytest
 from graph.project import REPO_ROOT, Project
 
 
+#: Session fixtures that cost a build or an analysis: under `pytest -n 2 --dist loadgroup` (make test)
+#: every test that uses one runs on the same worker, so each is made once. Other tests are grouped
+#: by module, so a module's own fixtures (a server, a browser, HermiT) are made once too.
+SHARED_FIXTURES = ("small_project", "analysis")
+
+
+def pytest_collection_modifyitems(items):
+    """Put each test in an xdist group: the first of SHARED_FIXTURES it uses, else its module."""
+    for item in items:
+        group = next((f for f in SHARED_FIXTURES if f in getattr(item, "fixturenames", ())), item.nodeid.split("::")[0])
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(REPO_ROOT)
@@ -97,17 +110,35 @@ def tree_hash(out: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def small_project():
-    """Dalarna and Kronoberg with the reference data, built once by the installed command.
+    """Dalarna and Kronoberg with the reference data, built once per session by the installed command
+    (`naravard build`, PYTHONHASHSEED=1) into its own output/ (see `built_output`).
 
     Validation of the full data takes 10-20 s here; the catalogue validates many times.
     Made in a world-readable folder so a test can run the command as another user.
+    Tests that change its files put them back (tests/test_bad_input.py); one that must change
+    it for good works on a copy (`copy_built`).
     """
     root = Path(tempfile.mkdtemp(prefix="naravard-small-"))
     os.chmod(root, 0o755)
     try:
         copy_project(root, regions=["dalarna", "kronoberg"])
-        r = naravard(root, "build")
+        r = naravard(root, "build", env={"PYTHONHASHSEED": "1"})
         assert r.returncode == 0, r.stderr
         yield Project(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_output(small_project) -> Path:
+    """The output/ of the session's one full build: everything `naravard build` writes (graph.ttl,
+    pages, reports, the store cache behind output/.cache) for `small_project`. Read it, do not change
+    it; the full data builds the same way, only slower (minutes on a loaded machine)."""
+    return small_project.root / "output"
+
+
+def copy_built(project: Project, dest: Path) -> Project:
+    """A copy of a built project at `dest`, its builds and store cache included (the output/
+    symlink is relative, so the copy shows its own copy of the build)."""
+    shutil.copytree(project.root, dest, symlinks=True)
+    return Project(dest)

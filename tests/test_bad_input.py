@@ -1,16 +1,23 @@
 """The bad-input catalogue (issue 13): every probe a hostile or unlucky user tried.
 
-Each row breaks the session's project copy (or passes a bad option), runs the
-installed `naravard`, and checks the exit code, the message, that there is no
-traceback, that an error is one line (validation prints its report instead), and
-that nothing in output/ changed or was lost. Each row undoes its damage.
-The endpoint's HTTP cases are in tests/test_server.py.
+Each row breaks the session's project copy (or passes a bad option), runs `naravard`, and
+checks the exit code, the message, that there is no traceback, that an error is one line
+(validation prints its report instead), and that nothing in output/ changed or was lost.
+Each row undoes its damage. The endpoint's HTTP cases are in tests/test_server_app.py.
+
+Rows run the command in this process (`cli.main.main` with the row's arguments, environment
+and folder: the code path of the installed command, without 1-2 s of start-up per row). The
+rows marked `process=True`, one of each kind (a syntax error, a validation failure, a usage
+error, an unwritable output folder), run the installed command as a subprocess, to show the
+process itself behaves the same: exit code, message, no traceback.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,14 +127,15 @@ class Case:
     message: str  # a regex, searched in stderr + stdout
     setup: Setup | None = None
     report: bool = False  # validation prints a report of problems, not one line
-    read_only: bool = False  # the output folder cannot be written by the command
+    read_only: bool = False  # the output folder cannot be written by the command (always a subprocess)
     env: dict | None = None
+    process: bool = False  # run the installed command as a subprocess, not in this process
 
 
 CASES = [
     # ---- data: validation (`naravard validate` reports; `build` writes nothing)
     Case("unknown-class", ("validate",), 1, r"dalarna\.ttl:\d+: error: nv:Boardd: unknown term: nv:Boardd is not declared in ontology/naravard\.ttl; did you mean nv:Board\?",
-         append(DALARNA, ENTITY.format(cls="nv:Boardd")), report=True),
+         append(DALARNA, ENTITY.format(cls="nv:Boardd")), report=True, process=True),
     Case("unknown-property", ("validate",), 1, r"dalarna\.ttl:\d+: error: nv:memberof: unknown term.*did you mean nv:memberOf\?",
          append(DALARNA, "nvr:kommuner-20 nv:memberof nvr:dalarna--valfardsradet ."), report=True),
     Case("whitespace-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: quote is not real text",
@@ -161,7 +169,7 @@ CASES = [
     Case("non-utf8-turtle", ("validate",), 1, r"^Error: data/regions/blekinge\.ttl:3: .*Invalid UTF-8",
          put("data/regions/blekinge.ttl", b'@prefix nvr: <https://w3id.org/naravard/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nnvr:x rdfs:label "J\xf6nk\xf6ping"@sv .\n')),
     Case("turtle-syntax-error", ("validate",), 1, r"^Error: data/regions/dalarna\.ttl:\d+: ",
-         append(DALARNA, "nvr:a nvr:b .")),
+         append(DALARNA, "nvr:a nvr:b ."), process=True),
     Case("missing-ontology", ("validate",), 1, r"^Error: ontology/naravard\.ttl: file not found", remove("ontology/naravard.ttl")),
     Case("build-with-unknown-class", ("build",), 1, r"Error: validation failed with \d+ error\(s\); nothing written",
          append(DALARNA, ENTITY.format(cls="nv:Boardd")), report=True),
@@ -208,7 +216,8 @@ CASES = [
     Case("export-unknown-format", ("export", "--format", "xlsx"), 2, r"^Error: Invalid value for '-f' / '--format': 'xlsx' is not one of"),
 
     # ---- serve options (refused before anything starts)
-    Case("serve-timeout-0", ("serve", "--timeout", "0"), 2, r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600"),
+    Case("serve-timeout-0", ("serve", "--timeout", "0"), 2, r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600",
+         process=True),
     Case("serve-timeout-negative", ("serve", "--timeout", "-5"), 2, r"^Error: Invalid value for '--timeout': -5\.0 is not in the range 0<x<=3600"),
     Case("serve-max-rows-negative", ("serve", "--max-rows", "-1"), 2, r"^Error: Invalid value for '--max-rows': -1 is not in the range x>=1"),
     Case("serve-max-rows-0", ("serve", "--max-rows", "0"), 2, r"^Error: Invalid value for '--max-rows': 0 is not in the range x>=1"),
@@ -238,9 +247,9 @@ def test_catalogue_is_big_enough():
     assert len(CASES) >= 40 and len({c.id for c in CASES}) == len(CASES)
 
 
-def run_case(root: Path, case: Case):
+def run_case(root: Path, case: Case, monkeypatch, capsys) -> subprocess.CompletedProcess:
     if not case.read_only:
-        return naravard(root, *case.args, env=case.env)
+        return naravard(root, *case.args, env=case.env) if case.process else in_process(root, case, monkeypatch, capsys)
     if os.geteuid() == 0:
         return naravard(root, *case.args, env=case.env, wrap=read_only(root))
     folders = [root, root / ".output.builds", (root / "output").resolve()]
@@ -253,14 +262,38 @@ def run_case(root: Path, case: Case):
             os.chmod(f, 0o755)
 
 
+def in_process(root: Path, case: Case, monkeypatch, capsys) -> subprocess.CompletedProcess:
+    """`naravard ARGS` as `cli.main.main` in this process, with the environment and folder that
+    conftest.naravard gives the installed command; a traceback would fail the test here."""
+    from cli.main import main
+
+    monkeypatch.delenv("NARAVARD_OUTPUT", raising=False)
+    for name, value in {"NARAVARD_ROOT": str(root), **(case.env or {})}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["naravard", *case.args])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        main()
+    out, err = capsys.readouterr()
+    code = ended.value.code  # as the interpreter turns sys.exit's argument into an exit status
+    return subprocess.CompletedProcess(case.args, 0 if code is None else code if isinstance(code, int) else 1, out, err)
+
+
+def test_representative_rows_run_as_a_process():
+    """One row of each kind runs the installed command (the rest run in this process)."""
+    assert {c.id for c in CASES if c.process or c.read_only} >= {
+        "unknown-class", "turtle-syntax-error", "serve-timeout-0", "build-read-only-output"}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_input(small_project, case):
+def test_bad_input(small_project, case, monkeypatch, capsys):
     root = small_project.root
     before = tree_hash(root / "output")
     assert before, "the session's build is missing"
     undo = case.setup(root) if case.setup else (lambda: None)
     try:
-        r = run_case(root, case)
+        r = run_case(root, case, monkeypatch, capsys)
     finally:
         undo()
     said = r.stderr + r.stdout

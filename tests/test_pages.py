@@ -64,30 +64,33 @@ def test_no_page_references_the_network(pages):
         assert "cdn" not in path.read_text(encoding="utf-8").lower()
 
 
-def test_build_writes_every_page_and_index_links_resolve(tmp_path, project, store, monkeypatch):
-    from graph.build import build
+def test_build_writes_every_page_and_index_links_resolve(small_project, built_output, monkeypatch):
+    """The session's `naravard build` (conftest.built_output; the small project: all 21 regions in the
+    reference data, Dalarna's and Kronoberg's bodies)."""
+    from graph.store import open_store
 
-    monkeypatch.setenv("NARAVARD_OUTPUT", str(tmp_path))
-    build(project)
-    assert (tmp_path / "graph.ttl").exists() and (tmp_path / "gaps.html").exists()
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    out = built_output
+    assert (out / "graph.ttl").exists() and (out / "gaps.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
     p = Links()
     p.feed(index)
     regions = [h for h in p.hrefs if h.startswith("regions/")]
     assert len(regions) == 21
     for h in p.hrefs:
         if not h.startswith("http"):
-            assert (tmp_path / h).exists(), h
+            assert (out / h).exists(), h
     # The gaps report links only to pages that exist.
     gp = Links()
-    gp.feed((tmp_path / "gaps.html").read_text(encoding="utf-8"))
+    gp.feed((out / "gaps.html").read_text(encoding="utf-8"))
     local = [h for h in gp.hrefs if not h.startswith(("#", "http"))]
-    assert local and all((tmp_path / h).exists() for h in local), [h for h in local if not (tmp_path / h).exists()][:5]
+    assert local and all((out / h).exists() for h in local), [h for h in local if not (out / h).exists()][:5]
     # Every forum and board has its own page, linked from the pages that show it.
-    g = network(store)
-    for n, d in g.nodes(data=True):
-        if d["cls"] in ("CollaborationBody", "Board"):
-            assert (tmp_path / page_name(n, d["cls"])).exists(), n
+    monkeypatch.delenv("NARAVARD_OUTPUT", raising=False)  # the project's own output/ and its store cache
+    g = network(open_store(small_project))
+    bodies = [(n, d["cls"]) for n, d in g.nodes(data=True) if d["cls"] in ("CollaborationBody", "Board")]
+    assert {n.split("--")[0] for n, _ in bodies} >= {"nvr:dalarna", "nvr:kronoberg"}
+    for n, cls in bodies:
+        assert (out / page_name(n, cls)).exists(), n
 
 
 @needs_chromium
