@@ -216,8 +216,8 @@ CASES = [
     Case("export-unknown-format", ("export", "--format", "xlsx"), 2, r"^Error: Invalid value for '-f' / '--format': 'xlsx' is not one of"),
 
     # ---- serve options (refused before anything starts)
-    Case("serve-timeout-0", ("serve", "--timeout", "0"), 2, r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600",
-         process=True),
+    Case("serve-timeout-0", ("serve", "--timeout", "0"), 2,
+         r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600", process=True),
     Case("serve-timeout-negative", ("serve", "--timeout", "-5"), 2, r"^Error: Invalid value for '--timeout': -5\.0 is not in the range 0<x<=3600"),
     Case("serve-max-rows-negative", ("serve", "--max-rows", "-1"), 2, r"^Error: Invalid value for '--max-rows': -1 is not in the range x>=1"),
     Case("serve-max-rows-0", ("serve", "--max-rows", "0"), 2, r"^Error: Invalid value for '--max-rows': 0 is not in the range x>=1"),
