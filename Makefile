@@ -21,7 +21,7 @@ run: install
 
 test: install-test
 	$(BIN)/naravard format --check   # one layout per data file (model v2)
-	$(BIN)/pytest -n 2 --dist loadgroup   # two workers; tests/conftest.py groups shared fixtures
+	$(BIN)/pytest -n 2 --dist loadfile   # two workers, each test module on one (see README, Set up)
 
 bench: install-test
 	$(BIN)/python -m bench.run

@@ -14,17 +14,11 @@ import pytest
 from graph.project import REPO_ROOT, Project
 
 
-#: Session fixtures that cost a build or an analysis: under `pytest -n 2 --dist loadgroup` (make test)
-#: every test that uses one runs on the same worker, so each is made once. Other tests are grouped
-#: by module, so a module's own fixtures (a server, a browser, HermiT) are made once too.
-SHARED_FIXTURES = ("small_project", "analysis")
-
-
-def pytest_collection_modifyitems(items):
-    """Put each test in an xdist group: the first of SHARED_FIXTURES it uses, else its module."""
-    for item in items:
-        group = next((f for f in SHARED_FIXTURES if f in getattr(item, "fixturenames", ())), item.nodeid.split("::")[0])
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_configure(config):
+    """The suite does not follow the developer's NARAVARD_OUTPUT or NARAVARD_ROOT (set for builds by
+    hand): the real project's cache is its own output/, a copy's is the copy's, as under `make test`."""
+    for name in ("NARAVARD_OUTPUT", "NARAVARD_ROOT"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

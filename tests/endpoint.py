@@ -114,6 +114,7 @@ def cli_server(*args: str, env: dict | None = None):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        proc.stdout.close()
 
 
 def children(pid: int) -> set[int]:

@@ -88,6 +88,8 @@ def test_worker_dies_with_its_parent():
     finally:
         if parent.poll() is None:
             parent.kill()
+            parent.wait()
+        parent.stdout.close()
 
 
 def test_memory_cap_stops_an_allocation():
