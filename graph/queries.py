@@ -204,13 +204,17 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     if execute(store, Prepared(ask, where, bind)):
         return
     names = "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    # Plain strings only: the QueryError below keeps this frame alive, and Oxigraph's results may
+    # not be dropped on another thread than theirs (the endpoint checks in a thread pool).
+    found = [(r["e"].value, r["label"].value if r["label"] is not None else None)
+             for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))]
     candidates: dict[str, str] = {}
-    for row in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)})):
-        short = shorten(row["e"].value)
+    for entity, label in found:
+        short = shorten(entity)
         local = short.split(":", 1)[1] if short.startswith("nvr:") else short
         candidates.setdefault(local.lower(), local)
-        if row["label"] is not None:
-            candidates.setdefault(row["label"].value.lower(), local)
+        if label is not None:
+            candidates.setdefault(label.lower(), local)
     given = given if given is not None else shorten(value.value).removeprefix("nvr:")
     low = given.lower()
     near = sorted(c for c in candidates if len(low) >= 3 and low in c)  # a short form: "jamtland"
