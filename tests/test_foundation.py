@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 import sys
-from collections import Counter
 
 import pytest
 from click.testing import CliRunner

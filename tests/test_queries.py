@@ -426,7 +426,7 @@ def oxigraph_server(tmp_path_factory):
 
 
 def test_publish_then_every_library_query_matches_remotely(oxigraph_server, project, store):
-    from graph.queries import Prepared, execute
+    from graph.queries import execute
     from graph.remote import remote_query
 
     r = run("publish", "--endpoint", oxigraph_server + "/store")
