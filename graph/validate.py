@@ -77,7 +77,9 @@ def validate(project: Project, shacl: bool = True) -> Report:
 
     problems += lint_problems(graph, project)
     if shacl:
-        problems += shacl_problems(graph, project.shapes_file, where, name)
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for triples in per_file.values() for t in triples)
+        problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
     return Report(graph, problems)
