@@ -112,12 +112,21 @@ def run_rudof(triples, shapes: rdflib.Graph) -> set[tuple]:
     import pyrudof
 
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    rudof.read_data_str(to_rdflib(triples).serialize(format="nt"), pyrudof.RDFFormat.NTriples)
-    rudof.read_shacl_str(shapes.serialize(format="turtle"), pyrudof.ShaclFormat.Turtle)
-    report = rudof.validate_shacl()
-    return {(to_rdflib_term(ox.parse(r.focus_node().encode(), format=ox.RdfFormat.N_TRIPLES)) if False else
-             rdflib.term.Literal(str(r.focus_node())), None, None, rdflib.Literal(str(r.message() or "")), None)
-            for r in report.results()}
+    rudof.read_data(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format=pyrudof.RDFFormat.NTriples)
+    rudof.read_shacl(shapes.serialize(format="turtle"), format=pyrudof.ShaclFormat.Turtle)
+    rudof.validate_shacl()
+    turtle = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.Turtle)
+    return from_report(rdflib.Graph().parse(data=turtle, format="turtle"))
+
+
+def run_maplib(triples, shapes: rdflib.Graph) -> set[tuple]:
+    import maplib
+
+    model = maplib.Model()
+    model.reads(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="ntriples")
+    model.reads(shapes.serialize(format="turtle"), format="turtle", graph="urn:shapes")
+    return from_report(rdflib.Graph().parse(data=model.validate(shape_graph="urn:shapes").graph().writes(),
+                                            format="turtle"))
 
 
 def run_oxigraph(triples, shapes: rdflib.Graph) -> set[tuple]:
@@ -131,7 +140,7 @@ def run_oxigraph(triples, shapes: rdflib.Graph) -> set[tuple]:
 
 
 ENGINES = {"pySHACL": run_pyshacl, "Oxigraph SPARQL (graph/shacl.py)": run_oxigraph,
-           "pyshacl-turbo": run_turbo, "pyrudof": run_rudof, "brick-tq-shacl": run_tq}
+           "pyshacl-turbo": run_turbo, "pyrudof": run_rudof, "brick-tq-shacl": run_tq, "maplib": run_maplib}
 
 
 def named(results: set[tuple]) -> set[tuple]:
@@ -160,8 +169,12 @@ def main() -> None:
                 t0 = time.perf_counter()
                 try:
                     results = run(triples, shapes)
-                except Exception as err:  # an engine that cannot run is a finding, not a crash
-                    error = f"{type(err).__name__}: {str(err).splitlines()[0][:100] if str(err) else ''}"
+                except (Exception, BaseException) as err:  # an engine that cannot run is a finding (maplib panics)
+                    if isinstance(err, KeyboardInterrupt):
+                        raise
+                    text = getattr(err, "stderr", None) or str(err)
+                    lines = [x for x in str(text).splitlines() if "Error" in x or "not implemented" in x]
+                    error = f"{type(err).__name__}: {(lines or [''])[0].strip()[:160]}"
                     break
                 times.append(time.perf_counter() - t0)
             if error:

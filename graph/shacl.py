@@ -19,7 +19,7 @@ hundredth of the time. sh:class follows rdfs:subClassOf in the data (which inclu
 >>> for focus, message in sorted((r.focus.value, r.message) for r in results):
 ...     print(focus, message)
 http://example.org/b Value does not match pattern '^[0-9]{2}$'
-http://example.org/c Less than 1 values on ex:c->ex:code
+http://example.org/c Less than 1 values on <http://example.org/c>->ex:code
 """
 from __future__ import annotations
 
