@@ -325,7 +325,7 @@ def bench_build_real(project: Project) -> None:
 
 
 def phase_text(phases: list[dict]) -> str:
-    names = {"parse_project": "parse", "to_rdflib": "to rdflib", "check_evidence": "evidence", "shacl_problems": "pySHACL",
+    names = {"parse_project": "parse", "to_rdflib": "to rdflib", "check_evidence": "evidence", "shacl_problems": "SHACL",
              "validate": "validate total", "load_store": "store", "write_graph": "graph.ttl", "write_pages": "pages", "total": "total"}
     return ", ".join(f"{names.get(p['phase'], p['phase'])} {fmt_s(p['seconds'])}" for p in phases)
 
@@ -347,9 +347,9 @@ def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     if "shacl_problems" in by:
         total = by.get("total", secs)
         share = by["shacl_problems"] / total
-        notes.append(f"build at {SCALE_NAMES[scale]}: pySHACL {fmt_s(by['shacl_problems'])} of {fmt_s(total)}"
+        notes.append(f"build at {SCALE_NAMES[scale]}: SHACL {fmt_s(by['shacl_problems'])} of {fmt_s(total)}"
                      f"{' (so far)' if to else ''} = {share:.0%}; validation (parse + rdflib copy + evidence + SHACL) "
-                     f"{fmt_s(by.get('validate'))}" + (" — build is dominated by pySHACL." if share > 0.5 else "."))
+                     f"{fmt_s(by.get('validate'))}" + (" — build is dominated by SHACL." if share > 0.5 else "."))
 
 
 GAPS_CAP = float(os.environ.get("BENCH_GAPS_CAP", 300))

@@ -183,7 +183,8 @@ def main() -> None:
             if engine == "pySHACL":
                 reference = named(results)
             same = named(results) == reference
-            diff = "" if same else f" ({len(named(results) - reference)} extra, {len(reference - named(results))} missing)"
+            extra, missing = len(named(results) - reference), len(reference - named(results))
+            diff = "" if same else f" ({extra} extra, {missing} missing)"
             print(f"| {data_name} | {len(triples):,} | {engine} | {statistics.median(times):.2f} s | "
                   f"{', '.join(f'{t:.2f}' for t in times)} | {len(results)} | {'yes' if same else 'no' + diff} |")
             if not same and engine.startswith("Oxigraph"):

@@ -2,7 +2,7 @@
 
 Parsing uses pyoxigraph (fast, and its errors carry line numbers). The graph is
 queried on Oxigraph; `load_graph()` wraps it in rdflib's API (oxrdflib), and
-`to_rdflib()` copies triples into rdflib's memory store where pySHACL needs one.
+`to_rdflib()` copies triples into rdflib's memory store (evidence and lint checks walk it).
 
 >>> g = load_graph()
 >>> len(g) > 1000
@@ -62,7 +62,7 @@ def to_rdflib_term(term):
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    """An rdflib memory graph holding `triples` (for pySHACL and serialisers)."""
+    """An rdflib memory graph holding `triples` (for the evidence and lint checks and serialisers)."""
     g = rdflib.Graph()
     conv = to_rdflib_term
     for t in triples:

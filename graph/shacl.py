@@ -160,7 +160,8 @@ class _Compiler:
             queries.append((SH.hasValue, f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS "
                                          f"{{ ?this {p} {self.sparql(v)} }} }}", False))
         for component, expr in self.value_violations(prop, "?v"):
-            queries.append((component, f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {p} ?v FILTER({expr}) }}", True))
+            q = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {p} ?v FILTER({expr}) }}"
+            queries.append((component, q, True))
         for component, q, values in queries:
             for row in data.query(q):
                 value = row["v"] if values else None
