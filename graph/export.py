@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from .errors import NaravardError
 from .namespaces import PREFIXES
 from .network import network
+from .project import Project
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
                "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -20,8 +21,8 @@ NETWORK_FORMATS = ("graphml", "gexf", "csv")
 FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
 
 
-def export(store: ox.Store, fmt: str) -> bytes:
-    """The whole graph in `fmt`."""
+def export(store: ox.Store, fmt: str, project: Project | None = None) -> bytes:
+    """The whole graph in `fmt` (a network by the queries of `project`, default Project.default())."""
     if fmt in RDF_FORMATS:
         kwargs = {"prefixes": PREFIXES} if fmt in ("ttl", "trig") else {}
         if fmt in ("ttl", "nt"):
@@ -29,7 +30,7 @@ def export(store: ox.Store, fmt: str) -> bytes:
         return store.dump(format=RDF_FORMATS[fmt], **kwargs)
     if fmt not in NETWORK_FORMATS:
         raise NaravardError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    g = flat_network(network(store))
+    g = flat_network(network(store, project))
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)

@@ -15,20 +15,21 @@ import pyoxigraph as ox
 
 from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import shorten
+from .project import Project
 from .queries import rows
 
 GAP = "gap"
 
 
-def network(store: ox.Store) -> nx.MultiDiGraph:
+def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
     title, date and line); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
     evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
-    evidence of their own and are not drawn."""
+    evidence of their own and are not drawn. The queries are `project`'s (default: Project.default())."""
     g = nx.MultiDiGraph()
     nodes = {}
-    for r in rows(store, "nodes"):
+    for r in rows(store, "nodes", project):
         nid = shorten(r["node"])
         nodes[nid] = {
             "label": r["label"],
@@ -41,7 +42,7 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
         }
-    for r in rows(store, "edges"):
+    for r in rows(store, "edges", project):
         s, t = shorten(r["source"]), shorten(r["target"])
         if s not in nodes or t not in nodes:
             continue  # e.g. a link to a source document or concept

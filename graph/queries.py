@@ -5,7 +5,7 @@ A library file starts with a comment header::
     # title: Forums a region or municipality takes part in
     # answers: Which joint forums does a region or municipality take part in, and how?
     # param: actor iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
-    # example: naravard query region-forums --param actor=dalarna
+    # example: naravard query region-forums --param region=dalarna
 
 An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
 for any typed entity): a value that names no such entity is an error with the nearest

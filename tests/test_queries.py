@@ -43,7 +43,7 @@ def test_region_forums_direct_through_posts_units_and_county_group():
     # 004:870-872 "Regionen representeras av hälso- och sjukvårdsdirektör, utvecklingsdirektör, direktör
     # Bra Liv, representant för primärvårdsenheten, psykiatri, kirurgi, medicin, ordförande i eHälsorådet
     # och folkhälsochef."
-    rows = graph.query("region-forums", actor="jonkopings-lan")
+    rows = graph.query("region-forums", region="jonkopings-lan")
     forum = [r for r in rows if str(r["forum"]) == NVR + "jonkopings-lan--kommunalt-forum"]
     assert forum and str(forum[0]["levelName"]) == "politisk nivå"
     assert ("direct", "") in how(rows, "jonkopings-lan--kommunalt-forum")
@@ -55,7 +55,7 @@ def test_region_forums_direct_through_posts_units_and_county_group():
     assert {str(r["levelName"]) for r in rows if str(r["forum"]) == NVR + "jonkopings-lan--reko"} == {"tjänstemannanivå"}
     # A municipality (Jönköping, 0680) takes part through the county's municipalities: 004:862 for
     # Kommunalt forum, 004:872-873 "Kommunerna representeras av tre socialchefer, tre skolchefer …" for ReKo.
-    mun = graph.query("region-forums", actor="kommun-0680")
+    mun = graph.query("region-forums", region="kommun-0680")
     for f in ("jonkopings-lan--kommunalt-forum", "jonkopings-lan--reko"):
         assert how(mun, f) == {("through the county's municipalities", "Kommunerna i Jönköpings län")}, f
 
@@ -340,7 +340,7 @@ def test_hostile_iri_parameter_is_refused(evil):
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
 def test_select_formats(fmt):
-    r = run("query", "region-forums", "--param", "actor=jamtland-harjedalen", "--format", fmt)
+    r = run("query", "region-forums", "--param", "region=jamtland-harjedalen", "--format", fmt)
     assert r.exit_code == 0 and "SVOM" in r.output
 
 
@@ -351,7 +351,7 @@ def test_construct_as_turtle_parses():
 
 def test_queries_lists_library():
     r = run("queries")
-    assert r.exit_code == 0 and "region-forums" in r.output and "<actor>" in r.output
+    assert r.exit_code == 0 and "region-forums" in r.output and "<region>" in r.output
 
 
 # ------------------------------------------------------------------ exports

@@ -1,4 +1,4 @@
-"""The synthetic graph generator (graph/synth.py) behind `naravard synth` and `make bench`."""
+"""The synthetic graph generator (bench/synth.py) behind `python -m bench.synth` and `make bench`."""
 from __future__ import annotations
 
 import shlex
@@ -9,7 +9,7 @@ import pytest
 from graph.project import Project
 from graph.queries import Library, execute, prepare
 from graph.store import memory_store
-from graph.synth import synthesise
+from bench.synth import synthesise
 
 NV = "https://w3id.org/naravard/def#"
 CURATED = ["Assembly", "Board", "Committee", "Administration", "CollaborationBody", "ExternalOrganisation", "Post",

@@ -6,7 +6,8 @@ pyvis wheel), so the pages work from disk with no network.
 from __future__ import annotations
 
 import html
-import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -54,11 +55,11 @@ def side_labels(store: ox.Store) -> dict[str, str]:
 class Site:
     """What the pages share: the network, region names and the set of pages."""
 
-    def __init__(self, store: ox.Store, computed: list | None = None):
+    def __init__(self, store: ox.Store, computed: list | None = None, project: Project | None = None):
         self.store = store
-        self.g = network(store)
+        self.g = network(store, project)
         self.computed = computed or []
-        self.stats = stats(store)
+        self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.side_labels = side_labels(store)
@@ -136,10 +137,13 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
 
 
 def write_site(project: Project, store: ox.Store, computed: list | None = None, out: Path | None = None,
-               regions: list[str] | None = None, actors: list[str] | None = None) -> list[Path]:
-    """Write pages to `out` (default output/): everything, or only the named regions/actors."""
+               regions: list[str] | None = None, actors: list[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write pages to `out` (default output/): everything, or only the named regions/actors.
+
+    `progress`, if given, hears `pages n of N` about every two seconds and at the end."""
     out = out or project.output_dir
-    site = Site(store, computed)
+    site = Site(store, computed, project)
     everything = regions is None and actors is None
     jobs = []
     if everything:
@@ -157,8 +161,12 @@ def write_site(project: Project, store: ox.Store, computed: list | None = None, 
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_page(a))
-    for job in jobs:
+    said = time.monotonic()
+    for n, job in enumerate(jobs, 1):
         rel, text = job()
         write_atomic(out / rel, text)
         written.append(out / rel)
+        if progress and (n == len(jobs) or time.monotonic() - said > 2):
+            progress(f"pages {n} of {len(jobs)}")
+            said = time.monotonic()
     return written
