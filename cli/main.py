@@ -112,7 +112,8 @@ def format_(files, check, root):
 @cli.command()
 @project_option
 @click.option("--no-pages", is_flag=True, help="Only validate and write output/graph.ttl.")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (a symlink to the build); default: output/.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Output folder (a symlink to the build); default: output/.")
 @friendly
 def build(root, no_pages, out):
     """Validate, then write output/graph.ttl, the network pages and the reports."""

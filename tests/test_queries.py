@@ -319,7 +319,7 @@ def test_unknown_query_suggests_nearest():
 
 def test_missing_parameter_names_it():
     r = run("query", "region-forums")
-    assert r.exit_code == 2 and "missing parameter 'actor'" in r.output
+    assert r.exit_code == 2 and "missing parameter 'region'" in r.output
 
 
 def test_over_long_query_is_refused():
