@@ -56,12 +56,15 @@ def build(project: Project, pages: bool = True) -> BuildResult:
 
 
 def write_pages(project: Project, store: ox.Store, out: Path | None = None) -> list[Path]:
-    """The network pages (with computed gap suggestions drawn) and the gaps report in `out`
+    """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis."""
-    from .gaps import analyse, computed_links, write_gaps_report
+    from .gaps import analyse, render
+    from .network import network
+    from .viz.page import page_names
     from .viz.site import write_site
 
+    out = out or project.output_dir
     analysis = analyse(store, project)
-    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]), out=out)
-    written += write_gaps_report(project, store, analysis, out=out)
-    return written
+    written = write_site(project, store, computed=analysis.links(), out=out)
+    write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store))))
+    return [*written, out / "gaps.html"]

@@ -226,6 +226,19 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")
 
 
+def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
+    """The short IRI (`nvr:dalarna`) of a user's `value` (`dalarna`, `nvr:dalarna` or the full
+    IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
+
+    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> checked_curie(s, "dalarna", RESOURCE, "--region")
+    'nvr:dalarna'
+    """
+    iri = expand_iri(value, where)
+    check_entity(store, ox.NamedNode(iri), cls, where, given=value)
+    return shorten(iri)
+
+
 def check_params(store: ox.Store, prepared: Prepared) -> None:
     """Raise QueryError if a bound parameter names no entity of its declared class.
 

@@ -29,6 +29,16 @@ def page_name(node: str, cls: str) -> str:
     return f"regions/{local}.html" if cls == "Region" else f"actors/{local}.html"
 
 
+def page_names(g: nx.Graph) -> dict[str, str]:
+    """Each node of `g` → its page (`page_name`).
+
+    >>> g = nx.Graph(); g.add_node("nvr:dalarna", cls="Region"); g.add_node("nvr:x", cls="Board")
+    >>> page_names(g)
+    {'nvr:dalarna': 'regions/dalarna.html', 'nvr:x': 'actors/x.html'}
+    """
+    return {n: page_name(n, d["cls"]) for n, d in g.nodes(data=True)}
+
+
 def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
               base: str = "", self_page: str = "", region_labels: dict | None = None, side_labels: dict | None = None,
               computed: list | None = None, pages: set | None = None) -> dict:

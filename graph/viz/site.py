@@ -20,7 +20,7 @@ from ..project import Project
 from ..queries import rows
 from ..stats import stats
 from .layout import grouped_layout, layout
-from .page import page_data, page_name, render_page
+from .page import page_data, page_name, page_names, render_page
 from .style import style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -62,7 +62,7 @@ class Site:
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.side_labels = side_labels(store)
-        self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
+        self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
