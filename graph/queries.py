@@ -230,7 +230,8 @@ def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
     """The short IRI (`nvr:dalarna`) of a user's `value` (`dalarna`, `nvr:dalarna` or the full
     IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
 
-    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
     >>> checked_curie(s, "dalarna", RESOURCE, "--region")
     'nvr:dalarna'
     """

@@ -19,7 +19,8 @@ nv:st-joint-health-centre a nv:StructureType , skos:Concept ; skos:inScheme nv:s
     skos:definition "A health centre run jointly by region and municipality."@en ,
         "En vårdcentral som region och kommun driver tillsammans."@sv .
 """
-NEW_D = ent("nvr:dalarna--vc", "Project", "gemensam vårdcentral", "projekt", extra="nv:structureType nv:st-joint-health-centre ;")
+NEW_D = ent("nvr:dalarna--vc", "Project", "gemensam vårdcentral", "projekt",
+            extra="nv:structureType nv:st-joint-health-centre ;")
 NEW_B = ent("nvr:blekinge--vc", "Project", "vårdcentral", "blekinge", region="blekinge",
             extra="nv:structureType nv:st-joint-health-centre ;")
 

@@ -17,7 +17,8 @@ from .gaps_fixtures import BLEKINGE_BROKEN, BLEKINGE_FIXED, BROKEN, FIXED, PLANT
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    project, store = planted_project(tmp_path_factory.mktemp("broken"), {"dalarna": BROKEN, "blekinge": BLEKINGE_BROKEN})
+    files = {"dalarna": BROKEN, "blekinge": BLEKINGE_BROKEN}
+    project, store = planted_project(tmp_path_factory.mktemp("broken"), files)
     return project, store, rules.find(store, project)
 
 

@@ -89,7 +89,8 @@ def analyse(store: ox.Store, project: Project | None = None, region: str | None 
     of = principals(store, project)
     kept = [g for g in found if g.kind == "audit" or not same_single_principal(g.a, g.b, of)]
     names = labels(store, project)
-    return Analysis(rank(kept, rules.order(project)), evaluation, {g.region: names.get(g.region, g.region) for g in kept})
+    regions = {g.region: names.get(g.region, g.region) for g in kept}
+    return Analysis(rank(kept, rules.order(project)), evaluation, regions)
 
 
 def find_gaps(store: ox.Store, kinds=None, region: str | None = None, project: Project | None = None,

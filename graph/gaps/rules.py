@@ -18,7 +18,7 @@ def place(rule: LibraryQuery) -> tuple:
 
     >>> from pathlib import Path
     >>> [place(LibraryQuery(n, Path(n), "", rank=r)) for n, r in [("b", 2), ("a", None)]]
-    [(0, 2, 'b'), (1, 0, 'a')]
+    [(False, 2, 'b'), (True, 0, 'a')]
     """
     return (rule.rank is None, rule.rank or 0, rule.name)
 
