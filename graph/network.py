@@ -89,17 +89,6 @@ def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGr
     return induced(g, nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes)
 
 
-def organisation_classes(store: ox.Store) -> set[str]:
-    """Local names of the ontology's classes of organisations (nv:Organisation and its
-    subclasses): the actors that can be collaboration partners.
-
-    >>> "CollaborationBody" in organisation_classes(load_store())
-    True
-    """
-    q = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* nv:Organisation . FILTER(isIRI(?c)) }"
-    return {shorten(r["c"]).removeprefix("nv:") for r in rows(store, q)}
-
-
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:
     """An undirected simple graph of the relations (what link prediction needs)."""
     u = nx.Graph()
