@@ -15,20 +15,23 @@ import pyoxigraph as ox
 
 from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import shorten
+from .project import Project
 from .queries import rows
 
 GAP = "gap"
 
 
-def network(store: ox.Store) -> nx.MultiDiGraph:
+def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
-    title, date and line); edge key = relation kind (`partOf`, …, `gap`), attrs quote, document,
-    evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
-    evidence of their own and are not drawn."""
+    title, date and line), evidence (count) and, once the store has them (graph/metrics.py),
+    degree, betweenness and community; edge key = relation kind (`partOf`, …, `gap`), attrs kind,
+    quote, document, evidence. Relations derived at build time (the inverse of a symmetric
+    relation) carry no evidence of their own and are not drawn. `project` gives the queries
+    (default: the current project)."""
     g = nx.MultiDiGraph()
     nodes = {}
-    for r in rows(store, "nodes"):
+    for r in rows(store, "nodes", project):
         nid = shorten(r["node"])
         nodes[nid] = {
             "label": r["label"],
@@ -41,7 +44,10 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
         }
-    for r in rows(store, "edges"):
+        if r.get("degree") is not None:  # network figures, computed when the store was built
+            nodes[nid].update(degree=int(r["degree"]), betweenness=float(r["betweenness"]),
+                              community=int(r["community"]))
+    for r in rows(store, "edges", project):
         s, t = shorten(r["source"]), shorten(r["target"])
         if s not in nodes or t not in nodes:
             continue  # e.g. a link to a source document or concept
