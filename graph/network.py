@@ -14,7 +14,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .load import load_store  # noqa: F401  (doctest)
-from .namespaces import shorten
+from .namespaces import NV, shorten
 from .project import Project
 from .queries import rows
 
@@ -104,6 +104,22 @@ def organisation_classes(store: ox.Store) -> set[str]:
     """
     q = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* nv:Organisation . FILTER(isIRI(?c)) }"
     return {shorten(r["c"]).removeprefix("nv:") for r in rows(store, q)}
+
+
+def term_labels(store: ox.Store, names, lang: str = "sv") -> dict[str, str]:
+    """The ontology's `lang` label (rdfs:label) of each `nv:` term named by its local name; the
+    relation kind `gap` is nv:CollaborationGap. A term without such a label keeps its name.
+
+    >>> term_labels(load_store(), ["memberOf", "gap", "noSuchTerm"])
+    {'memberOf': 'medlem i', 'gap': 'Samverkansbrist', 'noSuchTerm': 'noSuchTerm'}
+    """
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    out = {}
+    for name in names:
+        term = ox.NamedNode(str(NV) + ("CollaborationGap" if name == GAP else name))
+        found = [q.object.value for q in store.quads_for_pattern(term, label, None) if q.object.language == lang]
+        out[name] = min(found, default=name)
+    return out
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:
