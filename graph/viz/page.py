@@ -31,12 +31,13 @@ def page_name(node: str, cls: str) -> str:
 
 def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
               base: str = "", self_page: str = "", region_labels: dict | None = None, side_labels: dict | None = None,
-              computed: list | None = None, pages: set | None = None) -> dict:
+              computed: list | None = None, pages: set | None = None, figure_labels: dict | None = None) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
     `side_labels` names each side (`nv:side-region` → "regionsidan"), shown beside the region.
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
-    dashed edges; `pages` limits links to pages that exist.
+    dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
     """
     st = style()
     region_labels = region_labels or {}
@@ -49,7 +50,8 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
                 "regionLabel": region_labels.get(d.get("region", ""), ""), "acronyms": d.get("acronyms", []),
                 "sideLabel": side_labels.get(d.get("side", ""), ""),
                 "quote": d.get("quote", ""), "document": d.get("document", ""), "degree": undirected_degree.get(n, 0),
-                "page": page if pages is None or page in pages else None}
+                "page": page if pages is None or page in pages else None,
+                "figures": {k: d[k] for k in figure_labels or {} if k in d}}
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
@@ -61,7 +63,7 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
                           "explanation": f"{c.name}: {c.explanation}", "quote": c.evidence or "", "document": ""})
     kinds = {e["kind"] for e in edges}
     return {"title": title, "base": base, "layout": bool(positions), "focus": focus, "selfPage": self_page,
-            "nodes": nodes, "edges": edges,
+            "nodes": nodes, "edges": edges, "figureLabels": figure_labels or {},
             "classes": {c: v for c, v in st["class"].items() if any(n["cls"] == c for n in nodes)},
             "relations": {r: v for r, v in st["relation"].items() if r in kinds or r in ("gap", "predicted")}}
 

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import NaravardError
-from ..network import ego_subgraph, network, region_subgraph
+from ..metrics import PROPERTIES
+from ..network import ego_subgraph, network, region_subgraph, term_labels
 from ..namespaces import shorten
 from ..project import Project
 from ..queries import rows
@@ -62,6 +63,7 @@ class Site:
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.side_labels = side_labels(store)
+        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
         self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
@@ -69,7 +71,7 @@ class Site:
         base = "../" * path.count("/")
         data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
                          base=base, self_page=path, region_labels=self.region_labels, side_labels=self.side_labels,
-                         computed=self.computed, pages=self.pages)
+                         computed=self.computed, pages=self.pages, figure_labels=self.figure_labels)
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
