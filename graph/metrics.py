@@ -55,8 +55,9 @@ class Figures:
     community: int
 
 
-def compute(u: nx.Graph) -> dict[str, Figures]:
-    """The figures of every node of the undirected graph `u` (node → Figures).
+def compute(u: nx.Graph, exact_limit: int = EXACT_LIMIT) -> dict[str, Figures]:
+    """The figures of every node of the undirected graph `u` (node → Figures); betweenness is
+    estimated from `SAMPLE` source nodes when `u` has more than `exact_limit` nodes.
 
     >>> star = nx.star_graph(3)   # a centre joined to three leaves
     >>> {n: f.degree for n, f in compute(nx.relabel_nodes(star, str)).items()}
@@ -67,7 +68,7 @@ def compute(u: nx.Graph) -> dict[str, Figures]:
     h = nx.Graph()
     h.add_nodes_from(range(len(names)))
     h.add_edges_from(sorted(tuple(sorted((index[a], index[b]))) for a, b in u.edges if a != b))
-    sample = None if len(names) <= EXACT_LIMIT else SAMPLE
+    sample = None if len(names) <= exact_limit else min(SAMPLE, len(names))
     between = nx.betweenness_centrality(h, k=sample, seed=SEED if sample else None, normalized=True)
     groups = sorted((sorted(c) for c in nx.community.louvain_communities(h, seed=SEED)), key=lambda c: (-len(c), c[0]))
     community = {i: k for k, members in enumerate(groups, 1) for i in members}
