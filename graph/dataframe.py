@@ -103,7 +103,8 @@ def frame(name_or_text: str, params: dict | None = None, project: Project | None
     prepared = prepare(name_or_text, params or {}, project)
     result = execute(store or load_store(project), prepared)
     if not isinstance(result, ox.QuerySolutions):
-        raise QueryError(f"{prepared.origin}: graph.frame needs a SELECT query; use graph.query for ASK, CONSTRUCT or DESCRIBE")
+        raise QueryError(f"{prepared.origin}: graph.frame needs a SELECT query; "
+                         "use graph.query for ASK, CONSTRUCT or DESCRIBE")
     names = [v.value for v in result.variables]
     rows = [[row[n] for n in names] for row in result]
     return pd.DataFrame({n: column([r[i] for r in rows]) for i, n in enumerate(names)}, columns=names)

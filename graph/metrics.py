@@ -79,8 +79,8 @@ def quads(figures: dict[str, Figures]) -> list[ox.Quad]:
     """The triples of `figures` (nodes as `nvr:x` or full IRIs), each in the default and the metrics graph.
 
     >>> qs = quads({"nvr:a": Figures(2, 0.5, 1)})
-    >>> [(q.predicate.value.split("#")[1], q.object.value, q.object.datatype.value[-7:]) for q in qs if q.graph_name == METRICS]
-    [('degree', '2', 'integer'), ('betweenness', '0.5', '#double'), ('community', '1', 'integer')]
+    >>> [(q.predicate.value[len(_NV):], q.object.datatype.value[len(_XSD):]) for q in qs if q.graph_name == METRICS]
+    [('degree', 'integer'), ('betweenness', 'double'), ('community', 'integer')]
     """
     types = {"degree": "integer", "betweenness": "double", "community": "integer"}
     out = []

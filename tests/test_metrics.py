@@ -37,7 +37,8 @@ def test_communities_numbered_by_size():
     five = [f"p{i}-p{j}" for i in range(5) for j in range(i + 1, 5)]
     four = [f"q{i}-q{j}" for i in range(4) for j in range(i + 1, 4)]
     figures = compute(graph_of(" ".join([*five, *four, "p0-q0"])))
-    assert {n: f.community for n, f in figures.items()} == {**{f"p{i}": 1 for i in range(5)}, **{f"q{i}": 2 for i in range(4)}}
+    expected = {**{f"p{i}": 1 for i in range(5)}, **{f"q{i}": 2 for i in range(4)}}
+    assert {n: f.community for n, f in figures.items()} == expected
     assert figures["p0"].betweenness > figures["p1"].betweenness  # the bridge's ends broker
 
 
