@@ -24,11 +24,12 @@ GAP = "gap"
 def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
-    title, date and line), evidence (count) and, once the store has them (graph/metrics.py),
-    degree, betweenness and community; edge key = relation kind (`partOf`, …, `gap`), attrs kind,
-    quote, document, evidence. Relations derived at build time (the inverse of a symmetric
-    relation) carry no evidence of their own and are not drawn. `project` gives the queries
-    (default: the current project)."""
+    title, date and line), evidence (how many quotes), structure_types and levels (short IRIs,
+    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none) and, once the
+    store has them (graph/metrics.py), degree, betweenness and community; edge key = relation kind
+    (`partOf`, …, `gap`), attrs kind, quote, document, evidence. Relations derived at build time
+    (the inverse of a symmetric relation) carry no evidence of their own and are not drawn.
+    `project` gives the queries (default: the current project)."""
     g = nx.MultiDiGraph()
     nodes = {}
     for r in rows(store, "nodes", project):
@@ -43,6 +44,8 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
             "quote": r["quote"] or "",
             "document": r["document"] or "",
             "evidence": int(r["evidence"] or 0),
+            "structure_types": sorted(shorten(t) for t in (r["structureTypes"] or "").split("|") if t),
+            "levels": sorted(shorten(v) for v in (r["levels"] or "").split("|") if v),
         }
         if r.get("degree") is not None:  # network figures, computed when the store was built
             nodes[nid].update(degree=int(r["degree"]), betweenness=float(r["betweenness"]),

@@ -209,24 +209,29 @@ def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
     assert text.count('id="graph-data"') == 1
 
 
-def test_every_relation_of_the_ontology_has_a_style(store):
-    """A relation kind without a style would be hidden by the page's relation filter."""
+def test_every_relation_of_the_ontology_is_named_and_drawn(store, site):
+    """Relation names come from the ontology; one style.toml does not name gets the default style,
+    so the page's relation filter never hides it."""
     from graph.queries import rows
-    from graph.viz.style import style
+    from graph.viz.style import relation_style, style
 
     relations = {r["p"].rsplit("#", 1)[1] for r in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")}
-    assert relations - set(style()["relation"]) == set()
+    assert relations - set(site.labels["relation"]) == set()
+    assert all(relation_style(r)["color"] for r in relations)
+    assert site.labels["relation"]["memberOf"] == {"sv": "medlem i", "en": "member of"}
+    assert not any("label" in v for group in style().values() for v in group.values())  # names live in the model
 
 
 def test_nodes_carry_principal_side(site):
     # 004:870 "Regionen representeras av … kirurgi": a unit of Region Jönköpings län, on the region side.
     d = site.g.nodes["nvr:jonkopings-lan--kirurgi"]
     assert d["principals"] == ["nvr:jonkopings-lan"] and d["side"] == "nv:side-region"
-    assert site.side_labels["nv:side-region"] == "regionsidan"
+    assert site.labels["side"]["nv:side-region"] == {"sv": "regionsidan", "en": "region side"}
     from graph.viz.page import page_data
 
-    data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", side_labels=site.side_labels)
-    assert {n["sideLabel"] for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {"regionsidan"}
+    data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", labels=site.labels)
+    assert {(n["sideLabel"], n["sideLabelEn"]) for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {
+        ("regionsidan", "region side")}
 
 
 def test_pages_carry_the_network_figures(site):
