@@ -245,7 +245,8 @@ def export(fmt, out, root):
     from graph.export import export as run
     from graph.load import load_store
 
-    data = run(load_store(get_project(root)), fmt)
+    project = get_project(root)
+    data = run(load_store(project), fmt, project)
     if out:
         from pathlib import Path
 
