@@ -305,41 +305,46 @@ def serve(root, host, port, timeout, max_rows, workers, queue_size, memory_mb, a
 @click.option("--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna.")
 @click.option("--actor", "actors", multiple=True, metavar="ID", help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.")
 @click.option("--out", type=click.Path(file_okay=False), help="Folder to write to; default output/.")
+@click.option("--with-gaps", is_flag=True,
+              help="Also draw the computed gap suggestions (rules and link prediction: runs the gap analysis).")
 @project_option
 @friendly
-def viz(regions, actors, out, root):
+def viz(regions, actors, out, with_gaps, root):
     """Write the interactive network pages (all of them, or only the regions/actors named)."""
     from graph.load import load_store
-    from graph.queries import expand_iri
-    from graph.namespaces import shorten
+    from graph.namespaces import NV, shorten
+    from graph.queries import checked_curie, expand_iri
     from graph.viz.site import write_site
 
     project = get_project(root, out)
+    store = load_store(project)
+    regions = [checked_curie(store, r, str(NV.Region), "--region") for r in regions]  # before any work
     only = bool(regions or actors)
     written = write_site(
-        project, load_store(project), computed=computed_links(project),
-        regions=[shorten(expand_iri(r, "--region")) for r in regions] if only else None,
+        project, store, computed=gap_links(store, project) if with_gaps else None,
+        regions=regions if only else None,
         actors=[shorten(expand_iri(a, "--actor")) for a in actors] if only else None,
     )
     pages = [p for p in written if p.suffix == ".html"]
     click.echo(f"wrote {len(pages)} page(s) to {project.output_dir}")
 
 
-def computed_links(project):
-    """Suggested links to draw on the pages."""
-    from graph.gaps import computed_links as run
-    from graph.load import load_store
+def gap_links(store, project):
+    """The links the gap analysis computes (rules and prediction), for pages to draw."""
+    from graph.gaps import analyse
 
-    return run(load_store(project), project)
+    return analyse(store, project, kinds=["rule", "predict"]).links()
 
 
 @cli.command()
 @click.option("--region", help="Only this region (slug such as `dalarna`, or an IRI).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["rule", "compare", "predict", "audit"]),
               help="Only gaps of this kind (repeatable); default all.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table",
+              show_default=True)
 @click.option("--evaluate", is_flag=True, help="Print the link-prediction evaluation table instead of the gaps.")
-@click.option("--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate.")
+@click.option("--seeds", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Number of fixed seeds for --evaluate.")
 @project_option
 @friendly
 def gaps(region, kinds, fmt, evaluate, seeds, root):
@@ -351,11 +356,23 @@ def gaps(region, kinds, fmt, evaluate, seeds, root):
       naravard gaps --kind rule --kind audit --format csv
       naravard gaps --evaluate
     """
-    from graph.gaps import cli_support
+    from graph.gaps import analyse, render
+    from graph.gaps.evaluate import fixed_seeds, hold_out
+    from graph.gaps.predict import projection
+    from graph.load import load_store
+    from graph.network import network
+    from graph.viz.page import page_names
 
     project = get_project(root)
-    click.echo(cli_support.run(project, region=region, kinds=list(kinds) or None, fmt=fmt,
-                               evaluate_only=evaluate, n_seeds=seeds), nl=False)
+    store = load_store(project)
+    if evaluate:
+        click.echo(render.evaluation_text(hold_out(projection(store), seeds=fixed_seeds(seeds))), nl=False)
+        return
+    analysis = analyse(store, project, region=region, kinds=kinds)
+    if fmt == "html":
+        click.echo(render.report_html(analysis, page_names(network(store))), nl=False)
+    else:
+        click.echo(render.gaps_text(analysis.gaps, fmt), nl=False)
 
 
 def main():

@@ -66,14 +66,17 @@ def build(project: Project, pages: bool = True, progress: Callable[[str], None] 
 
 def write_pages(project: Project, store: ox.Store, out: Path | None = None,
                 progress: Callable[[str], None] = quiet) -> list[Path]:
-    """The network pages (with computed gap suggestions drawn) and the gaps report in `out`
+    """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis."""
-    from .gaps import analyse, computed_links, write_gaps_report
+    from .gaps import analyse, render
+    from .network import network
+    from .viz.page import page_names
     from .viz.site import write_site
 
+    out = out or project.output_dir
     progress("finding missing collaboration links …")
     analysis = analyse(store, project)
-    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]), out=out, progress=progress)
+    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
     progress("writing gaps.html …")
-    written += write_gaps_report(project, store, analysis, out=out)
-    return written
+    write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store, project))))
+    return [*written, out / "gaps.html"]

@@ -223,7 +223,8 @@ CASES = [
     Case("gaps-region-typo", ("gaps", "--region", "dalarn"), 2, r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna"),
     Case("gaps-unknown-kind", ("gaps", "--kind", "magic"), 2, r"^Error: Invalid value for '--kind': 'magic' is not one of"),
     Case("gaps-zero-seeds", ("gaps", "--evaluate", "--seeds", "0"), 2, r"^Error: Invalid value for '--seeds': 0 is not in the range"),
-    Case("viz-unknown-region", ("viz", "--region", "nosuch"), 1, r"^Error: unknown region 'nvr:nosuch'; regions: "),
+    Case("viz-unknown-region", ("viz", "--region", "nosuch"), 2, r"^Error: --region: 'nosuch' names no nv:Region"),
+    Case("viz-region-typo", ("viz", "--region", "dalarn"), 2, r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna"),
     Case("viz-unknown-actor", ("viz", "--actor", "nvr:nosuch"), 1, r"^Error: unknown actor 'nvr:nosuch'"),
     Case("root-missing", ("stats", "--root", "/nonexistent/project"), 2, r"^Error: Invalid value for '--root': Directory '/nonexistent/project' does not exist"),
 

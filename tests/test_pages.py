@@ -165,6 +165,8 @@ def test_click_opens_side_panel_with_links(pages, chromium):
     assert "Välfärdsrådet" in p.inner_text("#details h2")
     links = p.eval_on_selector_all("#details a", "as => as.map(a => a.getAttribute('href'))")
     assert any(h.startswith("../actors/") or h.startswith("../regions/") for h in links)
+    figures = p.inner_text("#details p.figures")  # computed at build time, named by the ontology
+    assert re.fullmatch(r"grad: \d+ · mellanhet: [\d.e-]+ · gemenskap: \d+", figures), figures
 
 
 @needs_chromium
@@ -207,21 +209,37 @@ def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
     assert text.count('id="graph-data"') == 1
 
 
-def test_every_relation_of_the_ontology_has_a_style(store):
-    """A relation kind without a style would be hidden by the page's relation filter."""
+def test_every_relation_of_the_ontology_is_named_and_drawn(store, site):
+    """Relation names come from the ontology; one style.toml does not name gets the default style,
+    so the page's relation filter never hides it."""
     from graph.queries import rows
-    from graph.viz.style import style
+    from graph.viz.style import relation_style, style
 
     relations = {r["p"].rsplit("#", 1)[1] for r in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")}
-    assert relations - set(style()["relation"]) == set()
+    assert relations - set(site.labels["relation"]) == set()
+    assert all(relation_style(r)["color"] for r in relations)
+    assert site.labels["relation"]["memberOf"] == {"sv": "medlem i", "en": "member of"}
+    assert not any("label" in v for group in style().values() for v in group.values())  # names live in the model
 
 
 def test_nodes_carry_principal_side(site):
     # 004:870 "Regionen representeras av … kirurgi": a unit of Region Jönköpings län, on the region side.
     d = site.g.nodes["nvr:jonkopings-lan--kirurgi"]
     assert d["principals"] == ["nvr:jonkopings-lan"] and d["side"] == "nv:side-region"
-    assert site.side_labels["nv:side-region"] == "regionsidan"
+    assert site.labels["side"]["nv:side-region"] == {"sv": "regionsidan", "en": "region side"}
     from graph.viz.page import page_data
 
-    data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", side_labels=site.side_labels)
-    assert {n["sideLabel"] for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {"regionsidan"}
+    data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", labels=site.labels)
+    assert {(n["sideLabel"], n["sideLabelEn"]) for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {
+        ("regionsidan", "region side")}
+
+
+def test_pages_carry_the_network_figures(site):
+    """Degree, betweenness and community (graph/metrics.py) reach the page's details panel."""
+    from graph.viz.page import page_data
+
+    assert site.figure_labels == {"degree": "grad", "betweenness": "mellanhet", "community": "gemenskap"}
+    data = page_data(ego_subgraph(site.g, "nvr:dalarna", 1), title="t", figure_labels=site.figure_labels)
+    dalarna = next(n for n in data["nodes"] if n["id"] == "nvr:dalarna")
+    assert data["figureLabels"] == site.figure_labels
+    assert dalarna["figures"]["degree"] > 10 and 0 < dalarna["figures"]["betweenness"] < 1

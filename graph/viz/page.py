@@ -18,7 +18,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from .style import style
+from ..network import GAP
+from .style import class_style, relation_style
 
 TEMPLATE = Path(__file__).with_name("template.html")
 
@@ -29,27 +30,61 @@ def page_name(node: str, cls: str) -> str:
     return f"regions/{local}.html" if cls == "Region" else f"actors/{local}.html"
 
 
+def page_names(g: nx.Graph) -> dict[str, str]:
+    """Each node of `g` → its page (`page_name`).
+
+    >>> g = nx.Graph(); g.add_node("nvr:dalarna", cls="Region"); g.add_node("nvr:x", cls="Board")
+    >>> page_names(g)
+    {'nvr:dalarna': 'regions/dalarna.html', 'nvr:x': 'actors/x.html'}
+    """
+    return {n: page_name(n, d["cls"]) for n, d in g.nodes(data=True)}
+
+
+#: The edge kind of a link suggested by the analysis: computed by the program, so named here, not in the model.
+PREDICTED = {"sv": "beräknat förslag", "en": "suggested link (computed)"}
+
+
 def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
-              base: str = "", self_page: str = "", region_labels: dict | None = None, side_labels: dict | None = None,
-              computed: list | None = None, pages: set | None = None) -> dict:
+              base: str = "", self_page: str = "", region_labels: dict | None = None, labels: dict | None = None,
+              computed: list | None = None, pages: set | None = None, figure_labels: dict | None = None) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
-    `side_labels` names each side (`nv:side-region` → "regionsidan"), shown beside the region.
+    `labels` (`graph.viz.style.model_labels`) names classes, relations, structure types, levels
+    and sides from the ontology: `label` in Swedish, `labelEn` in English. `classes`,
+    `structureTypes`, `levels` and `relations` hold those present on the page, for its legend,
+    filters and tooltips, classes and relations with their style (the default where style.toml
+    names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
-    dashed edges; `pages` limits links to pages that exist.
+    dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
+    >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
+    ...           "structureType": {"nv:st-new": {"sv": "ny typ", "en": "new type"}}}
+    >>> d = page_data(g, title="T", labels=labels)
+    >>> d["classes"]["NewClass"]["label"], d["structureTypes"]["nv:st-new"]["labelEn"]
+    ('Ny klass', 'new type')
     """
-    st = style()
     region_labels = region_labels or {}
-    side_labels = side_labels or {}
+    labels = labels or {}
+
+    def named(kind: str, key: str, **extra) -> dict:
+        label = labels.get(kind, {}).get(key, {})
+        return {**extra, "label": label.get("sv", key), "labelEn": label.get("en", key)}
+
     undirected_degree = dict(g.degree())
     nodes = []
     for n, d in g.nodes(data=True):
         page = page_name(n, d["cls"])
+        side = labels.get("side", {}).get(d.get("side", ""), {})
         node = {"id": n, "label": d["label"], "cls": d["cls"], "region": d.get("region", ""),
                 "regionLabel": region_labels.get(d.get("region", ""), ""), "acronyms": d.get("acronyms", []),
-                "sideLabel": side_labels.get(d.get("side", ""), ""),
+                "sideLabel": side.get("sv", ""), "sideLabelEn": side.get("en", ""),
+                "structureTypes": d.get("structure_types", []),
+                "levels": d.get("levels", []),
                 "quote": d.get("quote", ""), "document": d.get("document", ""), "degree": undirected_degree.get(n, 0),
-                "page": page if pages is None or page in pages else None}
+                "page": page if pages is None or page in pages else None,
+                "figures": {k: d[k] for k in figure_labels or {} if k in d}}
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
@@ -59,11 +94,16 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
         if c.a in g and c.b in g:
             edges.append({"id": f"c{j}", "from": c.a, "to": c.b, "kind": "predicted",
                           "explanation": f"{c.name}: {c.explanation}", "quote": c.evidence or "", "document": ""})
-    kinds = {e["kind"] for e in edges}
+    kinds = dict.fromkeys([*(e["kind"] for e in edges), GAP, "predicted"])
+    relations = {k: named("relation", k, **relation_style(k)) for k in kinds}
+    relations["predicted"].update(label=PREDICTED["sv"], labelEn=PREDICTED["en"])
     return {"title": title, "base": base, "layout": bool(positions), "focus": focus, "selfPage": self_page,
-            "nodes": nodes, "edges": edges,
-            "classes": {c: v for c, v in st["class"].items() if any(n["cls"] == c for n in nodes)},
-            "relations": {r: v for r, v in st["relation"].items() if r in kinds or r in ("gap", "predicted")}}
+            "nodes": nodes, "edges": edges, "figureLabels": figure_labels or {},
+            "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
+            "structureTypes": {t: named("structureType", t)
+                               for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])},
+            "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
+            "relations": relations}
 
 
 def script_json(data: dict) -> str:

@@ -15,14 +15,13 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import NaravardError
-from ..network import ego_subgraph, network, region_subgraph
-from ..namespaces import shorten
+from ..metrics import PROPERTIES
+from ..network import GAP, ego_subgraph, network, region_subgraph, term_labels
 from ..project import Project
-from ..queries import rows
 from ..stats import stats
 from .layout import grouped_layout, layout
-from .page import page_data, page_name, render_page
-from .style import style
+from .page import PREDICTED, page_data, page_name, page_names, render_page
+from .style import class_style, model_labels, relation_style, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
 MAX_EGO_NODES = 250
@@ -46,10 +45,16 @@ def write_assets(out: Path) -> list[Path]:
     return written
 
 
-def side_labels(store: ox.Store) -> dict[str, str]:
-    """Each side of the collaboration (`nv:side-region` …) → its Swedish label, from the ontology."""
-    q = 'SELECT ?s ?l WHERE { ?s skos:inScheme nv:sides ; skos:prefLabel ?l . FILTER(LANG(?l) = "sv") }'
-    return {shorten(r["s"]): r["l"] for r in rows(store, q)}
+def swatch(color: str, label: str, dashed: bool = False) -> str:
+    """One legend entry: a colour swatch (a dashed outline for a link kind) and its label, escaped.
+
+    >>> swatch("#fff", "<b>")
+    '<span><span class=swatch style="background:#fff;border-color:#fff"></span> &lt;b&gt;</span>'
+    """
+    c = html.escape(color)
+    look = (f'class="swatch dashed" style="border-color:{c}"' if dashed
+            else f'class=swatch style="background:{c};border-color:{c}"')
+    return f"<span><span {look}></span> {html.escape(label)}</span>"
 
 
 class Site:
@@ -62,15 +67,16 @@ class Site:
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
-        self.side_labels = side_labels(store)
-        self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
+        self.labels = model_labels(store)
+        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
         base = "../" * path.count("/")
         data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
-                         base=base, self_page=path, region_labels=self.region_labels, side_labels=self.side_labels,
-                         computed=self.computed, pages=self.pages)
+                         base=base, self_page=path, region_labels=self.region_labels, labels=self.labels,
+                         computed=self.computed, pages=self.pages, figure_labels=self.figure_labels)
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
@@ -90,7 +96,7 @@ class Site:
         if sub.number_of_nodes() > MAX_EGO_NODES:
             sub = ego_subgraph(self.g, node, 1)
         path = page_name(node, d["cls"])
-        cls_label = style()["class"].get(d["cls"], {}).get("label", d["cls"])
+        cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         subtitle = f"{cls_label}{' · ' + self.region_labels.get(d['region'], '') if d.get('region') else ''} — grannskap i två steg"
         return path, self.render(sub, path, d["label"], subtitle, focus=node)
 
@@ -106,9 +112,10 @@ class Site:
             f"<td class=num>{r['bodies']}</td><td class=num>{r['forums']}</td><td class=num>{r['projects']}</td>"
             f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td><td class=num>{r['gaps']}</td></tr>"
             for r in s["regions"])
-        legend = " ".join(
-            f"<span><span class=swatch style=\"background:{html.escape(v['color'])};border-color:{html.escape(v['color'])}\"></span> {html.escape(v['label'])}</span>"
-            for v in style()["class"].values())
+        order = list(style()["class"])  # style.toml's order first (organisations, people, work), then the rest
+        drawn = sorted(self.labels["class"], key=lambda c: (order.index(c) if c in order else len(order), c))
+        legend = " ".join(swatch(class_style(c)["color"], self.labels["class"][c]["sv"]) for c in drawn)
+        gap, predicted = relation_style(GAP)["color"], relation_style("predicted")["color"]
         classes = ", ".join(f"{html.escape(k.removeprefix('nv:'))}: {v}" for k, v in s["classes"].items())
         body = f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>naravard-kg – styrningen av god och nära vård</title>
@@ -129,8 +136,8 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
 </tbody></table>
 <h2>Teckenförklaring</h2>
 <p class="legend">{legend}</p>
-<p class="legend"><span><span class="swatch dashed" style="border-color:#d00000"></span> samverkansbrist ur källorna</span>
-<span><span class="swatch dashed" style="border-color:#ff5c5c"></span> beräknat förslag</span></p>
+<p class="legend">{swatch(gap, "samverkansbrist ur källorna", dashed=True)}
+{swatch(predicted, PREDICTED["sv"], dashed=True)}</p>
 </div></body></html>
 """
         return "index.html", body

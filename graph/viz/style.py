@@ -1,7 +1,11 @@
-"""How classes and relations are drawn, read from style.toml.
+"""How the pages draw and name things: colours and shapes from style.toml (presentation only),
+labels from the ontology (queries/model-terms.rq), so a class, relation or structure type added
+to the ontology is drawn and named with no edit here.
 
 >>> style()["class"]["CollaborationBody"]["shape"]
 'diamond'
+>>> class_style("NewClass") == style()["default"]["class"]
+True
 """
 from __future__ import annotations
 
@@ -9,7 +13,51 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from ..namespaces import shorten
+from ..network import GAP
+from ..queries import rows
+
 
 @cache
 def style() -> dict:
+    """style.toml: `class.X` and `relation.X` (colour, shape, dashes, arrows) and `default.class`,
+    `default.relation` for a class or relation it does not name."""
     return tomllib.loads((Path(__file__).with_name("style.toml")).read_text(encoding="utf-8"))
+
+
+def class_style(cls: str) -> dict:
+    """How nodes of class `cls` (local name) are drawn; the default for a class style.toml does not name."""
+    return {**style()["default"]["class"], **style()["class"].get(cls, {})}
+
+
+def relation_style(kind: str) -> dict:
+    """How edges of `kind` (`memberOf`, `gap`, `predicted` …) are drawn; the default for one style.toml does not name.
+
+    >>> relation_style("memberOf")["arrows"], relation_style("someNewRelation")["arrows"]
+    (True, True)
+    """
+    return {**style()["default"]["relation"], **style()["relation"].get(kind, {})}
+
+
+def model_labels(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:
+    """Labels from the ontology by kind: `class` and `relation` keyed by local name (`Board`,
+    `memberOf`, and `gap` for a collaboration gap), `structureType`, `level` and `side` by short
+    IRI (`nv:st-political-joint-forum` …); each label a dict {"sv": …, "en": …}.
+
+    >>> from graph.load import load_store
+    >>> model_labels(load_store())["structureType"]["nv:st-political-joint-forum"]["sv"]
+    'politisk samverkansarena'
+    """
+    out: dict[str, dict[str, dict[str, str]]] = {k: {} for k in ("class", "relation", "structureType", "level", "side")}
+    for r in rows(store, "model-terms"):
+        term = shorten(r["term"])
+        label = {"sv": r["sv"] or r["en"] or term, "en": r["en"] or r["sv"] or term}
+        if r["kind"] == "gap":
+            out["relation"][GAP] = label
+        elif r["kind"] in ("class", "relation"):
+            out[r["kind"]][term.removeprefix("nv:")] = label
+        else:
+            out[r["kind"]][term] = label
+    return out
