@@ -8,7 +8,7 @@ Every measurement runs in its own process (bench/worker.py) so peak memory is it
     .venv/bin/python -m bench.run --quick         # real and 10^5 only, no 10^6 build
     BENCH_SCALES=real,1e5 .venv/bin/python -m bench.run
 
-Synthetic graphs (graph/synth.py) are cached in output/bench/, named by a hash of the
+Synthetic graphs (bench/synth.py) are cached in output/bench/, named by a hash of the
 generator and the data, so they are regenerated when either changes. The real graph is
 a snapshot copy (output/bench/real/) so edits made while the bench runs do not mix in.
 """
@@ -123,7 +123,7 @@ def snapshot() -> Project:
 
 
 def synthetic(project: Project, scale: str) -> Path:
-    from graph.synth import generator_hash, synthesise
+    from bench.synth import generator_hash, synthesise
 
     path = BENCH / f"synth-{scale}-s{SEED}-{generator_hash(project)}.nt"
     if not path.exists():
@@ -295,7 +295,7 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
 
 def bench_cli_query(project: Project) -> None:
     env = {**os.environ, "NARAVARD_OUTPUT": str(BENCH / "out-real")}
-    for name, params in [("count-by-class", []), ("region-forums", ["--param", "actor=jamtland-harjedalen"])]:
+    for name, params in [("count-by-class", []), ("region-forums", ["--param", "region=jamtland-harjedalen"])]:
         cmd = [NARAVARD, "query", name, *params, "--root", str(project.root)]
         subprocess.run(cmd, env=env, capture_output=True, check=True)  # the cache, warm on disk
         times = []

@@ -198,8 +198,8 @@ def cmd_site(a) -> None:
 
     store, _ = load("ox", a.files)
     try:
-        from graph.gaps import computed_links
-        computed = computed_links(store)
+        from graph.gaps import analyse
+        computed = analyse(store, Project.default(), kinds=["rule", "predict"]).links()
     except ImportError:
         computed = []
     out = Path(a.out)

@@ -126,7 +126,9 @@ def derived_quads(store: ox.Store):
 
 
 def curated_quads(store: ox.Store):
-    """The default graph without the derived triples: what the data files state."""
+    """The default graph without the triples computed at build time (those also in a named graph:
+    the derived triples here, the network figures of graph/metrics.py): what the data files state."""
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        if ox.Quad(q.subject, q.predicate, q.object, DERIVED) not in store:
+        if not any(not isinstance(c.graph_name, ox.DefaultGraph)
+                   for c in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
             yield q

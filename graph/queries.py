@@ -5,11 +5,12 @@ A library file starts with a comment header::
     # title: Forums a region or municipality takes part in
     # answers: Which joint forums does a region or municipality take part in, and how?
     # param: actor iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
-    # example: naravard query region-forums --param actor=dalarna
+    # example: naravard query region-forums --param region=dalarna
 
 An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
 for any typed entity): a value that names no such entity is an error with the nearest
-names, checked by a query with the value bound, never pasted (`check_params`).
+names, checked by a query with the value bound, never pasted (`check_params`). A rule of
+the gap analysis (`queries/rules/`) may say its place in the ranking: `# rank: 1`.
 
 Parameters are never pasted into query text as text: they become RDF terms,
 serialised (escaped) by Oxigraph into a VALUES block that opens the query's WHERE
@@ -85,6 +86,7 @@ class LibraryQuery:
     answers: str = ""
     example: str = ""
     params: list[Param] = field(default_factory=list)
+    rank: int | None = None  # `# rank: N`: a rule's place in the gap analysis' order (None: after the ranked, by name)
 
     @classmethod
     def from_file(cls, path: Path) -> "LibraryQuery":
@@ -95,7 +97,7 @@ class LibraryQuery:
                 if line.strip():
                     break
                 continue
-            m = re.match(r"#\s*(title|answers|example|param):\s*(.*)", line)
+            m = re.match(r"#\s*(title|answers|example|param|rank):\s*(.*)", line)
             if not m:
                 continue
             key, value = m.groups()
@@ -105,6 +107,10 @@ class LibraryQuery:
                     raise QueryError(f"{path}: bad param line {line!r}")
                 cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
                 q.params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), cls))
+            elif key == "rank":
+                if not re.fullmatch(r"\d+", value.strip()):
+                    raise QueryError(f"{path}: bad rank line {line!r} (a whole number, such as `# rank: 1`)")
+                q.rank = int(value)
             else:
                 setattr(q, key, value.strip())
         return q
@@ -218,6 +224,20 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     hint = list(dict.fromkeys(candidates[n] for n in near))[:3]
     suggestion = f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
     raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")
+
+
+def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
+    """The short IRI (`nvr:dalarna`) of a user's `value` (`dalarna`, `nvr:dalarna` or the full
+    IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
+
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> checked_curie(s, "dalarna", RESOURCE, "--region")
+    'nvr:dalarna'
+    """
+    iri = expand_iri(value, where)
+    check_entity(store, ox.NamedNode(iri), cls, where, given=value)
+    return shorten(iri)
 
 
 def check_params(store: ox.Store, prepared: Prepared) -> None:

@@ -31,6 +31,8 @@ from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
 from .derive import derive, rule_files
 from .errors import NaravardError
 from .load import reading
+from .metrics import add_metrics
+from .metrics import inputs as metric_inputs
 from .project import Project
 
 #: Files RocksDB may rewrite while a store is open read-only (its log, its lock): not checksummed.
@@ -128,7 +130,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
     missing = [f for f in files if not f.exists()]
     if missing:
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
-    key = fingerprint([*files, *rule_files(project)])  # derivation rules change the store too
+    key = fingerprint([*files, *rule_files(project), *metric_inputs(project)])  # rules and figures change it too
     cache = project.cache_dir
     target = cache / f"store-{key}"
     if verified(target):
@@ -152,6 +154,7 @@ def _build(project: Project, files: list[Path], target: Path) -> None:
         store = ox.Store(str(tmp))
         load_files(store, files, project)
         derive(store, project)  # queries/derive/*.rq, see graph/derive.py
+        add_metrics(store, project)  # degree, betweenness, community: graph/metrics.py
         store.flush()
         store.optimize()
         del store
@@ -190,8 +193,10 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
 
 
 def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:
-    """An in-memory store of `files` (no cache), for fixtures and benchmarks."""
+    """An in-memory store of `files` (no cache), for fixtures and benchmarks, with the derived
+    triples and the network figures like a cached store."""
     store = ox.Store()
     load_files(store, files, project)
     derive(store, project)
+    add_metrics(store, project)
     return store

@@ -1,25 +1,20 @@
-"""Audited gaps: where the sources themselves say collaboration is missing, weak,
-unclear or should be strengthened (nv:CollaborationGap), with their quotes.
-
->>> gaps = audit_gaps(open_store(Project.default()))  # doctest: +SKIP
->>> gaps[0].kind, bool(gaps[0].evidence)  # doctest: +SKIP
-('audit', True)
-"""
+"""Finding audited gaps: where the sources themselves say collaboration is missing, weak,
+unclear or should be strengthened (nv:CollaborationGap), with their quotes
+(`queries/gaps/audit-pairs.rq`)."""
 from __future__ import annotations
 
 import pyoxigraph as ox
 
 from ..project import Project
-from .model import Gap, labels, rows, short
+from .model import Gap, gap_rows, labels, short
 
 
-def audit_gaps(store: ox.Store, project: Project | None = None, region: str | None = None) -> list[Gap]:
-    """One row per pair of actors a documented gap lies between (first quote kept)."""
-    project = project or Project.default()
-    names = labels(store)
-    query = project.queries_dir / "gaps" / "audit-pairs.rq"
+def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
+    """One row per pair of actors a documented gap lies between (first quote kept), in all
+    regions or in `region` (a short IRI, `nvr:dalarna`)."""
+    names = labels(store, project)
     found: dict[tuple, Gap] = {}
-    for r in rows(store, query, project, {"region": region} if region else {}):
+    for r in gap_rows(store, project, "audit-pairs", {"region": region} if region else {}):
         a, b = short(r["a"]), short(r["b"])
         key = (r["gap"], a, b)
         if key in found:

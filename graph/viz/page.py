@@ -30,13 +30,23 @@ def page_name(node: str, cls: str) -> str:
     return f"regions/{local}.html" if cls == "Region" else f"actors/{local}.html"
 
 
+def page_names(g: nx.Graph) -> dict[str, str]:
+    """Each node of `g` → its page (`page_name`).
+
+    >>> g = nx.Graph(); g.add_node("nvr:dalarna", cls="Region"); g.add_node("nvr:x", cls="Board")
+    >>> page_names(g)
+    {'nvr:dalarna': 'regions/dalarna.html', 'nvr:x': 'actors/x.html'}
+    """
+    return {n: page_name(n, d["cls"]) for n, d in g.nodes(data=True)}
+
+
 #: The edge kind of a link suggested by the analysis: computed by the program, so named here, not in the model.
 PREDICTED = {"sv": "beräknat förslag", "en": "suggested link (computed)"}
 
 
 def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
               base: str = "", self_page: str = "", region_labels: dict | None = None, labels: dict | None = None,
-              computed: list | None = None, pages: set | None = None) -> dict:
+              computed: list | None = None, pages: set | None = None, figure_labels: dict | None = None) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
     `labels` (`graph.viz.style.model_labels`) names classes, relations, structure types, levels
@@ -45,7 +55,8 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
     filters and tooltips, classes and relations with their style (the default where style.toml
     names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
-    dashed edges; `pages` limits links to pages that exist.
+    dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -72,7 +83,8 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
                 "structureTypes": d.get("structure_types", []),
                 "levels": d.get("levels", []),
                 "quote": d.get("quote", ""), "document": d.get("document", ""), "degree": undirected_degree.get(n, 0),
-                "page": page if pages is None or page in pages else None}
+                "page": page if pages is None or page in pages else None,
+                "figures": {k: d[k] for k in figure_labels or {} if k in d}}
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
@@ -86,7 +98,7 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
     relations = {k: named("relation", k, **relation_style(k)) for k in kinds}
     relations["predicted"].update(label=PREDICTED["sv"], labelEn=PREDICTED["en"])
     return {"title": title, "base": base, "layout": bool(positions), "focus": focus, "selfPage": self_page,
-            "nodes": nodes, "edges": edges,
+            "nodes": nodes, "edges": edges, "figureLabels": figure_labels or {},
             "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
             "structureTypes": {t: named("structureType", t)
                                for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])},

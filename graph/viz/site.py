@@ -6,7 +6,8 @@ pyvis wheel), so the pages work from disk with no network.
 from __future__ import annotations
 
 import html
-import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -14,11 +15,12 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import NaravardError
-from ..network import GAP, ego_subgraph, network, region_subgraph
+from ..metrics import PROPERTIES
+from ..network import GAP, ego_subgraph, network, region_subgraph, term_labels
 from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
-from .page import PREDICTED, page_data, page_name, render_page
+from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .style import class_style, model_labels, relation_style, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -58,22 +60,23 @@ def swatch(color: str, label: str, dashed: bool = False) -> str:
 class Site:
     """What the pages share: the network, region names and the set of pages."""
 
-    def __init__(self, store: ox.Store, computed: list | None = None):
+    def __init__(self, store: ox.Store, computed: list | None = None, project: Project | None = None):
         self.store = store
-        self.g = network(store)
+        self.g = network(store, project)
         self.computed = computed or []
-        self.stats = stats(store)
+        self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
-        self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
+        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
         base = "../" * path.count("/")
         data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
                          base=base, self_page=path, region_labels=self.region_labels, labels=self.labels,
-                         computed=self.computed, pages=self.pages)
+                         computed=self.computed, pages=self.pages, figure_labels=self.figure_labels)
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
@@ -141,10 +144,13 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
 
 
 def write_site(project: Project, store: ox.Store, computed: list | None = None, out: Path | None = None,
-               regions: list[str] | None = None, actors: list[str] | None = None) -> list[Path]:
-    """Write pages to `out` (default output/): everything, or only the named regions/actors."""
+               regions: list[str] | None = None, actors: list[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write pages to `out` (default output/): everything, or only the named regions/actors.
+
+    `progress`, if given, hears `pages n of N` about every two seconds and at the end."""
     out = out or project.output_dir
-    site = Site(store, computed)
+    site = Site(store, computed, project)
     everything = regions is None and actors is None
     jobs = []
     if everything:
@@ -162,8 +168,12 @@ def write_site(project: Project, store: ox.Store, computed: list | None = None, 
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_page(a))
-    for job in jobs:
+    said = time.monotonic()
+    for n, job in enumerate(jobs, 1):
         rel, text = job()
         write_atomic(out / rel, text)
         written.append(out / rel)
+        if progress and (n == len(jobs) or time.monotonic() - said > 2):
+            progress(f"pages {n} of {len(jobs)}")
+            said = time.monotonic()
     return written
