@@ -18,7 +18,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF
 
-from graph.load import parse_file, parse_project, to_rdflib, to_rdflib_term
+from graph.parse import parse_file, parse_project
+from graph.rdflib_copy import to_rdflib, to_rdflib_term
 from graph.namespaces import shorten
 from graph.project import Project
 from graph.shacl import SH, shacl_results

@@ -49,7 +49,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import NaravardError
-from graph.load import reading
+from graph.parse import reading
 from graph.namespaces import NV, NVR, PREFIXES
 from graph.project import Project
 from graph.store import load_files

@@ -4,6 +4,7 @@ Nodes are the curated entities (reference entities, which have no evidence of th
 only when a relation mentions them); edges are the evidenced relations, keyed by kind.
 Collaboration gaps from the sources are edges of kind "gap".
 
+>>> from graph.load import load_store
 >>> net = network(load_store())
 >>> net.number_of_nodes() > 100
 True
@@ -13,7 +14,6 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
-from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import NV, shorten
 from .project import Project
 from .queries import rows
@@ -102,6 +102,7 @@ def term_labels(store: ox.Store, names, lang: str = "sv") -> dict[str, str]:
     """The ontology's `lang` label (rdfs:label) of each `nv:` term named by its local name; the
     relation kind `gap` is nv:CollaborationGap. A term without such a label keeps its name.
 
+    >>> from graph.load import load_store
     >>> term_labels(load_store(), ["memberOf", "gap", "noSuchTerm"])
     {'memberOf': 'medlem i', 'gap': 'Samverkansbrist', 'noSuchTerm': 'noSuchTerm'}
     """

@@ -4,7 +4,7 @@ A library file starts with a comment header::
 
     # title: Forums a region or municipality takes part in
     # answers: Which joint forums does a region or municipality take part in, and how?
-    # param: actor iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
+    # param: region iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
     # example: naravard query region-forums --param region=dalarna
 
 An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
@@ -18,7 +18,7 @@ group, the same locally and on remote stores.
 
 >>> q = Library().get("region-forums")
 >>> q.params[0].name
-'actor'
+'region'
 """
 from __future__ import annotations
 
@@ -352,7 +352,8 @@ def rows(store: ox.Store, query: str | Path, project: Project | None = None, par
 
 def run_query(name_or_text: str, params: dict[str, str] | None = None, project: Project | None = None, store: ox.Store | None = None):
     """Python API behind `graph.query`: rows as dicts of rdflib terms, a bool, or a Graph."""
-    from .load import load_store, to_rdflib, to_rdflib_term
+    from .load import load_store
+    from .rdflib_copy import to_rdflib, to_rdflib_term
 
     prepared = prepare(name_or_text, params or {}, project)
     result = execute(store or load_store(project), prepared)

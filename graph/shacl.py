@@ -35,7 +35,7 @@ from rdflib.collection import Collection
 
 from .errors import NaravardError
 from .evidence import Problem
-from .load import bind_prefixes, to_rdflib_term
+from .rdflib_copy import bind_prefixes, to_rdflib_term
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 

@@ -1,5 +1,6 @@
 """Counts per class, per region and per relation (from the query library).
 
+>>> from graph.load import load_store
 >>> s = stats(load_store())
 >>> s["classes"]["nv:Municipality"]
 290
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .load import load_store  # noqa: F401  (doctest)
 from .namespaces import shorten
 from .project import Project
 from .queries import rows

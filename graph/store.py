@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
 from .derive import derive, rule_files
 from .errors import NaravardError
-from .load import reading
+from .parse import reading
 from .metrics import add_metrics
 from .metrics import inputs as metric_inputs
 from .project import Project

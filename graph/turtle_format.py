@@ -309,7 +309,7 @@ def parse_turtle(text: str) -> rdflib.Graph:
     """An rdflib graph of Turtle `text` (parsed by Oxigraph: several times faster than rdflib)."""
     import pyoxigraph as ox
 
-    from .load import to_rdflib
+    from .rdflib_copy import to_rdflib
 
     try:
         return to_rdflib(q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))

@@ -28,7 +28,8 @@ import rdflib
 from rdflib import RDF
 
 from .evidence import Problem, check_evidence
-from .load import parse_project, to_rdflib
+from .parse import parse_project
+from .rdflib_copy import to_rdflib
 from .namespaces import NV, shorten
 from .project import Project
 from .shacl import shacl_problems
@@ -62,7 +63,7 @@ def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
     from dataclasses import replace
 
-    from .load import to_rdflib_term
+    from .rdflib_copy import to_rdflib_term
 
     per_file = parse_project(project)
     home: dict[rdflib.term.Node, str] = {}

@@ -10,6 +10,7 @@ link prediction (`evaluate`) and rendering (`render`). Regions and actors are sh
 (`nvr:dalarna`) throughout; a user's value (`dalarna`, `nvr:dalarna`, an IRI) is converted
 and checked once, here.
 
+>>> from graph.load import load_store
 >>> a = analyse(load_store(), region="dalarna", kinds=["audit"])
 >>> {g.region for g in a.gaps}, a.evaluation is None
 ({'nvr:dalarna'}, True)
@@ -21,7 +22,6 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..load import load_store  # noqa: F401  (doctest)
 from ..namespaces import NV
 from ..project import Project
 from ..queries import checked_curie
