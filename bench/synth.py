@@ -38,16 +38,15 @@ from __future__ import annotations
 import argparse
 import bisect
 import hashlib
-import os
 import random
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.atomic import atomic_file
 from graph.errors import NaravardError
 from graph.parse import reading
 from graph.namespaces import NV, NVR, PREFIXES
@@ -361,29 +360,21 @@ def synthesise(project: Project, factor: float, out: Path, seed: int = 0) -> Syn
     templates: dict[str, Template] = {}
     copies: Counter = Counter()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            w = Writer(fh)
-            for s, p, o in real.triples:
-                w.line(str(s), str(p), str(o))
-            real_n = w.count
-            regions = [r for r in real.regions if real.members.get(r)]
-            k = 0
-            while w.count < target and regions:
-                k += 1
-                region = rng.choice(regions)
-                if region not in templates:
-                    templates[region] = Template(real, region)
-                _emit_copy(w, real, templates[region], k, rng)
-                copies[region] += 1
-            w.flush()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out, buffering=1 << 20) as fh:
+        w = Writer(fh)
+        for s, p, o in real.triples:
+            w.line(str(s), str(p), str(o))
+        real_n = w.count
+        regions = [r for r in real.regions if real.members.get(r)]
+        k = 0
+        while w.count < target and regions:
+            k += 1
+            region = rng.choice(regions)
+            if region not in templates:
+                templates[region] = Template(real, region)
+            _emit_copy(w, real, templates[region], k, rng)
+            copies[region] += 1
+        w.flush()
     return SynthInfo(w.count, real_n, k, dict(copies))
 
 
