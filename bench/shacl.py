@@ -8,6 +8,7 @@ graph.validate names them. Engines that are not installed are listed as such:
 pyshacl-turbo, pyrudof and brick-tq-shacl are not project dependencies
 (`pip install pyshacl-turbo pyrudof brick-tq-shacl maplib` in a scratch venv to measure them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,16 +92,16 @@ def run_pyshacl(triples, shapes: rdflib.Graph) -> set[tuple]:
     import pyshacl
 
     g = to_rdflib(triples)
-    return from_report(pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True,
-                                        allow_warnings=True)[1])
+    return from_report(pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)[1])
 
 
 def run_turbo(triples, shapes: rdflib.Graph) -> set[tuple]:
     import pyshacl_turbo
 
     g = to_rdflib(triples)
-    return from_report(pyshacl_turbo.validate(g, shacl_graph=shapes, inference="none", advanced=True,
-                                              allow_warnings=True)[1])
+    return from_report(
+        pyshacl_turbo.validate(g, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)[1]
+    )
 
 
 def run_tq(triples, shapes: rdflib.Graph) -> set[tuple]:
@@ -126,8 +127,9 @@ def run_maplib(triples, shapes: rdflib.Graph) -> set[tuple]:
     model = maplib.Model()
     model.reads(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="ntriples")
     model.reads(shapes.serialize(format="turtle"), format="turtle", graph="urn:shapes")
-    return from_report(rdflib.Graph().parse(data=model.validate(shape_graph="urn:shapes").graph().writes(),
-                                            format="turtle"))
+    return from_report(
+        rdflib.Graph().parse(data=model.validate(shape_graph="urn:shapes").graph().writes(), format="turtle")
+    )
 
 
 def run_oxigraph(triples, shapes: rdflib.Graph) -> set[tuple]:
@@ -140,14 +142,22 @@ def run_oxigraph(triples, shapes: rdflib.Graph) -> set[tuple]:
     return out
 
 
-ENGINES = {"pySHACL": run_pyshacl, "Oxigraph SPARQL (graph/shacl.py)": run_oxigraph,
-           "pyshacl-turbo": run_turbo, "pyrudof": run_rudof, "brick-tq-shacl": run_tq, "maplib": run_maplib}
+ENGINES = {
+    "pySHACL": run_pyshacl,
+    "Oxigraph SPARQL (graph/shacl.py)": run_oxigraph,
+    "pyshacl-turbo": run_turbo,
+    "pyrudof": run_rudof,
+    "brick-tq-shacl": run_tq,
+    "maplib": run_maplib,
+}
 
 
 def named(results: set[tuple]) -> set[tuple]:
     """Results as graph.validate shows them: blank nodes as one name, terms shortened."""
+
     def name(x):
         return "_:" if isinstance(x, rdflib.BNode) else shorten(str(x)) if x is not None else None
+
     return {(name(f), name(p), name(v) if v != f else None, str(m), str(s)) for f, p, v, m, s in results}
 
 
@@ -186,8 +196,10 @@ def main() -> None:
             same = named(results) == reference
             extra, missing = len(named(results) - reference), len(reference - named(results))
             diff = "" if same else f" ({extra} extra, {missing} missing)"
-            print(f"| {data_name} | {len(triples):,} | {engine} | {statistics.median(times):.2f} s | "
-                  f"{', '.join(f'{t:.2f}' for t in times)} | {len(results)} | {'yes' if same else 'no' + diff} |")
+            print(
+                f"| {data_name} | {len(triples):,} | {engine} | {statistics.median(times):.2f} s | "
+                f"{', '.join(f'{t:.2f}' for t in times)} | {len(results)} | {'yes' if same else 'no' + diff} |"
+            )
             if not same and engine.startswith("Oxigraph"):
                 for row in sorted(named(results) ^ reference, key=str)[:40]:
                     print("   ", "+" if row in named(results) else "-", row)

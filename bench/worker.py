@@ -1,11 +1,12 @@
 """One measurement in a fresh process (so peak memory is its own); prints JSON lines.
 
-    python -m bench.worker load --engine ox|oxdisk|rdflib [--dir D] FILE...
-    python -m bench.worker queries --engine ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
-    python -m bench.worker gaps --runs N FILE...
-    python -m bench.worker site --out DIR FILE...
-    python -m bench.worker build ROOT          (naravard build, with the time of each phase)
+python -m bench.worker load --engine ox|oxdisk|rdflib [--dir D] FILE...
+python -m bench.worker queries --engine ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
+python -m bench.worker gaps --runs N FILE...
+python -m bench.worker site --out DIR FILE...
+python -m bench.worker build ROOT          (naravard build, with the time of each phase)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,8 +114,13 @@ def cmd_queries(a) -> None:
         except Exception as err:  # an engine's bug on one query must not hide the others
             emit(query=q.name, error=f"{type(err).__name__}: {err}"[:300])
             continue
-        emit(query=q.name, rows=rows, project=statistics.median(project_t) if project_t else None,
-             raw=statistics.median(raw_t) if raw_t else None, runs=max(len(raw_t), len(project_t)))
+        emit(
+            query=q.name,
+            rows=rows,
+            project=statistics.median(project_t) if project_t else None,
+            raw=statistics.median(raw_t) if raw_t else None,
+            runs=max(len(raw_t), len(project_t)),
+        )
 
 
 def time_query(a, store, project, name, params, text):
@@ -172,13 +178,17 @@ def gap_analysis(store):
     for n in u:
         nb = list(u[n])
         for i, x in enumerate(nb):
-            for y in nb[i + 1:]:
+            for y in nb[i + 1 :]:
                 if not u.has_edge(x, y):
                     pairs.add((x, y) if x < y else (y, x))
     scores = sorted(nx.adamic_adar_index(u, sorted(pairs)), key=lambda s: -s[2])[:100]
     t3 = time.perf_counter()
-    return "stand-in (rules/*.rq + networkx Adamic-Adar on distance-2 pairs)", {
-        "network": t1 - t0, "rules": t2 - t1, "link_prediction": t3 - t2}, g.number_of_edges(), found + len(scores)
+    return (
+        "stand-in (rules/*.rq + networkx Adamic-Adar on distance-2 pairs)",
+        {"network": t1 - t0, "rules": t2 - t1, "link_prediction": t3 - t2},
+        g.number_of_edges(),
+        found + len(scores),
+    )
 
 
 def cmd_gaps(a) -> None:
@@ -199,6 +209,7 @@ def cmd_site(a) -> None:
     store, _ = load("ox", a.files)
     try:
         from graph.gaps import analyse
+
         computed = analyse(store, Project.default(), kinds=["rule", "predict"]).links()
     except ImportError:
         computed = []
@@ -223,11 +234,19 @@ def cmd_build(a) -> None:
                 return fn(*args, **kw)
             finally:
                 emit(phase=name, seconds=time.perf_counter() - t)
+
         setattr(module, name, wrapper)
 
-    for module, name in [(validate, "parse_project"), (validate, "to_rdflib"), (validate, "check_evidence"),
-                         (validate, "shacl_problems"), (build, "validate"), (build, "load_store"),
-                         (build, "write_graph"), (build, "write_pages")]:
+    for module, name in [
+        (validate, "parse_project"),
+        (validate, "to_rdflib"),
+        (validate, "check_evidence"),
+        (validate, "shacl_problems"),
+        (build, "validate"),
+        (build, "load_store"),
+        (build, "write_graph"),
+        (build, "write_pages"),
+    ]:
         timed(module, name)
     from cli.main import cli
 

@@ -1,4 +1,5 @@
 """The `naravard` command line: small commands over the `graph` library."""
+
 from __future__ import annotations
 
 import sys
@@ -27,7 +28,9 @@ def friendly(fn):
 
 def project_option(fn):
     return click.option(
-        "--root", type=click.Path(file_okay=False, exists=True), envvar="NARAVARD_ROOT",
+        "--root",
+        type=click.Path(file_okay=False, exists=True),
+        envvar="NARAVARD_ROOT",
         help="Project folder (ontology/, data/, queries/); default: this repository, or the copy installed with it.",
     )(fn)
 
@@ -112,8 +115,9 @@ def format_(files, check, root):
 @cli.command()
 @project_option
 @click.option("--no-pages", is_flag=True, help="Only validate and write output/graph.ttl.")
-@click.option("--out", type=click.Path(file_okay=False),
-              help="Output folder (a symlink to the build); default: output/.")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Output folder (a symlink to the build); default: output/."
+)
 @friendly
 def build(root, no_pages, out):
     """Validate, then write output/graph.ttl, the network pages and the reports."""
@@ -159,8 +163,11 @@ def stats(root, fmt):
         click.echo(f"triples: {s['triples']}\n")
         click.echo(table(["class", "count"], list(s["classes"].items()), count=False) + "\n")
         click.echo(table(["relation", "count"], list(s["relations"].items()), count=False) + "\n")
-        click.echo(format_records(s["regions"], fmt, ["name", "bodies", "forums", "projects", "plans",
-                                                      "recommendations", "gaps"]))
+        click.echo(
+            format_records(
+                s["regions"], fmt, ["name", "bodies", "forums", "projects", "plans", "recommendations", "gaps"]
+            )
+        )
 
 
 def endpoint_url(value: str | None) -> str | None:
@@ -189,12 +196,24 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="SPARQL text to run instead of a library query.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
-              help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.")
-@click.option("--endpoint", metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
-              help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable)."
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+    help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    callback=lambda ctx, param, value: endpoint_url(value),
+    help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.",
+)
 @project_option
 @friendly
 def query(name, expression, params, fmt, endpoint, root):
@@ -235,19 +254,42 @@ def queries(fmt, root):
 
     lib = list(Library(get_project(root)))
     if fmt == "json":
-        records = [{"name": q.name, "title": q.title, "answers": q.answers, "example": q.example,
-                    "params": [p.__dict__ for p in q.params]} for q in lib]
+        records = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "answers": q.answers,
+                "example": q.example,
+                "params": [p.__dict__ for p in q.params],
+            }
+            for q in lib
+        ]
     else:
-        records = [{"name": q.name, "title": q.title,
-                    "params": [f"[{p.name}]" if p.optional else f"<{p.name}>" for p in q.params]} for q in lib]
+        records = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "params": [f"[{p.name}]" if p.optional else f"<{p.name}>" for p in q.params],
+            }
+            for q in lib
+        ]
     text = format_records(records, fmt)
     click.echo(text, nl=not text.endswith("\n"))
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", default="ttl", show_default=True, type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
-              help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).")
-@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="ttl",
+    show_default=True,
+    type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
+    help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).",
+)
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output."
+)
 @project_option
 @friendly
 def export(fmt, out, root):
@@ -266,8 +308,13 @@ def export(fmt, out, root):
 
 
 @cli.command()
-@click.option("--endpoint", required=True, metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
-              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    callback=lambda ctx, param, value: endpoint_url(value),
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store",
+)
 @project_option
 @friendly
 def publish(endpoint, root):
@@ -283,30 +330,79 @@ def publish(endpoint, root):
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
-@click.option("--timeout", default=10.0, type=click.FloatRange(0, 3600, min_open=True), show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, type=click.IntRange(min=1), show_default=True, help="Results returned at most per query.")
+@click.option(
+    "--timeout",
+    default=10.0,
+    type=click.FloatRange(0, 3600, min_open=True),
+    show_default=True,
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-rows",
+    default=10000,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Results returned at most per query.",
+)
 @click.option("--workers", type=click.IntRange(1, 256), help="Query worker processes  [default: one per core]")
-@click.option("--queue", "queue_size", default=256, type=click.IntRange(1, 100_000), show_default=True,
-              help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.")
-@click.option("--max-memory", "memory_mb", default=1024, type=click.IntRange(64), show_default=True,
-              help="MB of memory a worker may use for a query before the query is stopped.")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.")
+@click.option(
+    "--queue",
+    "queue_size",
+    default=256,
+    type=click.IntRange(1, 100_000),
+    show_default=True,
+    help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.",
+)
+@click.option(
+    "--max-memory",
+    "memory_mb",
+    default=1024,
+    type=click.IntRange(64),
+    show_default=True,
+    help="MB of memory a worker may use for a query before the query is stopped.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.",
+)
 @friendly
 def serve(root, host, port, timeout, max_rows, workers, queue_size, memory_mb, allowed_hosts):
     """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
     from graph.server import serve as run
 
-    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-        queue_size=queue_size, memory_mb=memory_mb, allowed_hosts=allowed_hosts)
+    run(
+        get_project(root),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        queue_size=queue_size,
+        memory_mb=memory_mb,
+        allowed_hosts=allowed_hosts,
+    )
 
 
 @cli.command()
-@click.option("--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna.")
-@click.option("--actor", "actors", multiple=True, metavar="ID", help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.")
+@click.option(
+    "--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna."
+)
+@click.option(
+    "--actor",
+    "actors",
+    multiple=True,
+    metavar="ID",
+    help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Folder to write to; default output/.")
-@click.option("--with-gaps", is_flag=True,
-              help="Also draw the computed gap suggestions (rules and link prediction: runs the gap analysis).")
+@click.option(
+    "--with-gaps",
+    is_flag=True,
+    help="Also draw the computed gap suggestions (rules and link prediction: runs the gap analysis).",
+)
 @project_option
 @friendly
 def viz(regions, actors, out, with_gaps, root):
@@ -321,7 +417,9 @@ def viz(regions, actors, out, with_gaps, root):
     regions = [checked_curie(store, r, str(NV.Region), "--region") for r in regions]  # before any work
     only = bool(regions or actors)
     written = write_site(
-        project, store, computed=gap_links(store, project) if with_gaps else None,
+        project,
+        store,
+        computed=gap_links(store, project) if with_gaps else None,
         regions=regions if only else None,
         actors=[shorten(expand_iri(a, "--actor")) for a in actors] if only else None,
     )
@@ -338,13 +436,20 @@ def gap_links(store, project):
 
 @cli.command()
 @click.option("--region", help="Only this region (slug such as `dalarna`, or an IRI).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["rule", "compare", "predict", "audit"]),
-              help="Only gaps of this kind (repeatable); default all.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table",
-              show_default=True)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["rule", "compare", "predict", "audit"]),
+    help="Only gaps of this kind (repeatable); default all.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True
+)
 @click.option("--evaluate", is_flag=True, help="Print the link-prediction evaluation table instead of the gaps.")
-@click.option("--seeds", type=click.IntRange(1, 50), default=5, show_default=True,
-              help="Number of fixed seeds for --evaluate.")
+@click.option(
+    "--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate."
+)
 @project_option
 @friendly
 def gaps(region, kinds, fmt, evaluate, seeds, root):
@@ -386,7 +491,11 @@ def main():
         err.show()
         sys.exit(err.exit_code)
     except click.ClickException as err:
-        where = f" (naravard {err.ctx.info_name if err.ctx and err.ctx.parent else ''} --help)".replace("  ", " ") if isinstance(err, click.UsageError) else ""
+        where = (
+            f" (naravard {err.ctx.info_name if err.ctx and err.ctx.parent else ''} --help)".replace("  ", " ")
+            if isinstance(err, click.UsageError)
+            else ""
+        )
         click.echo(f"Error: {err.format_message()}{where}", err=True)
         sys.exit(err.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -5,6 +5,7 @@
 >>> int(rows[0]["n"])
 290
 """
+
 from __future__ import annotations
 
 from .load import load_graph, load_store

@@ -14,6 +14,7 @@ leaves the old build in place; the next build removes its leftovers.
 >>> out.is_symlink(), (out / "a.txt").read_text(), oct((out / "a.txt").stat().st_mode & 0o777)
 (True, 'hej', '0o644')
 """
+
 from __future__ import annotations
 
 import errno
@@ -74,7 +75,9 @@ def atomic_file(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         blocker = next((p for p in path.parents if p.exists()), None)
-        reason = f"{blocker} is not a folder" if blocker is not None and not blocker.is_dir() else (err.strerror or str(err))
+        reason = (
+            f"{blocker} is not a folder" if blocker is not None and not blocker.is_dir() else (err.strerror or str(err))
+        )
         raise NaravardError(f"cannot write {path}: {reason}") from None
     except BaseException:
         if tmp:

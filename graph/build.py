@@ -5,6 +5,7 @@ folder and switched in at once (graph.atomic.new_version): `output/` shows the
 previous complete build until the new one is complete, pages of removed actors go
 with the old build, and an interrupted build leaves the previous output intact.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -64,8 +65,9 @@ def build(project: Project, pages: bool = True, progress: Callable[[str], None] 
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
-def write_pages(project: Project, store: ox.Store, out: Path | None = None,
-                progress: Callable[[str], None] = quiet) -> list[Path]:
+def write_pages(
+    project: Project, store: ox.Store, out: Path | None = None, progress: Callable[[str], None] = quiet
+) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis."""
     from .gaps import analyse, render

@@ -24,6 +24,7 @@ True
 >>> column([ox.NamedNode("https://w3id.org/naravard/id/dalarna")]).tolist()
 ['nvr:dalarna']
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -34,8 +35,21 @@ from .project import Project
 from .queries import execute, prepare
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGER = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-           "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
+INTEGER = {
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+}
 FLOAT = {"decimal", "double", "float"}
 DATETIME = {"date", "dateTime", "dateTimeStamp"}
 
@@ -58,7 +72,7 @@ def kind(term) -> str:
     if isinstance(term, ox.NamedNode):
         return "iri"
     if isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD):
-        local = term.datatype.value[len(XSD):]
+        local = term.datatype.value[len(XSD) :]
         for name, types in (("integer", INTEGER), ("float", FLOAT), ("datetime", DATETIME), ("boolean", {"boolean"})):
             if local in types:
                 return name
@@ -103,8 +117,9 @@ def frame(name_or_text: str, params: dict | None = None, project: Project | None
     prepared = prepare(name_or_text, params or {}, project)
     result = execute(store or load_store(project), prepared)
     if not isinstance(result, ox.QuerySolutions):
-        raise QueryError(f"{prepared.origin}: graph.frame needs a SELECT query; "
-                         "use graph.query for ASK, CONSTRUCT or DESCRIBE")
+        raise QueryError(
+            f"{prepared.origin}: graph.frame needs a SELECT query; use graph.query for ASK, CONSTRUCT or DESCRIBE"
+        )
     names = [v.value for v in result.variables]
     rows = [[row[n] for n in names] for row in result]
     return pd.DataFrame({n: column([r[i] for r in rows]) for i, n in enumerate(names)}, columns=names)

@@ -25,6 +25,7 @@ graph). A triple the data already states is not copied into the derived graph, s
 >>> ox.Quad(ox.NamedNode(NVR_ + "b"), ox.NamedNode(NV_ + "collaboratesWith"), ox.NamedNode(NVR_ + "a"), DERIVED) in s
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -129,6 +130,8 @@ def curated_quads(store: ox.Store):
     """The default graph without the triples computed at build time (those also in a named graph:
     the derived triples here, the network figures of graph/metrics.py): what the data files state."""
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        if not any(not isinstance(c.graph_name, ox.DefaultGraph)
-                   for c in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+        if not any(
+            not isinstance(c.graph_name, ox.DefaultGraph)
+            for c in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
+        ):
             yield q

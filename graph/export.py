@@ -7,6 +7,7 @@ of that relation from the ontology (`label`: "medlem i"), and attributes keep th
 counts and the figures computed at build time (degree, betweenness, community; graph/metrics.py)
 are numbers, not text (GraphML `attr.type` long/double, GEXF `long`/`double`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,13 +21,28 @@ from .namespaces import PREFIXES
 from .network import network, term_labels
 from .project import Project
 
-RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
-               "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+RDF_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
 #: The columns of the csv edge list, in order.
-CSV_COLUMNS = ("id", "source", "source_label", "relation", "label", "target", "target_label",
-               "evidence", "document", "quote")
+CSV_COLUMNS = (
+    "id",
+    "source",
+    "source_label",
+    "relation",
+    "label",
+    "target",
+    "target_label",
+    "evidence",
+    "document",
+    "quote",
+)
 
 
 def export(store: ox.Store, fmt: str, project: Project | None = None) -> bytes:
@@ -51,8 +67,14 @@ def network_file(net: nx.MultiDiGraph, fmt: str, labels: dict[str, str] | None =
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
         for s, t, key, d in g.edges(keys=True, data=True):
-            row = {"id": key, "source": s, "source_label": g.nodes[s]["label"], "target": t,
-                   "target_label": g.nodes[t]["label"], **d}
+            row = {
+                "id": key,
+                "source": s,
+                "source_label": g.nodes[s]["label"],
+                "target": t,
+                "target_label": g.nodes[t]["label"],
+                **d,
+            }
             w.writerow([row[c] for c in CSV_COLUMNS])
         return buf.getvalue().encode("utf-8")
     buf = io.BytesIO()

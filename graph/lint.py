@@ -22,6 +22,7 @@ True
 >>> looks_like_heading("Regionen och kommunerna har en gemensam styrgrupp.")
 False
 """
+
 from __future__ import annotations
 
 import re
@@ -179,15 +180,28 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         if len(props) < 2:
             continue
         ordered = sorted(props)
-        clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:] if frozenset((a, b)) in disjoint]
+        clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if frozenset((a, b)) in disjoint]
         for a, b in clashes:
             file, at = _where(loc.statement(s, b, o), "(graph)")
-            problems.append(Problem(file, f"{name(s)} {name(a)} + {name(b)} {name(o)}",
-                f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states", line=at))
+            problems.append(
+                Problem(
+                    file,
+                    f"{name(s)} {name(a)} + {name(b)} {name(o)}",
+                    f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states",
+                    line=at,
+                )
+            )
         if not clashes:
             file, at = _where(loc.statement(s, ordered[1], o), "(graph)")
-            problems.append(Problem(file, f"{name(s)} → {name(o)}",
-                f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both", "warning", at))
+            problems.append(
+                Problem(
+                    file,
+                    f"{name(s)} → {name(o)}",
+                    f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both",
+                    "warning",
+                    at,
+                )
+            )
 
     # (b) collaboratesWith once, subject IRI first
     cw = NV.collaboratesWith
@@ -214,13 +228,19 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         messages = []
         words = count_words(q)
         if words < MIN_RELATION_QUOTE_WORDS:
-            messages.append(f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: quote the sentence that states the relation «{q}»")
+            messages.append(
+                f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: quote the sentence that states the relation «{q}»"
+            )
         if g.value(st, NV.basis) == NV["basis-layout"]:
             heading = g.value(st, NV.heading)
             if heading is not None and _bare(q) == _bare(str(heading)):
-                messages.append(f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»")
+                messages.append(
+                    f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
+                )
         elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(g.value(st, NV.source), set())):
-            messages.append(f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)")
+            messages.append(
+                f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
+            )
         if messages:
             problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)
             file, at = _where(problem_at, "(graph)")

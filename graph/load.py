@@ -8,6 +8,7 @@ imported only by `load_graph`, so the query path (`load_store`) stays light.
 >>> len(g) > 1000
 True
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -37,4 +38,3 @@ def load_graph(project: Project | None = None) -> rdflib.Graph:
     g = rdflib.Graph(store=OxigraphStore(store=store), identifier=rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
     bind_prefixes(g)
     return g
-

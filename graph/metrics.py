@@ -22,6 +22,7 @@ input write the same figures. `add_metrics` writes them as `nv:degree`, `nv:betw
 >>> compute(path)["nvr:b"]
 Figures(degree=2, betweenness=1.0, community=1)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

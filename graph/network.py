@@ -9,6 +9,7 @@ Collaboration gaps from the sources are edges of kind "gap".
 >>> net.number_of_nodes() > 100
 True
 """
+
 from __future__ import annotations
 
 import networkx as nx
@@ -48,8 +49,9 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
             "levels": sorted(shorten(v) for v in (r["levels"] or "").split("|") if v),
         }
         if r.get("degree") is not None:  # network figures, computed when the store was built
-            nodes[nid].update(degree=int(r["degree"]), betweenness=float(r["betweenness"]),
-                              community=int(r["community"]))
+            nodes[nid].update(
+                degree=int(r["degree"]), betweenness=float(r["betweenness"]), community=int(r["community"])
+            )
     for r in rows(store, "edges", project):
         s, t = shorten(r["source"]), shorten(r["target"])
         if s not in nodes or t not in nodes:
@@ -60,7 +62,15 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
         for n in (s, t):
             if n not in g:
                 g.add_node(n, **nodes[n])
-        g.add_edge(s, t, key=kind, kind=kind, quote=r["quote"] or "", document=r["document"] or "", evidence=int(r["evidence"] or 0))
+        g.add_edge(
+            s,
+            t,
+            key=kind,
+            kind=kind,
+            quote=r["quote"] or "",
+            document=r["document"] or "",
+            evidence=int(r["evidence"] or 0),
+        )
     for nid, attrs in nodes.items():
         # reference entities (regions, municipalities, municipality groups from SCB data) carry no
         # evidence of their own: drawn only when a curated relation links them

@@ -7,6 +7,7 @@ A syntax error becomes one line naming the file and line: `data/regions/x.ttl:12
 >>> len(triples) > 100
 True
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

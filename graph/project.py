@@ -12,6 +12,7 @@ to ./output of the current directory, never into site-packages).
 >>> Project(BUNDLED_ROOT).read_only, Project(BUNDLED_ROOT, output=Path("/tmp/o")).output_dir
 (True, PosixPath('/tmp/o'))
 """
+
 from __future__ import annotations
 
 import os

@@ -20,6 +20,7 @@ group, the same locally and on remote stores.
 >>> q.params[0].name
 'region'
 """
+
 from __future__ import annotations
 
 import difflib
@@ -102,7 +103,9 @@ class LibraryQuery:
                 continue
             key, value = m.groups()
             if key == "param":
-                pm = re.match(r"(\w+)\s+(iri|string|integer)(?:\s+([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>))?(\s+optional)?\s*(.*)", value)
+                pm = re.match(
+                    r"(\w+)\s+(iri|string|integer)(?:\s+([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>))?(\s+optional)?\s*(.*)", value
+                )
                 if not pm:
                     raise QueryError(f"{path}: bad param line {line!r}")
                 cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
@@ -153,7 +156,9 @@ class Prepared:
     params: list[Param] = field(default_factory=list)  # the declared parameters (library queries)
 
 
-def prepare(name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None) -> Prepared:
+def prepare(
+    name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None
+) -> Prepared:
     """Resolve a library name, `.rq` path or SPARQL text and bind `params`."""
     project = project or Project.default()
     declared: list[Param] | None = None
@@ -179,7 +184,9 @@ def prepare(name_or_text: str, params: dict[str, str], project: Project | None =
             if p.name in params:
                 bindings[p.name] = p.term(str(params[p.name]), origin)
             elif not p.optional:
-                raise QueryError(f"{origin}: missing parameter {p.name!r} ({p.description}); give --param {p.name}=VALUE")
+                raise QueryError(
+                    f"{origin}: missing parameter {p.name!r} ({p.description}); give --param {p.name}=VALUE"
+                )
     else:
         for key, value in params.items():
             if not re.fullmatch(r"[A-Za-z_]\w*", key):
@@ -222,7 +229,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     near = sorted(c for c in candidates if len(low) >= 3 and low in c)  # a short form: "jamtland"
     near += difflib.get_close_matches(low, list(candidates), n=6, cutoff=0.6)
     hint = list(dict.fromkeys(candidates[n] for n in near))[:3]
-    suggestion = f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
+    suggestion = (
+        f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
+    )
     raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")
 
 
@@ -350,7 +359,12 @@ def rows(store: ox.Store, query: str | Path, project: Project | None = None, par
     return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
 
 
-def run_query(name_or_text: str, params: dict[str, str] | None = None, project: Project | None = None, store: ox.Store | None = None):
+def run_query(
+    name_or_text: str,
+    params: dict[str, str] | None = None,
+    project: Project | None = None,
+    store: ox.Store | None = None,
+):
     """Python API behind `graph.query`: rows as dicts of rdflib terms, a bool, or a Graph."""
     from .load import load_store
     from .rdflib_copy import to_rdflib, to_rdflib_term

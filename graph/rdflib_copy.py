@@ -6,6 +6,7 @@
 >>> len(to_rdflib([t]))
 1
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

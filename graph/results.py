@@ -12,6 +12,7 @@ x
 a
 (1 row)
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,7 +66,9 @@ def format_result(result, fmt: str) -> str:
         names = [v.value for v in result.variables]
         return table(names, [[cell(row[n]) for n in names] for row in result])
     if fmt not in SELECT_FORMATS:
-        raise QueryError(f"--format {fmt} does not apply to a SELECT/ASK result; use table, {', '.join(SELECT_FORMATS)}")
+        raise QueryError(
+            f"--format {fmt} does not apply to a SELECT/ASK result; use table, {', '.join(SELECT_FORMATS)}"
+        )
     if isinstance(result, ox.QueryBoolean) and fmt in ("csv", "tsv"):
         return "true" if bool(result) else "false"
     return result.serialize(format=SELECT_FORMATS[fmt]).decode("utf-8")
@@ -114,8 +117,10 @@ def format_records(records: list[dict], fmt: str, columns: list[str] | None = No
     columns = list(columns or (records[0].keys() if records else []))
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in columns} for r in records], ensure_ascii=False, indent=2)
-    flat = [[" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in (r.get(c) for c in columns)]
-            for r in records]
+    flat = [
+        [" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in (r.get(c) for c in columns)]
+        for r in records
+    ]
     if fmt == "table":
         return table(columns, flat)
     buf = io.StringIO()

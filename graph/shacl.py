@@ -21,6 +21,7 @@ hundredth of the time. sh:class follows rdfs:subClassOf in the data (which inclu
 http://example.org/b Value does not match pattern '^[0-9]{2}$'
 http://example.org/c Less than 1 values on <http://example.org/c>->ex:code
 """
+
 from __future__ import annotations
 
 import itertools
@@ -43,13 +44,29 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _ANNOTATIONS = {RDF.type, RDFS.comment, RDFS.label, SH.message, SH.severity, SH.name, SH.description}
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
 #: Constraint components that test each value node on its own (node-level, or per value of a path).
-_PER_VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.minLength, SH.minInclusive,
-              SH["or"], SH["not"], SH["and"], SH.node}
-_SUPPORTED = _ANNOTATIONS | _TARGETS | _PER_VALUE | {
-    SH.path, SH.property, SH.minCount, SH.maxCount, SH.hasValue, SH.flags}
-_NODE_KINDS = {SH.IRI: "!isIRI({})", SH.BlankNode: "!isBlank({})", SH.Literal: "!isLiteral({})",
-               SH.BlankNodeOrIRI: "isLiteral({})", SH.BlankNodeOrLiteral: "isIRI({})",
-               SH.IRIOrLiteral: "isBlank({})"}
+_PER_VALUE = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.pattern,
+    SH.minLength,
+    SH.minInclusive,
+    SH["or"],
+    SH["not"],
+    SH["and"],
+    SH.node,
+}
+_SUPPORTED = (
+    _ANNOTATIONS | _TARGETS | _PER_VALUE | {SH.path, SH.property, SH.minCount, SH.maxCount, SH.hasValue, SH.flags}
+)
+_NODE_KINDS = {
+    SH.IRI: "!isIRI({})",
+    SH.BlankNode: "!isBlank({})",
+    SH.Literal: "!isLiteral({})",
+    SH.BlankNodeOrIRI: "isLiteral({})",
+    SH.BlankNodeOrLiteral: "isIRI({})",
+    SH.IRIOrLiteral: "isBlank({})",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +126,10 @@ class _Compiler:
 
     def check(self, shape) -> None:
         for p in set(self.g.predicates(shape, None)) - _SUPPORTED:
-            raise NaravardError(f"ontology/shapes.ttl: {self.short(shape)} uses {self.short(p)}, "
-                                "which graph/shacl.py does not run; add it there")
+            raise NaravardError(
+                f"ontology/shapes.ttl: {self.short(shape)} uses {self.short(p)}, "
+                "which graph/shacl.py does not run; add it there"
+            )
 
     def items(self, shape, p) -> list:
         return [x for lst in self.g.objects(shape, p) for x in Collection(self.g, lst)]
@@ -123,42 +142,60 @@ class _Compiler:
         severity = self.g.value(shape, SH.severity) or SH.Violation
         path = self.g.value(shape, SH.path)
         if path is not None:
-            raise NaravardError(f"ontology/shapes.ttl: {self.short(shape)}: a targeted property shape; "
-                                "put it under a node shape with sh:property")
+            raise NaravardError(
+                f"ontology/shapes.ttl: {self.short(shape)}: a targeted property shape; "
+                "put it under a node shape with sh:property"
+            )
         checks = self.value_violations(shape, "?this")
         checks += [(SH.hasValue, f"!sameTerm(?this, {self.sparql(v)})") for v in self.g.objects(shape, SH.hasValue)]
         for component, expr in checks:
             q = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER({expr}) }}"
             for row in data.query(q):
-                yield Result(row["this"], None, row["this"], self.message(shape, component, row["this"], None),
-                             severity)
+                yield Result(
+                    row["this"], None, row["this"], self.message(shape, component, row["this"], None), severity
+                )
         for prop in self.g.objects(shape, SH.property):
             yield from self.run_property(data, focus, prop)
 
     def target(self, p, o) -> str:
         o = self.sparql(o)
-        return {SH.targetClass: f"{{ ?this a/{self.sparql(RDFS.subClassOf)}* {o} }}",
-                SH.targetSubjectsOf: f"{{ ?this {o} [] }}",
-                SH.targetObjectsOf: f"{{ [] {o} ?this }}",
-                SH.targetNode: f"{{ BIND({o} AS ?this) }}"}[p]
+        return {
+            SH.targetClass: f"{{ ?this a/{self.sparql(RDFS.subClassOf)}* {o} }}",
+            SH.targetSubjectsOf: f"{{ ?this {o} [] }}",
+            SH.targetObjectsOf: f"{{ [] {o} ?this }}",
+            SH.targetNode: f"{{ BIND({o} AS ?this) }}",
+        }[p]
 
     def run_property(self, data: ox.Store, focus: str, prop) -> Iterator[Result]:
         self.check(prop)
         path = self.g.value(prop, SH.path)
         if not isinstance(path, rdflib.URIRef) or self.g.value(prop, SH.property) is not None:
-            raise NaravardError(f"ontology/shapes.ttl: {self.short(prop)}: graph/shacl.py runs a predicate "
-                                "as sh:path and no sh:property under a property shape")
+            raise NaravardError(
+                f"ontology/shapes.ttl: {self.short(prop)}: graph/shacl.py runs a predicate "
+                "as sh:path and no sh:property under a property shape"
+            )
         severity = self.g.value(prop, SH.severity) or SH.Violation
         p = self.sparql(path)
         queries = []  # (component, query, whether it returns value nodes)
         for component, op in ((SH.minCount, "<"), (SH.maxCount, ">")):
             for n in self.g.objects(prop, component):
-                queries.append((component, f"""SELECT ?this WHERE {{
+                queries.append(
+                    (
+                        component,
+                        f"""SELECT ?this WHERE {{
                     {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }}
-                      GROUP BY ?this }} FILTER(?n {op} {int(n)}) }}""", False))
+                      GROUP BY ?this }} FILTER(?n {op} {int(n)}) }}""",
+                        False,
+                    )
+                )
         for v in self.g.objects(prop, SH.hasValue):
-            queries.append((SH.hasValue, f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS "
-                                         f"{{ ?this {p} {self.sparql(v)} }} }}", False))
+            queries.append(
+                (
+                    SH.hasValue,
+                    f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} {self.sparql(v)} }} }}",
+                    False,
+                )
+            )
         for component, expr in self.value_violations(prop, "?v"):
             q = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this {p} ?v FILTER({expr}) }}"
             queries.append((component, q, True))
@@ -177,8 +214,12 @@ class _Compiler:
             more = "Less" if component == SH.minCount else "More"
             focus = to_rdflib_term(focus).n3(namespace_manager=self.data_prefixes.namespace_manager)
             return f"{more} than {rule} values on {focus}->{self.short(path)}"
-        templates = {SH["class"]: "Value does not have class {}", SH.datatype: "Value is not Literal with datatype {}",
-                     SH.nodeKind: "Value is not of Node Kind {}", SH.pattern: "Value does not match pattern '{}'"}
+        templates = {
+            SH["class"]: "Value does not have class {}",
+            SH.datatype: "Value is not Literal with datatype {}",
+            SH.nodeKind: "Value is not of Node Kind {}",
+            SH.pattern: "Value does not match pattern '{}'",
+        }
         if component in templates:
             return templates[component].format(str(rule) if component == SH.pattern else self.short(rule))
         raise NaravardError(f"ontology/shapes.ttl: {self.short(shape)} needs an sh:message for {self.short(component)}")

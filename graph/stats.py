@@ -5,6 +5,7 @@
 >>> s["classes"]["nv:Municipality"]
 290
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -22,7 +23,11 @@ def stats(store: ox.Store, project: Project | None = None) -> dict:
         "classes": {shorten(r["class"]): int(r["count"]) for r in rows(store, "count-by-class", project)},
         "relations": {shorten(r["relation"]): int(r["count"]) for r in rows(store, "count-by-relation", project)},
         "regions": [
-            {"region": shorten(r["region"]), "name": r["name"], **{k: int(r[k]) for k in ("bodies", "forums", "projects", "plans", "recommendations", "gaps")}}
+            {
+                "region": shorten(r["region"]),
+                "name": r["name"],
+                **{k: int(r[k]) for k in ("bodies", "forums", "projects", "plans", "recommendations", "gaps")},
+            }
             for r in rows(store, "count-by-region", project)
         ],
     }
@@ -38,6 +43,9 @@ def stats_records(s: dict) -> list[dict]:
     for section, key in (("class", "classes"), ("relation", "relations")):
         records += [{"section": section, "name": k, "measure": "count", "value": v} for k, v in s[key].items()]
     for r in s["regions"]:
-        records += [{"section": "region", "name": r["region"], "measure": k, "value": v}
-                    for k, v in r.items() if k not in ("region", "name")]
+        records += [
+            {"section": "region", "name": r["region"], "measure": k, "value": v}
+            for k, v in r.items()
+            if k not in ("region", "name")
+        ]
     return records

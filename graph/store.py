@@ -16,6 +16,7 @@ allocate without bound. Checking 4.4 MB of store files costs about 5 ms.
 >>> len(s) > 1000
 True
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -107,8 +108,11 @@ def manifest_path(target: Path) -> Path:
 
 def checksums(target: Path) -> dict[str, str]:
     """SHA-256 of every file RocksDB keeps stable in the store folder `target`."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(target.iterdir()) if p.is_file() and not p.name.startswith(_UNCHECKED)}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(target.iterdir())
+        if p.is_file() and not p.name.startswith(_UNCHECKED)
+    }
 
 
 def verified(target: Path) -> bool:
@@ -180,8 +184,9 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
     The previous store is kept so that a server still reading it is not cut off while
     it moves to the new one. Leftovers of killed builds (`.building-*`) go too: we hold the lock.
     """
-    older = sorted((p for p in cache.glob("store-*") if p.is_dir() and p != target),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
+    older = sorted(
+        (p for p in cache.glob("store-*") if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for old in older[keep:]:
         manifest_path(old).unlink(missing_ok=True)
         shutil.rmtree(old, ignore_errors=True)

@@ -36,6 +36,7 @@ nvr:a a nv:Region .
 nvr:b a nv:Board ;
     rdfs:label "B"@sv .
 """
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,9 @@ PREFIX_ORDER = ["nv", "nvr", "rdf", "rdfs", "skos", "dcterms", "xsd"]
 FIRST_ATTRIBUTES = [RDF.type, RDFS.label, SKOS.altLabel, RDFS.comment, NV.inRegion]
 EVIDENCE_ORDER = [NV.source, NV.line, NV.quote]
 STATEMENT_HEAD = [RDF.subject, RDF.predicate, RDF.object]
-_PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$|^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*$", re.I)
+_PREFIX_LINE = re.compile(
+    r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$|^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*$", re.I
+)
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _BARE = {
     str(XSD.integer): re.compile(r"^[+-]?\d+$"),
@@ -71,7 +74,7 @@ _BARE = {
 def _ontology_order(ontology_file: Path) -> tuple[dict, dict, set]:
     """Class order and property order (as declared in the ontology's text) and the relations."""
     text = ontology_file.read_text(encoding="utf-8")
-    classes = {NV[m] : i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:Class\b", text))}
+    classes = {NV[m]: i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:Class\b", text))}
     props = {NV[m]: i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:\w*Property\b", text))}
     g = rdflib.Graph().parse(ontology_file, format="turtle")
     relations = set(g.transitive_subjects(RDFS.subPropertyOf, NV.relation))
@@ -96,15 +99,16 @@ class _Writer:
             return "a"
         s = str(term)
         for prefix, ns in self.prefixes:
-            local = s[len(ns):]
+            local = s[len(ns) :]
             if s.startswith(ns) and (not local or _LOCAL.match(local)):
                 return f"{prefix}:{local}"
         return f"<{s}>"
 
     @staticmethod
     def _escape(s: str) -> str:
-        return (s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r").replace("\t", "\\t"))
+        return (
+            s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        )
 
     def literal(self, lit: Literal) -> str:
         lex = str(lit)
@@ -146,7 +150,9 @@ class _Writer:
         """Predicates of `s`: `first` in that order, then the ontology's order, then by name."""
         preds = set(self.g.predicates(s, None))
         head = [p for p in first if p in preds]
-        rest = sorted(preds - set(head), key=lambda p: (p not in self.prop_order, self.prop_order.get(p, 0), self.iri(p)))
+        rest = sorted(
+            preds - set(head), key=lambda p: (p not in self.prop_order, self.prop_order.get(p, 0), self.iri(p))
+        )
         return head + rest
 
     def sort_key(self, t) -> tuple:
@@ -177,7 +183,11 @@ class _Writer:
         preds = [p for p in preds if p != NV.evidence] + ([NV.evidence] if NV.evidence in preds else [])
         lines = []
         for p in preds:
-            objs = [o for o in sorted(self.g.objects(s, p), key=self.sort_key) if (s, p, o) not in self.done and not self.is_relation(s, p, o)]
+            objs = [
+                o
+                for o in sorted(self.g.objects(s, p), key=self.sort_key)
+                if (s, p, o) not in self.done and not self.is_relation(s, p, o)
+            ]
             if not objs:
                 continue
             for o in objs:
@@ -220,8 +230,14 @@ class _Writer:
 
     def relations_of(self, s) -> list[str]:
         out = []
-        triples = sorted(((p, o) for p, o in self.g.predicate_objects(s) if (s, p, o) not in self.done and self.is_relation(s, p, o)),
-                         key=lambda po: (self.iri(po[0]), self.sort_key(po[1])))
+        triples = sorted(
+            (
+                (p, o)
+                for p, o in self.g.predicate_objects(s)
+                if (s, p, o) not in self.done and self.is_relation(s, p, o)
+            ),
+            key=lambda po: (self.iri(po[0]), self.sort_key(po[1])),
+        )
         for p, o in triples:
             self.done.add((s, p, o))
             chunk = f"{self.term(s)} {self.iri(p, True)} {self.term(o, 1)} .\n"
@@ -244,13 +260,33 @@ class _Writer:
             if block:
                 chunks.append(block)
             chunks.extend(self.relations_of(s))
-        for st in sorted((st for st in g.subjects(RDF.subject, None) if isinstance(st, BNode) and not self.referenced[st]
-                          and any((st, p, o) not in self.done for p, o in g.predicate_objects(st))), key=self.sort_key):
+        for st in sorted(
+            (
+                st
+                for st in g.subjects(RDF.subject, None)
+                if isinstance(st, BNode)
+                and not self.referenced[st]
+                and any((st, p, o) not in self.done for p, o in g.predicate_objects(st))
+            ),
+            key=self.sort_key,
+        ):
             chunks.append(self.statement(st))
-        rest = sorted({s for s in g.subjects() if isinstance(s, BNode) and not self.referenced[s]
-                       and any((s, p, o) not in self.done for p, o in g.predicate_objects(s))}, key=self.sort_key)
+        rest = sorted(
+            {
+                s
+                for s in g.subjects()
+                if isinstance(s, BNode)
+                and not self.referenced[s]
+                and any((s, p, o) not in self.done for p, o in g.predicate_objects(s))
+            },
+            key=self.sort_key,
+        )
         for s in rest:
-            chunks.append("[] " + " ;\n    ".join(f"{self.iri(p, True)} {self.objects(s, p, 1)}" for p in self.ordered(s, [])) + " .\n")
+            chunks.append(
+                "[] "
+                + " ;\n    ".join(f"{self.iri(p, True)} {self.objects(s, p, 1)}" for p in self.ordered(s, []))
+                + " .\n"
+            )
             for p, o in g.predicate_objects(s):
                 self.done.add((s, p, o))
         return [c for c in chunks if c]
@@ -263,7 +299,12 @@ def split_header(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
     for line in text.splitlines():
         m = _PREFIX_LINE.match(line)
         if m:
-            prefixes.append((m.group(1) if m.group(2) is not None else m.group(3), m.group(2) if m.group(2) is not None else m.group(4)))
+            prefixes.append(
+                (
+                    m.group(1) if m.group(2) is not None else m.group(3),
+                    m.group(2) if m.group(2) is not None else m.group(4),
+                )
+            )
             continue
         if line.lstrip().startswith("#"):
             header.append(line.rstrip())
@@ -276,7 +317,10 @@ def split_header(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
     for line in text.splitlines():  # prefixes declared later in the file
         m = _PREFIX_LINE.match(line)
         if m:
-            pair = (m.group(1) if m.group(2) is not None else m.group(3), m.group(2) if m.group(2) is not None else m.group(4))
+            pair = (
+                m.group(1) if m.group(2) is not None else m.group(3),
+                m.group(2) if m.group(2) is not None else m.group(4),
+            )
             if pair not in prefixes:
                 prefixes.append(pair)
     return prefixes, header
@@ -290,7 +334,10 @@ def format_text(text: str, ontology_file: Path | None = None) -> str:
     seen: dict[str | None, str] = {}
     for p, ns in prefixes:
         seen.setdefault(p or "", ns)
-    order = sorted(seen.items(), key=lambda kv: (kv[0] not in PREFIX_ORDER, PREFIX_ORDER.index(kv[0]) if kv[0] in PREFIX_ORDER else 0, kv[0]))
+    order = sorted(
+        seen.items(),
+        key=lambda kv: (kv[0] not in PREFIX_ORDER, PREFIX_ORDER.index(kv[0]) if kv[0] in PREFIX_ORDER else 0, kv[0]),
+    )
     writer = _Writer(g, order, ontology_file)
     chunks = writer.write()
     missing = [t for t in g if t not in writer.done]
@@ -332,7 +379,10 @@ def _signatures(g: rdflib.Graph) -> dict | None:
             return sigs[node]
         if node in stack:
             raise ValueError("cycle")
-        parts = sorted(f"{p.n3()} {sig(o, (*stack, node)) if isinstance(o, BNode) else o.n3()}" for p, o in g.predicate_objects(node))
+        parts = sorted(
+            f"{p.n3()} {sig(o, (*stack, node)) if isinstance(o, BNode) else o.n3()}"
+            for p, o in g.predicate_objects(node)
+        )
         sigs[node] = "[" + " ; ".join(parts) + "]"
         return sigs[node]
 
@@ -355,7 +405,14 @@ def same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
     sa, sb = _signatures(a), _signatures(b)
     if sa is None or sb is None:
         return isomorphic(a, b)
-    canon = lambda g, s: Counter((s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(), p.n3(), s.get(o, o.n3()) if isinstance(o, BNode) else o.n3()) for x, p, o in g)  # noqa: E731
+    canon = lambda g, s: Counter(
+        (
+            s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(),
+            p.n3(),
+            s.get(o, o.n3()) if isinstance(o, BNode) else o.n3(),
+        )
+        for x, p, o in g
+    )  # noqa: E731
     return canon(a, sa) == canon(b, sb)
 
 

@@ -16,6 +16,7 @@ A project with the ontology and one region that lacks its label, codes and count
 data/x.ttl:3: nvr:x: nv:countyCode: a region has one two-digit SCB county code
 >>> shutil.rmtree(root)
 """
+
 from __future__ import annotations
 
 import difflib
@@ -170,7 +171,14 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
             continue
         rel = project.relative(path)
         if not triples:
-            problems.append(Problem(rel, "(file)", "no triples: the file is empty or only comments (a region file must describe its region)", line=1))
+            problems.append(
+                Problem(
+                    rel,
+                    "(file)",
+                    "no triples: the file is empty or only comments (a region file must describe its region)",
+                    line=1,
+                )
+            )
             continue
         reference = project.data_dir / "reference" in path.parents
         for t in triples:
@@ -181,8 +189,14 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
                         reported.add((rel, short))
                         near = difflib.get_close_matches(short, declared_short, n=2, cutoff=0.8)
                         hint = f"; did you mean {' or '.join(near)}?" if near else ""
-                        problems.append(Problem(rel, short, f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
-                                                line=locate(rel, short)))
+                        problems.append(
+                            Problem(
+                                rel,
+                                short,
+                                f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
+                                line=locate(rel, short),
+                            )
+                        )
             if isinstance(t.subject, ox.NamedNode) and not reference:
                 if t.predicate.value == str(RDF.type):
                     stated["class"][t.subject.value].setdefault(t.object.value, rel)
@@ -202,8 +216,14 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
             if len(values) > 1 and len(files) > 1:
                 (v1, f1), (v2, f2) = sorted(values.items(), key=lambda kv: kv[1])[:2]
                 short = shorten(subject)
-                problems.append(Problem(f2, short, f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: an IRI has one {what}; use one or rename one of them",
-                                        line=locate(f2, short)))
+                problems.append(
+                    Problem(
+                        f2,
+                        short,
+                        f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: an IRI has one {what}; use one or rename one of them",
+                        line=locate(f2, short),
+                    )
+                )
     return problems
 
 

@@ -15,6 +15,7 @@ and checked once, here.
 >>> {g.region for g in a.gaps}, a.evaluation is None
 ({'nvr:dalarna'}, True)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,8 +65,13 @@ def kinds_of(kinds=None) -> list[str]:
     return [k for k in KINDS if k in kinds]
 
 
-def analyse(store: ox.Store, project: Project | None = None, region: str | None = None, kinds=None,
-            evaluation: Evaluation | None = None) -> Analysis:
+def analyse(
+    store: ox.Store,
+    project: Project | None = None,
+    region: str | None = None,
+    kinds=None,
+    evaluation: Evaluation | None = None,
+) -> Analysis:
     """The ranked gaps of `kinds` (default all) in all regions or in `region` (`dalarna`,
     `nvr:dalarna` or the IRI; one that names no region is an error with the nearest names).
 
@@ -93,8 +99,13 @@ def analyse(store: ox.Store, project: Project | None = None, region: str | None 
     return Analysis(rank(kept, rules.order(project)), evaluation, regions)
 
 
-def find_gaps(store: ox.Store, kinds=None, region: str | None = None, project: Project | None = None,
-              evaluation: Evaluation | None = None) -> list[Gap]:
+def find_gaps(
+    store: ox.Store,
+    kinds=None,
+    region: str | None = None,
+    project: Project | None = None,
+    evaluation: Evaluation | None = None,
+) -> list[Gap]:
     """The ranked gaps of `analyse` (same arguments), without the evaluation."""
     return analyse(store, project, region, kinds, evaluation).gaps
 

@@ -1,6 +1,7 @@
 """Finding audited gaps: where the sources themselves say collaboration is missing, weak,
 unclear or should be strengthened (nv:CollaborationGap), with their quotes
 (`queries/gaps/audit-pairs.rq`)."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -22,8 +23,16 @@ def find(store: ox.Store, project: Project, region: str | None = None) -> list[G
         kind = r.get("kind") or "gap"
         phrase = kind if kind.startswith("should") else f"is {kind}"
         found[key] = Gap(
-            region=short(r["region"]) or "", a=a, a_label=names.get(a, a), b=b, b_label=names.get(b, b),
-            kind="audit", name=kind, score=None,
+            region=short(r["region"]) or "",
+            a=a,
+            a_label=names.get(a, a),
+            b=b,
+            b_label=names.get(b, b),
+            kind="audit",
+            name=kind,
+            score=None,
             explanation=f"The source says the collaboration {phrase}: {r['summary']}",
-            evidence=r.get("quote") or "", document=r.get("document") or "")
+            evidence=r.get("quote") or "",
+            document=r.get("document") or "",
+        )
     return list(found.values())

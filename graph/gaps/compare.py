@@ -8,6 +8,7 @@
 >>> structure_gaps(m, curated={"nvr:c"}, skip={("nvr:c", "st:x")})
 []
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,8 +65,13 @@ def not_applicable(store: ox.Store, project: Project) -> set[tuple[str, str]]:
     return {(short(r["region"]), short(r["type"])) for r in gap_rows(store, project, "joint-types-not-applicable")}
 
 
-def structure_gaps(m: Matrix, curated: set[str] | None = None, majority: float = MAJORITY, region: str | None = None,
-                   skip: set[tuple[str, str]] = frozenset()) -> list[Gap]:
+def structure_gaps(
+    m: Matrix,
+    curated: set[str] | None = None,
+    majority: float = MAJORITY,
+    region: str | None = None,
+    skip: set[tuple[str, str]] = frozenset(),
+) -> list[Gap]:
     """A gap per (region, type) where the region has none but more than `majority` of all
     regions have one; only for `curated` regions, never for the (region, type) pairs in `skip`.
     Score = share of regions that have it."""
@@ -81,16 +87,31 @@ def structure_gaps(m: Matrix, curated: set[str] | None = None, majority: float =
             if (reg, st) in skip:
                 continue
             names = ", ".join(m.region_names[r] for r in have)
-            out.append(Gap(
-                region=reg, a=reg, a_label=m.region_names[reg], b=None, b_label="", kind="compare", name=st,
-                score=round(len(have) / total, 3),
-                explanation=(f"{m.region_names[reg]} has no {m.type_names[st]} in the graph, while {len(have)} of the "
-                             f"{total} regions have one: {names}.")))
+            out.append(
+                Gap(
+                    region=reg,
+                    a=reg,
+                    a_label=m.region_names[reg],
+                    b=None,
+                    b_label="",
+                    kind="compare",
+                    name=st,
+                    score=round(len(have) / total, 3),
+                    explanation=(
+                        f"{m.region_names[reg]} has no {m.type_names[st]} in the graph, while {len(have)} of the "
+                        f"{total} regions have one: {names}."
+                    ),
+                )
+            )
     return out
 
 
 def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
     """`structure_gaps` of the store's matrix for regions with curated data, in all regions or
     in `region` (a short IRI, `nvr:dalarna`)."""
-    return structure_gaps(structure_matrix(store, project), curated_regions(store, project), region=region,
-                          skip=not_applicable(store, project))
+    return structure_gaps(
+        structure_matrix(store, project),
+        curated_regions(store, project),
+        region=region,
+        skip=not_applicable(store, project),
+    )

@@ -10,6 +10,7 @@ in random order. A method is used for suggestions only if it beats the baseline
 >>> ev.table()[0]["method"], ev.auc["ra"][0] > 0.5
 ('ra', True)
 """
+
 from __future__ import annotations
 
 import bisect
@@ -119,9 +120,19 @@ class Evaluation:
             am, asd = self.mean_sd(self.auc[m])
             pm, psd = self.mean_sd(self.p_at_k[m])
             qm, qsd = self.mean_sd(self.p_at_20[m])
-            out.append({"method": m, "name": METHOD_NAMES[m], "auc_mean": round(am, 4), "auc_sd": round(asd, 4),
-                        "p_at_k_mean": round(pm, 4), "p_at_k_sd": round(psd, 4),
-                        "p_at_20_mean": round(qm, 4), "p_at_20_sd": round(qsd, 4), "used": m in used})
+            out.append(
+                {
+                    "method": m,
+                    "name": METHOD_NAMES[m],
+                    "auc_mean": round(am, 4),
+                    "auc_sd": round(asd, 4),
+                    "p_at_k_mean": round(pm, 4),
+                    "p_at_k_sd": round(psd, 4),
+                    "p_at_20_mean": round(qm, 4),
+                    "p_at_20_sd": round(qsd, 4),
+                    "used": m in used,
+                }
+            )
         return out
 
 

@@ -7,6 +7,7 @@ Helper queries are in `queries/gaps/*.rq`.
 >>> Gap("nvr:dalarna", "nvr:a", "A", None, "", "rule", "r", None, "why", "").kind
 'rule'
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

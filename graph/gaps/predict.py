@@ -18,6 +18,7 @@ Which methods may suggest links is decided by their evaluation (`graph.gaps.eval
 >>> round(l3(g, [(1, 4)])[(1, 4)], 3)
 0.408
 """
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,13 @@ from ..project import Project
 from .model import Gap, gap_rows, short
 
 METHODS = ("ra", "aa", "jaccard", "l3", "random")
-METHOD_NAMES = {"ra": "resource allocation", "aa": "Adamic–Adar", "jaccard": "Jaccard",
-                "l3": "paths of length 3 (L3)", "random": "random baseline"}
+METHOD_NAMES = {
+    "ra": "resource allocation",
+    "aa": "Adamic–Adar",
+    "jaccard": "Jaccard",
+    "l3": "paths of length 3 (L3)",
+    "random": "random baseline",
+}
 
 
 def canonical(u, v) -> tuple:
@@ -105,10 +111,13 @@ def score_all(g: nx.Graph, method: str, rng: random.Random | None = None, extra=
     return common_neighbour_scores(g, sorted(cands, key=str), method)
 
 
-
-
-def suggest(g: nx.Graph, methods: list[str], per_region: int = 5, partners: set[str] | None = None,
-            joined: set[tuple] = frozenset()) -> list[dict]:
+def suggest(
+    g: nx.Graph,
+    methods: list[str],
+    per_region: int = 5,
+    partners: set[str] | None = None,
+    joined: set[tuple] = frozenset(),
+) -> list[dict]:
     """Top non-adjacent actor pairs of the same region, scored by the mean of each used
     method's score divided by that method's maximum (so in 0..1). Each row: a, b, region,
     score, method scores, common neighbours, number of 3-paths.
@@ -160,8 +169,16 @@ def suggest(g: nx.Graph, methods: list[str], per_region: int = 5, partners: set[
         count[reg] = count.get(reg, 0) + 1
         common = sorted(set(g[u]) & set(g[v]), key=str)
         paths3 = sum(1 for a in g[u] for b in g[a] if b != u and b != v and a != v and g.has_edge(b, v))
-        out.append({"pair": (u, v), "region": reg, "score": round(s, 4), "common": common, "paths3": paths3,
-                    "methods": {m: round(per_method[m].get((u, v), 0.0), 4) for m in methods}})
+        out.append(
+            {
+                "pair": (u, v),
+                "region": reg,
+                "score": round(s, 4),
+                "common": common,
+                "paths3": paths3,
+                "methods": {m: round(per_method[m].get((u, v), 0.0), 4) for m in methods},
+            }
+        )
     return out
 
 
@@ -182,23 +199,44 @@ def joined_by_design(store: ox.Store, project: Project) -> set[tuple]:
     return {canonical(short(r["a"]), short(r["b"])) for r in gap_rows(store, project, "joined-by-design")}
 
 
-def find(store: ox.Store, project: Project, region: str | None = None, *, methods: list[str],
-         per_region: int = 5) -> list[Gap]:
+def find(
+    store: ox.Store, project: Project, region: str | None = None, *, methods: list[str], per_region: int = 5
+) -> list[Gap]:
     """Suggested links from `methods` (those the evaluation lets through, `Evaluation.used`;
     none: no suggestions), in all regions or in `region` (a short IRI, `nvr:dalarna`)."""
     g = projection(store)
     out = []
-    found = suggest(g, methods, per_region=per_region, partners=partner_classes(store, project),
-                    joined=joined_by_design(store, project))
+    found = suggest(
+        g,
+        methods,
+        per_region=per_region,
+        partners=partner_classes(store, project),
+        joined=joined_by_design(store, project),
+    )
     for s in found:
         u, v = s["pair"]
         if region and s["region"] != region:
             continue
         lu, lv = g.nodes[u]["label"], g.nodes[v]["label"]
         common = ", ".join(g.nodes[c]["label"] for c in s["common"][:5]) + (" …" if len(s["common"]) > 5 else "")
-        why = (f"{lu} and {lv} have no recorded relation, but they share {len(s['common'])} neighbour(s)"
-               + (f" ({common})" if common else "") + f" and are joined by {s['paths3']} path(s) of length 3. "
-               + "; ".join(f"{METHOD_NAMES[m]} {x}" for m, x in s["methods"].items()) + ".")
-        out.append(Gap(region=s["region"], a=u, a_label=lu, b=v, b_label=lv, kind="predict", name="+".join(methods),
-                       score=s["score"], explanation=why))
+        why = (
+            f"{lu} and {lv} have no recorded relation, but they share {len(s['common'])} neighbour(s)"
+            + (f" ({common})" if common else "")
+            + f" and are joined by {s['paths3']} path(s) of length 3. "
+            + "; ".join(f"{METHOD_NAMES[m]} {x}" for m, x in s["methods"].items())
+            + "."
+        )
+        out.append(
+            Gap(
+                region=s["region"],
+                a=u,
+                a_label=lu,
+                b=v,
+                b_label=lv,
+                kind="predict",
+                name="+".join(methods),
+                score=s["score"],
+                explanation=why,
+            )
+        )
     return out

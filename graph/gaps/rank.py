@@ -4,6 +4,7 @@ Audited gaps first (the sources say so), then rules (structural evidence, in the
 their `# rank:` headers), then the comparison across regions (by the share of regions that
 have the structure), then link prediction (by score); within that, by region and actors.
 """
+
 from __future__ import annotations
 
 from .model import KINDS, Gap

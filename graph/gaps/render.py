@@ -4,6 +4,7 @@ HTML report (`output/gaps.html`). Pure: rows in, text out; writing files is the 
 >>> gaps_text([], "csv").splitlines()[0]
 'region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document'
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,17 +56,23 @@ def gaps_text(gaps: list[Gap], fmt: str) -> str:
 
 def evaluation_text(ev: Evaluation) -> str:
     """The evaluation as a plain table: method, AUC mean±sd, precision@k and @20, used."""
-    lines = [f"hold-out: {ev.hidden} hidden edges (10%) per seed, seeds {', '.join(map(str, ev.seeds))}",
-             f"{'method':24}{'AUC mean±sd':>16}{'P@k mean±sd':>16}{'P@20 mean±sd':>16}  used"]
+    lines = [
+        f"hold-out: {ev.hidden} hidden edges (10%) per seed, seeds {', '.join(map(str, ev.seeds))}",
+        f"{'method':24}{'AUC mean±sd':>16}{'P@k mean±sd':>16}{'P@20 mean±sd':>16}  used",
+    ]
     base = None
     for r in ev.table():
         if r["method"] == "random":
             base = r
-        lines.append(f"{r['name']:24}{r['auc_mean']:>9.3f}±{r['auc_sd']:<6.3f}"
-                     f"{r['p_at_k_mean']:>9.3f}±{r['p_at_k_sd']:<6.3f}"
-                     f"{r['p_at_20_mean']:>9.3f}±{r['p_at_20_sd']:<6.3f}  {'yes' if r['used'] else 'no'}")
-    lines.append(f"random baseline: AUC {base['auc_mean']:.3f}, precision@k {base['p_at_k_mean']:.3f}; "
-                 f"used for suggestions: {', '.join(ev.used()) or 'none'}")
+        lines.append(
+            f"{r['name']:24}{r['auc_mean']:>9.3f}±{r['auc_sd']:<6.3f}"
+            f"{r['p_at_k_mean']:>9.3f}±{r['p_at_k_sd']:<6.3f}"
+            f"{r['p_at_20_mean']:>9.3f}±{r['p_at_20_sd']:<6.3f}  {'yes' if r['used'] else 'no'}"
+        )
+    lines.append(
+        f"random baseline: AUC {base['auc_mean']:.3f}, precision@k {base['p_at_k_mean']:.3f}; "
+        f"used for suggestions: {', '.join(ev.used()) or 'none'}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -111,27 +118,34 @@ def evaluation_html(ev: Evaluation) -> str:
     """The evaluation table and a plain statement of which methods are used and why."""
     rows = []
     for r in ev.table():
-        rows.append(f"<tr><td>{_e(r['name'])}</td><td class=num>{r['auc_mean']:.3f} ± {r['auc_sd']:.3f}</td>"
-                    f"<td class=num>{r['p_at_k_mean']:.3f} ± {r['p_at_k_sd']:.3f}</td>"
-                    f"<td class=num>{r['p_at_20_mean']:.3f} ± {r['p_at_20_sd']:.3f}</td>"
-                    f"<td>{'yes' if r['used'] else 'no'}</td></tr>")
+        rows.append(
+            f"<tr><td>{_e(r['name'])}</td><td class=num>{r['auc_mean']:.3f} ± {r['auc_sd']:.3f}</td>"
+            f"<td class=num>{r['p_at_k_mean']:.3f} ± {r['p_at_k_sd']:.3f}</td>"
+            f"<td class=num>{r['p_at_20_mean']:.3f} ± {r['p_at_20_sd']:.3f}</td>"
+            f"<td>{'yes' if r['used'] else 'no'}</td></tr>"
+        )
     used = ev.used()
     base = next(r for r in ev.table() if r["method"] == "random")
     if used:
-        stmt = (f"Suggestions come only from {', '.join(METHOD_NAMES[m] for m in used)}: their mean AUC beats the "
-                f"random baseline ({base['auc_mean']:.3f}) by at least {AUC_MARGIN:.2f} and by more than the spread "
-                "over seeds, and their precision@k is above the baseline's. The other methods are shown for "
-                "comparison and are not used.")
+        stmt = (
+            f"Suggestions come only from {', '.join(METHOD_NAMES[m] for m in used)}: their mean AUC beats the "
+            f"random baseline ({base['auc_mean']:.3f}) by at least {AUC_MARGIN:.2f} and by more than the spread "
+            "over seeds, and their precision@k is above the baseline's. The other methods are shown for "
+            "comparison and are not used."
+        )
     else:
         stmt = "No method beats the random baseline by the required margin, so no links are suggested by prediction."
-    return (f"<p>Hold-out evaluation on the actor projection: for each of {len(ev.seeds)} fixed seeds "
-            f"({', '.join(map(str, ev.seeds))}), {ev.hidden} edges (10%) are hidden and the rest kept; as many "
-            "non-edges are sampled as negatives. AUC compares hidden edges with negatives; precision@k ranks the "
-            f"candidate pairs (distance ≤ 2, or ≤ 3 for L3) of the training graph, k = {ev.hidden} (the hidden "
-            "edges) and k = 20.</p>"
-            "<table><tr><th>method</th><th>AUC mean ± sd</th><th>precision@k mean ± sd</th>"
-            "<th>precision@20 mean ± sd</th><th>used for suggestions</th></tr>"
-            + "".join(rows) + f"</table><p class=note>{_e(stmt)}</p>")
+    return (
+        f"<p>Hold-out evaluation on the actor projection: for each of {len(ev.seeds)} fixed seeds "
+        f"({', '.join(map(str, ev.seeds))}), {ev.hidden} edges (10%) are hidden and the rest kept; as many "
+        "non-edges are sampled as negatives. AUC compares hidden edges with negatives; precision@k ranks the "
+        f"candidate pairs (distance ≤ 2, or ≤ 3 for L3) of the training graph, k = {ev.hidden} (the hidden "
+        "edges) and k = 20.</p>"
+        "<table><tr><th>method</th><th>AUC mean ± sd</th><th>precision@k mean ± sd</th>"
+        "<th>precision@20 mean ± sd</th><th>used for suggestions</th></tr>"
+        + "".join(rows)
+        + f"</table><p class=note>{_e(stmt)}</p>"
+    )
 
 
 INTRO = (
@@ -154,27 +168,34 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
     for g in gaps:
         by_region.setdefault(g.region, []).append(g)
     counts = {k: sum(1 for g in gaps if g.kind == k) for k in KINDS}
-    parts = ["<!doctype html><html lang=en><head><meta charset=utf-8>",
-             "<meta name=viewport content='width=device-width, initial-scale=1'>",
-             f"<title>Missing collaboration links</title><style>{CSS}</style></head><body>",
-             "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
-             "<a href='gaps.html'>Samverkansbrister</a></nav>",
-             "<h1>Missing collaboration links</h1>",
-             INTRO,
-             "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
-             "<h2 id=evaluation>Evaluation of link prediction</h2>",
-             evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
-             "<h2>Regions</h2><ul>"]
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        "<meta name=viewport content='width=device-width, initial-scale=1'>",
+        f"<title>Missing collaboration links</title><style>{CSS}</style></head><body>",
+        "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
+        "<a href='gaps.html'>Samverkansbrister</a></nav>",
+        "<h1>Missing collaboration links</h1>",
+        INTRO,
+        "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
+        "<h2 id=evaluation>Evaluation of link prediction</h2>",
+        evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
+        "<h2>Regions</h2><ul>",
+    ]
     order = sorted(by_region, key=lambda r: region_names.get(r, r))
-    parts += [f"<li><a href='#{_e(local_name(r))}'>{_e(region_names.get(r, r))}</a> ({len(by_region[r])})</li>"
-              for r in order]
+    parts += [
+        f"<li><a href='#{_e(local_name(r))}'>{_e(region_names.get(r, r))}</a> ({len(by_region[r])})</li>" for r in order
+    ]
     parts.append("</ul>")
     for reg in order:
         slug = local_name(reg)
-        parts.append(f"<h2 id='{_e(slug)}'>{_e(region_names.get(reg, reg))} "
-                     f"<small>(<a href='regions/{_e(slug)}.html'>network</a>)</small></h2>")
-        parts.append("<table><tr><th>actor</th><th>actor</th><th>kind</th><th>name</th><th>score</th>"
-                     "<th>why</th><th>evidence</th></tr>")
+        parts.append(
+            f"<h2 id='{_e(slug)}'>{_e(region_names.get(reg, reg))} "
+            f"<small>(<a href='regions/{_e(slug)}.html'>network</a>)</small></h2>"
+        )
+        parts.append(
+            "<table><tr><th>actor</th><th>actor</th><th>kind</th><th>name</th><th>score</th>"
+            "<th>why</th><th>evidence</th></tr>"
+        )
         for g in by_region[reg]:
             ev_html = ""
             if g.evidence:
@@ -182,9 +203,11 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
                 if g.document:
                     ev_html += f"<span class=doc>{_e(g.document)}</span>"
             score = "" if g.score is None else f"{g.score:.3f}"
-            parts.append(f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
-                         f"<td><span class='kind {_e(g.kind)}'>{_e(g.kind)}</span></td><td>{_e(g.name)}</td>"
-                         f"<td class=num>{score}</td><td>{_e(g.explanation)}</td><td>{ev_html}</td></tr>")
+            parts.append(
+                f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
+                f"<td><span class='kind {_e(g.kind)}'>{_e(g.kind)}</span></td><td>{_e(g.name)}</td>"
+                f"<td class=num>{score}</td><td>{_e(g.explanation)}</td><td>{ev_html}</td></tr>"
+            )
         parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)

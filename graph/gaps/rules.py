@@ -4,6 +4,7 @@ Each rule returns ?region ?a ?b ?explanation and optionally ?evidence ?document;
 says what it finds and why it matters (`# title:`, `# answers:`), and its place in the ranking
 (`# rank: N`; rules without a rank follow the ranked ones, by name).
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -33,8 +34,13 @@ def order(project: Project) -> dict[str, int]:
     return {rule.name: i for i, rule in enumerate(rule_queries(project))}
 
 
-def run_rule(store: ox.Store, rule: LibraryQuery, project: Project, region: str | None = None,
-             names: dict[str, str] | None = None) -> list[Gap]:
+def run_rule(
+    store: ox.Store,
+    rule: LibraryQuery,
+    project: Project,
+    region: str | None = None,
+    names: dict[str, str] | None = None,
+) -> list[Gap]:
     """The gaps one rule finds (one row per region, a, b and explanation; first evidence kept)."""
     names = names if names is not None else labels(store, project)
     params = {"region": region} if region and any(p.name == "region" for p in rule.params) else {}
@@ -46,9 +52,18 @@ def run_rule(store: ox.Store, rule: LibraryQuery, project: Project, region: str 
         if key in found or not r.get("explanation"):
             continue
         found[key] = Gap(
-            region=short(r["region"]) or "", a=a, a_label=names.get(a, a), b=b, b_label=names.get(b, b) if b else "",
-            kind="rule", name=rule.name, score=None, explanation=r["explanation"],
-            evidence=r.get("evidence") or "", document=r.get("document") or "")
+            region=short(r["region"]) or "",
+            a=a,
+            a_label=names.get(a, a),
+            b=b,
+            b_label=names.get(b, b) if b else "",
+            kind="rule",
+            name=rule.name,
+            score=None,
+            explanation=r["explanation"],
+            evidence=r.get("evidence") or "",
+            document=r.get("document") or "",
+        )
     return list(found.values())
 
 

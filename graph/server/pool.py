@@ -21,6 +21,7 @@ network access and arranges to die with the server (`graph.server.sandbox`).
 (200, b'{"head": {}, "boolean": true}')
 >>> pool.close()
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,6 +71,7 @@ class Job:
 
 
 # --- the worker process ----------------------------------------------------------------
+
 
 def evaluate(store, text: str, accept: str | None, origin: str, max_rows: int) -> Answer:
     """Run `text` on `store` and serialise at most `max_rows` rows or triples as `accept` asks."""
@@ -156,8 +158,12 @@ class Worker:
     def __init__(self, store_dir: str, max_rows: int, memory_bytes: int):
         ctx = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB or threads
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, name="sparql-worker", daemon=True,
-                                   args=(child, os.getpid(), store_dir, max_rows, memory_bytes))
+        self.process = ctx.Process(
+            target=worker_main,
+            name="sparql-worker",
+            daemon=True,
+            args=(child, os.getpid(), store_dir, max_rows, memory_bytes),
+        )
         self.process.start()
         child.close()
         self.notes: list[str] = []
@@ -235,8 +241,15 @@ class Pool:
     `memory_mb` MB of resident memory per worker; `max_rows` rows per answer.
     """
 
-    def __init__(self, store: Callable[[], str], workers: int | None = None, queue_size: int = 256,
-                 timeout: float = 10.0, max_rows: int = 10000, memory_mb: int = 1024):
+    def __init__(
+        self,
+        store: Callable[[], str],
+        workers: int | None = None,
+        queue_size: int = 256,
+        timeout: float = 10.0,
+        max_rows: int = 10000,
+        memory_mb: int = 1024,
+    ):
         self.store = store
         self.size = workers or os.cpu_count() or 2
         self.timeout, self.max_rows, self.memory_bytes = timeout, max_rows, memory_mb << 20
@@ -248,8 +261,10 @@ class Pool:
         self.running = 0  # jobs in workers now
         self.count_lock = threading.Lock()
         self.workers: list[Worker | None] = [None] * self.size
-        self.slots = [threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
-                      for i in range(self.size)]
+        self.slots = [
+            threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
+            for i in range(self.size)
+        ]
         for slot in self.slots:
             slot.start()
 
@@ -260,8 +275,11 @@ class Pool:
             self.jobs.put_nowait(job)
         except queue.Full:
             wait = math.ceil(self.queue_size * self.mean_seconds / self.size)
-            raise Refused(503, f"the server is busy: {self.queue_size} queries are waiting; try again later",
-                          {"Retry-After": str(min(max(wait, 1), 60))}) from None
+            raise Refused(
+                503,
+                f"the server is busy: {self.queue_size} queries are waiting; try again later",
+                {"Retry-After": str(min(max(wait, 1), 60))},
+            ) from None
         return job.future
 
     async def run(self, text: str, accept: str | None = None, origin: str = "query") -> Answer:

@@ -3,6 +3,7 @@
 Every page links to shared, vendored assets in output/assets/ (vis-network from the
 pyvis wheel), so the pages work from disk with no network.
 """
+
 from __future__ import annotations
 
 import html
@@ -52,8 +53,11 @@ def swatch(color: str, label: str, dashed: bool = False) -> str:
     '<span><span class=swatch style="background:#fff;border-color:#fff"></span> &lt;b&gt;</span>'
     """
     c = html.escape(color)
-    look = (f'class="swatch dashed" style="border-color:{c}"' if dashed
-            else f'class=swatch style="background:{c};border-color:{c}"')
+    look = (
+        f'class="swatch dashed" style="border-color:{c}"'
+        if dashed
+        else f'class=swatch style="background:{c};border-color:{c}"'
+    )
     return f"<span><span {look}></span> {html.escape(label)}</span>"
 
 
@@ -74,19 +78,33 @@ class Site:
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
         base = "../" * path.count("/")
-        data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
-                         base=base, self_page=path, region_labels=self.region_labels, labels=self.labels,
-                         computed=self.computed, pages=self.pages, figure_labels=self.figure_labels)
+        data = page_data(
+            sub,
+            title=title,
+            positions=positions if positions is not None else layout(sub),
+            focus=focus,
+            base=base,
+            self_page=path,
+            region_labels=self.region_labels,
+            labels=self.labels,
+            computed=self.computed,
+            pages=self.pages,
+            figure_labels=self.figure_labels,
+        )
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
         if region not in self.regions:
-            raise NaravardError(f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}")
+            raise NaravardError(
+                f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}"
+            )
         slug = region.split(":", 1)[1]
         sub = region_subgraph(self.g, region)
         r = self.regions[region]
         subtitle = f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, {r['plans']} planer, {r['gaps']} brister ur källorna"
-        return f"regions/{slug}.html", self.render(sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None)
+        return f"regions/{slug}.html", self.render(
+            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
+        )
 
     def actor_page(self, node: str) -> tuple[str, str]:
         if node not in self.g:
@@ -102,16 +120,22 @@ class Site:
 
     def national_page(self) -> tuple[str, str]:
         pos = grouped_layout(self.g, {n: d.get("region") for n, d in self.g.nodes(data=True)})
-        return "national.html", self.render(self.g, "national.html", "Hela landet: 21 regioner",
-                                           f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region", positions=pos)
+        return "national.html", self.render(
+            self.g,
+            "national.html",
+            "Hela landet: 21 regioner",
+            f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region",
+            positions=pos,
+        )
 
     def index_page(self) -> tuple[str, str]:
         s = self.stats
         rows = "\n".join(
-            f"<tr><td><a href=\"regions/{html.escape(r['region'].split(':', 1)[1])}.html\">{html.escape(r['name'])}</a></td>"
+            f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">{html.escape(r["name"])}</a></td>'
             f"<td class=num>{r['bodies']}</td><td class=num>{r['forums']}</td><td class=num>{r['projects']}</td>"
             f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td><td class=num>{r['gaps']}</td></tr>"
-            for r in s["regions"])
+            for r in s["regions"]
+        )
         order = list(style()["class"])  # style.toml's order first (organisations, people, work), then the rest
         drawn = sorted(self.labels["class"], key=lambda c: (order.index(c) if c in order else len(order), c))
         legend = " ".join(swatch(class_style(c)["color"], self.labels["class"][c]["sv"]) for c in drawn)
@@ -126,7 +150,7 @@ class Site:
 <p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer, byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
 <div class="page">
 <h2>Vad grafen innehåller</h2>
-<p>{s['triples']} tripplar. {classes}.</p>
+<p>{s["triples"]} tripplar. {classes}.</p>
 <p><a href="national.html">Hela landet</a> visar alla regioner tillsammans. <a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar, med förklaring och belägg.
 Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas på <a href="http://127.0.0.1:8000/">http://127.0.0.1:8000/</a>).</p>
 <h2>Regioner</h2>
@@ -143,9 +167,15 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
         return "index.html", body
 
 
-def write_site(project: Project, store: ox.Store, computed: list | None = None, out: Path | None = None,
-               regions: list[str] | None = None, actors: list[str] | None = None,
-               progress: Callable[[str], None] | None = None) -> list[Path]:
+def write_site(
+    project: Project,
+    store: ox.Store,
+    computed: list | None = None,
+    out: Path | None = None,
+    regions: list[str] | None = None,
+    actors: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Write pages to `out` (default output/): everything, or only the named regions/actors.
 
     `progress`, if given, hears `pages n of N` about every two seconds and at the end."""
