@@ -116,7 +116,7 @@ class Server:
                 break
             except httpx.TransportError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited: {self.proc.stderr.read().decode()[-500:]}")
+                    raise RuntimeError(f"{name} exited: {self.proc.stderr.read().decode()[-500:]}") from None
                 time.sleep(0.2)
         self.sampler = Sampler(self.proc.pid)
 
@@ -274,7 +274,8 @@ def main(argv=None) -> None:
             f"## Endpoint under load (`make bench` → `python -m bench.load`{' --quick' if args.quick else ''}, "
             f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {cores} cores)",
             "",
-            f"Same store, same {len(texts)} library queries (example parameters bound), HTTP POST form from client threads "
+            f"Same store, same {len(texts)} library queries (example parameters bound), "
+            "HTTP POST form from client threads "
             f"(httpx). Our endpoint: `naravard serve` with default workers ({cores}, one per core), queue 256, "
             f"`--timeout {TIMEOUT} --max-memory {MEMORY_MB}`.",
             "",
@@ -286,16 +287,19 @@ def main(argv=None) -> None:
             f"{'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}×) |",
             f"| latency p50 / p95 | {our_run['p50'] * 1000:.0f} / {our_run['p95'] * 1000:.0f} ms | "
             f"{ox_run['p50'] * 1000:.0f} / {ox_run['p95'] * 1000:.0f} ms | |",
-            f"| {crowd} clients at once (one query each) | {', '.join(f'{v}× {k}' for k, v in sorted(crowd_counts.items()))} | "
+            f"| {crowd} clients at once (one query each) | "
+            f"{', '.join(f'{v}× {k}' for k, v in sorted(crowd_counts.items()))} | "
             "not run | only 200 or 503 with Retry-After |",
             f"| slow cross join (`{SLOW[:40]}…`) | {slow['status']} after {slow['seconds']:.1f} s "
             f'("{slow["message"]}"); {slow["answered_during"]} other requests answered meanwhile, '
-            f"{slow['errors_during']} errors | not run (0.5.13 did not stop it, see FACTS) | stopped, others answered |",
+            f"{slow['errors_during']} errors | not run (0.5.13 did not stop it, see FACTS) | "
+            "stopped, others answered |",
             f"| memory-hungry sort (`{HUNGRY[:40]}…`) | {hungry['status']} after {hungry['seconds']:.1f} s "
             f'("{hungry["message"]}"); {hungry["answered_during"]} other requests answered meanwhile, '
             f"{hungry['errors_during']} errors | not run (grew to 5 GB in the issue) | stopped, others answered |",
             f"| afterwards: 4 clients × {len(texts)} queries | {after['errors']} errors of {after['requests']} | | 0 |",
-            f"| peak RSS, server + workers, whole run | {our_peak / 2**20:.0f} MB | {ox_peak / 2**20:.0f} MB (load part only) | "
+            f"| peak RSS, server + workers, whole run | {our_peak / 2**20:.0f} MB | "
+            f"{ox_peak / 2**20:.0f} MB (load part only) | "
             f"bounded: ≤ {cores} × {MEMORY_MB} MB + server |",
         ]
         print("\n".join(rows))

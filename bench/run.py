@@ -154,7 +154,8 @@ def synthetic(project: Project, scale: str) -> Path:
         t = time.perf_counter()
         info = synthesise(project, FACTORS[scale], path, seed=SEED)
         log(
-            f"generated {path.name}: {info.triples} triples, {info.regions} synthetic regions, {time.perf_counter() - t:.1f} s"
+            f"generated {path.name}: {info.triples} triples, {info.regions} synthetic regions, "
+            f"{time.perf_counter() - t:.1f} s"
         )
     return path
 
@@ -208,7 +209,7 @@ def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
     if rdflib_budget.get("skip"):
         rl_text = "skipped (budget: rdflib took > 60 s at 10^5)"
     else:
-        for i in range(3):
+        for _ in range(3):
             out, to = worker(["load", "--engine", "rdflib", *files], timeout=300)
             if to:
                 note = " (timed out at 300 s)"
@@ -226,7 +227,8 @@ def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
         )
     t_ox = med([r["seconds"] for r in ox])
     ratio = (
-        f"{med([r['seconds'] for r in rl]) / t_ox:.1f}x faster, {med([r['peak_kb'] for r in rl]) / med([r['peak_kb'] for r in ox]):.1f}x less memory"
+        f"{med([r['seconds'] for r in rl]) / t_ox:.1f}x faster, "
+        f"{med([r['peak_kb'] for r in rl]) / med([r['peak_kb'] for r in ox]):.1f}x less memory"
         if rl
         else ""
     )
@@ -316,7 +318,8 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         notes.append(f"{SCALE_NAMES[scale]}: queries stopped at the {per_query} s cap: {', '.join(timeouts)}.")
     if skipped:
         notes.append(
-            f"{SCALE_NAMES[scale]}: queries not run (over the cap at 10^6, or 10x their 10^6 time > {per_query} s): {', '.join(skipped)}."
+            f"{SCALE_NAMES[scale]}: queries not run (over the cap at 10^6, or 10x their 10^6 time > {per_query} s): "
+            f"{', '.join(skipped)}."
         )
     mx = max(((n, r["project"]) for n, r in done.items()), key=lambda kv: kv[1], default=None)
     over_1s = sorted(n for n, r in done.items() if r["project"] >= 1) + timeouts
@@ -355,7 +358,8 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         rerr = sorted(n for n, r in rl.items() if "error" in r)
         for n in rerr:
             notes.append(
-                f"{SCALE_NAMES[scale]}: rdflib fails on {n} ({rl[n]['error'][:160]}); left out of the rdflib comparison."
+                f"{SCALE_NAMES[scale]}: rdflib fails on {n} ({rl[n]['error'][:160]}); "
+                "left out of the rdflib comparison."
             )
         common = [n for n in rdone if n in done]
         t_p = sum(done[n]["project"] for n in common)
@@ -367,7 +371,7 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         status = (("met" if ratio >= 20 else "not met") + f" ({ratio:.0f}x)") if scale == "1e5" and ratio else ""
         row(
             "queries",
-            f"whole library: project path vs rdflib's own store (Graph.query)"
+            "whole library: project path vs rdflib's own store (Graph.query)"
             + (
                 f"; {len(rto)} rdflib queries with no answer within 90 s, counted as 60 s: {', '.join(rto)}"
                 if rto
@@ -418,7 +422,7 @@ def bench_cli_query(project: Project) -> None:
 
 def bench_build_real(project: Project) -> None:
     times = []
-    for i in range(3):
+    for _ in range(3):
         out = BENCH / "out-build"
         shutil.rmtree(out, ignore_errors=True)
         t = time.perf_counter()
@@ -629,7 +633,12 @@ def machine() -> str:
     import rdflib
 
     mem = next(
-        (int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), 0
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
     )
     return (
         f"{os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, "

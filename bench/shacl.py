@@ -19,10 +19,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF
 
-from graph.parse import parse_file, parse_project
-from graph.rdflib_copy import to_rdflib, to_rdflib_term
 from graph.namespaces import shorten
+from graph.parse import parse_file, parse_project
 from graph.project import Project
+from graph.rdflib_copy import to_rdflib, to_rdflib_term
 from graph.shacl import SH, shacl_results
 
 FAULTS = """@prefix nv: <https://w3id.org/naravard/def#> .

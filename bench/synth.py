@@ -49,8 +49,8 @@ import pyoxigraph as ox
 
 from graph.atomic import atomic_file
 from graph.errors import NaravardError
-from graph.parse import reading
 from graph.namespaces import NV, NVR, PREFIXES
+from graph.parse import reading
 from graph.project import Project
 from graph.store import load_files
 

@@ -24,9 +24,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import BinaryIO
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import NaravardError
 
@@ -110,7 +110,7 @@ def _looks_like_output(folder: Path) -> bool:
 
 
 def _fix_modes(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _, filenames in os.walk(root):
         os.chmod(dirpath, DIR_MODE)
         for f in filenames:
             p = os.path.join(dirpath, f)

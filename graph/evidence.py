@@ -213,7 +213,8 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
                     Problem(
                         where(s),
                         f"{name(s)} {name(p)} {name(o)}",
-                        "relation has no evidence statement (rdf:subject/rdf:predicate/rdf:object with nv:source and nv:quote)",
+                        "relation has no evidence statement "
+                        "(rdf:subject/rdf:predicate/rdf:object with nv:source and nv:quote)",
                     )
                 )
     for s, p, o in evidenced:

@@ -34,7 +34,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS
 
 from .evidence import Problem, normalise, relation_properties
-from .namespaces import NV, PREFIXES, shorten
+from .namespaces import NV, shorten
 from .project import Project
 
 #: The one threshold for relation quotes (model version 2): fewer words than this is an error.
@@ -99,10 +99,10 @@ class Locator:
 
     def statement(self, s, p, o) -> tuple[str, int] | None:
         """Where the evidence statement of (s, p, o) is, else the triple, else the subject."""
-        S, P, O = self.forms(s), self.forms(p), self.forms(o)
+        fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
         patterns = [
-            rf"rdf:subject\s+{S}\s*;\s*rdf:predicate\s+{P}\s*;\s*rdf:object\s+{O}",
-            rf"(?m)^\s*{S}\s+{P}\s+(?:[^;.\n]*,\s*)?{O}",
+            rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}",
+            rf"(?m)^\s*{fs}\s+{fp}\s+(?:[^;.\n]*,\s*)?{fo}",
         ]
         for pattern in patterns:
             for rel, text in self.texts:
@@ -113,14 +113,14 @@ class Locator:
 
     def statements(self, s, p, o) -> list[tuple[str, int]]:
         """Every evidence statement block of (s, p, o), in file order."""
-        S, P, O = self.forms(s), self.forms(p), self.forms(o)
-        pattern = re.compile(rf"rdf:subject\s+{S}\s*;\s*rdf:predicate\s+{P}\s*;\s*rdf:object\s+{O}")
+        fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
+        pattern = re.compile(rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}")
         return [(rel, self._line(text, m.start())) for rel, text in self.texts for m in pattern.finditer(text)]
 
     def subject(self, s) -> tuple[str, int] | None:
         """The first line that starts with `s` (its block), else its first mention."""
-        S = self.forms(s)
-        for pattern in (rf"(?m)^{S}\s", S):
+        fs = self.forms(s)
+        for pattern in (rf"(?m)^{fs}\s", fs):
             for rel, text in self.texts:
                 m = re.search(pattern, text)
                 if m:
@@ -187,7 +187,8 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
                 Problem(
                     file,
                     f"{name(s)} {name(a)} + {name(b)} {name(o)}",
-                    f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states",
+                    f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); "
+                    "keep the one the source states",
                     line=at,
                 )
             )
@@ -197,7 +198,8 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
                 Problem(
                     file,
                     f"{name(s)} → {name(o)}",
-                    f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both",
+                    f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): "
+                    "keep both only where the source states both",
                     "warning",
                     at,
                 )
@@ -210,9 +212,15 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
             continue
         file, at = _where(loc.statement(s, cw, o), "(graph)")
         if (o, cw, s) in g:
-            msg = f"nv:collaboratesWith is stated in both directions: keep only {name(o)} nv:collaboratesWith {name(s)} (the inverse is derived)"
+            msg = (
+                "nv:collaboratesWith is stated in both directions: "
+                f"keep only {name(o)} nv:collaboratesWith {name(s)} (the inverse is derived)"
+            )
         else:
-            msg = f"nv:collaboratesWith is stored with the subject IRI sorting first: write {name(o)} nv:collaboratesWith {name(s)}"
+            msg = (
+                "nv:collaboratesWith is stored with the subject IRI sorting first: "
+                f"write {name(o)} nv:collaboratesWith {name(s)}"
+            )
         problems.append(Problem(file, f"{name(s)} nv:collaboratesWith {name(o)}", msg, line=at))
 
     # (c) relation quotes: long enough, and not a heading
@@ -229,7 +237,8 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         words = count_words(q)
         if words < MIN_RELATION_QUOTE_WORDS:
             messages.append(
-                f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: quote the sentence that states the relation «{q}»"
+                f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
+                f"quote the sentence that states the relation «{q}»"
             )
         if g.value(st, NV.basis) == NV["basis-layout"]:
             heading = g.value(st, NV.heading)
@@ -239,7 +248,8 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
                 )
         elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(g.value(st, NV.source), set())):
             messages.append(
-                f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
+                f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
+                "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
             )
         if messages:
             problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)

@@ -36,7 +36,7 @@ class Project:
     output: Path | None = None
 
     @classmethod
-    def default(cls, output: Path | None = None) -> "Project":
+    def default(cls, output: Path | None = None) -> Project:
         """$NARAVARD_ROOT, else the checkout, else the copy bundled in the installed package."""
         root = os.environ.get("NARAVARD_ROOT") or (REPO_ROOT if in_checkout() else BUNDLED_ROOT)
         return cls(Path(root).resolve(), output)

@@ -90,7 +90,7 @@ class LibraryQuery:
     rank: int | None = None  # `# rank: N`: a rule's place in the gap analysis' order (None: after the ranked, by name)
 
     @classmethod
-    def from_file(cls, path: Path) -> "LibraryQuery":
+    def from_file(cls, path: Path) -> LibraryQuery:
         text = path.read_text(encoding="utf-8")
         q = cls(name=path.stem, path=path, text=text)
         for line in text.splitlines():
@@ -207,8 +207,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     """Raise QueryError (with the nearest names) unless `value` is an instance of `cls`
     (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
 
-    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode("https://w3id.org/naravard/def#Region")))
-    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), "https://w3id.org/naravard/def#Region", "region-forums: parameter region")
+    >>> region = "https://w3id.org/naravard/def#Region"
+    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
+    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), region, "region-forums: parameter region")
     Traceback (most recent call last):
     graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
     """
@@ -216,7 +217,10 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     ask = "ASK { ?value a ?type . FILTER(?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class }) }"
     if execute(store, Prepared(ask, where, bind)):
         return
-    names = "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    names = (
+        "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } "
+        "FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    )
     candidates: dict[str, str] = {}
     for row in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)})):
         short = shorten(row["e"].value)

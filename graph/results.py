@@ -89,8 +89,8 @@ def table(names: list[str], rows: list[list], count: bool = True) -> str:
     widths = [min(60, max([len(n)] + [len(r[i]) for r in text])) for i, n in enumerate(names)]
 
     def line(cells):
-        cut = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths)]
-        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cut, widths, right)).rstrip()
+        cut = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths, strict=False)]
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cut, widths, right, strict=True)).rstrip()
 
     lines = [line(names), "  ".join("-" * w for w in widths), *(line(r) for r in text)]
     if count:

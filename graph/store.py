@@ -31,9 +31,8 @@ import pyoxigraph as ox
 from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
 from .derive import derive, rule_files
 from .errors import NaravardError
+from .metrics import add_metrics, inputs as metric_inputs
 from .parse import reading
-from .metrics import add_metrics
-from .metrics import inputs as metric_inputs
 from .project import Project
 
 #: Files RocksDB may rewrite while a store is open read-only (its log, its lock): not checksummed.

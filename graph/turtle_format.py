@@ -405,14 +405,17 @@ def same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
     sa, sb = _signatures(a), _signatures(b)
     if sa is None or sb is None:
         return isomorphic(a, b)
-    canon = lambda g, s: Counter(
-        (
-            s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(),
-            p.n3(),
-            s.get(o, o.n3()) if isinstance(o, BNode) else o.n3(),
+
+    def canon(g, s):
+        return Counter(
+            (
+                s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(),
+                p.n3(),
+                s.get(o, o.n3()) if isinstance(o, BNode) else o.n3(),
+            )
+            for x, p, o in g
         )
-        for x, p, o in g
-    )  # noqa: E731
+
     return canon(a, sa) == canon(b, sb)
 
 

@@ -29,10 +29,10 @@ import rdflib
 from rdflib import RDF
 
 from .evidence import Problem, check_evidence
-from .parse import parse_project
-from .rdflib_copy import to_rdflib
 from .namespaces import NV, shorten
+from .parse import parse_project
 from .project import Project
+from .rdflib_copy import to_rdflib
 from .shacl import shacl_problems
 
 
@@ -220,7 +220,8 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
                     Problem(
                         f2,
                         short,
-                        f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: an IRI has one {what}; use one or rename one of them",
+                        f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: "
+                        f"an IRI has one {what}; use one or rename one of them",
                         line=locate(f2, short),
                     )
                 )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .predict import METHOD_NAMES, METHODS, canonical, candidates, score_all
+from .predict import METHOD_NAMES, METHODS, candidates, canonical, score_all
 
 #: A method is used for suggestions only if its mean AUC beats random by this much …
 AUC_MARGIN = 0.10
@@ -106,7 +106,7 @@ class Evaluation:
         for m in METHODS:
             if m == "random":
                 continue
-            diff = [a - b for a, b in zip(self.auc[m], base)]
+            diff = [a - b for a, b in zip(self.auc[m], base, strict=True)]
             mean, sd = self.mean_sd(diff)
             if mean >= margin and mean > sd and statistics.fmean(self.p_at_k[m]) > base_p:
                 out.append(m)

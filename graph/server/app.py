@@ -239,7 +239,10 @@ class Guard:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             problem = None
             if not allowed_host(headers.get("host"), self.hosts):
-                problem = f"unknown host {headers.get('host', '')!r}: this server answers only to {', '.join(sorted(self.hosts_shown))}"
+                problem = (
+                    f"unknown host {headers.get('host', '')!r}: "
+                    f"this server answers only to {', '.join(sorted(self.hosts_shown))}"
+                )
             elif not allowed_origin(headers.get("origin"), self.hosts):
                 problem = f"requests from {headers['origin']!r} are not allowed (cross-origin)"
             elif headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-mode") != "navigate":

@@ -125,7 +125,7 @@ def _csv_cell(term) -> str:
 def solutions_bytes(names: list[str], rows: list[list], fmt: str) -> bytes:
     """SELECT rows (lists of terms or None, in `names` order) serialised as `fmt` (json, xml, csv, tsv)."""
     if fmt == "json":
-        bindings = [{n: term_json(t) for n, t in zip(names, row) if t is not None} for row in rows]
+        bindings = [{n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
     if fmt == "csv":
         lines = [",".join(names)] + [",".join(_csv_cell(t) for t in row) for row in rows]
@@ -138,7 +138,11 @@ def solutions_bytes(names: list[str], rows: list[list], fmt: str) -> bytes:
     head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
     results = "".join(
         "<result>"
-        + "".join(f"<binding name={quoteattr(n)}>{_term_xml(t)}</binding>" for n, t in zip(names, row) if t is not None)
+        + "".join(
+            f"<binding name={quoteattr(n)}>{_term_xml(t)}</binding>"
+            for n, t in zip(names, row, strict=True)
+            if t is not None
+        )
         + "</result>"
         for row in rows
     )

@@ -34,9 +34,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable
 
 from .policy import Refused
 
@@ -53,7 +53,7 @@ class Answer:
     truncated: bool = False
 
     @classmethod
-    def error(cls, status: int, message: str) -> "Answer":
+    def error(cls, status: int, message: str) -> Answer:
         return cls(status, message.encode())
 
     @property

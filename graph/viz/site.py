@@ -101,7 +101,10 @@ class Site:
         slug = region.split(":", 1)[1]
         sub = region_subgraph(self.g, region)
         r = self.regions[region]
-        subtitle = f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, {r['plans']} planer, {r['gaps']} brister ur källorna"
+        subtitle = (
+            f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
+            f"{r['plans']} planer, {r['gaps']} brister ur källorna"
+        )
         return f"regions/{slug}.html", self.render(
             sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
         )
@@ -115,7 +118,8 @@ class Site:
             sub = ego_subgraph(self.g, node, 1)
         path = page_name(node, d["cls"])
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
-        subtitle = f"{cls_label}{' · ' + self.region_labels.get(d['region'], '') if d.get('region') else ''} — grannskap i två steg"
+        in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
+        subtitle = f"{cls_label}{in_region} — grannskap i två steg"
         return path, self.render(sub, path, d["label"], subtitle, focus=node)
 
     def national_page(self) -> tuple[str, str]:
@@ -131,9 +135,11 @@ class Site:
     def index_page(self) -> tuple[str, str]:
         s = self.stats
         rows = "\n".join(
-            f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">{html.escape(r["name"])}</a></td>'
+            f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">'
+            f"{html.escape(r['name'])}</a></td>"
             f"<td class=num>{r['bodies']}</td><td class=num>{r['forums']}</td><td class=num>{r['projects']}</td>"
-            f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td><td class=num>{r['gaps']}</td></tr>"
+            f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td>"
+            f"<td class=num>{r['gaps']}</td></tr>"
             for r in s["regions"]
         )
         order = list(style()["class"])  # style.toml's order first (organisations, people, work), then the rest
@@ -145,16 +151,21 @@ class Site:
 <html lang="sv"><head><meta charset="utf-8"><title>naravard-kg – styrningen av god och nära vård</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline' data:; connect-src 'none'">
 <link rel="stylesheet" href="assets/naravard.css"></head>
-<body><header><nav><a href="index.html">Översikt</a><a href="national.html">Hela landet</a><a href="gaps.html">Samverkansbrister</a>
+<body><header>
+<nav><a href="index.html">Översikt</a><a href="national.html">Hela landet</a><a href="gaps.html">Samverkansbrister</a>
 <a href="http://127.0.0.1:8000/">SPARQL-frågesida</a></nav><h1>Styrningen av omställningen till god och nära vård</h1>
-<p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer, byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
+<p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer,
+byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
 <div class="page">
 <h2>Vad grafen innehåller</h2>
 <p>{s["triples"]} tripplar. {classes}.</p>
-<p><a href="national.html">Hela landet</a> visar alla regioner tillsammans. <a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar, med förklaring och belägg.
+<p><a href="national.html">Hela landet</a> visar alla regioner tillsammans.
+<a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar,
+med förklaring och belägg.
 Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas på <a href="http://127.0.0.1:8000/">http://127.0.0.1:8000/</a>).</p>
 <h2>Regioner</h2>
-<table id="regions"><thead><tr><th>Region</th><th>Organ</th><th>Samverkansforum</th><th>Projekt</th><th>Planer</th><th>Rekommendationer</th><th>Brister</th></tr></thead>
+<table id="regions"><thead><tr><th>Region</th><th>Organ</th><th>Samverkansforum</th><th>Projekt</th><th>Planer</th>
+<th>Rekommendationer</th><th>Brister</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
