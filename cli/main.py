@@ -27,6 +27,7 @@ def friendly(fn):
 
 
 def project_option(fn):
+    """The --root option (also $NARAVARD_ROOT): the project folder a command works on."""
     return click.option(
         "--root",
         type=click.Path(file_okay=False, exists=True),
@@ -57,6 +58,7 @@ def cli():
 
 
 def print_problems(problems, limit: int | None = None) -> None:
+    """Print `problems` to stderr grouped by file, at most `limit` of them."""
     from graph.validate import problems_by_file
 
     shown = problems if limit is None else problems[:limit]
@@ -184,6 +186,11 @@ def endpoint_url(value: str | None) -> str | None:
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The `--param NAME=VALUE` pairs as a dict; a pair without `=` is a usage error.
+
+    >>> parse_params(("region=dalarna", "q=a=b"))
+    {'region': 'dalarna', 'q': 'a=b'}
+    """
     params = {}
     for pair in pairs:
         if "=" not in pair:

@@ -23,6 +23,8 @@ from .validate import Report, validate
 
 
 class ValidationFailed(NaravardError):
+    """Raised by `build` when validation finds errors; `report` holds them (nothing is written)."""
+
     def __init__(self, report: Report):
         self.report = report
         super().__init__(f"validation failed with {len(report.errors)} error(s); nothing written")
@@ -30,6 +32,8 @@ class ValidationFailed(NaravardError):
 
 @dataclass
 class BuildResult:
+    """What `build` did: the validation report and the files it wrote."""
+
     report: Report
     written: list[Path] = field(default_factory=list)
 

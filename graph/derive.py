@@ -55,6 +55,7 @@ class Rule:
 
 
 def rules_dir(project: Project | None = None) -> Path:
+    """The folder of the derivation rules: queries/derive/ of `project` (default: Project.default())."""
     return (project or Project.default()).queries_dir / "derive"
 
 

@@ -46,6 +46,8 @@ class SourceText:
         return normalise(_BROKEN_WORD.sub(r"\1\2", self.text))
 
     def find(self, quote: str) -> bool:
+        """Whether `quote` occurs in the text, with runs of whitespace as one space and words hyphenated
+        across a line break joined."""
         q = normalise(quote)
         if q in self._plain or q in self._joined:
             return True

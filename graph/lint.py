@@ -79,6 +79,7 @@ class Locator:
 
     @cached_property
     def texts(self) -> list[tuple[str, str]]:
+        """(path relative to the project, text) of every data file searched, read once."""
         return [(self.project.relative(p), p.read_text(encoding="utf-8")) for p in self.files]
 
     @staticmethod

@@ -48,22 +48,27 @@ class Project:
 
     @property
     def ontology_file(self) -> Path:
+        """ontology/naravard.ttl: the ontology."""
         return self.root / "ontology" / "naravard.ttl"
 
     @property
     def shapes_file(self) -> Path:
+        """ontology/shapes.ttl: the SHACL shapes."""
         return self.root / "ontology" / "shapes.ttl"
 
     @property
     def data_dir(self) -> Path:
+        """data/: the curated data files."""
         return self.root / "data"
 
     @property
     def sources_dir(self) -> Path:
+        """data/sources/: the source documents' text, which quotes are checked against."""
         return self.data_dir / "sources"
 
     @property
     def queries_dir(self) -> Path:
+        """queries/: the SPARQL library (`.rq` files with their headers)."""
         return self.root / "queries"
 
     @property

@@ -42,6 +42,10 @@ _IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
 
 @dataclass(frozen=True)
 class Param:
+    """One `# param:` line of a query's header: name, kind (iri, string, integer), description,
+    whether it may be left out, and the class an iri value must belong to.
+    """
+
     name: str
     kind: str  # iri | string | integer
     description: str
@@ -80,6 +84,10 @@ def expand_iri(value: str, where: str) -> str:
 
 @dataclass
 class LibraryQuery:
+    """A query of the library: its `.rq` text and what its comment header declares
+    (`# title:`, `# answers:`, `# example:`, `# param:`, `# rank:`).
+    """
+
     name: str
     path: Path
     text: str
@@ -91,6 +99,7 @@ class LibraryQuery:
 
     @classmethod
     def from_file(cls, path: Path) -> LibraryQuery:
+        """The query in `path`, its header read; a malformed `# param:` or `# rank:` line raises QueryError."""
         text = path.read_text(encoding="utf-8")
         q = cls(name=path.stem, path=path, text=text)
         for line in text.splitlines():
@@ -130,6 +139,7 @@ class Library:
         return iter(self.queries.values())
 
     def get(self, name: str) -> LibraryQuery:
+        """The query called `name`; an unknown name raises QueryError with the nearest names."""
         if name in self.queries:
             return self.queries[name]
         near = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)

@@ -39,6 +39,7 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
 
 
 def bind_prefixes(g: rdflib.Graph) -> None:
+    """Bind the project's prefixes (graph.namespaces.PREFIXES) in `g`, replacing any bound before."""
     from .namespaces import PREFIXES
 
     for prefix, iri in PREFIXES.items():

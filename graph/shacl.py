@@ -115,9 +115,11 @@ class _Compiler:
         bind_prefixes(self.data_prefixes)
 
     def var(self) -> str:
+        """A fresh SPARQL variable name."""
         return f"?_{next(self.names)}"
 
     def sparql(self, term) -> str:
+        """A shapes-graph term as SPARQL text (N3 form)."""
         return term.n3()
 
     def short(self, term) -> str:
@@ -125,6 +127,7 @@ class _Compiler:
         return term.n3(namespace_manager=self.g.namespace_manager)
 
     def check(self, shape) -> None:
+        """Raise NaravardError if `shape` uses a SHACL feature this compiler does not run."""
         for p in set(self.g.predicates(shape, None)) - _SUPPORTED:
             raise NaravardError(
                 f"ontology/shapes.ttl: {self.short(shape)} uses {self.short(p)}, "
@@ -132,11 +135,13 @@ class _Compiler:
             )
 
     def items(self, shape, p) -> list:
+        """The members of the RDF lists that `shape` has as values of `p` (sh:or, sh:and)."""
         return [x for lst in self.g.objects(shape, p) for x in Collection(self.g, lst)]
 
     # ------------------------------------------------------------ targeted shapes: queries
 
     def run(self, data: ox.Store, shape) -> Iterator[Result]:
+        """The results of the targeted node shape `shape` on `data`, its property shapes included."""
         self.check(shape)
         focus = " UNION ".join(self.target(p, o) for p in _TARGETS for o in self.g.objects(shape, p))
         severity = self.g.value(shape, SH.severity) or SH.Violation
@@ -158,6 +163,7 @@ class _Compiler:
             yield from self.run_property(data, focus, prop)
 
     def target(self, p, o) -> str:
+        """The SPARQL group that binds ?this to the focus nodes of target predicate `p` with value `o`."""
         o = self.sparql(o)
         return {
             SH.targetClass: f"{{ ?this a/{self.sparql(RDFS.subClassOf)}* {o} }}",
@@ -167,6 +173,7 @@ class _Compiler:
         }[p]
 
     def run_property(self, data: ox.Store, focus: str, prop) -> Iterator[Result]:
+        """The results of property shape `prop` on the focus nodes matched by `focus`."""
         self.check(prop)
         path = self.g.value(prop, SH.path)
         if not isinstance(path, rdflib.URIRef) or self.g.value(prop, SH.property) is not None:
@@ -235,6 +242,7 @@ class _Compiler:
         return out
 
     def violation(self, component, rule, x: str, shape) -> str:
+        """A SPARQL expression true when value node `x` violates `component` with value `rule`."""
         if component == SH["class"]:
             return f"NOT EXISTS {{ {x} a/{self.sparql(RDFS.subClassOf)}* {self.sparql(rule)} }}"
         if component == SH.datatype:
@@ -269,6 +277,7 @@ class _Compiler:
         return " && ".join(parts) or "true"
 
     def path_holds(self, shape, path, x: str) -> str:
+        """A SPARQL expression true when the values of `x` on `path` conform to property shape `shape`."""
         p = self.sparql(path)
         parts = []
         for n in self.g.objects(shape, SH.minCount):

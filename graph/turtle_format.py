@@ -95,6 +95,7 @@ class _Writer:
     # ------------------------------------------------------------------ terms
 
     def iri(self, term: URIRef, predicate: bool = False) -> str:
+        """`term` as a prefixed name where the local part allows it, else <IRI>; `a` for rdf:type as predicate."""
         if predicate and term == RDF.type:
             return "a"
         s = str(term)
@@ -111,6 +112,7 @@ class _Writer:
         )
 
     def literal(self, lit: Literal) -> str:
+        """`lit` in Turtle: bare where its datatype allows (numbers, booleans), else quoted."""
         lex = str(lit)
         if lit.language:
             return f'"{self._escape(lex)}"@{lit.language}'
@@ -123,6 +125,7 @@ class _Writer:
         return f'"{self._escape(lex)}"^^{self.iri(dt)}'
 
     def term(self, t, depth: int = 0) -> str:
+        """Any term in Turtle; a blank node used once is written inline, one used more often is an error."""
         if isinstance(t, URIRef):
             return self.iri(t)
         if isinstance(t, Literal):
@@ -134,6 +137,7 @@ class _Writer:
         raise TypeError(t)
 
     def inline(self, node: BNode, depth: int = 0) -> str:
+        """The blank node `node` as `[ p o ; … ]`, its triples marked done."""
         parts = [f"{self.iri(p, True)} {self.objects(node, p, depth + 1)}" for p in self.ordered(node, EVIDENCE_ORDER)]
         for p in self.ordered(node, EVIDENCE_ORDER):
             for o in self.g.objects(node, p):
@@ -141,6 +145,7 @@ class _Writer:
         return "[ " + " ; ".join(parts) + " ]"
 
     def objects(self, s, p, depth: int = 0) -> str:
+        """The objects of (`s`, `p`), sorted by content, joined with commas."""
         objs = sorted(self.g.objects(s, p), key=self.sort_key)
         return " , ".join(self.term(o, depth) for o in objs)
 
@@ -173,6 +178,7 @@ class _Writer:
         return " ".join(sorted(f"{p} {o}" for p, o in self.g.predicate_objects(node) if not isinstance(o, BNode)))
 
     def entity_key(self, s) -> tuple:
+        """The sort key of a subject: its class's place in the ontology, then its IRI."""
         ranks = [self.class_order.get(c, len(self.class_order)) for c in self.g.objects(s, RDF.type)]
         return (min(ranks) if ranks else len(self.class_order) + 1, str(s))
 
@@ -207,6 +213,7 @@ class _Writer:
 
     @property
     def evidenced(self) -> dict:
+        """Evidence statements (blank nodes) by the (subject, predicate, object) they are about."""
         if not hasattr(self, "_evidenced"):
             ev = defaultdict(list)
             for st in self.g.subjects(RDF.subject, None):
@@ -217,6 +224,7 @@ class _Writer:
         return self._evidenced
 
     def statement(self, st: BNode) -> str:
+        """The evidence statement `st` as a `[] rdf:subject … nv:quote … .` block, its triples marked done."""
         g = self.g
         head = " ; ".join(f"{self.iri(p)} {self.objects(st, p)}" for p in STATEMENT_HEAD if (st, p, None) in g)
         src = " ; ".join(f"{self.iri(p)} {self.objects(st, p)}" for p in (NV.source, NV.line) if (st, p, None) in g)
@@ -229,6 +237,7 @@ class _Writer:
         return "[] " + (" ;\n   ").join(lines) + " .\n"
 
     def relations_of(self, s) -> list[str]:
+        """The relation triples of `s` not yet written, each followed by its evidence statements."""
         out = []
         triples = sorted(
             (
@@ -247,6 +256,7 @@ class _Writer:
         return out
 
     def write(self) -> list[str]:
+        """The chunks of the formatted file: each typed subject's attributes and relations, then the rest."""
         g = self.g
         typed = {s for s in g.subjects(RDF.type, None) if not isinstance(s, BNode)}
         chunks: list[str] = []

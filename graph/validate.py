@@ -45,18 +45,22 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity error."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems that are not errors (warnings)."""
         return [p for p in self.problems if p.severity != "error"]
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return not self.errors
 
     @property
     def triples(self) -> int:
+        """The number of triples validated."""
         return len(self.graph)
 
 
@@ -112,6 +116,7 @@ class Locator:
         self._text: dict[str, str] = {}
 
     def lines(self, file: str) -> list[str]:
+        """The lines of `file` (relative to the project), read once; none if it cannot be read."""
         if file not in self._lines:
             try:
                 self._lines[file] = (self.root / file).read_text(encoding="utf-8").splitlines()
@@ -229,6 +234,7 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
 
 
 def problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """`problems` grouped by file, in the order the files first occur."""
     out: dict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         out[p.file].append(p)

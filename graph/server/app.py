@@ -55,6 +55,7 @@ PAGE_CSP = (
 
 
 def refused(err: Refused) -> HTTPException:
+    """The HTTP error for a query the policy refused, with its status, message and headers."""
     return HTTPException(err.status, err.message, headers=err.headers)
 
 
@@ -253,6 +254,7 @@ class Guard:
 
     @property
     def hosts_shown(self):
+        """The host names the server answers to (loopback names and the allowed hosts), for messages."""
         return {"127.0.0.1", "localhost", "[::1]", *self.hosts}
 
 

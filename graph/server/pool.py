@@ -54,15 +54,21 @@ class Answer:
 
     @classmethod
     def error(cls, status: int, message: str) -> Answer:
+        """An error answer: `status` and `message` as plain text."""
         return cls(status, message.encode())
 
     @property
     def message(self) -> str:
+        """The body as text (for error answers)."""
         return self.body.decode("utf-8", "replace")
 
 
 @dataclass
 class Job:
+    """One query waiting for a worker: its text, Accept header, origin (for messages), store
+    folder, and the future its answer is set on.
+    """
+
     text: str
     accept: str | None
     origin: str
@@ -170,6 +176,7 @@ class Worker:
 
     @property
     def pid(self) -> int:
+        """The worker process's id."""
         return self.process.pid
 
     def wait_ready(self, seconds: float = 120) -> str | None:
@@ -188,6 +195,7 @@ class Worker:
         return f"the query worker did not start (exit code {self.process.exitcode})"
 
     def alive(self) -> bool:
+        """Whether the worker process is still running."""
         return self.process.is_alive()
 
     def run(self, job: Job, timeout: float, memory_bytes: int) -> tuple[Answer | None, bool]:
@@ -227,6 +235,7 @@ class Worker:
         return Answer.error(500, f"{job.origin}: the query worker stopped (exit code {self.process.exitcode})")
 
     def kill(self) -> None:
+        """Kill the worker process (if it runs), wait for it and close the pipe."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(10)

@@ -37,6 +37,7 @@ def vis_assets() -> list[Path]:
 
 
 def write_assets(out: Path) -> list[Path]:
+    """Copy vis-network's JS and CSS and the pages' stylesheet into `out`/assets/; the files written."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     written = []
@@ -77,6 +78,7 @@ class Site:
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
+        """The HTML of the page at `path` (relative to the output folder) drawing `sub`."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -94,6 +96,7 @@ class Site:
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
+        """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
         if region not in self.regions:
             raise NaravardError(
                 f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}"
@@ -110,6 +113,7 @@ class Site:
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
+        """(path, HTML) of the page of actor `node` (`nvr:…`): its neighbourhood in two steps (one for hubs)."""
         if node not in self.g:
             raise NaravardError(f"unknown actor {node!r}; `naravard query find-actor --param name=…` finds IRIs")
         d = self.g.nodes[node]
@@ -123,6 +127,7 @@ class Site:
         return path, self.render(sub, path, d["label"], subtitle, focus=node)
 
     def national_page(self) -> tuple[str, str]:
+        """(path, HTML) of the national page: the whole network, grouped by region."""
         pos = grouped_layout(self.g, {n: d.get("region") for n, d in self.g.nodes(data=True)})
         return "national.html", self.render(
             self.g,
@@ -133,6 +138,7 @@ class Site:
         )
 
     def index_page(self) -> tuple[str, str]:
+        """(path, HTML) of the overview page: counts per region and the legend."""
         s = self.stats
         rows = "\n".join(
             f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">'
