@@ -75,7 +75,7 @@ def print_problems(problems, limit: int | None = None) -> None:
 @format_option("table", "json")
 @friendly
 def validate(root, fmt):
-    """Check syntax, SHACL shapes and that every quote is verbatim in its source."""
+    """Check syntax, SHACL shapes, the lint rules and that every quote is verbatim in its source."""
     from graph.results import format_records
     from graph.validate import validate as run
 

@@ -1,4 +1,4 @@
-"""Validate the whole graph: syntax, SHACL shapes and evidence.
+"""Validate the whole graph: syntax, SHACL shapes, evidence and the lint rules (graph.lint).
 
 A project with the ontology and one region that lacks its label, codes and county:
 

@@ -3,10 +3,11 @@ prediction, as one ranked list of `Gap` rows, each with its explanation and its 
 verbatim quote) or a measured method (link prediction that beats a random baseline in a
 hold-out evaluation).
 
-The one way in is `analyse` (build, `naravard gaps`, `naravard viz --with-gaps` and the pages
-call it); `find_gaps` is its list of gaps. Modules, one job each: finding (`audit`, `rules`,
-`compare`, `predict`, each `find(store, project, region)`), ranking (`rank`), evaluation of
-link prediction (`evaluate`) and rendering (`render`). Regions and actors are short IRIs
+The one way in is `analyse` (`naravard build`, which draws the computed links on the pages,
+`naravard gaps` and `naravard viz --with-gaps` call it); `find_gaps` is its list of gaps.
+Modules, one job each: finding (`audit`, `rules`, `compare`, `predict`, each
+`find(store, project, region)`), ranking (`rank`), evaluation of link prediction (`evaluate`)
+and rendering (`render`). Regions and actors are short IRIs
 (`nvr:dalarna`) throughout; a user's value (`dalarna`, `nvr:dalarna`, an IRI) is converted
 and checked once, here.
 
