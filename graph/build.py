@@ -80,8 +80,7 @@ def write_pages(
     from .viz.site import write_site
 
     out = out or project.output_dir
-    progress("finding missing collaboration links …")
-    analysis = analyse(store, project)
+    analysis = analyse(store, project, progress=progress)
     written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
     progress("writing gaps.html …")
     write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store, project))))

@@ -19,6 +19,7 @@ and checked once, here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -72,6 +73,7 @@ def analyse(
     region: str | None = None,
     kinds=None,
     evaluation: Evaluation | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Analysis:
     """The ranked gaps of `kinds` (default all) in all regions or in `region` (`dalarna`,
     `nvr:dalarna` or the IRI; one that names no region is an error with the nearest names).
@@ -81,14 +83,18 @@ def analyse(
     two actors with the same single principal (nv:principal: a region and its own unit, two
     units of one region) is left out: they answer to one huvudman, so their link is not a
     missing collaboration. Gaps the sources themselves describe (audit) are kept as they say them.
+    `progress`, if given, is called with a short line before each step (the build prints them).
     """
+    say = progress or (lambda line: None)
     project = project or Project.default()
     kinds = kinds_of(kinds)
     reg = checked_curie(store, region, str(NV.Region), "--region") if region else None
     if "predict" in kinds and evaluation is None:
+        say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
         evaluation = hold_out(predict.projection(store))
     found: list[Gap] = []
     for kind in kinds:
+        say(f"gaps: {kind} …")
         if kind == "predict":
             found += predict.find(store, project, reg, methods=evaluation.used())
         else:
