@@ -18,6 +18,7 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/naravard build
 	@echo "outputs: output/index.html (pages), output/gaps.html, output/graph.ttl"
+	@echo "naravard is in $(BIN)/: run '. $(BIN)/activate' to put it on your PATH (or call $(BIN)/naravard)"
 
 test: install-test
 	$(BIN)/naravard format --check   # one layout per data file (model v2)

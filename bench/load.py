@@ -16,6 +16,7 @@ threads, each with its own httpx client. Measured:
 
 The oxigraph binary comes from the `oxigraph` PyPI package (a test extra).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -115,7 +116,7 @@ class Server:
                 break
             except httpx.TransportError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited: {self.proc.stderr.read().decode()[-500:]}")
+                    raise RuntimeError(f"{name} exited: {self.proc.stderr.read().decode()[-500:]}") from None
                 time.sleep(0.2)
         self.sampler = Sampler(self.proc.pid)
 
@@ -141,6 +142,7 @@ def post(client: httpx.Client, url: str, text: str) -> tuple[int, str, float]:
 
 def clients_run(url: str, texts: list[str], clients: int) -> dict:
     """`clients` threads each run every text in turn; statuses, wall time, latencies."""
+
     def one_client(offset: int):
         with httpx.Client() as client:  # rotate the order so clients do not move in lockstep
             return [post(client, url, texts[(offset + i) % len(texts)]) for i in range(len(texts))]
@@ -151,8 +153,12 @@ def clients_run(url: str, texts: list[str], clients: int) -> dict:
     wall = time.monotonic() - started
     lat = sorted(r[2] for r in results)
     return {
-        "requests": len(results), "errors": sum(r[0] != 200 for r in results), "wall": wall,
-        "rps": len(results) / wall, "p50": statistics.median(lat), "p95": lat[int(0.95 * (len(lat) - 1))],
+        "requests": len(results),
+        "errors": sum(r[0] != 200 for r in results),
+        "wall": wall,
+        "rps": len(results) / wall,
+        "p50": statistics.median(lat),
+        "p95": lat[int(0.95 * (len(lat) - 1))],
         "statuses": sorted({r[0] for r in results}),
     }
 
@@ -197,8 +203,13 @@ def stopped_while_serving(url: str, texts: list[str], bad: str, others: int = 10
             seconds = time.monotonic() - started
         during = len(statuses)
         done.set()
-    return {"status": r.status_code, "message": r.text[:80], "seconds": seconds,
-            "answered_during": during, "errors_during": sum(s != 200 for s in statuses[:during])}
+    return {
+        "status": r.status_code,
+        "message": r.text[:80],
+        "seconds": seconds,
+        "answered_during": during,
+        "errors_during": sum(s != 200 for s in statuses[:during]),
+    }
 
 
 def main(argv=None) -> None:
@@ -219,16 +230,34 @@ def main(argv=None) -> None:
 
         ox_port, our_port = free_port(), free_port()
         log(f"oxigraph serve-read-only on :{ox_port}")
-        ox = Server("oxigraph", [oxigraph, "serve-read-only", "--location", str(work / "store"), "--bind", f"127.0.0.1:{ox_port}"],
-                    f"http://127.0.0.1:{ox_port}/query")
+        ox = Server(
+            "oxigraph",
+            [oxigraph, "serve-read-only", "--location", str(work / "store"), "--bind", f"127.0.0.1:{ox_port}"],
+            f"http://127.0.0.1:{ox_port}/query",
+        )
         log(f"oxigraph: {many} clients × {len(texts)} queries")
         ox_run = clients_run(ox.url, texts, many)
         ox_peak = ox.close()
 
         log(f"naravard serve on :{our_port}")
-        ours = Server("naravard", [sys.executable, "-m", "cli.main", "serve", "--port", str(our_port), "--timeout", str(TIMEOUT),
-                                   "--max-memory", str(MEMORY_MB), "--max-rows", "1000000"],
-                      f"http://127.0.0.1:{our_port}/sparql")
+        ours = Server(
+            "naravard",
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "serve",
+                "--port",
+                str(our_port),
+                "--timeout",
+                str(TIMEOUT),
+                "--max-memory",
+                str(MEMORY_MB),
+                "--max-rows",
+                "1000000",
+            ],
+            f"http://127.0.0.1:{our_port}/sparql",
+        )
         log(f"naravard: {many} clients × {len(texts)} queries")
         our_run = clients_run(ours.url, texts, many)
         log(f"naravard: {crowd} clients at once")
@@ -245,7 +274,8 @@ def main(argv=None) -> None:
             f"## Endpoint under load (`make bench` → `python -m bench.load`{' --quick' if args.quick else ''}, "
             f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {cores} cores)",
             "",
-            f"Same store, same {len(texts)} library queries (example parameters bound), HTTP POST form from client threads "
+            f"Same store, same {len(texts)} library queries (example parameters bound), "
+            "HTTP POST form from client threads "
             f"(httpx). Our endpoint: `naravard serve` with default workers ({cores}, one per core), queue 256, "
             f"`--timeout {TIMEOUT} --max-memory {MEMORY_MB}`.",
             "",
@@ -257,16 +287,19 @@ def main(argv=None) -> None:
             f"{'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}×) |",
             f"| latency p50 / p95 | {our_run['p50'] * 1000:.0f} / {our_run['p95'] * 1000:.0f} ms | "
             f"{ox_run['p50'] * 1000:.0f} / {ox_run['p95'] * 1000:.0f} ms | |",
-            f"| {crowd} clients at once (one query each) | {', '.join(f'{v}× {k}' for k, v in sorted(crowd_counts.items()))} | "
+            f"| {crowd} clients at once (one query each) | "
+            f"{', '.join(f'{v}× {k}' for k, v in sorted(crowd_counts.items()))} | "
             "not run | only 200 or 503 with Retry-After |",
             f"| slow cross join (`{SLOW[:40]}…`) | {slow['status']} after {slow['seconds']:.1f} s "
-            f"(\"{slow['message']}\"); {slow['answered_during']} other requests answered meanwhile, "
-            f"{slow['errors_during']} errors | not run (0.5.13 did not stop it, see FACTS) | stopped, others answered |",
+            f'("{slow["message"]}"); {slow["answered_during"]} other requests answered meanwhile, '
+            f"{slow['errors_during']} errors | not run (0.5.13 did not stop it, see FACTS) | "
+            "stopped, others answered |",
             f"| memory-hungry sort (`{HUNGRY[:40]}…`) | {hungry['status']} after {hungry['seconds']:.1f} s "
-            f"(\"{hungry['message']}\"); {hungry['answered_during']} other requests answered meanwhile, "
+            f'("{hungry["message"]}"); {hungry["answered_during"]} other requests answered meanwhile, '
             f"{hungry['errors_during']} errors | not run (grew to 5 GB in the issue) | stopped, others answered |",
             f"| afterwards: 4 clients × {len(texts)} queries | {after['errors']} errors of {after['requests']} | | 0 |",
-            f"| peak RSS, server + workers, whole run | {our_peak / 2**20:.0f} MB | {ox_peak / 2**20:.0f} MB (load part only) | "
+            f"| peak RSS, server + workers, whole run | {our_peak / 2**20:.0f} MB | "
+            f"{ox_peak / 2**20:.0f} MB (load part only) | "
             f"bounded: ≤ {cores} × {MEMORY_MB} MB + server |",
         ]
         print("\n".join(rows))

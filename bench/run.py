@@ -8,10 +8,11 @@ Every measurement runs in its own process (bench/worker.py) so peak memory is it
     .venv/bin/python -m bench.run --quick         # real and 10^5 only, no 10^6 build
     BENCH_SCALES=real,1e5 .venv/bin/python -m bench.run
 
-Synthetic graphs (graph/synth.py) are cached in output/bench/, named by a hash of the
+Synthetic graphs (bench/synth.py) are cached in output/bench/, named by a hash of the
 generator and the data, so they are regenerated when either changes. The real graph is
 a snapshot copy (output/bench/real/) so edits made while the bench runs do not mix in.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,14 @@ NARAVARD = str(Path(PY).with_name("naravard"))
 FACTORS = {"1e5": 4, "1e6": 40, "1e7": 400}
 SCALE_NAMES = {"real": "real", "1e5": "10^5", "1e6": "10^6", "1e7": "10^7"}
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SEED = 1
 
 rows: list[list[str]] = []
@@ -72,10 +79,17 @@ def med(xs):
 
 # ---------------------------------------------------------------- running workers
 
+
 def worker(args: list[str], timeout: float | None = None, env: dict | None = None, line_timeout: float | None = None):
     """Run bench.worker; (JSON lines, timed_out). Kills only the process it started."""
-    proc = subprocess.Popen([PY, "-m", "bench.worker", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=REPO_ROOT, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [PY, "-m", "bench.worker", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+    )
     q: queue.Queue = queue.Queue()
     err: list[str] = []
     threading.Thread(target=lambda: [q.put(line) for line in proc.stdout] + [q.put(None)], daemon=True).start()
@@ -83,7 +97,14 @@ def worker(args: list[str], timeout: float | None = None, env: dict | None = Non
     out, start, timed_out = [], time.monotonic(), False
     last = start
     while True:
-        waits = [t for t in (timeout and start + timeout - time.monotonic(), line_timeout and last + line_timeout - time.monotonic()) if t]
+        waits = [
+            t
+            for t in (
+                timeout and start + timeout - time.monotonic(),
+                line_timeout and last + line_timeout - time.monotonic(),
+            )
+            if t
+        ]
         try:
             line = q.get(timeout=max(0.01, min(waits)) if waits else None)
         except queue.Empty:
@@ -104,6 +125,7 @@ def worker(args: list[str], timeout: float | None = None, env: dict | None = Non
 
 # ---------------------------------------------------------------- inputs
 
+
 def snapshot() -> Project:
     """A copy of the project's ontology, queries and curated data (the graph the bench measures)."""
     src = Project.default()
@@ -123,7 +145,7 @@ def snapshot() -> Project:
 
 
 def synthetic(project: Project, scale: str) -> Path:
-    from graph.synth import generator_hash, synthesise
+    from bench.synth import generator_hash, synthesise
 
     path = BENCH / f"synth-{scale}-s{SEED}-{generator_hash(project)}.nt"
     if not path.exists():
@@ -131,7 +153,10 @@ def synthetic(project: Project, scale: str) -> Path:
             old.unlink()
         t = time.perf_counter()
         info = synthesise(project, FACTORS[scale], path, seed=SEED)
-        log(f"generated {path.name}: {info.triples} triples, {info.regions} synthetic regions, {time.perf_counter() - t:.1f} s")
+        log(
+            f"generated {path.name}: {info.triples} triples, {info.regions} synthetic regions, "
+            f"{time.perf_counter() - t:.1f} s"
+        )
     return path
 
 
@@ -145,7 +170,9 @@ def synth_project(project: Project, data: Path, scale: str) -> Path:
     shutil.copytree(project.queries_dir, root / "queries")
     for txt in project.sources_dir.glob("*.txt"):
         shutil.copy2(txt, root / "data" / "sources" / txt.name)
-    os.link(data, root / "data" / "synthetic.ttl") if data.stat().st_dev == root.stat().st_dev else shutil.copy2(data, root / "data" / "synthetic.ttl")
+    os.link(data, root / "data" / "synthetic.ttl") if data.stat().st_dev == root.stat().st_dev else shutil.copy2(
+        data, root / "data" / "synthetic.ttl"
+    )
     return root
 
 
@@ -156,6 +183,7 @@ def count_triples(files: list[Path]) -> int:
 
 # ---------------------------------------------------------------- measurements
 
+
 def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
     if scale == "1e7":
         d = BENCH / "store-1e7"
@@ -165,8 +193,13 @@ def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
             row("load", "parse+index, Oxigraph on disk", scale, "timed out (900 s)")
             return
         r = out[0]
-        row("load", f"parse+index+optimize, Oxigraph on disk ({r['triples']:,} triples), 1 run", scale,
-            f"{fmt_s(r['seconds'])}, peak {fmt_mb(r['peak_kb'])}", "rdflib: not run (memory/time)")
+        row(
+            "load",
+            f"parse+index+optimize, Oxigraph on disk ({r['triples']:,} triples), 1 run",
+            scale,
+            f"{fmt_s(r['seconds'])}, peak {fmt_mb(r['peak_kb'])}",
+            "rdflib: not run (memory/time)",
+        )
         return
     ox, rl = [], []
     for _ in range(3):
@@ -176,7 +209,7 @@ def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
     if rdflib_budget.get("skip"):
         rl_text = "skipped (budget: rdflib took > 60 s at 10^5)"
     else:
-        for i in range(3):
+        for _ in range(3):
             out, to = worker(["load", "--engine", "rdflib", *files], timeout=300)
             if to:
                 note = " (timed out at 300 s)"
@@ -187,16 +220,31 @@ def bench_load(scale: str, files: list[str], rdflib_budget: dict) -> None:
                 break
         if scale == "1e5" and rl and med([r["seconds"] for r in rl]) > 60:
             rdflib_budget["skip"] = True
-        rl_text = (f"{fmt_s(med([r['seconds'] for r in rl]))}, peak {fmt_mb(med([r['peak_kb'] for r in rl]))}{note}"
-                   if rl else f"n/a{note}")
+        rl_text = (
+            f"{fmt_s(med([r['seconds'] for r in rl]))}, peak {fmt_mb(med([r['peak_kb'] for r in rl]))}{note}"
+            if rl
+            else f"n/a{note}"
+        )
     t_ox = med([r["seconds"] for r in ox])
-    ratio = f"{med([r['seconds'] for r in rl]) / t_ox:.1f}x faster, {med([r['peak_kb'] for r in rl]) / med([r['peak_kb'] for r in ox]):.1f}x less memory" if rl else ""
-    row("load", f"parse+index ({ox[0]['triples']:,} triples): pyoxigraph bulk_load vs rdflib Graph.parse", scale,
-        f"{fmt_s(t_ox)}, peak {fmt_mb(med([r['peak_kb'] for r in ox]))}", rl_text, ratio)
+    ratio = (
+        f"{med([r['seconds'] for r in rl]) / t_ox:.1f}x faster, "
+        f"{med([r['peak_kb'] for r in rl]) / med([r['peak_kb'] for r in ox]):.1f}x less memory"
+        if rl
+        else ""
+    )
+    row(
+        "load",
+        f"parse+index ({ox[0]['triples']:,} triples): pyoxigraph bulk_load vs rdflib Graph.parse",
+        scale,
+        f"{fmt_s(t_ox)}, peak {fmt_mb(med([r['peak_kb'] for r in ox]))}",
+        rl_text,
+        ratio,
+    )
 
 
-def run_library(engine: str, files: list[str], runs: int, per_query: float, extra: list[str] | None = None,
-                skip: set | None = None) -> dict[str, dict]:
+def run_library(
+    engine: str, files: list[str], runs: int, per_query: float, extra: list[str] | None = None, skip: set | None = None
+) -> dict[str, dict]:
     """Every library query's result line; a query past `per_query` seconds is marked and the rest go on."""
     from graph.queries import Library
 
@@ -204,8 +252,10 @@ def run_library(engine: str, files: list[str], runs: int, per_query: float, extr
     results: dict[str, dict] = {n: {"skipped": True} for n in (skip or set())}
     todo = [n for n in names if n not in results]
     while todo:
-        out, to = worker(["queries", "--engine", engine, "--runs", str(runs), "--only", ",".join(todo), *(extra or []), *files],
-                         line_timeout=per_query + 30)
+        out, to = worker(
+            ["queries", "--engine", engine, "--runs", str(runs), "--only", ",".join(todo), *(extra or []), *files],
+            line_timeout=per_query + 30,
+        )
         for r in out:
             if "query" in r:
                 results[r["query"]] = r
@@ -224,7 +274,11 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
     engine = "oxdisk" if scale == "1e7" else "ox"
     extra = ["--dir", str(BENCH / "store-1e7")] if scale == "1e7" else []
     # At 10^7 skip what timed out at 10^6 or would pass the cap at 10x its 10^6 time.
-    skip = {n for n, r in at_1e6.items() if "timeout" in r or (r.get("project") or 0) * 10 > per_query} if scale == "1e7" else set()
+    skip = (
+        {n for n, r in at_1e6.items() if "timeout" in r or (r.get("project") or 0) * 10 > per_query}
+        if scale == "1e7"
+        else set()
+    )
     ox = run_library(engine, files, runs, per_query, extra, skip)
     done = {n: r for n, r in ox.items() if r.get("project") is not None}
     both = {n: r for n, r in done.items() if r.get("raw") is not None}
@@ -238,19 +292,35 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
     label = f"{len(both)} of {len(ox)} library queries"
     if len(both) < len(ox):
         label += " (the rest: one long run of the project path only, over the cap, or skipped; see below)"
-    row("queries", f"whole library, sum of medians: project path (prepare+execute) vs raw store.query; {label}", scale,
-        fmt_s(proj_total), fmt_s(raw_total), f"{over:.2f}x" if over else "",
-        "overhead <= 1.2x", (("met" if over <= 1.2 else "not met") + f" ({over:.2f}x)") if over else "")
+    row(
+        "queries",
+        f"whole library, sum of medians: project path (prepare+execute) vs raw store.query; {label}",
+        scale,
+        fmt_s(proj_total),
+        fmt_s(raw_total),
+        f"{over:.2f}x" if over else "",
+        "overhead <= 1.2x",
+        (("met" if over <= 1.2 else "not met") + f" ({over:.2f}x)") if over else "",
+    )
     if worst:
         n, r = worst
-        row("queries", f"  largest per-query overhead: {n} ({fmt_s(r['project'])} vs {fmt_s(r['raw'])})", scale,
-            f"{r['project'] / max(r['raw'], 1e-9):.2f}x")
+        row(
+            "queries",
+            f"  largest per-query overhead: {n} ({fmt_s(r['project'])} vs {fmt_s(r['raw'])})",
+            scale,
+            f"{r['project'] / max(r['raw'], 1e-9):.2f}x",
+        )
     if single:
-        notes.append(f"{SCALE_NAMES[scale]}: queries run once (a run over 20 s; project path only): {', '.join(single)}.")
+        notes.append(
+            f"{SCALE_NAMES[scale]}: queries run once (a run over 20 s; project path only): {', '.join(single)}."
+        )
     if timeouts:
         notes.append(f"{SCALE_NAMES[scale]}: queries stopped at the {per_query} s cap: {', '.join(timeouts)}.")
     if skipped:
-        notes.append(f"{SCALE_NAMES[scale]}: queries not run (over the cap at 10^6, or 10x their 10^6 time > {per_query} s): {', '.join(skipped)}.")
+        notes.append(
+            f"{SCALE_NAMES[scale]}: queries not run (over the cap at 10^6, or 10x their 10^6 time > {per_query} s): "
+            f"{', '.join(skipped)}."
+        )
     mx = max(((n, r["project"]) for n, r in done.items()), key=lambda kv: kv[1], default=None)
     over_1s = sorted(n for n, r in done.items() if r["project"] >= 1) + timeouts
     if mx:
@@ -259,11 +329,26 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         if scale == "1e6":
             status = "met" if not over_1s else f"not met: {len(over_1s)} of {len(ox)} >= 1 s"
         value = f"> {per_query} s ({timeouts[0]})" if timeouts else fmt_s(mx[1])
-        row("queries", f"slowest query (median, project path): {timeouts[0] if timeouts else mx[0]}", scale, value, "", "", goal, status)
+        row(
+            "queries",
+            f"slowest query (median, project path): {timeouts[0] if timeouts else mx[0]}",
+            scale,
+            value,
+            "",
+            "",
+            goal,
+            status,
+        )
     if scale in ("1e6", "1e7"):
         for n, r in sorted(done.items(), key=lambda kv: -kv[1]["project"]):
             if r["project"] >= 1:
-                row("queries", f"  {n} ({r['rows']:,} rows, {r['runs']} run{'s' * (r['runs'] != 1)})", scale, fmt_s(r["project"]), fmt_s(r["raw"]))
+                row(
+                    "queries",
+                    f"  {n} ({r['rows']:,} rows, {r['runs']} run{'s' * (r['runs'] != 1)})",
+                    scale,
+                    fmt_s(r["project"]),
+                    fmt_s(r["raw"]),
+                )
         for n in timeouts:
             row("queries", f"  {n} (stopped)", scale, f"> {per_query} s")
     if scale in ("real", "1e5"):
@@ -272,7 +357,10 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         rto = sorted(n for n, r in rl.items() if "timeout" in r)
         rerr = sorted(n for n, r in rl.items() if "error" in r)
         for n in rerr:
-            notes.append(f"{SCALE_NAMES[scale]}: rdflib fails on {n} ({rl[n]['error'][:160]}); left out of the rdflib comparison.")
+            notes.append(
+                f"{SCALE_NAMES[scale]}: rdflib fails on {n} ({rl[n]['error'][:160]}); "
+                "left out of the rdflib comparison."
+            )
         common = [n for n in rdone if n in done]
         t_p = sum(done[n]["project"] for n in common)
         t_r = sum(rdone[n]["raw"] for n in common) + 60 * len(rto)
@@ -281,21 +369,37 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
         slowest = max(rdone.items(), key=lambda kv: kv[1]["raw"], default=None)
         goal = "project >= 20x faster than rdflib" if scale == "1e5" else ""
         status = (("met" if ratio >= 20 else "not met") + f" ({ratio:.0f}x)") if scale == "1e5" and ratio else ""
-        row("queries", f"whole library: project path vs rdflib's own store (Graph.query)"
-            + (f"; {len(rto)} rdflib queries with no answer within 90 s, counted as 60 s: {', '.join(rto)}" if rto else "")
+        row(
+            "queries",
+            "whole library: project path vs rdflib's own store (Graph.query)"
+            + (
+                f"; {len(rto)} rdflib queries with no answer within 90 s, counted as 60 s: {', '.join(rto)}"
+                if rto
+                else ""
+            )
             + (f"; rdflib fails on {', '.join(rerr)} (left out)" if rerr else "")
             + (f"; rdflib slowest {slowest[0]} {fmt_s(slowest[1]['raw'])}" if slowest else ""),
-            scale, fmt_s(t_p), fmt_s(t_r) + (" (lower bound)" if rto else ""), f"{ratio:.0f}x faster" if ratio else "", goal, status)
+            scale,
+            fmt_s(t_p),
+            fmt_s(t_r) + (" (lower bound)" if rto else ""),
+            f"{ratio:.0f}x faster" if ratio else "",
+            goal,
+            status,
+        )
         ratios = sorted(rdone[n]["raw"] / max(done[n]["project"], 1e-9) for n in common)
         if ratios:
-            row("queries", "  per query rdflib/project: min, median, max", scale,
-                f"{ratios[0]:.1f}x / {statistics.median(ratios):.0f}x / {ratios[-1]:.0f}x")
+            row(
+                "queries",
+                "  per query rdflib/project: min, median, max",
+                scale,
+                f"{ratios[0]:.1f}x / {statistics.median(ratios):.0f}x / {ratios[-1]:.0f}x",
+            )
     return ox
 
 
 def bench_cli_query(project: Project) -> None:
     env = {**os.environ, "NARAVARD_OUTPUT": str(BENCH / "out-real")}
-    for name, params in [("count-by-class", []), ("region-forums", ["--param", "actor=jamtland-harjedalen"])]:
+    for name, params in [("count-by-class", []), ("region-forums", ["--param", "region=jamtland-harjedalen"])]:
         cmd = [NARAVARD, "query", name, *params, "--root", str(project.root)]
         subprocess.run(cmd, env=env, capture_output=True, check=True)  # the cache, warm on disk
         times = []
@@ -304,29 +408,59 @@ def bench_cli_query(project: Project) -> None:
             subprocess.run(cmd, env=env, capture_output=True, check=True)
             times.append(time.perf_counter() - t)
         m = med(times)
-        row("cli", f"`naravard query {name}` cold process, cache warm on disk (5 runs)", "real", fmt_s(m), "", "",
-            "< 1 s", ("met" if m < 1 else "not met") + f" ({fmt_s(m)})")
+        row(
+            "cli",
+            f"`naravard query {name}` cold process, cache warm on disk (5 runs)",
+            "real",
+            fmt_s(m),
+            "",
+            "",
+            "< 1 s",
+            ("met" if m < 1 else "not met") + f" ({fmt_s(m)})",
+        )
 
 
 def bench_build_real(project: Project) -> None:
     times = []
-    for i in range(3):
+    for _ in range(3):
         out = BENCH / "out-build"
         shutil.rmtree(out, ignore_errors=True)
         t = time.perf_counter()
-        subprocess.run([NARAVARD, "build", "--root", str(project.root)], env={**os.environ, "NARAVARD_OUTPUT": str(out)},
-                       capture_output=True, check=True)
+        subprocess.run(
+            [NARAVARD, "build", "--root", str(project.root)],
+            env={**os.environ, "NARAVARD_OUTPUT": str(out)},
+            capture_output=True,
+            check=True,
+        )
         times.append(time.perf_counter() - t)
     out = BENCH / "out-build"
     shutil.rmtree(out, ignore_errors=True)
     phases, _ = worker(["build", str(project.root)], env={"NARAVARD_OUTPUT": str(out)}, timeout=600)
-    row("build", "`naravard build` end to end (cold cache, fresh output; 3 runs)", "real", fmt_s(med(times)), "", "", "", "")
+    row(
+        "build",
+        "`naravard build` end to end (cold cache, fresh output; 3 runs)",
+        "real",
+        fmt_s(med(times)),
+        "",
+        "",
+        "",
+        "",
+    )
     row("build", "  phases (1 instrumented run): " + phase_text(phases), "real", "")
 
 
 def phase_text(phases: list[dict]) -> str:
-    names = {"parse_project": "parse", "to_rdflib": "to rdflib", "check_evidence": "evidence", "shacl_problems": "pySHACL",
-             "validate": "validate total", "load_store": "store", "write_graph": "graph.ttl", "write_pages": "pages", "total": "total"}
+    names = {
+        "parse_project": "parse",
+        "to_rdflib": "to rdflib",
+        "check_evidence": "evidence",
+        "shacl_problems": "SHACL",
+        "validate": "validate total",
+        "load_store": "store",
+        "write_graph": "graph.ttl",
+        "write_pages": "pages",
+        "total": "total",
+    }
     return ", ".join(f"{names.get(p['phase'], p['phase'])} {fmt_s(p['seconds'])}" for p in phases)
 
 
@@ -341,15 +475,25 @@ def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     text = phase_text(phases)
     if to:
         text += f"; stopped at the {cap:.0f} s cap with {pages} pages written"
-    row("build", f"`naravard build` end to end (1 run: > 60 s){' — INCOMPLETE' if to else ''}", scale,
-        f"> {fmt_s(secs)}" if to else fmt_s(by.get("total", secs)), "", "", "", "")
+    row(
+        "build",
+        f"`naravard build` end to end (1 run: > 60 s){' — INCOMPLETE' if to else ''}",
+        scale,
+        f"> {fmt_s(secs)}" if to else fmt_s(by.get("total", secs)),
+        "",
+        "",
+        "",
+        "",
+    )
     row("build", "  phases: " + text, scale, "")
     if "shacl_problems" in by:
         total = by.get("total", secs)
         share = by["shacl_problems"] / total
-        notes.append(f"build at {SCALE_NAMES[scale]}: pySHACL {fmt_s(by['shacl_problems'])} of {fmt_s(total)}"
-                     f"{' (so far)' if to else ''} = {share:.0%}; validation (parse + rdflib copy + evidence + SHACL) "
-                     f"{fmt_s(by.get('validate'))}" + (" — build is dominated by pySHACL." if share > 0.5 else "."))
+        notes.append(
+            f"build at {SCALE_NAMES[scale]}: SHACL {fmt_s(by['shacl_problems'])} of {fmt_s(total)}"
+            f"{' (so far)' if to else ''} = {share:.0%}; validation (parse + rdflib copy + evidence + SHACL) "
+            f"{fmt_s(by.get('validate'))}" + (" — build is dominated by SHACL." if share > 0.5 else ".")
+        )
 
 
 GAPS_CAP = float(os.environ.get("BENCH_GAPS_CAP", 300))
@@ -360,12 +504,29 @@ def bench_gaps(scale: str, files: list[str], per_edge: dict, sizes: dict) -> Non
     if prev and sizes.get("1e6"):
         projected = prev * 1e-6 * per_edge["edges-1e5"] * sizes["1e6"] / sizes["1e5"]
         if projected > GAPS_CAP:
-            row("gaps", "gap analysis", scale, f"skipped: {fmt_s(projected)} projected (linear from 10^5) > the {GAPS_CAP:.0f} s cap",
-                "", "", "~linear", "not met (see 10^5)")
+            row(
+                "gaps",
+                "gap analysis",
+                scale,
+                f"skipped: {fmt_s(projected)} projected (linear from 10^5) > the {GAPS_CAP:.0f} s cap",
+                "",
+                "",
+                "~linear",
+                "not met (see 10^5)",
+            )
             return
     out, to = worker(["gaps", "--runs", "3", *files], timeout=GAPS_CAP + 60)
     if not out:
-        row("gaps", "gap analysis", scale, f"> {GAPS_CAP + 60:.0f} s (stopped)" if to else "failed", "", "", "~linear", "not met" if to else "")
+        row(
+            "gaps",
+            "gap analysis",
+            scale,
+            f"> {GAPS_CAP + 60:.0f} s (stopped)" if to else "failed",
+            "",
+            "",
+            "~linear",
+            "not met" if to else "",
+        )
         return
     per_edge[f"edges-{scale}"] = out[0]["edges"]
     secs = med([r["seconds"] for r in out])
@@ -379,8 +540,16 @@ def bench_gaps(scale: str, files: list[str], per_edge: dict, sizes: dict) -> Non
     if scale != "real" and growth:
         goal = "~linear (time/edge within 2x of real)"
         status = ("met" if growth <= 2 else "not met") + f" ({growth:.1f}x the real time/edge)"
-    row("gaps", f"gap analysis, {out[0]['label']}; {edges:,} edges; {len(out)} run{'s' * (len(out) != 1)}: {phases}", scale,
-        fmt_s(secs), f"{us:.0f} µs/edge", f"{growth:.1f}x" if growth else "", goal, status)
+    row(
+        "gaps",
+        f"gap analysis, {out[0]['label']}; {edges:,} edges; {len(out)} run{'s' * (len(out) != 1)}: {phases}",
+        scale,
+        fmt_s(secs),
+        f"{us:.0f} µs/edge",
+        f"{growth:.1f}x" if growth else "",
+        goal,
+        status,
+    )
 
 
 def bench_pages(scale: str, files: list[str]) -> None:
@@ -396,17 +565,30 @@ def bench_pages(scale: str, files: list[str]) -> None:
     national = out / "national.html"
     regions = sorted((out / "regions").glob("*.html"), key=lambda p: -p.stat().st_size)
     biggest = regions[0] if regions else None
-    for label, page in [("national page", national), (f"largest region page ({biggest.stem})" if biggest else "", biggest)]:
+    for label, page in [
+        ("national page", national),
+        (f"largest region page ({biggest.stem})" if biggest else "", biggest),
+    ]:
         if page is None or not page.exists():
             continue
         size = page.stat().st_size
-        row("pages", f"{label} weight: page alone / with shared assets ({assets / 1024:.0f} KB)", scale,
-            f"{size / 1024:.0f} KB", f"{(size + assets) / 1024:.0f} KB")
+        row(
+            "pages",
+            f"{label} weight: page alone / with shared assets ({assets / 1024:.0f} KB)",
+            scale,
+            f"{size / 1024:.0f} KB",
+            f"{(size + assets) / 1024:.0f} KB",
+        )
         stab = stabilisation(page)
         if isinstance(stab, str):
             row("pages", f"{label}: stabilisation in headless Chromium", scale, stab)
         else:
-            row("pages", f"{label}: load to window.naravard.isStabilized() in headless Chromium ({len(stab)} runs)", scale, fmt_s(med(stab)))
+            row(
+                "pages",
+                f"{label}: load to window.naravard.isStabilized() in headless Chromium ({len(stab)} runs)",
+                scale,
+                fmt_s(med(stab)),
+            )
 
 
 def stabilisation(page: Path, runs: int = 3):
@@ -423,11 +605,16 @@ def stabilisation(page: Path, runs: int = 3):
             for _ in range(runs):
                 ctx = b.new_context(viewport={"width": 1500, "height": 900})
                 pg = ctx.new_page()
-                pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+                pg.route(
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort(),
+                )
                 t = time.perf_counter()
                 pg.goto(page.as_uri())
                 try:
-                    pg.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=180_000, polling=50)
+                    pg.wait_for_function(
+                        "window.naravard && window.naravard.isStabilized()", timeout=180_000, polling=50
+                    )
                 except Exception:
                     ctx.close()
                     return "did not stabilise within 180 s"
@@ -440,23 +627,37 @@ def stabilisation(page: Path, runs: int = 3):
 
 # ---------------------------------------------------------------- main
 
+
 def machine() -> str:
     import pyoxigraph
     import rdflib
 
-    mem = next((int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), 0)
-    return (f"{os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, "
-            f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
+    mem = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}"
+    )
 
 
 def print_table(started: float, load_start: tuple, real_triples: int, sizes: dict) -> None:
     head = ["area", "measure", "scale", "naravard", "baseline", "ratio", "goal", "status"]
     print(f"# naravard-kg benchmark ({datetime.date.today().isoformat()})\n")
-    print(f"Machine: {machine()}. Load average at start {load_start[0]:.2f} (1 min) / {load_start[1]:.2f} (5 min), "
-          f"at end {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f}: the machine is shared, figures are wall-clock.")
-    print(f"Graphs: real {real_triples:,} triples (ontology + data); "
-          + ", ".join(f"{SCALE_NAMES[s]} = synthetic x{FACTORS[s]} ({n:,} triples)" for s, n in sizes.items())
-          + f"; seed {SEED}. Total bench time {(time.monotonic() - started) / 60:.1f} min.\n")
+    print(
+        f"Machine: {machine()}. Load average at start {load_start[0]:.2f} (1 min) / {load_start[1]:.2f} (5 min), "
+        f"at end {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f}: the machine is shared, figures are wall-clock."
+    )
+    print(
+        f"Graphs: real {real_triples:,} triples (ontology + data); "
+        + ", ".join(f"{SCALE_NAMES[s]} = synthetic x{FACTORS[s]} ({n:,} triples)" for s, n in sizes.items())
+        + f"; seed {SEED}. Total bench time {(time.monotonic() - started) / 60:.1f} min.\n"
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
@@ -471,8 +672,12 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="real and 10^5 only, no build at 10^6")
     ap.add_argument("--only", help="comma-separated areas to run: load,queries,cli,gaps,pages,build (default all)")
-    ap.add_argument("--build-cap", type=float, default=float(os.environ.get("BENCH_BUILD_CAP", 360)),
-                    help="seconds the 10^6 build may take before it is stopped (default 360)")
+    ap.add_argument(
+        "--build-cap",
+        type=float,
+        default=float(os.environ.get("BENCH_BUILD_CAP", 360)),
+        help="seconds the 10^6 build may take before it is stopped (default 360)",
+    )
     a = ap.parse_args(argv)
     areas = set(a.only.split(",")) if a.only else {"load", "queries", "cli", "gaps", "pages", "build"}
     scales = os.environ.get("BENCH_SCALES", "real,1e5" if a.quick else "real,1e5,1e6,1e7").split(",")
@@ -498,6 +703,7 @@ def main(argv=None) -> None:
         bench_load(s, files[s], rdflib_budget)
         if s == "1e7":
             from pyoxigraph import Store
+
             sizes[s] = len(Store.read_only(str(BENCH / "store-1e7")))
     at_1e6: dict = {}
     for s in scales if "queries" in areas else []:

@@ -1,16 +1,16 @@
 """One measurement in a fresh process (so peak memory is its own); prints JSON lines.
 
-    python -m bench.worker load --engine ox|oxdisk|rdflib [--dir D] FILE...
-    python -m bench.worker queries --engine ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
-    python -m bench.worker gaps --runs N FILE...
-    python -m bench.worker site --out DIR FILE...
-    python -m bench.worker build ROOT          (naravard build, with the time of each phase)
+python -m bench.worker load --engine ox|oxdisk|rdflib [--dir D] FILE...
+python -m bench.worker queries --engine ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
+python -m bench.worker gaps --runs N FILE...
+python -m bench.worker site --out DIR FILE...
+python -m bench.worker build ROOT          (naravard build, with the time of each phase)
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import shlex
 import statistics
@@ -90,7 +90,7 @@ def cmd_load(a) -> None:
 
 def cmd_queries(a) -> None:
     from graph.project import Project
-    from graph.queries import Library, execute, full_text, prepare, with_values
+    from graph.queries import Library, full_text, prepare, with_values
 
     project = Project.default()
     lib = Library(project)
@@ -113,15 +113,20 @@ def cmd_queries(a) -> None:
         except Exception as err:  # an engine's bug on one query must not hide the others
             emit(query=q.name, error=f"{type(err).__name__}: {err}"[:300])
             continue
-        emit(query=q.name, rows=rows, project=statistics.median(project_t) if project_t else None,
-             raw=statistics.median(raw_t) if raw_t else None, runs=max(len(raw_t), len(project_t)))
+        emit(
+            query=q.name,
+            rows=rows,
+            project=statistics.median(project_t) if project_t else None,
+            raw=statistics.median(raw_t) if raw_t else None,
+            runs=max(len(raw_t), len(project_t)),
+        )
 
 
 def time_query(a, store, project, name, params, text):
     from graph.queries import execute, prepare
 
     project_t, raw_t, rows = [], [], 0
-    for i in range(a.runs):
+    for _ in range(a.runs):
         if a.engine == "rdflib":
             t = time.perf_counter()
             rows = len(list(store.query(text)))
@@ -141,49 +146,21 @@ def time_query(a, store, project, name, params, text):
 
 
 def gap_analysis(store):
-    """(label, {phase: seconds}, edges): graph.gaps.find_gaps if present, else our own stand-in."""
-    from graph.network import actor_projection, network
+    """(label, {phase: seconds}, edges, gaps found): the network, then graph.gaps.find_gaps, timed."""
+    from graph.gaps import find_gaps
+    from graph.network import network
 
-    try:
-        from graph.gaps import find_gaps
-    except ImportError:
-        find_gaps = None
     t0 = time.perf_counter()
     g = network(store)
     t1 = time.perf_counter()
-    if find_gaps is not None:
-        found = find_gaps(store)
-        t2 = time.perf_counter()
-        n = len(found) if hasattr(found, "__len__") else sum(1 for _ in found)
-        return "graph.gaps.find_gaps", {"network": t1 - t0, "find_gaps": t2 - t1}, g.number_of_edges(), n
-    import networkx as nx
-
-    from graph.project import Project
-    from graph.queries import LibraryQuery, Prepared, execute
-
-    rules = sorted((Project.default().queries_dir / "rules").glob("*.rq"))
-    found = 0
-    for path in rules:
-        q = LibraryQuery.from_file(path)
-        found += consume(execute(store, Prepared(q.text, q.name, {})))
+    n = len(find_gaps(store))
     t2 = time.perf_counter()
-    u = actor_projection(g)
-    pairs = set()
-    for n in u:
-        nb = list(u[n])
-        for i, x in enumerate(nb):
-            for y in nb[i + 1:]:
-                if not u.has_edge(x, y):
-                    pairs.add((x, y) if x < y else (y, x))
-    scores = sorted(nx.adamic_adar_index(u, sorted(pairs)), key=lambda s: -s[2])[:100]
-    t3 = time.perf_counter()
-    return "stand-in (rules/*.rq + networkx Adamic-Adar on distance-2 pairs)", {
-        "network": t1 - t0, "rules": t2 - t1, "link_prediction": t3 - t2}, g.number_of_edges(), found + len(scores)
+    return "graph.gaps.find_gaps", {"network": t1 - t0, "find_gaps": t2 - t1}, g.number_of_edges(), n
 
 
 def cmd_gaps(a) -> None:
     store, _ = load("ox", a.files)
-    for i in range(a.runs):
+    for _ in range(a.runs):
         t = time.perf_counter()
         label, phases, edges, n = gap_analysis(store)
         secs = time.perf_counter() - t
@@ -193,15 +170,12 @@ def cmd_gaps(a) -> None:
 
 
 def cmd_site(a) -> None:
+    from graph.gaps import analyse
     from graph.project import Project
     from graph.viz.site import write_site
 
     store, _ = load("ox", a.files)
-    try:
-        from graph.gaps import computed_links
-        computed = computed_links(store)
-    except ImportError:
-        computed = []
+    computed = analyse(store, Project.default(), kinds=["rule", "predict"]).links()
     out = Path(a.out)
     for _ in range(a.runs):
         t = time.perf_counter()
@@ -223,11 +197,19 @@ def cmd_build(a) -> None:
                 return fn(*args, **kw)
             finally:
                 emit(phase=name, seconds=time.perf_counter() - t)
+
         setattr(module, name, wrapper)
 
-    for module, name in [(validate, "parse_project"), (validate, "to_rdflib"), (validate, "check_evidence"),
-                         (validate, "shacl_problems"), (build, "validate"), (build, "load_store"),
-                         (build, "write_graph"), (build, "write_pages")]:
+    for module, name in [
+        (validate, "parse_project"),
+        (validate, "to_rdflib"),
+        (validate, "check_evidence"),
+        (validate, "shacl_problems"),
+        (build, "validate"),
+        (build, "load_store"),
+        (build, "write_graph"),
+        (build, "write_pages"),
+    ]:
         timed(module, name)
     from cli.main import cli
 

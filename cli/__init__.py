@@ -1,0 +1,1 @@
+"""The `naravard` command line (`cli.main`)."""

@@ -1,9 +1,10 @@
 """The `naravard` command line: small commands over the `graph` library."""
+
 from __future__ import annotations
 
-import json
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -26,16 +27,24 @@ def friendly(fn):
 
 
 def project_option(fn):
+    """The --root option (also $NARAVARD_ROOT): the project folder a command works on."""
     return click.option(
-        "--root", type=click.Path(file_okay=False, exists=True), envvar="NARAVARD_ROOT",
-        help="Project folder (ontology/, data/, queries/); default: this repository.",
+        "--root",
+        type=click.Path(file_okay=False, exists=True),
+        envvar="NARAVARD_ROOT",
+        help="Project folder (ontology/, data/, queries/); default: this repository, or the copy installed with it.",
     )(fn)
 
 
-def get_project(root: str | None) -> Project:
-    from pathlib import Path
+def get_project(root: str | None, out: str | None = None) -> Project:
+    """The project at `root` (default: Project.default()), writing to `out` if given."""
+    output = Path(out) if out else None
+    return Project(Path(root).resolve(), output) if root else Project.default(output)
 
-    return Project(Path(root).resolve()) if root else Project.default()
+
+def format_option(*choices: str, default: str = "table"):
+    """-f/--format with the names every command uses (graph.results formats them)."""
+    return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,6 +58,7 @@ def cli():
 
 
 def print_problems(problems, limit: int | None = None) -> None:
+    """Print `problems` to stderr grouped by file, at most `limit` of them."""
     from graph.validate import problems_by_file
 
     shown = problems if limit is None else problems[:limit]
@@ -62,15 +72,16 @@ def print_problems(problems, limit: int | None = None) -> None:
 
 @cli.command()
 @project_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("table", "json")
 @friendly
 def validate(root, fmt):
-    """Check syntax, SHACL shapes and that every quote is verbatim in its source."""
+    """Check syntax, SHACL shapes, the lint rules and that every quote is verbatim in its source."""
+    from graph.results import format_records
     from graph.validate import validate as run
 
     report = run(get_project(root))
     if fmt == "json":
-        click.echo(json.dumps([p.__dict__ for p in report.problems], ensure_ascii=False, indent=2))
+        click.echo(format_records([p.__dict__ for p in report.problems], fmt))
     else:
         print_problems(report.problems)
         click.echo(f"{report.triples} triples; {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
@@ -90,11 +101,11 @@ def format_(files, check, root):
     is unchanged (checked before writing). Comments other than the header are LOST: put notes that
     must stay in rdfs:comment.
     """
-    from pathlib import Path
-
     from graph.turtle_format import default_files, format_files
 
     project = get_project(root)
+    if project.read_only and not check:
+        raise NaravardError(f"{project.root} is the installed copy (read-only); run format on a checkout or --root DIR")
     paths = [Path(f) for f in files] or default_files(project)
     changed = format_files(paths, project, check=check)
     for path in changed:
@@ -106,20 +117,23 @@ def format_(files, check, root):
 @cli.command()
 @project_option
 @click.option("--no-pages", is_flag=True, help="Only validate and write output/graph.ttl.")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Output folder (a symlink to the build); default: output/."
+)
 @friendly
-def build(root, no_pages):
+def build(root, no_pages, out):
     """Validate, then write output/graph.ttl, the network pages and the reports."""
     from graph.build import ValidationFailed, build as run
     from graph.load import load_store
     from graph.stats import stats
 
-    project = get_project(root)
+    project = get_project(root, out)
     try:
-        result = run(project, pages=not no_pages)
+        result = run(project, pages=not no_pages, progress=lambda line: click.echo(line, err=True))
     except ValidationFailed as err:
         print_problems(err.report.errors, limit=200)
         raise
-    s = stats(load_store(project))
+    s = stats(load_store(project), project)
     click.echo(f"built {s['triples']} triples; {len(result.report.warnings)} warning(s)")
     for cls, n in s["classes"].items():
         click.echo(f"  {cls:28} {n}")
@@ -131,26 +145,31 @@ def build(root, no_pages):
 
 @cli.command()
 @project_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json", "csv")
 @friendly
 def stats(root, fmt):
-    """Counts per class, per region and per relation."""
-    from graph.load import load_store
-    from graph.stats import stats as run
+    """Counts per class, per region and per relation (csv: one count a row)."""
+    import json
 
-    s = run(load_store(get_project(root)))
+    from graph.load import load_store
+    from graph.results import format_records, table
+    from graph.stats import stats as run, stats_records
+
+    project = get_project(root)
+    s = run(load_store(project), project)
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"triples: {s['triples']}\n\nclass                         count")
-    for k, v in s["classes"].items():
-        click.echo(f"{k:30}{v:>5}")
-    click.echo("\nrelation                      count")
-    for k, v in s["relations"].items():
-        click.echo(f"{k:30}{v:>5}")
-    click.echo(f"\n{'region':30}{'bodies':>7}{'forums':>7}{'projects':>9}{'plans':>6}{'recs':>5}{'gaps':>5}")
-    for r in s["regions"]:
-        click.echo(f"{r['name']:30}{r['bodies']:>7}{r['forums']:>7}{r['projects']:>9}{r['plans']:>6}{r['recommendations']:>5}{r['gaps']:>5}")
+    elif fmt == "csv":
+        click.echo(format_records(stats_records(s), fmt), nl=False)
+    else:
+        click.echo(f"triples: {s['triples']}\n")
+        click.echo(table(["class", "count"], list(s["classes"].items()), count=False) + "\n")
+        click.echo(table(["relation", "count"], list(s["relations"].items()), count=False) + "\n")
+        click.echo(
+            format_records(
+                s["regions"], fmt, ["name", "bodies", "forums", "projects", "plans", "recommendations", "gaps"]
+            )
+        )
 
 
 def endpoint_url(value: str | None) -> str | None:
@@ -167,6 +186,11 @@ def endpoint_url(value: str | None) -> str | None:
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The `--param NAME=VALUE` pairs as a dict; a pair without `=` is a usage error.
+
+    >>> parse_params(("region=dalarna", "q=a=b"))
+    {'region': 'dalarna', 'q': 'a=b'}
+    """
     params = {}
     for pair in pairs:
         if "=" not in pair:
@@ -179,12 +203,24 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="SPARQL text to run instead of a library query.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
-              help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.")
-@click.option("--endpoint", metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
-              help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable)."
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+    help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    callback=lambda ctx, param, value: endpoint_url(value),
+    help="Run on a remote SPARQL 1.1 endpoint instead of the local graph.",
+)
 @project_option
 @friendly
 def query(name, expression, params, fmt, endpoint, root):
@@ -192,7 +228,7 @@ def query(name, expression, params, fmt, endpoint, root):
 
     \b
     Examples:
-      naravard query region-forums --param actor=dalarna
+      naravard query region-forums --param region=dalarna
       naravard query -e 'SELECT ?r WHERE { ?r a nv:Region }' --format csv
     """
     from graph.errors import QueryError
@@ -215,28 +251,52 @@ def query(name, expression, params, fmt, endpoint, root):
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json", "csv", "tsv")
 @project_option
 @friendly
 def queries(fmt, root):
-    """List the query library, one line each."""
+    """List the query library, one line each (json: with the parameters in full)."""
     from graph.queries import Library
+    from graph.results import format_records
 
-    lib = Library(get_project(root))
+    lib = list(Library(get_project(root)))
     if fmt == "json":
-        click.echo(json.dumps([{"name": q.name, "title": q.title, "answers": q.answers, "example": q.example,
-                                "params": [p.__dict__ for p in q.params]} for q in lib], ensure_ascii=False, indent=2))
-        return
-    width = max(len(q.name) for q in lib)
-    for q in lib:
-        params = " ".join(f"[{p.name}]" if p.optional else f"<{p.name}>" for p in q.params)
-        click.echo(f"{q.name:{width}}  {q.title}{'  ' + params if params else ''}")
+        records = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "answers": q.answers,
+                "example": q.example,
+                "params": [p.__dict__ for p in q.params],
+            }
+            for q in lib
+        ]
+    else:
+        records = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "params": [f"[{p.name}]" if p.optional else f"<{p.name}>" for p in q.params],
+            }
+            for q in lib
+        ]
+    text = format_records(records, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", default="ttl", show_default=True, type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
-              help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).")
-@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="ttl",
+    show_default=True,
+    type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
+    help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).",
+)
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of standard output."
+)
 @project_option
 @friendly
 def export(fmt, out, root):
@@ -245,10 +305,9 @@ def export(fmt, out, root):
     from graph.export import export as run
     from graph.load import load_store
 
-    data = run(load_store(get_project(root)), fmt)
+    project = get_project(root)
+    data = run(load_store(project), fmt, project)
     if out:
-        from pathlib import Path
-
         write_atomic(Path(out), data)
         click.echo(f"wrote {out}", err=True)
     else:
@@ -256,8 +315,13 @@ def export(fmt, out, root):
 
 
 @cli.command()
-@click.option("--endpoint", required=True, metavar="URL", callback=lambda ctx, param, value: endpoint_url(value),
-              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    callback=lambda ctx, param, value: endpoint_url(value),
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store",
+)
 @project_option
 @friendly
 def publish(endpoint, root):
@@ -273,81 +337,126 @@ def publish(endpoint, root):
 @project_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
-@click.option("--timeout", default=10.0, type=click.FloatRange(0, 3600, min_open=True), show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, type=click.IntRange(min=1), show_default=True, help="Results returned at most per query.")
+@click.option(
+    "--timeout",
+    default=10.0,
+    type=click.FloatRange(0, 3600, min_open=True),
+    show_default=True,
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-rows",
+    default=10000,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Results returned at most per query.",
+)
 @click.option("--workers", type=click.IntRange(1, 256), help="Query worker processes  [default: one per core]")
-@click.option("--queue", "queue_size", default=256, type=click.IntRange(1, 100_000), show_default=True,
-              help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.")
-@click.option("--max-memory", "memory_mb", default=1024, type=click.IntRange(64), show_default=True,
-              help="MB of memory a worker may use for a query before the query is stopped.")
-@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.")
+@click.option(
+    "--queue",
+    "queue_size",
+    default=256,
+    type=click.IntRange(1, 100_000),
+    show_default=True,
+    help="Queries that may wait for a worker; beyond that the server answers 503 with Retry-After.",
+)
+@click.option(
+    "--max-memory",
+    "memory_mb",
+    default=1024,
+    type=click.IntRange(64),
+    show_default=True,
+    help="MB of memory a worker may use for a query before the query is stopped.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer to this host name in Host/Origin (repeatable); loopback names always work.",
+)
 @friendly
 def serve(root, host, port, timeout, max_rows, workers, queue_size, memory_mb, allowed_hosts):
     """Serve the graph read-only: the query page at / and a SPARQL endpoint at /sparql."""
     from graph.server import serve as run
 
-    run(get_project(root), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-        queue_size=queue_size, memory_mb=memory_mb, allowed_hosts=allowed_hosts)
+    run(
+        get_project(root),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        queue_size=queue_size,
+        memory_mb=memory_mb,
+        allowed_hosts=allowed_hosts,
+    )
 
 
 @cli.command()
-@click.option("--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna.")
-@click.option("--actor", "actors", multiple=True, metavar="ID", help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.")
+@click.option(
+    "--region", "regions", multiple=True, metavar="SLUG", help="Only this region's page (repeatable), e.g. dalarna."
+)
+@click.option(
+    "--actor",
+    "actors",
+    multiple=True,
+    metavar="ID",
+    help="Only this actor's page (repeatable), e.g. nvr:jamtland-harjedalen--svom.",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Folder to write to; default output/.")
+@click.option(
+    "--with-gaps",
+    is_flag=True,
+    help="Also draw the computed gap suggestions (rules and link prediction: runs the gap analysis).",
+)
 @project_option
 @friendly
-def viz(regions, actors, out, root):
+def viz(regions, actors, out, with_gaps, root):
     """Write the interactive network pages (all of them, or only the regions/actors named)."""
-    from pathlib import Path
-
     from graph.load import load_store
-    from graph.queries import expand_iri
-    from graph.namespaces import shorten
+    from graph.namespaces import NV, shorten
+    from graph.queries import checked_curie, expand_iri
     from graph.viz.site import write_site
 
-    project = get_project(root)
+    project = get_project(root, out)
+    store = load_store(project)
+    regions = [checked_curie(store, r, str(NV.Region), "--region") for r in regions]  # before any work
     only = bool(regions or actors)
     written = write_site(
-        project, load_store(project), computed=computed_links(project), out=Path(out) if out else None,
-        regions=[shorten(expand_iri(r, "--region")) for r in regions] if only else None,
+        project,
+        store,
+        computed=gap_links(store, project) if with_gaps else None,
+        regions=regions if only else None,
         actors=[shorten(expand_iri(a, "--actor")) for a in actors] if only else None,
     )
     pages = [p for p in written if p.suffix == ".html"]
-    click.echo(f"wrote {len(pages)} page(s) to {Path(out) if out else project.output_dir}")
+    click.echo(f"wrote {len(pages)} page(s) to {project.output_dir}")
 
 
-@cli.command()
-@click.option("--factor", type=float, required=True, help="Size as a multiple of the real data (4 ≈ 10^5, 40 ≈ 10^6, 400 ≈ 10^7 triples).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write (N-Triples, also valid as .ttl).")
-@click.option("--seed", default=0, type=int, show_default=True, help="Random seed; the same seed gives the same bytes.")
-@project_option
-@friendly
-def synth(factor, out, seed, root):
-    """Write a synthetic graph with the real graph's shape, FACTOR times its size (for benchmarks)."""
-    from pathlib import Path
+def gap_links(store, project):
+    """The links the gap analysis computes (rules and prediction), for pages to draw."""
+    from graph.gaps import analyse
 
-    from graph.synth import synthesise
-
-    info = synthesise(get_project(root), factor, Path(out), seed=seed)
-    click.echo(f"wrote {info.triples} triples ({info.regions} synthetic regions on {info.real_triples} real) to {out}")
-
-
-def computed_links(project):
-    """Suggested links to draw on the pages."""
-    from graph.gaps import computed_links as run
-    from graph.load import load_store
-
-    return run(load_store(project), project)
+    return analyse(store, project, kinds=["rule", "predict"]).links()
 
 
 @cli.command()
 @click.option("--region", help="Only this region (slug such as `dalarna`, or an IRI).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["rule", "compare", "predict", "audit"]),
-              help="Only gaps of this kind (repeatable); default all.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["rule", "compare", "predict", "audit"]),
+    help="Only gaps of this kind (repeatable); default all.",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True
+)
 @click.option("--evaluate", is_flag=True, help="Print the link-prediction evaluation table instead of the gaps.")
-@click.option("--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate.")
+@click.option(
+    "--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate."
+)
 @project_option
 @friendly
 def gaps(region, kinds, fmt, evaluate, seeds, root):
@@ -359,11 +468,23 @@ def gaps(region, kinds, fmt, evaluate, seeds, root):
       naravard gaps --kind rule --kind audit --format csv
       naravard gaps --evaluate
     """
-    from graph.gaps import cli_support
+    from graph.gaps import analyse, render
+    from graph.gaps.evaluate import fixed_seeds, hold_out
+    from graph.gaps.predict import projection
+    from graph.load import load_store
+    from graph.network import network
+    from graph.viz.page import page_names
 
     project = get_project(root)
-    click.echo(cli_support.run(project, region=region, kinds=list(kinds) or None, fmt=fmt,
-                               evaluate_only=evaluate, n_seeds=seeds), nl=False)
+    store = load_store(project)
+    if evaluate:
+        click.echo(render.evaluation_text(hold_out(projection(store), seeds=fixed_seeds(seeds))), nl=False)
+        return
+    analysis = analyse(store, project, region=region, kinds=kinds)
+    if fmt == "html":
+        click.echo(render.report_html(analysis, page_names(network(store))), nl=False)
+    else:
+        click.echo(render.gaps_text(analysis.gaps, fmt), nl=False)
 
 
 def main():
@@ -377,7 +498,11 @@ def main():
         err.show()
         sys.exit(err.exit_code)
     except click.ClickException as err:
-        where = f" (naravard {err.ctx.info_name if err.ctx and err.ctx.parent else ''} --help)".replace("  ", " ") if isinstance(err, click.UsageError) else ""
+        where = (
+            f" (naravard {err.ctx.info_name if err.ctx and err.ctx.parent else ''} --help)".replace("  ", " ")
+            if isinstance(err, click.UsageError)
+            else ""
+        )
         click.echo(f"Error: {err.format_message()}{where}", err=True)
         sys.exit(err.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -5,6 +5,7 @@
 >>> int(rows[0]["n"])
 290
 """
+
 from __future__ import annotations
 
 from .load import load_graph, load_store
@@ -22,4 +23,19 @@ def query(name_or_text: str, *, project: Project | None = None, **params):
     return run_query(name_or_text, params, project=project)
 
 
-__all__ = ["load_graph", "load_store", "query", "Project"]
+def frame(name_or_text: str, *, project: Project | None = None, **params):
+    """Run a SELECT (by name, `.rq` file or SPARQL text, parameters bound as in `query`) and return a
+    pandas DataFrame with typed columns: counts as Int64, decimals as float64, dates as datetime64,
+    IRIs as short names (`nvr:dalarna`), unbound values as NA (see graph/dataframe.py). Needs the
+    optional extra: `pip install 'naravard-kg[frame]'`.
+
+    >>> df = frame("count-by-class")
+    >>> str(df["count"].dtype), int(df.loc[df["class"] == "nv:Region", "count"].iloc[0])
+    ('Int64', 21)
+    """
+    from .dataframe import frame as run
+
+    return run(name_or_text, params, project=project)
+
+
+__all__ = ["frame", "load_graph", "load_store", "query", "Project"]

@@ -1,6 +1,6 @@
 """Write files and whole folders so that a reader never sees half of one.
 
-`write_atomic` writes one file (temporary file + rename). `new_version` builds a
+`write_atomic` writes one file (temporary file + rename; `atomic_file` streams one). `new_version` builds a
 whole output folder: `output/` is a symlink to a complete build in a sibling folder
 (`.output.builds/build-…`), and a finished build is switched in by replacing the
 symlink with `os.replace`, so a reader (a browser, a web server, `naravard serve`)
@@ -14,6 +14,7 @@ leaves the old build in place; the next build removes its leftovers.
 >>> out.is_symlink(), (out / "a.txt").read_text(), oct((out / "a.txt").stat().st_mode & 0o777)
 (True, 'hej', '0o644')
 """
+
 from __future__ import annotations
 
 import errno
@@ -25,6 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import NaravardError
 
@@ -43,20 +45,39 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     >>> write_atomic(p, "hej"); p.read_text()
     'hej'
     """
+    with atomic_file(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def atomic_file(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through: a temporary file in the same folder, renamed to
+    `path` (mode 0644) when the block ends without error and removed when it does not. For
+    output too large to hold in memory (`write_atomic` is the short form).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.nt"
+    >>> with atomic_file(p) as fh:
+    ...     _ = fh.write(b"<a> <b> <c> .")
+    >>> p.read_bytes()
+    b'<a> <b> <c> .'
+    """
     path = Path(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with os.fdopen(fd, "wb", buffering=buffering) as fh:
+            yield fh
         os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600 whatever the umask
         os.replace(tmp, path)
     except OSError as err:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
         blocker = next((p for p in path.parents if p.exists()), None)
-        reason = f"{blocker} is not a folder" if blocker is not None and not blocker.is_dir() else (err.strerror or str(err))
+        reason = (
+            f"{blocker} is not a folder" if blocker is not None and not blocker.is_dir() else (err.strerror or str(err))
+        )
         raise NaravardError(f"cannot write {path}: {reason}") from None
     except BaseException:
         if tmp:
@@ -89,7 +110,7 @@ def _looks_like_output(folder: Path) -> bool:
 
 
 def _fix_modes(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _, filenames in os.walk(root):
         os.chmod(dirpath, DIR_MODE)
         for f in filenames:
             p = os.path.join(dirpath, f)

@@ -5,8 +5,10 @@ folder and switched in at once (graph.atomic.new_version): `output/` shows the
 previous complete build until the new one is complete, pages of removed actors go
 with the old build, and an interrupted build leaves the previous output intact.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from .validate import Report, validate
 
 
 class ValidationFailed(NaravardError):
+    """Raised by `build` when validation finds errors; `report` holds them (nothing is written)."""
+
     def __init__(self, report: Report):
         self.report = report
         super().__init__(f"validation failed with {len(report.errors)} error(s); nothing written")
@@ -28,6 +32,8 @@ class ValidationFailed(NaravardError):
 
 @dataclass
 class BuildResult:
+    """What `build` did: the validation report and the files it wrote."""
+
     report: Report
     written: list[Path] = field(default_factory=list)
 
@@ -39,29 +45,43 @@ def write_graph(store: ox.Store, out: Path) -> list[Path]:
     return [out / "graph.ttl"]
 
 
-def build(project: Project, pages: bool = True) -> BuildResult:
+def quiet(message: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+def build(project: Project, pages: bool = True, progress: Callable[[str], None] = quiet) -> BuildResult:
     """Validate, then write a complete new output (graph.ttl, pages, gaps.html) and switch to it.
 
-    `written` lists the files as seen through `output/`.
+    `written` lists the files as seen through `output/`; `progress` is called with a short line
+    at each step (the CLI prints them to stderr).
     """
+    progress("validating (syntax, SHACL, evidence) …")
     report = validate(project)
     if not report.ok:
         raise ValidationFailed(report)
+    progress("loading the store …")
     store = load_store(project)
     with new_version(project.output_dir, link_cache=project.cache_dir) as out:
+        progress("writing graph.ttl …")
         written = write_graph(store, out)
         if pages:
-            written += write_pages(project, store, out)
+            written += write_pages(project, store, out, progress)
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
-def write_pages(project: Project, store: ox.Store, out: Path | None = None) -> list[Path]:
-    """The network pages (with computed gap suggestions drawn) and the gaps report in `out`
+def write_pages(
+    project: Project, store: ox.Store, out: Path | None = None, progress: Callable[[str], None] = quiet
+) -> list[Path]:
+    """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis."""
-    from .gaps import analyse, computed_links, write_gaps_report
+    from .gaps import analyse, render
+    from .network import network
+    from .viz.page import page_names
     from .viz.site import write_site
 
-    analysis = analyse(store, project)
-    written = write_site(project, store, computed=computed_links(store, gaps=analysis[0]), out=out)
-    written += write_gaps_report(project, store, analysis, out=out)
-    return written
+    out = out or project.output_dir
+    analysis = analyse(store, project, progress=progress)
+    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
+    progress("writing gaps.html …")
+    write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store, project))))
+    return [*written, out / "gaps.html"]

@@ -25,6 +25,7 @@ graph). A triple the data already states is not copied into the derived graph, s
 >>> ox.Quad(ox.NamedNode(NVR_ + "b"), ox.NamedNode(NV_ + "collaboratesWith"), ox.NamedNode(NVR_ + "a"), DERIVED) in s
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -54,6 +55,7 @@ class Rule:
 
 
 def rules_dir(project: Project | None = None) -> Path:
+    """The folder of the derivation rules: queries/derive/ of `project` (default: Project.default())."""
     return (project or Project.default()).queries_dir / "derive"
 
 
@@ -126,7 +128,11 @@ def derived_quads(store: ox.Store):
 
 
 def curated_quads(store: ox.Store):
-    """The default graph without the derived triples: what the data files state."""
+    """The default graph without the triples computed at build time (those also in a named graph:
+    the derived triples here, the network figures of graph/metrics.py): what the data files state."""
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        if ox.Quad(q.subject, q.predicate, q.object, DERIVED) not in store:
+        if not any(
+            not isinstance(c.graph_name, ox.DefaultGraph)
+            for c in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
+        ):
             yield q

@@ -8,6 +8,7 @@ failing that, after joining words split by a line-break hyphen ("sjuk-\\nvård")
 >>> SourceText("Vi har en lokal\\nsam-\\nverkansgrupp.").find("lokal samverkansgrupp")
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -45,6 +46,8 @@ class SourceText:
         return normalise(_BROKEN_WORD.sub(r"\1\2", self.text))
 
     def find(self, quote: str) -> bool:
+        """Whether `quote` occurs in the text, with runs of whitespace as one space and words hyphenated
+        across a line break joined."""
         q = normalise(quote)
         if q in self._plain or q in self._joined:
             return True
@@ -135,14 +138,30 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         path = sources_dir / str(fname) if fname else None
         texts[doc] = None
         if path is None or not path.is_file():
-            problems.append(Problem(where(doc), name(doc), f"source file {fname or '(none given)'} not found in {sources_dir.name}/"))
+            problems.append(
+                Problem(
+                    where(doc), name(doc), f"source file {fname or '(none given)'} not found in {sources_dir.name}/"
+                )
+            )
             continue
         try:
             texts[doc] = SourceText(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as err:
-            problems.append(Problem(f"{sources_dir.parent.name}/{sources_dir.name}/{fname}", name(doc), f"not UTF-8 text (byte {err.start}); convert the file to UTF-8"))
+            problems.append(
+                Problem(
+                    f"{sources_dir.parent.name}/{sources_dir.name}/{fname}",
+                    name(doc),
+                    f"not UTF-8 text (byte {err.start}); convert the file to UTF-8",
+                )
+            )
         except OSError as err:
-            problems.append(Problem(f"{sources_dir.parent.name}/{sources_dir.name}/{fname}", name(doc), f"cannot read: {err.strerror or err}"))
+            problems.append(
+                Problem(
+                    f"{sources_dir.parent.name}/{sources_dir.name}/{fname}",
+                    name(doc),
+                    f"cannot read: {err.strerror or err}",
+                )
+            )
 
     for ev, quote in g.subject_objects(NV.quote):
         about = describe_evidence(g, ev, name)
@@ -151,7 +170,9 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         # A relation's problem points at its triple (found later from the focus), an entity's at the quote.
         line = 0 if relation else locate(file, f'"{quote}"')
         owner = g.value(predicate=NV.evidence, object=ev)
-        labels = {str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(owner, p)} if owner is not None else set()
+        labels = (
+            {str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(owner, p)} if owner is not None else set()
+        )
         thin = quote_problem(str(quote), relation, labels)
         if thin:
             problems.append(Problem(file, about, thin[1], thin[0], line))
@@ -167,7 +188,9 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         if text is None:
             continue
         if not text.find(str(quote)):
-            problems.append(Problem(file, about, f"quote not found in {name(src)}: «{normalise(str(quote))[:120]}»", line=line))
+            problems.append(
+                Problem(file, about, f"quote not found in {name(src)}: «{normalise(str(quote))[:120]}»", line=line)
+            )
             continue
         at = g.value(ev, NV.line)
         if at is not None and not text.near_line(str(quote), int(at)):
@@ -188,12 +211,32 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
     for p in relations:
         for s, o in g.subject_objects(p):
             if (s, p, o) not in evidenced and not (s in referenced and o in referenced):
-                problems.append(Problem(where(s), f"{name(s)} {name(p)} {name(o)}", "relation has no evidence statement (rdf:subject/rdf:predicate/rdf:object with nv:source and nv:quote)"))
+                problems.append(
+                    Problem(
+                        where(s),
+                        f"{name(s)} {name(p)} {name(o)}",
+                        "relation has no evidence statement "
+                        "(rdf:subject/rdf:predicate/rdf:object with nv:source and nv:quote)",
+                    )
+                )
     for s, p, o in evidenced:
         if (s, p, o) not in g:
-            problems.append(Problem(where(s), f"{name(s)} {name(p)} {name(o)}", "evidence statement for a triple that the data does not state"))
+            problems.append(
+                Problem(
+                    where(s),
+                    f"{name(s)} {name(p)} {name(o)}",
+                    "evidence statement for a triple that the data does not state",
+                )
+            )
         elif p not in relations:
-            problems.append(Problem(where(s), f"{name(s)} {name(p)} {name(o)}", f"{name(p)} is not a relation (not a sub-property of nv:relation)", "warning"))
+            problems.append(
+                Problem(
+                    where(s),
+                    f"{name(s)} {name(p)} {name(o)}",
+                    f"{name(p)} is not a relation (not a sub-property of nv:relation)",
+                    "warning",
+                )
+            )
     return problems
 
 

@@ -22,6 +22,7 @@ True
 >>> looks_like_heading("Regionen och kommunerna har en gemensam styrgrupp.")
 False
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS
 
 from .evidence import Problem, normalise, relation_properties
-from .namespaces import NV, PREFIXES, shorten
+from .namespaces import NV, shorten
 from .project import Project
 
 #: The one threshold for relation quotes (model version 2): fewer words than this is an error.
@@ -78,6 +79,7 @@ class Locator:
 
     @cached_property
     def texts(self) -> list[tuple[str, str]]:
+        """(path relative to the project, text) of every data file searched, read once."""
         return [(self.project.relative(p), p.read_text(encoding="utf-8")) for p in self.files]
 
     @staticmethod
@@ -98,10 +100,10 @@ class Locator:
 
     def statement(self, s, p, o) -> tuple[str, int] | None:
         """Where the evidence statement of (s, p, o) is, else the triple, else the subject."""
-        S, P, O = self.forms(s), self.forms(p), self.forms(o)
+        fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
         patterns = [
-            rf"rdf:subject\s+{S}\s*;\s*rdf:predicate\s+{P}\s*;\s*rdf:object\s+{O}",
-            rf"(?m)^\s*{S}\s+{P}\s+(?:[^;.\n]*,\s*)?{O}",
+            rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}",
+            rf"(?m)^\s*{fs}\s+{fp}\s+(?:[^;.\n]*,\s*)?{fo}",
         ]
         for pattern in patterns:
             for rel, text in self.texts:
@@ -112,14 +114,14 @@ class Locator:
 
     def statements(self, s, p, o) -> list[tuple[str, int]]:
         """Every evidence statement block of (s, p, o), in file order."""
-        S, P, O = self.forms(s), self.forms(p), self.forms(o)
-        pattern = re.compile(rf"rdf:subject\s+{S}\s*;\s*rdf:predicate\s+{P}\s*;\s*rdf:object\s+{O}")
+        fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
+        pattern = re.compile(rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}")
         return [(rel, self._line(text, m.start())) for rel, text in self.texts for m in pattern.finditer(text)]
 
     def subject(self, s) -> tuple[str, int] | None:
         """The first line that starts with `s` (its block), else its first mention."""
-        S = self.forms(s)
-        for pattern in (rf"(?m)^{S}\s", S):
+        fs = self.forms(s)
+        for pattern in (rf"(?m)^{fs}\s", fs):
             for rel, text in self.texts:
                 m = re.search(pattern, text)
                 if m:
@@ -179,15 +181,30 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         if len(props) < 2:
             continue
         ordered = sorted(props)
-        clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:] if frozenset((a, b)) in disjoint]
+        clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if frozenset((a, b)) in disjoint]
         for a, b in clashes:
             file, at = _where(loc.statement(s, b, o), "(graph)")
-            problems.append(Problem(file, f"{name(s)} {name(a)} + {name(b)} {name(o)}",
-                f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); keep the one the source states", line=at))
+            problems.append(
+                Problem(
+                    file,
+                    f"{name(s)} {name(a)} + {name(b)} {name(o)}",
+                    f"{name(a)} and {name(b)} never hold together (owl:propertyDisjointWith); "
+                    "keep the one the source states",
+                    line=at,
+                )
+            )
         if not clashes:
             file, at = _where(loc.statement(s, ordered[1], o), "(graph)")
-            problems.append(Problem(file, f"{name(s)} → {name(o)}",
-                f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): keep both only where the source states both", "warning", at))
+            problems.append(
+                Problem(
+                    file,
+                    f"{name(s)} → {name(o)}",
+                    f"{len(props)} relations between one pair ({', '.join(name(p) for p in ordered)}): "
+                    "keep both only where the source states both",
+                    "warning",
+                    at,
+                )
+            )
 
     # (b) collaboratesWith once, subject IRI first
     cw = NV.collaboratesWith
@@ -196,9 +213,15 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
             continue
         file, at = _where(loc.statement(s, cw, o), "(graph)")
         if (o, cw, s) in g:
-            msg = f"nv:collaboratesWith is stated in both directions: keep only {name(o)} nv:collaboratesWith {name(s)} (the inverse is derived)"
+            msg = (
+                "nv:collaboratesWith is stated in both directions: "
+                f"keep only {name(o)} nv:collaboratesWith {name(s)} (the inverse is derived)"
+            )
         else:
-            msg = f"nv:collaboratesWith is stored with the subject IRI sorting first: write {name(o)} nv:collaboratesWith {name(s)}"
+            msg = (
+                "nv:collaboratesWith is stored with the subject IRI sorting first: "
+                f"write {name(o)} nv:collaboratesWith {name(s)}"
+            )
         problems.append(Problem(file, f"{name(s)} nv:collaboratesWith {name(o)}", msg, line=at))
 
     # (c) relation quotes: long enough, and not a heading
@@ -214,13 +237,21 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         messages = []
         words = count_words(q)
         if words < MIN_RELATION_QUOTE_WORDS:
-            messages.append(f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: quote the sentence that states the relation «{q}»")
+            messages.append(
+                f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
+                f"quote the sentence that states the relation «{q}»"
+            )
         if g.value(st, NV.basis) == NV["basis-layout"]:
             heading = g.value(st, NV.heading)
             if heading is not None and _bare(q) == _bare(str(heading)):
-                messages.append(f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»")
+                messages.append(
+                    f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
+                )
         elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(g.value(st, NV.source), set())):
-            messages.append(f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)")
+            messages.append(
+                f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
+                "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
+            )
         if messages:
             problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)
             file, at = _where(problem_at, "(graph)")

@@ -4,6 +4,7 @@
 >>> NV.Region
 rdflib.term.URIRef('https://w3id.org/naravard/def#Region')
 """
+
 from __future__ import annotations
 
 from rdflib import Namespace
@@ -45,4 +46,4 @@ def shorten(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(best):
             best, found = ns, prefix
-    return f"{found}:{iri[len(best):]}" if best else iri
+    return f"{found}:{iri[len(best) :]}" if best else iri

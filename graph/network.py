@@ -4,33 +4,36 @@ Nodes are the curated entities (reference entities, which have no evidence of th
 only when a relation mentions them); edges are the evidenced relations, keyed by kind.
 Collaboration gaps from the sources are edges of kind "gap".
 
+>>> from graph.load import load_store
 >>> net = network(load_store())
 >>> net.number_of_nodes() > 100
 True
 """
+
 from __future__ import annotations
 
 import networkx as nx
 import pyoxigraph as ox
 
-from .load import load_store  # noqa: F401  (doctest)
-from .namespaces import shorten
+from .namespaces import NV, shorten
+from .project import Project
 from .queries import rows
 
 GAP = "gap"
 
 
-def network(store: ox.Store) -> nx.MultiDiGraph:
+def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     """A MultiDiGraph: node attrs label, cls, region, acronyms, principals (short IRIs, derived
     at build time), side (`nv:side-region` …, or ""), quote, document (the source cited by short
     title, date and line), evidence (how many quotes), structure_types and levels (short IRIs,
-    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none); edge key =
-    relation kind (`partOf`, …, `gap`), attrs quote, document,
-    evidence. Relations derived at build time (the inverse of a symmetric relation) carry no
-    evidence of their own and are not drawn."""
+    `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none) and, once the
+    store has them (graph/metrics.py), degree, betweenness and community; edge key = relation kind
+    (`partOf`, …, `gap`), attrs kind, quote, document, evidence. Relations derived at build time
+    (the inverse of a symmetric relation) carry no evidence of their own and are not drawn.
+    `project` gives the queries (default: the current project)."""
     g = nx.MultiDiGraph()
     nodes = {}
-    for r in rows(store, "nodes"):
+    for r in rows(store, "nodes", project):
         nid = shorten(r["node"])
         nodes[nid] = {
             "label": r["label"],
@@ -45,7 +48,11 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
             "structure_types": sorted(shorten(t) for t in (r["structureTypes"] or "").split("|") if t),
             "levels": sorted(shorten(v) for v in (r["levels"] or "").split("|") if v),
         }
-    for r in rows(store, "edges"):
+        if r.get("degree") is not None:  # network figures, computed when the store was built
+            nodes[nid].update(
+                degree=int(r["degree"]), betweenness=float(r["betweenness"]), community=int(r["community"])
+            )
+    for r in rows(store, "edges", project):
         s, t = shorten(r["source"]), shorten(r["target"])
         if s not in nodes or t not in nodes:
             continue  # e.g. a link to a source document or concept
@@ -55,7 +62,15 @@ def network(store: ox.Store) -> nx.MultiDiGraph:
         for n in (s, t):
             if n not in g:
                 g.add_node(n, **nodes[n])
-        g.add_edge(s, t, key=kind, kind=kind, quote=r["quote"] or "", document=r["document"] or "", evidence=int(r["evidence"] or 0))
+        g.add_edge(
+            s,
+            t,
+            key=kind,
+            kind=kind,
+            quote=r["quote"] or "",
+            document=r["document"] or "",
+            evidence=int(r["evidence"] or 0),
+        )
     for nid, attrs in nodes.items():
         # reference entities (regions, municipalities, municipality groups from SCB data) carry no
         # evidence of their own: drawn only when a curated relation links them
@@ -93,15 +108,21 @@ def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGr
     return induced(g, nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes)
 
 
-def organisation_classes(store: ox.Store) -> set[str]:
-    """Local names of the ontology's classes of organisations (nv:Organisation and its
-    subclasses): the actors that can be collaboration partners.
+def term_labels(store: ox.Store, names, lang: str = "sv") -> dict[str, str]:
+    """The ontology's `lang` label (rdfs:label) of each `nv:` term named by its local name; the
+    relation kind `gap` is nv:CollaborationGap. A term without such a label keeps its name.
 
-    >>> "CollaborationBody" in organisation_classes(load_store())
-    True
+    >>> from graph.load import load_store
+    >>> term_labels(load_store(), ["memberOf", "gap", "noSuchTerm"])
+    {'memberOf': 'medlem i', 'gap': 'Samverkansbrist', 'noSuchTerm': 'noSuchTerm'}
     """
-    q = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* nv:Organisation . FILTER(isIRI(?c)) }"
-    return {shorten(r["c"]).removeprefix("nv:") for r in rows(store, q)}
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    out = {}
+    for name in names:
+        term = ox.NamedNode(str(NV) + ("CollaborationGap" if name == GAP else name))
+        found = [q.object.value for q in store.quads_for_pattern(term, label, None) if q.object.language == lang]
+        out[name] = min(found, default=name)
+    return out
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:

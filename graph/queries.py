@@ -4,12 +4,13 @@ A library file starts with a comment header::
 
     # title: Forums a region or municipality takes part in
     # answers: Which joint forums does a region or municipality take part in, and how?
-    # param: actor iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
-    # example: naravard query region-forums --param actor=dalarna
+    # param: region iri nv:Organisation  The region or municipality (slug such as `dalarna`, or an IRI)
+    # example: naravard query region-forums --param region=dalarna
 
 An `iri` parameter may name the class its value must have (`nv:Region`; `rdfs:Resource`
 for any typed entity): a value that names no such entity is an error with the nearest
-names, checked by a query with the value bound, never pasted (`check_params`).
+names, checked by a query with the value bound, never pasted (`check_params`). A rule of
+the gap analysis (`queries/rules/`) may say its place in the ranking: `# rank: 1`.
 
 Parameters are never pasted into query text as text: they become RDF terms,
 serialised (escaped) by Oxigraph into a VALUES block that opens the query's WHERE
@@ -17,8 +18,9 @@ group, the same locally and on remote stores.
 
 >>> q = Library().get("region-forums")
 >>> q.params[0].name
-'actor'
+'region'
 """
+
 from __future__ import annotations
 
 import difflib
@@ -40,6 +42,10 @@ _IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
 
 @dataclass(frozen=True)
 class Param:
+    """One `# param:` line of a query's header: name, kind (iri, string, integer), description,
+    whether it may be left out, and the class an iri value must belong to.
+    """
+
     name: str
     kind: str  # iri | string | integer
     description: str
@@ -78,6 +84,10 @@ def expand_iri(value: str, where: str) -> str:
 
 @dataclass
 class LibraryQuery:
+    """A query of the library: its `.rq` text and what its comment header declares
+    (`# title:`, `# answers:`, `# example:`, `# param:`, `# rank:`).
+    """
+
     name: str
     path: Path
     text: str
@@ -85,9 +95,11 @@ class LibraryQuery:
     answers: str = ""
     example: str = ""
     params: list[Param] = field(default_factory=list)
+    rank: int | None = None  # `# rank: N`: a rule's place in the gap analysis' order (None: after the ranked, by name)
 
     @classmethod
-    def from_file(cls, path: Path) -> "LibraryQuery":
+    def from_file(cls, path: Path) -> LibraryQuery:
+        """The query in `path`, its header read; a malformed `# param:` or `# rank:` line raises QueryError."""
         text = path.read_text(encoding="utf-8")
         q = cls(name=path.stem, path=path, text=text)
         for line in text.splitlines():
@@ -95,16 +107,22 @@ class LibraryQuery:
                 if line.strip():
                     break
                 continue
-            m = re.match(r"#\s*(title|answers|example|param):\s*(.*)", line)
+            m = re.match(r"#\s*(title|answers|example|param|rank):\s*(.*)", line)
             if not m:
                 continue
             key, value = m.groups()
             if key == "param":
-                pm = re.match(r"(\w+)\s+(iri|string|integer)(?:\s+([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>))?(\s+optional)?\s*(.*)", value)
+                pm = re.match(
+                    r"(\w+)\s+(iri|string|integer)(?:\s+([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>))?(\s+optional)?\s*(.*)", value
+                )
                 if not pm:
                     raise QueryError(f"{path}: bad param line {line!r}")
                 cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
                 q.params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), cls))
+            elif key == "rank":
+                if not re.fullmatch(r"\d+", value.strip()):
+                    raise QueryError(f"{path}: bad rank line {line!r} (a whole number, such as `# rank: 1`)")
+                q.rank = int(value)
             else:
                 setattr(q, key, value.strip())
         return q
@@ -121,6 +139,7 @@ class Library:
         return iter(self.queries.values())
 
     def get(self, name: str) -> LibraryQuery:
+        """The query called `name`; an unknown name raises QueryError with the nearest names."""
         if name in self.queries:
             return self.queries[name]
         near = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)
@@ -147,7 +166,9 @@ class Prepared:
     params: list[Param] = field(default_factory=list)  # the declared parameters (library queries)
 
 
-def prepare(name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None) -> Prepared:
+def prepare(
+    name_or_text: str, params: dict[str, str], project: Project | None = None, *, is_text: bool | None = None
+) -> Prepared:
     """Resolve a library name, `.rq` path or SPARQL text and bind `params`."""
     project = project or Project.default()
     declared: list[Param] | None = None
@@ -173,7 +194,9 @@ def prepare(name_or_text: str, params: dict[str, str], project: Project | None =
             if p.name in params:
                 bindings[p.name] = p.term(str(params[p.name]), origin)
             elif not p.optional:
-                raise QueryError(f"{origin}: missing parameter {p.name!r} ({p.description}); give --param {p.name}=VALUE")
+                raise QueryError(
+                    f"{origin}: missing parameter {p.name!r} ({p.description}); give --param {p.name}=VALUE"
+                )
     else:
         for key, value in params.items():
             if not re.fullmatch(r"[A-Za-z_]\w*", key):
@@ -194,8 +217,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     """Raise QueryError (with the nearest names) unless `value` is an instance of `cls`
     (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
 
-    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode("https://w3id.org/naravard/def#Region")))
-    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), "https://w3id.org/naravard/def#Region", "region-forums: parameter region")
+    >>> region = "https://w3id.org/naravard/def#Region"
+    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
+    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), region, "region-forums: parameter region")
     Traceback (most recent call last):
     graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
     """
@@ -203,7 +227,10 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     ask = "ASK { ?value a ?type . FILTER(?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class }) }"
     if execute(store, Prepared(ask, where, bind)):
         return
-    names = "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    names = (
+        "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } "
+        "FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
+    )
     # Plain strings only: the QueryError below keeps this frame alive, and Oxigraph's results may
     # not be dropped on another thread than theirs (the endpoint checks in a thread pool).
     found = [(r["e"].value, r["label"].value if r["label"] is not None else None)
@@ -220,8 +247,24 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     near = sorted(c for c in candidates if len(low) >= 3 and low in c)  # a short form: "jamtland"
     near += difflib.get_close_matches(low, list(candidates), n=6, cutoff=0.6)
     hint = list(dict.fromkeys(candidates[n] for n in near))[:3]
-    suggestion = f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
+    suggestion = (
+        f"; did you mean {', '.join(hint)}?" if hint else "; `naravard query find-actor --param name=…` finds names"
+    )
     raise QueryError(f"{where}: {given!r} names no {shorten(cls)}{suggestion}")
+
+
+def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
+    """The short IRI (`nvr:dalarna`) of a user's `value` (`dalarna`, `nvr:dalarna` or the full
+    IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
+
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> checked_curie(s, "dalarna", RESOURCE, "--region")
+    'nvr:dalarna'
+    """
+    iri = expand_iri(value, where)
+    check_entity(store, ox.NamedNode(iri), cls, where, given=value)
+    return shorten(iri)
 
 
 def check_params(store: ox.Store, prepared: Prepared) -> None:
@@ -334,9 +377,15 @@ def rows(store: ox.Store, query: str | Path, project: Project | None = None, par
     return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
 
 
-def run_query(name_or_text: str, params: dict[str, str] | None = None, project: Project | None = None, store: ox.Store | None = None):
+def run_query(
+    name_or_text: str,
+    params: dict[str, str] | None = None,
+    project: Project | None = None,
+    store: ox.Store | None = None,
+):
     """Python API behind `graph.query`: rows as dicts of rdflib terms, a bool, or a Graph."""
-    from .load import load_store, to_rdflib, to_rdflib_term
+    from .load import load_store
+    from .rdflib_copy import to_rdflib, to_rdflib_term
 
     prepared = prepare(name_or_text, params or {}, project)
     result = execute(store or load_store(project), prepared)

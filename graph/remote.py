@@ -3,6 +3,7 @@
 Uses only the SPARQL 1.1 Protocol and Graph Store Protocol, so any conformant store
 works (tested against the Oxigraph server).
 """
+
 from __future__ import annotations
 
 import urllib.error
@@ -50,7 +51,9 @@ def remote_query(endpoint: str, prepared: Prepared, timeout: float = 60):
     check_endpoint(endpoint)
     text = full_text(with_values(prepared.text, prepared.bindings))
     data = urllib.parse.urlencode({"query": text}).encode()
-    req = urllib.request.Request(endpoint, data=data, headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        endpoint, data=data, headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     with _open(req, prepared.origin, timeout) as resp:
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
         body = resp.read()
@@ -75,7 +78,9 @@ def publish(store: ox.Store, endpoint: str, timeout: float = 300) -> int:
     targets += [(g, "graph=" + urllib.parse.quote(g.value, safe="")) for g in store.named_graphs()]
     for graph, where in targets:
         body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        req = urllib.request.Request(f"{endpoint}{sep}{where}", data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
+        req = urllib.request.Request(
+            f"{endpoint}{sep}{where}", data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
         with _open(req, "publish", timeout):
             pass
     return len(store)

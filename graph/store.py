@@ -16,6 +16,7 @@ allocate without bound. Checking 4.4 MB of store files costs about 5 ms.
 >>> len(s) > 1000
 True
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,8 @@ import pyoxigraph as ox
 from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
 from .derive import derive, rule_files
 from .errors import NaravardError
-from .load import reading
+from .metrics import add_metrics, inputs as metric_inputs
+from .parse import reading
 from .project import Project
 
 #: Files RocksDB may rewrite while a store is open read-only (its log, its lock): not checksummed.
@@ -105,8 +107,11 @@ def manifest_path(target: Path) -> Path:
 
 def checksums(target: Path) -> dict[str, str]:
     """SHA-256 of every file RocksDB keeps stable in the store folder `target`."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(target.iterdir()) if p.is_file() and not p.name.startswith(_UNCHECKED)}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(target.iterdir())
+        if p.is_file() and not p.name.startswith(_UNCHECKED)
+    }
 
 
 def verified(target: Path) -> bool:
@@ -128,7 +133,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
     missing = [f for f in files if not f.exists()]
     if missing:
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
-    key = fingerprint([*files, *rule_files(project)])  # derivation rules change the store too
+    key = fingerprint([*files, *rule_files(project), *metric_inputs(project)])  # rules and figures change it too
     cache = project.cache_dir
     target = cache / f"store-{key}"
     if verified(target):
@@ -152,6 +157,7 @@ def _build(project: Project, files: list[Path], target: Path) -> None:
         store = ox.Store(str(tmp))
         load_files(store, files, project)
         derive(store, project)  # queries/derive/*.rq, see graph/derive.py
+        add_metrics(store, project)  # degree, betweenness, community: graph/metrics.py
         store.flush()
         store.optimize()
         del store
@@ -177,8 +183,9 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
     The previous store is kept so that a server still reading it is not cut off while
     it moves to the new one. Leftovers of killed builds (`.building-*`) go too: we hold the lock.
     """
-    older = sorted((p for p in cache.glob("store-*") if p.is_dir() and p != target),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
+    older = sorted(
+        (p for p in cache.glob("store-*") if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for old in older[keep:]:
         manifest_path(old).unlink(missing_ok=True)
         shutil.rmtree(old, ignore_errors=True)
@@ -190,8 +197,10 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
 
 
 def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:
-    """An in-memory store of `files` (no cache), for fixtures and benchmarks."""
+    """An in-memory store of `files` (no cache), for fixtures and benchmarks, with the derived
+    triples and the network figures like a cached store."""
     store = ox.Store()
     load_files(store, files, project)
     derive(store, project)
+    add_metrics(store, project)
     return store

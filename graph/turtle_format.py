@@ -36,6 +36,7 @@ nvr:a a nv:Region .
 nvr:b a nv:Board ;
     rdfs:label "B"@sv .
 """
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,9 @@ PREFIX_ORDER = ["nv", "nvr", "rdf", "rdfs", "skos", "dcterms", "xsd"]
 FIRST_ATTRIBUTES = [RDF.type, RDFS.label, SKOS.altLabel, RDFS.comment, NV.inRegion]
 EVIDENCE_ORDER = [NV.source, NV.line, NV.quote]
 STATEMENT_HEAD = [RDF.subject, RDF.predicate, RDF.object]
-_PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$|^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*$", re.I)
+_PREFIX_LINE = re.compile(
+    r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$|^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*$", re.I
+)
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _BARE = {
     str(XSD.integer): re.compile(r"^[+-]?\d+$"),
@@ -71,7 +74,7 @@ _BARE = {
 def _ontology_order(ontology_file: Path) -> tuple[dict, dict, set]:
     """Class order and property order (as declared in the ontology's text) and the relations."""
     text = ontology_file.read_text(encoding="utf-8")
-    classes = {NV[m] : i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:Class\b", text))}
+    classes = {NV[m]: i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:Class\b", text))}
     props = {NV[m]: i for i, m in enumerate(re.findall(r"(?m)^nv:([\w-]+) a owl:\w*Property\b", text))}
     g = rdflib.Graph().parse(ontology_file, format="turtle")
     relations = set(g.transitive_subjects(RDFS.subPropertyOf, NV.relation))
@@ -92,21 +95,24 @@ class _Writer:
     # ------------------------------------------------------------------ terms
 
     def iri(self, term: URIRef, predicate: bool = False) -> str:
+        """`term` as a prefixed name where the local part allows it, else <IRI>; `a` for rdf:type as predicate."""
         if predicate and term == RDF.type:
             return "a"
         s = str(term)
         for prefix, ns in self.prefixes:
-            local = s[len(ns):]
+            local = s[len(ns) :]
             if s.startswith(ns) and (not local or _LOCAL.match(local)):
                 return f"{prefix}:{local}"
         return f"<{s}>"
 
     @staticmethod
     def _escape(s: str) -> str:
-        return (s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r").replace("\t", "\\t"))
+        return (
+            s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        )
 
     def literal(self, lit: Literal) -> str:
+        """`lit` in Turtle: bare where its datatype allows (numbers, booleans), else quoted."""
         lex = str(lit)
         if lit.language:
             return f'"{self._escape(lex)}"@{lit.language}'
@@ -119,6 +125,7 @@ class _Writer:
         return f'"{self._escape(lex)}"^^{self.iri(dt)}'
 
     def term(self, t, depth: int = 0) -> str:
+        """Any term in Turtle; a blank node used once is written inline, one used more often is an error."""
         if isinstance(t, URIRef):
             return self.iri(t)
         if isinstance(t, Literal):
@@ -130,6 +137,7 @@ class _Writer:
         raise TypeError(t)
 
     def inline(self, node: BNode, depth: int = 0) -> str:
+        """The blank node `node` as `[ p o ; … ]`, its triples marked done."""
         parts = [f"{self.iri(p, True)} {self.objects(node, p, depth + 1)}" for p in self.ordered(node, EVIDENCE_ORDER)]
         for p in self.ordered(node, EVIDENCE_ORDER):
             for o in self.g.objects(node, p):
@@ -137,6 +145,7 @@ class _Writer:
         return "[ " + " ; ".join(parts) + " ]"
 
     def objects(self, s, p, depth: int = 0) -> str:
+        """The objects of (`s`, `p`), sorted by content, joined with commas."""
         objs = sorted(self.g.objects(s, p), key=self.sort_key)
         return " , ".join(self.term(o, depth) for o in objs)
 
@@ -146,7 +155,9 @@ class _Writer:
         """Predicates of `s`: `first` in that order, then the ontology's order, then by name."""
         preds = set(self.g.predicates(s, None))
         head = [p for p in first if p in preds]
-        rest = sorted(preds - set(head), key=lambda p: (p not in self.prop_order, self.prop_order.get(p, 0), self.iri(p)))
+        rest = sorted(
+            preds - set(head), key=lambda p: (p not in self.prop_order, self.prop_order.get(p, 0), self.iri(p))
+        )
         return head + rest
 
     def sort_key(self, t) -> tuple:
@@ -167,6 +178,7 @@ class _Writer:
         return " ".join(sorted(f"{p} {o}" for p, o in self.g.predicate_objects(node) if not isinstance(o, BNode)))
 
     def entity_key(self, s) -> tuple:
+        """The sort key of a subject: its class's place in the ontology, then its IRI."""
         ranks = [self.class_order.get(c, len(self.class_order)) for c in self.g.objects(s, RDF.type)]
         return (min(ranks) if ranks else len(self.class_order) + 1, str(s))
 
@@ -177,7 +189,11 @@ class _Writer:
         preds = [p for p in preds if p != NV.evidence] + ([NV.evidence] if NV.evidence in preds else [])
         lines = []
         for p in preds:
-            objs = [o for o in sorted(self.g.objects(s, p), key=self.sort_key) if (s, p, o) not in self.done and not self.is_relation(s, p, o)]
+            objs = [
+                o
+                for o in sorted(self.g.objects(s, p), key=self.sort_key)
+                if (s, p, o) not in self.done and not self.is_relation(s, p, o)
+            ]
             if not objs:
                 continue
             for o in objs:
@@ -197,6 +213,7 @@ class _Writer:
 
     @property
     def evidenced(self) -> dict:
+        """Evidence statements (blank nodes) by the (subject, predicate, object) they are about."""
         if not hasattr(self, "_evidenced"):
             ev = defaultdict(list)
             for st in self.g.subjects(RDF.subject, None):
@@ -207,6 +224,7 @@ class _Writer:
         return self._evidenced
 
     def statement(self, st: BNode) -> str:
+        """The evidence statement `st` as a `[] rdf:subject … nv:quote … .` block, its triples marked done."""
         g = self.g
         head = " ; ".join(f"{self.iri(p)} {self.objects(st, p)}" for p in STATEMENT_HEAD if (st, p, None) in g)
         src = " ; ".join(f"{self.iri(p)} {self.objects(st, p)}" for p in (NV.source, NV.line) if (st, p, None) in g)
@@ -219,9 +237,16 @@ class _Writer:
         return "[] " + (" ;\n   ").join(lines) + " .\n"
 
     def relations_of(self, s) -> list[str]:
+        """The relation triples of `s` not yet written, each followed by its evidence statements."""
         out = []
-        triples = sorted(((p, o) for p, o in self.g.predicate_objects(s) if (s, p, o) not in self.done and self.is_relation(s, p, o)),
-                         key=lambda po: (self.iri(po[0]), self.sort_key(po[1])))
+        triples = sorted(
+            (
+                (p, o)
+                for p, o in self.g.predicate_objects(s)
+                if (s, p, o) not in self.done and self.is_relation(s, p, o)
+            ),
+            key=lambda po: (self.iri(po[0]), self.sort_key(po[1])),
+        )
         for p, o in triples:
             self.done.add((s, p, o))
             chunk = f"{self.term(s)} {self.iri(p, True)} {self.term(o, 1)} .\n"
@@ -231,6 +256,7 @@ class _Writer:
         return out
 
     def write(self) -> list[str]:
+        """The chunks of the formatted file: each typed subject's attributes and relations, then the rest."""
         g = self.g
         typed = {s for s in g.subjects(RDF.type, None) if not isinstance(s, BNode)}
         chunks: list[str] = []
@@ -244,13 +270,33 @@ class _Writer:
             if block:
                 chunks.append(block)
             chunks.extend(self.relations_of(s))
-        for st in sorted((st for st in g.subjects(RDF.subject, None) if isinstance(st, BNode) and not self.referenced[st]
-                          and any((st, p, o) not in self.done for p, o in g.predicate_objects(st))), key=self.sort_key):
+        for st in sorted(
+            (
+                st
+                for st in g.subjects(RDF.subject, None)
+                if isinstance(st, BNode)
+                and not self.referenced[st]
+                and any((st, p, o) not in self.done for p, o in g.predicate_objects(st))
+            ),
+            key=self.sort_key,
+        ):
             chunks.append(self.statement(st))
-        rest = sorted({s for s in g.subjects() if isinstance(s, BNode) and not self.referenced[s]
-                       and any((s, p, o) not in self.done for p, o in g.predicate_objects(s))}, key=self.sort_key)
+        rest = sorted(
+            {
+                s
+                for s in g.subjects()
+                if isinstance(s, BNode)
+                and not self.referenced[s]
+                and any((s, p, o) not in self.done for p, o in g.predicate_objects(s))
+            },
+            key=self.sort_key,
+        )
         for s in rest:
-            chunks.append("[] " + " ;\n    ".join(f"{self.iri(p, True)} {self.objects(s, p, 1)}" for p in self.ordered(s, [])) + " .\n")
+            chunks.append(
+                "[] "
+                + " ;\n    ".join(f"{self.iri(p, True)} {self.objects(s, p, 1)}" for p in self.ordered(s, []))
+                + " .\n"
+            )
             for p, o in g.predicate_objects(s):
                 self.done.add((s, p, o))
         return [c for c in chunks if c]
@@ -263,7 +309,12 @@ def split_header(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
     for line in text.splitlines():
         m = _PREFIX_LINE.match(line)
         if m:
-            prefixes.append((m.group(1) if m.group(2) is not None else m.group(3), m.group(2) if m.group(2) is not None else m.group(4)))
+            prefixes.append(
+                (
+                    m.group(1) if m.group(2) is not None else m.group(3),
+                    m.group(2) if m.group(2) is not None else m.group(4),
+                )
+            )
             continue
         if line.lstrip().startswith("#"):
             header.append(line.rstrip())
@@ -276,7 +327,10 @@ def split_header(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
     for line in text.splitlines():  # prefixes declared later in the file
         m = _PREFIX_LINE.match(line)
         if m:
-            pair = (m.group(1) if m.group(2) is not None else m.group(3), m.group(2) if m.group(2) is not None else m.group(4))
+            pair = (
+                m.group(1) if m.group(2) is not None else m.group(3),
+                m.group(2) if m.group(2) is not None else m.group(4),
+            )
             if pair not in prefixes:
                 prefixes.append(pair)
     return prefixes, header
@@ -290,7 +344,10 @@ def format_text(text: str, ontology_file: Path | None = None) -> str:
     seen: dict[str | None, str] = {}
     for p, ns in prefixes:
         seen.setdefault(p or "", ns)
-    order = sorted(seen.items(), key=lambda kv: (kv[0] not in PREFIX_ORDER, PREFIX_ORDER.index(kv[0]) if kv[0] in PREFIX_ORDER else 0, kv[0]))
+    order = sorted(
+        seen.items(),
+        key=lambda kv: (kv[0] not in PREFIX_ORDER, PREFIX_ORDER.index(kv[0]) if kv[0] in PREFIX_ORDER else 0, kv[0]),
+    )
     writer = _Writer(g, order, ontology_file)
     chunks = writer.write()
     missing = [t for t in g if t not in writer.done]
@@ -309,7 +366,7 @@ def parse_turtle(text: str) -> rdflib.Graph:
     """An rdflib graph of Turtle `text` (parsed by Oxigraph: several times faster than rdflib)."""
     import pyoxigraph as ox
 
-    from .load import to_rdflib
+    from .rdflib_copy import to_rdflib
 
     try:
         return to_rdflib(q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
@@ -332,7 +389,10 @@ def _signatures(g: rdflib.Graph) -> dict | None:
             return sigs[node]
         if node in stack:
             raise ValueError("cycle")
-        parts = sorted(f"{p.n3()} {sig(o, (*stack, node)) if isinstance(o, BNode) else o.n3()}" for p, o in g.predicate_objects(node))
+        parts = sorted(
+            f"{p.n3()} {sig(o, (*stack, node)) if isinstance(o, BNode) else o.n3()}"
+            for p, o in g.predicate_objects(node)
+        )
         sigs[node] = "[" + " ; ".join(parts) + "]"
         return sigs[node]
 
@@ -355,7 +415,17 @@ def same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
     sa, sb = _signatures(a), _signatures(b)
     if sa is None or sb is None:
         return isomorphic(a, b)
-    canon = lambda g, s: Counter((s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(), p.n3(), s.get(o, o.n3()) if isinstance(o, BNode) else o.n3()) for x, p, o in g)  # noqa: E731
+
+    def canon(g, s):
+        return Counter(
+            (
+                s.get(x, x.n3()) if isinstance(x, BNode) else x.n3(),
+                p.n3(),
+                s.get(o, o.n3()) if isinstance(o, BNode) else o.n3(),
+            )
+            for x, p, o in g
+        )
+
     return canon(a, sa) == canon(b, sb)
 
 

@@ -1,10 +1,22 @@
-"""Validate the whole graph: syntax, SHACL shapes and evidence.
+"""Validate the whole graph: syntax, SHACL shapes, evidence and the lint rules (graph.lint).
 
->>> from graph.project import Project
->>> report = validate(Project.default())
->>> report.triples > 1000
-True
+A project with the ontology and one region that lacks its label, codes and county:
+
+>>> import shutil, tempfile
+>>> from pathlib import Path
+>>> root = Path(tempfile.mkdtemp())
+>>> _ = shutil.copytree(Project.default().root / "ontology", root / "ontology")
+>>> (root / "data").mkdir()
+>>> _ = (root / "data" / "x.ttl").write_text("@prefix nv: <https://w3id.org/naravard/def#> .\\n"
+...     "@prefix nvr: <https://w3id.org/naravard/id/> .\\nnvr:x a nv:Region .\\n")
+>>> report = validate(Project(root))
+>>> report.ok, len(report.errors)
+(False, 4)
+>>> print(report.errors[0])
+data/x.ttl:3: nvr:x: nv:countyCode: a region has one two-digit SCB county code
+>>> shutil.rmtree(root)
 """
+
 from __future__ import annotations
 
 import difflib
@@ -17,9 +29,10 @@ import rdflib
 from rdflib import RDF
 
 from .evidence import Problem, check_evidence
-from .load import parse_project, to_rdflib
 from .namespaces import NV, shorten
+from .parse import parse_project
 from .project import Project
+from .rdflib_copy import to_rdflib
 from .shacl import shacl_problems
 
 
@@ -32,18 +45,22 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity error."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems that are not errors (warnings)."""
         return [p for p in self.problems if p.severity != "error"]
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return not self.errors
 
     @property
     def triples(self) -> int:
+        """The number of triples validated."""
         return len(self.graph)
 
 
@@ -51,7 +68,7 @@ def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
     from dataclasses import replace
 
-    from .load import to_rdflib_term
+    from .rdflib_copy import to_rdflib_term
 
     per_file = parse_project(project)
     home: dict[rdflib.term.Node, str] = {}
@@ -77,7 +94,9 @@ def validate(project: Project, shacl: bool = True) -> Report:
 
     problems += lint_problems(graph, project)
     if shacl:
-        problems += shacl_problems(graph, project.shapes_file, where, name)
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for triples in per_file.values() for t in triples)
+        problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
     return Report(graph, problems)
@@ -94,8 +113,10 @@ class Locator:
     def __init__(self, project: Project):
         self.root = project.root
         self._lines: dict[str, list[str]] = {}
+        self._text: dict[str, str] = {}
 
     def lines(self, file: str) -> list[str]:
+        """The lines of `file` (relative to the project), read once; none if it cannot be read."""
         if file not in self._lines:
             try:
                 self._lines[file] = (self.root / file).read_text(encoding="utf-8").splitlines()
@@ -103,17 +124,31 @@ class Locator:
                 self._lines[file] = []
         return self._lines[file]
 
+    def text(self, file: str) -> str:
+        """The file's text, as `lines` reads it (line breaks normalised to \\n)."""
+        if file not in self._text:
+            self._text[file] = "\n".join(self.lines(file))
+        return self._text[file]
+
     def __call__(self, file: str, text: str) -> int:
-        """The first line of `file` holding `text` as a whole token (1-based; 0 if none)."""
-        pattern = re.compile(re.escape(text) + (r"(?![\w:-])" if text[-1:].isalnum() else ""))
-        lines = self.lines(file)
-        for i, line in enumerate(lines, 1):
-            if line.lstrip().startswith(text) and pattern.match(line.lstrip()):
-                return i  # as a subject
-        for i, line in enumerate(lines, 1):
-            if pattern.search(line):
-                return i
-        return 0
+        """The first line of `file` holding `text` as a whole token (1-based; 0 if none): the first
+        line that starts with it (as a subject), else the first line holding it anywhere.
+
+        A plain string search, not a regular expression per call: validation asks for every quote.
+        """
+        full = self.text(file)
+        bounded = text[-1:].isalnum()
+        anywhere = 0
+        i = full.find(text) if text else -1
+        while i >= 0:
+            end = i + len(text)
+            if not bounded or end == len(full) or not (full[end].isalnum() or full[end] in "_:-"):
+                line = full.count("\n", 0, i) + 1
+                if not full[full.rfind("\n", 0, i) + 1 : i].strip():
+                    return line  # as a subject
+                anywhere = anywhere or line
+            i = full.find(text, i + 1)
+        return anywhere
 
     def focus(self, file: str, focus: str) -> int:
         """The line of a problem's focus: `s p o` where the triple is stated, else the subject."""
@@ -141,7 +176,14 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
             continue
         rel = project.relative(path)
         if not triples:
-            problems.append(Problem(rel, "(file)", "no triples: the file is empty or only comments (a region file must describe its region)", line=1))
+            problems.append(
+                Problem(
+                    rel,
+                    "(file)",
+                    "no triples: the file is empty or only comments (a region file must describe its region)",
+                    line=1,
+                )
+            )
             continue
         reference = project.data_dir / "reference" in path.parents
         for t in triples:
@@ -152,8 +194,14 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
                         reported.add((rel, short))
                         near = difflib.get_close_matches(short, declared_short, n=2, cutoff=0.8)
                         hint = f"; did you mean {' or '.join(near)}?" if near else ""
-                        problems.append(Problem(rel, short, f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
-                                                line=locate(rel, short)))
+                        problems.append(
+                            Problem(
+                                rel,
+                                short,
+                                f"unknown term: {short} is not declared in ontology/naravard.ttl{hint}",
+                                line=locate(rel, short),
+                            )
+                        )
             if isinstance(t.subject, ox.NamedNode) and not reference:
                 if t.predicate.value == str(RDF.type):
                     stated["class"][t.subject.value].setdefault(t.object.value, rel)
@@ -173,12 +221,20 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
             if len(values) > 1 and len(files) > 1:
                 (v1, f1), (v2, f2) = sorted(values.items(), key=lambda kv: kv[1])[:2]
                 short = shorten(subject)
-                problems.append(Problem(f2, short, f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: an IRI has one {what}; use one or rename one of them",
-                                        line=locate(f2, short)))
+                problems.append(
+                    Problem(
+                        f2,
+                        short,
+                        f"{short} has {what} {shorten(v1)} in {f1} and {shorten(v2)} in {f2}: "
+                        f"an IRI has one {what}; use one or rename one of them",
+                        line=locate(f2, short),
+                    )
+                )
     return problems
 
 
 def problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """`problems` grouped by file, in the order the files first occur."""
     out: dict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         out[p.file].append(p)

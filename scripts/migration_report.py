@@ -6,6 +6,7 @@ Compares the curated data (data/**/*.ttl) at git revision REV with the working t
 Markdown table: per relation, triples removed / added / kept with a new quote; and per v2 form
 (qualifiers, levels, types, principals, time, evidence basis), how many now carry it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,14 @@ def graph_at(rev: str | None) -> rdflib.Graph:
         for p in sorted((ROOT / "data").rglob("*.ttl")):
             g.parse(p, format="turtle")
         return g
-    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, "data/"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", rev, "data/"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     for name in files:
         if name.endswith(".ttl"):
-            text = subprocess.run(["git", "show", f"{rev}:{name}"], cwd=ROOT, capture_output=True,
-                                  text=True, check=True).stdout
+            text = subprocess.run(
+                ["git", "show", f"{rev}:{name}"], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout
             g.parse(data=text, format="turtle")
     return g
 
@@ -75,7 +78,10 @@ def main() -> None:
         return len(set(g.subjects(pred, obj)))
 
     rows = [
-        ("bodies with a stated level", lambda g: len({s for s, o in g.subject_objects(NV.level) if o != NV["level-not-named"]})),
+        (
+            "bodies with a stated level",
+            lambda g: len({s for s, o in g.subject_objects(NV.level) if o != NV["level-not-named"]}),
+        ),
         ("bodies with level not named", lambda g: count(g, NV.level, NV["level-not-named"])),
         ("actors with a structure type", lambda g: count(g, NV.structureType)),
         ("membership statements with a role", lambda g: count(g, NV.role)),
@@ -88,13 +94,17 @@ def main() -> None:
         ("statements with basis layout", lambda g: count(g, NV.basis, NV["basis-layout"])),
         ("statements with basis context", lambda g: count(g, NV.basis, NV["basis-context"])),
         ("signatures", lambda g: len(list(g.triples((None, NV.signedBy, None))))),
-        ("relation quotes under 4 words", lambda g: sum(1 for st in g.subjects(RDF.subject, None)
-                                                        if len(str(g.value(st, NV.quote)).split()) < 4)),
+        (
+            "relation quotes under 4 words",
+            lambda g: sum(1 for st in g.subjects(RDF.subject, None) if len(str(g.value(st, NV.quote)).split()) < 4),
+        ),
     ]
     for label, f in rows:
         print(f"| {label} | {f(old)} | {f(new)} |")
-    print(f"\nrelations: {len(ro)} before, {len(rn)} after; {sum(removed.values())} removed, "
-          f"{sum(added.values())} added, {sum(requoted.values())} re-quoted")
+    print(
+        f"\nrelations: {len(ro)} before, {len(rn)} after; {sum(removed.values())} removed, "
+        f"{sum(added.values())} added, {sum(requoted.values())} re-quoted"
+    )
 
 
 if __name__ == "__main__":

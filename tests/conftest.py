@@ -33,6 +33,14 @@ def store(project):
     return open_store(project)
 
 
+@pytest.fixture(scope="session")
+def analysis(store, project):
+    """The gap analysis of the real data (all kinds, evaluation included), run once per session."""
+    from graph.gaps import analyse
+
+    return analyse(store, project)
+
+
 @pytest.fixture()
 def fixture_project(tmp_path, monkeypatch) -> Project:
     """A throw-away copy of the project's ontology, queries and reference data, to break."""

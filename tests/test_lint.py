@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from graph.lint import MIN_RELATION_QUOTE_WORDS, Locator, lint
-from graph.load import parse_file, to_rdflib
+from graph.parse import parse_file
+from graph.rdflib_copy import to_rdflib
 from graph.project import REPO_ROOT, Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"

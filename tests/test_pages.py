@@ -168,6 +168,8 @@ def test_click_opens_side_panel_with_links(pages, chromium):
     assert "Välfärdsrådet" in p.inner_text("#details h2")
     links = p.eval_on_selector_all("#details a", "as => as.map(a => a.getAttribute('href'))")
     assert any(h.startswith("../actors/") or h.startswith("../regions/") for h in links)
+    figures = p.inner_text("#details p.figures")  # computed at build time, named by the ontology
+    assert re.fullmatch(r"grad: \d+ · mellanhet: [\d.e-]+ · gemenskap: \d+", figures), figures
 
 
 @needs_chromium
@@ -233,3 +235,14 @@ def test_nodes_carry_principal_side(site):
     data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", labels=site.labels)
     assert {(n["sideLabel"], n["sideLabelEn"]) for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {
         ("regionsidan", "region side")}
+
+
+def test_pages_carry_the_network_figures(site):
+    """Degree, betweenness and community (graph/metrics.py) reach the page's details panel."""
+    from graph.viz.page import page_data
+
+    assert site.figure_labels == {"degree": "grad", "betweenness": "mellanhet", "community": "gemenskap"}
+    data = page_data(ego_subgraph(site.g, "nvr:dalarna", 1), title="t", figure_labels=site.figure_labels)
+    dalarna = next(n for n in data["nodes"] if n["id"] == "nvr:dalarna")
+    assert data["figureLabels"] == site.figure_labels
+    assert dalarna["figures"]["degree"] > 10 and 0 < dalarna["figures"]["betweenness"] < 1

@@ -1,4 +1,4 @@
-"""The synthetic graph generator (graph/synth.py) behind `naravard synth` and `make bench`."""
+"""The synthetic graph generator (bench/synth.py) behind `python -m bench.synth` and `make bench`."""
 from __future__ import annotations
 
 import shlex
@@ -9,7 +9,7 @@ import pytest
 from graph.project import Project
 from graph.queries import Library, execute, prepare
 from graph.store import memory_store
-from graph.synth import synthesise
+from bench.synth import main, synthesise
 
 NV = "https://w3id.org/naravard/def#"
 CURATED = ["Assembly", "Board", "Committee", "Administration", "CollaborationBody", "ExternalOrganisation", "Post",
@@ -102,3 +102,9 @@ def test_library_queries_run_on_it(synthetic):
     regions = execute(store, prepare("count-by-region", {}, project))
     names = [row["name"].value for row in regions]
     assert any(n.startswith("Syntetisk region") for n in names)
+
+
+def test_command_line_error_is_one_line(tmp_path, capsys):
+    """`python -m bench.synth` (the user CLI has no `synth`): a project without files is one `Error:` line."""
+    assert main(["--factor", "1", "--out", str(tmp_path / "s.nt"), "--root", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == "Error: ontology/naravard.ttl: file not found\n"

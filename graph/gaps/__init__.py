@@ -1,16 +1,120 @@
-"""Missing collaboration links (issue 8): rules, cross-region comparison, link
-prediction and the audited gaps of the sources, as one ranked list of `Gap` rows.
+"""Missing collaboration links: audited gaps, rules, comparison across regions and link
+prediction, as one ranked list of `Gap` rows, each with its explanation and its evidence (a
+verbatim quote) or a measured method (link prediction that beats a random baseline in a
+hold-out evaluation).
 
-Every suggestion says why (an explanation built from the graph) and is backed by
-evidence (a verbatim quote) or a measured method (link prediction that beats a
-random baseline in a hold-out evaluation).
+The one way in is `analyse` (`naravard build`, which draws the computed links on the pages,
+`naravard gaps` and `naravard viz --with-gaps` call it); `find_gaps` is its list of gaps.
+Modules, one job each: finding (`audit`, `rules`, `compare`, `predict`, each
+`find(store, project, region)`), ranking (`rank`), evaluation of link prediction (`evaluate`)
+and rendering (`render`). Regions and actors are short IRIs
+(`nvr:dalarna`) throughout; a user's value (`dalarna`, `nvr:dalarna`, an IRI) is converted
+and checked once, here.
 
->>> from graph.gaps import find_gaps
->>> gaps = find_gaps(open_store(Project.default()), kinds=["audit"])  # doctest: +SKIP
+>>> from graph.load import load_store
+>>> a = analyse(load_store(), region="dalarna", kinds=["audit"])
+>>> {g.region for g in a.gaps}, a.evaluation is None
+({'nvr:dalarna'}, True)
 """
+
 from __future__ import annotations
 
-from .model import KINDS, Gap
-from .report import analyse, computed_links, find_gaps, write_gaps_report
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-__all__ = ["Gap", "KINDS", "analyse", "find_gaps", "computed_links", "write_gaps_report"]
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from ..namespaces import NV
+from ..project import Project
+from ..queries import checked_curie
+from . import audit, compare, predict, rules
+from .evaluate import Evaluation, hold_out
+from .model import KINDS, Gap, labels, principals, same_single_principal
+from .rank import rank
+
+
+@dataclass
+class Analysis:
+    """The ranked gaps, the evaluation of link prediction (None when prediction did not run)
+    and the names of the regions the gaps lie in."""
+
+    gaps: list[Gap]
+    evaluation: Evaluation | None = None
+    region_names: dict[str, str] = field(default_factory=dict)
+
+    def links(self) -> list[Gap]:
+        """The links computed between two actors (rules and prediction), for pages to draw
+        (audited gaps are already edges of kind `gap` in `graph.network`).
+
+        >>> g = Gap("nvr:r", "nvr:a", "A", "nvr:b", "B", "rule", "x", None, "why")
+        >>> len(Analysis([g, Gap("nvr:r", "nvr:r", "R", None, "", "compare", "t", 0.6, "why")]).links())
+        1
+        """
+        return [g for g in self.gaps if g.kind in ("rule", "predict") and g.b]
+
+
+def kinds_of(kinds=None) -> list[str]:
+    """The kinds asked for, in ranking order (default all); an unknown kind is an error.
+
+    >>> kinds_of(["predict", "audit"])
+    ['audit', 'predict']
+    """
+    kinds = list(kinds or KINDS)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise QueryError(f"unknown gap kind(s) {', '.join(bad)}; kinds: {', '.join(KINDS)}")
+    return [k for k in KINDS if k in kinds]
+
+
+def analyse(
+    store: ox.Store,
+    project: Project | None = None,
+    region: str | None = None,
+    kinds=None,
+    evaluation: Evaluation | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Analysis:
+    """The ranked gaps of `kinds` (default all) in all regions or in `region` (`dalarna`,
+    `nvr:dalarna` or the IRI; one that names no region is an error with the nearest names).
+
+    Link prediction uses the methods `evaluation` lets through (default: evaluated now, with the
+    fixed seeds, when `predict` is among the kinds). A computed gap (rule or prediction) between
+    two actors with the same single principal (nv:principal: a region and its own unit, two
+    units of one region) is left out: they answer to one huvudman, so their link is not a
+    missing collaboration. Gaps the sources themselves describe (audit) are kept as they say them.
+    `progress`, if given, is called with a short line before each step (the build prints them).
+    """
+    say = progress or (lambda line: None)
+    project = project or Project.default()
+    kinds = kinds_of(kinds)
+    reg = checked_curie(store, region, str(NV.Region), "--region") if region else None
+    if "predict" in kinds and evaluation is None:
+        say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
+        evaluation = hold_out(predict.projection(store))
+    found: list[Gap] = []
+    for kind in kinds:
+        say(f"gaps: {kind} …")
+        if kind == "predict":
+            found += predict.find(store, project, reg, methods=evaluation.used())
+        else:
+            found += {"audit": audit.find, "rule": rules.find, "compare": compare.find}[kind](store, project, reg)
+    of = principals(store, project)
+    kept = [g for g in found if g.kind == "audit" or not same_single_principal(g.a, g.b, of)]
+    names = labels(store, project)
+    regions = {g.region: names.get(g.region, g.region) for g in kept}
+    return Analysis(rank(kept, rules.order(project)), evaluation, regions)
+
+
+def find_gaps(
+    store: ox.Store,
+    kinds=None,
+    region: str | None = None,
+    project: Project | None = None,
+    evaluation: Evaluation | None = None,
+) -> list[Gap]:
+    """The ranked gaps of `analyse` (same arguments), without the evaluation."""
+    return analyse(store, project, region, kinds, evaluation).gaps
+
+
+__all__ = ["Analysis", "Evaluation", "Gap", "KINDS", "analyse", "find_gaps", "kinds_of"]

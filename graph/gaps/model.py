@@ -1,18 +1,22 @@
-"""The `Gap` row shared by every kind of gap finder, and small helpers to read a store.
+"""The `Gap` row every finder returns, and the small readers the finders share.
+
+One IRI form throughout the package: short IRIs (`nvr:dalarna`, as node ids of
+`graph.network`); the API (`graph.gaps.analyse`) converts a user's value once.
+Helper queries are in `queries/gaps/*.rq`.
 
 >>> Gap("nvr:dalarna", "nvr:a", "A", None, "", "rule", "r", None, "why", "").kind
 'rule'
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import shorten
 from ..project import Project
-from ..queries import execute, prepare, rows  # noqa: F401  (rows: re-exported for the gap finders)
+from ..queries import rows
 
 #: The kinds, in the order the unified list ranks them.
 KINDS = ("audit", "rule", "compare", "predict")
@@ -22,10 +26,10 @@ KINDS = ("audit", "rule", "compare", "predict")
 class Gap:
     """One suggested or documented missing collaboration link.
 
-    `a`/`b` are short IRIs (`nvr:…`, as node ids of `graph.network`); `b` is None when the
-    gap concerns one actor. `score` is None for rules and audited gaps. `evidence` is a
-    verbatim quote (rules, audit) or empty for measured methods; `document` its source, cited by
-    short title, date and line (`Översikt över 21 regioner (2020), rad 730`).
+    `region`, `a` and `b` are short IRIs (`nvr:…`); `b` is None when the gap concerns one
+    actor. `score` is None for rules and audited gaps. `evidence` is a verbatim quote (rules,
+    audit) or empty for measured methods; `document` its source, cited by short title, date
+    and line (`Översikt över 21 regioner (2020), rad 730`).
     """
 
     region: str
@@ -41,30 +45,31 @@ class Gap:
     document: str = ""
 
     def as_dict(self) -> dict:
+        """The row as a plain dict (for JSON).
+
+        >>> Gap("nvr:r", "nvr:a", "A", None, "", "rule", "r", None, "why").as_dict()["b"] is None
+        True
+        """
         return asdict(self)
 
 
-def labels(store: ox.Store) -> dict[str, str]:
-    """Short IRI → label of every labelled entity (Swedish label preferred).
+def gap_rows(store: ox.Store, project: Project, name: str, params: dict | None = None) -> list[dict]:
+    """Rows of the helper query `queries/gaps/NAME.rq` (dicts of plain strings, None if unbound)."""
+    return rows(store, project.queries_dir / "gaps" / f"{name}.rq", project, params)
 
-    >>> labels(open_store(Project.default()))["nvr:dalarna"]  # doctest: +SKIP
-    'Region Dalarna'
-    """
+
+def labels(store: ox.Store, project: Project) -> dict[str, str]:
+    """Short IRI → label of every labelled entity (Swedish label preferred; `labels.rq`)."""
     out: dict[str, str] = {}
-    q = 'SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?s DESC(LANG(?l) = "sv") ?l'
-    for r in rows(store, q):
+    for r in gap_rows(store, project, "labels"):
         out.setdefault(shorten(r["s"]), r["l"])
     return out
 
 
-def principals(store: ox.Store) -> dict[str, frozenset[str]]:
-    """Short IRI → its principals (nv:principal, derived at build time by queries/derive/).
-
-    >>> principals(open_store(Project.default()))["nvr:dalarna"]  # doctest: +SKIP
-    frozenset({'nvr:dalarna'})
-    """
+def principals(store: ox.Store, project: Project) -> dict[str, frozenset[str]]:
+    """Short IRI → its principals (nv:principal, derived at build time; `principals.rq`)."""
     out: dict[str, set[str]] = {}
-    for r in rows(store, "SELECT ?x ?p WHERE { ?x nv:principal ?p }"):
+    for r in gap_rows(store, project, "principals"):
         out.setdefault(shorten(r["x"]), set()).add(shorten(r["p"]))
     return {k: frozenset(v) for k, v in out.items()}
 

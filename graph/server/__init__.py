@@ -7,6 +7,7 @@
 * `graph.server.negotiate`: content negotiation and serialising results once
 * `graph.server.app`: the Starlette app (`create_app`) and `serve`
 """
+
 __all__ = ["create_app", "serve"]
 
 

@@ -18,6 +18,7 @@ state, so no GET or form has side effects.
 Queries run in worker processes behind a FIFO queue (`graph.server.pool`) on a
 private copy of the store that follows rebuilds (`graph.server.snapshot`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -54,6 +55,7 @@ PAGE_CSP = (
 
 
 def refused(err: Refused) -> HTTPException:
+    """The HTTP error for a query the policy refused, with its status, message and headers."""
     return HTTPException(err.status, err.message, headers=err.headers)
 
 
@@ -152,13 +154,22 @@ async def run_library(request: Request) -> Response:
 
 async def list_queries(request: Request) -> Response:
     """The library: name, title, answers, params and text of every query."""
-    return JSONResponse([
-        {
-            "name": q.name, "title": q.title, "answers": q.answers, "example": q.example, "text": q.text,
-            "params": [{"name": p.name, "kind": p.kind, "description": p.description, "optional": p.optional} for p in q.params],
-        }
-        for q in Library(endpoint(request).project)
-    ])
+    return JSONResponse(
+        [
+            {
+                "name": q.name,
+                "title": q.title,
+                "answers": q.answers,
+                "example": q.example,
+                "text": q.text,
+                "params": [
+                    {"name": p.name, "kind": p.kind, "description": p.description, "optional": p.optional}
+                    for p in q.params
+                ],
+            }
+            for q in Library(endpoint(request).project)
+        ]
+    )
 
 
 async def meta(request: Request) -> Response:
@@ -168,10 +179,15 @@ async def meta(request: Request) -> Response:
     for folder in PAGE_FOLDERS:
         for path in sorted((ep.project.output_dir / folder).glob("*.html")):
             pages.setdefault(path.stem, f"/pages/{folder}/{path.name}")
-    return JSONResponse({
-        "prefixes": PREFIXES, "idNamespace": str(NVR), "pages": pages,
-        "timeout": ep.timeout, "maxRows": ep.max_rows,
-    })
+    return JSONResponse(
+        {
+            "prefixes": PREFIXES,
+            "idNamespace": str(NVR),
+            "pages": pages,
+            "timeout": ep.timeout,
+            "maxRows": ep.max_rows,
+        }
+    )
 
 
 async def query_page(request: Request) -> Response:
@@ -224,7 +240,10 @@ class Guard:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             problem = None
             if not allowed_host(headers.get("host"), self.hosts):
-                problem = f"unknown host {headers.get('host', '')!r}: this server answers only to {', '.join(sorted(self.hosts_shown))}"
+                problem = (
+                    f"unknown host {headers.get('host', '')!r}: "
+                    f"this server answers only to {', '.join(sorted(self.hosts_shown))}"
+                )
             elif not allowed_origin(headers.get("origin"), self.hosts):
                 problem = f"requests from {headers['origin']!r} are not allowed (cross-origin)"
             elif headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-mode") != "navigate":
@@ -235,6 +254,7 @@ class Guard:
 
     @property
     def hosts_shown(self):
+        """The host names the server answers to (loopback names and the allowed hosts), for messages."""
         return {"127.0.0.1", "localhost", "[::1]", *self.hosts}
 
 
@@ -256,9 +276,18 @@ def lifespan(ep: Endpoint):
     return span
 
 
-def create_app(project: Project, store_path: Path | None = None, timeout: float = 10.0, max_rows: int = 10000,
-               max_query_chars: int = 100_000, workers: int | None = None, queue_size: int = 256,
-               memory_mb: int = 1024, allowed_hosts: tuple[str, ...] = (), follow: bool = True) -> Starlette:
+def create_app(
+    project: Project,
+    store_path: Path | None = None,
+    timeout: float = 10.0,
+    max_rows: int = 10000,
+    max_query_chars: int = 100_000,
+    workers: int | None = None,
+    queue_size: int = 256,
+    memory_mb: int = 1024,
+    allowed_hosts: tuple[str, ...] = (),
+    follow: bool = True,
+) -> Starlette:
     """The Starlette app serving the store at `store_path` (default: the project's cache).
 
     `workers` processes (default: one per core) answer from a queue of `queue_size`;
@@ -275,8 +304,14 @@ def create_app(project: Project, store_path: Path | None = None, timeout: float 
 
         store_path = default_path(project)
     snapshots = Snapshots(store_path, follow=follow)
-    pool = Pool(snapshots.current, workers=workers, queue_size=queue_size, timeout=timeout,
-                max_rows=max_rows, memory_mb=memory_mb)
+    pool = Pool(
+        snapshots.current,
+        workers=workers,
+        queue_size=queue_size,
+        timeout=timeout,
+        max_rows=max_rows,
+        memory_mb=memory_mb,
+    )
     ep = Endpoint(project, pool, snapshots, timeout, max_rows, max_query_chars)
     app = Starlette(
         routes=[
@@ -290,21 +325,40 @@ def create_app(project: Project, store_path: Path | None = None, timeout: float 
             Mount("/pages", Pages(project.output_dir)),
         ],
         exception_handlers={HTTPException: http_error},
-        middleware=[Middleware(Guard, hosts=frozenset(h.lower().strip("[]") for h in allowed_hosts)), Middleware(NoSniff)],
+        middleware=[
+            Middleware(Guard, hosts=frozenset(h.lower().strip("[]") for h in allowed_hosts)),
+            Middleware(NoSniff),
+        ],
         lifespan=lifespan(ep),
     )
     app.state.endpoint = ep
     return app
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_rows: int = 10000,
-          workers: int | None = None, queue_size: int = 256, memory_mb: int = 1024, allowed_hosts: tuple[str, ...] = ()) -> None:
+def serve(
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    timeout: float = 10.0,
+    max_rows: int = 10000,
+    workers: int | None = None,
+    queue_size: int = 256,
+    memory_mb: int = 1024,
+    allowed_hosts: tuple[str, ...] = (),
+) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
     hosts = tuple(allowed_hosts) + ((host,) if host not in ("0.0.0.0", "::") else ())
-    app = create_app(project, timeout=timeout, max_rows=max_rows, workers=workers, queue_size=queue_size,
-                     memory_mb=memory_mb, allowed_hosts=hosts)
+    app = create_app(
+        project,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        queue_size=queue_size,
+        memory_mb=memory_mb,
+        allowed_hosts=hosts,
+    )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else (f"[{host}]" if ":" in host else host)
     print(f"naravard: query page http://{shown}:{port}/  SPARQL endpoint http://{shown}:{port}/sparql", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

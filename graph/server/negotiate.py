@@ -11,6 +11,7 @@ every row). The app only passes the bytes on.
 >>> body.decode().splitlines()
 ['s', 'http://x/a']
 """
+
 from __future__ import annotations
 
 import json
@@ -124,21 +125,31 @@ def _csv_cell(term) -> str:
 def solutions_bytes(names: list[str], rows: list[list], fmt: str) -> bytes:
     """SELECT rows (lists of terms or None, in `names` order) serialised as `fmt` (json, xml, csv, tsv)."""
     if fmt == "json":
-        bindings = [{n: term_json(t) for n, t in zip(names, row) if t is not None} for row in rows]
+        bindings = [{n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
     if fmt == "csv":
         lines = [",".join(names)] + [",".join(_csv_cell(t) for t in row) for row in rows]
         return ("\r\n".join(lines) + "\r\n").encode()
     if fmt == "tsv":  # terms in Turtle/N-Triples syntax, as SPARQL 1.1 TSV requires
-        lines = ["\t".join("?" + n for n in names)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        lines = ["\t".join("?" + n for n in names)] + [
+            "\t".join("" if t is None else str(t) for t in row) for row in rows
+        ]
         return ("\n".join(lines) + "\n").encode()
     head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
     results = "".join(
-        "<result>" + "".join(f"<binding name={quoteattr(n)}>{_term_xml(t)}</binding>" for n, t in zip(names, row) if t is not None) + "</result>"
+        "<result>"
+        + "".join(
+            f"<binding name={quoteattr(n)}>{_term_xml(t)}</binding>"
+            for n, t in zip(names, row, strict=True)
+            if t is not None
+        )
+        + "</result>"
         for row in rows
     )
-    return ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head>{head}</head><results>{results}</results></sparql>").encode()
+    return (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head>{head}</head><results>{results}</results></sparql>"
+    ).encode()
 
 
 def boolean_bytes(value: bool, fmt: str) -> bytes:
@@ -147,5 +158,7 @@ def boolean_bytes(value: bool, fmt: str) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt in ("csv", "tsv"):  # as Oxigraph writes it
         return b"true" if value else b"false"
-    return ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-            f"<boolean>{'true' if value else 'false'}</boolean></sparql>").encode()
+    return (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+        f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
+    ).encode()

@@ -22,13 +22,16 @@ graph.server.policy.Refused: SERVICE (federated queries) is not allowed on this 
 >>> allowed_host("localhost:8000", {"127.0.0.1"})
 True
 """
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
 #: Keywords of SPARQL Update (and LOAD): refused wherever they occur as a keyword.
-UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"})
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
+)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not allowed"
 NO_SERVICE = "SERVICE (federated queries) is not allowed on this endpoint"
 #: Host names always accepted in `Host` and `Origin` (the server listens on loopback by default).
@@ -45,33 +48,43 @@ class Refused(Exception):
 
 # --- the lexer (terminals of the SPARQL 1.1 grammar, section 19.8) -------------------
 
-_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _U = _BASE + "_"
 _CHARS = _U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
-_ESC_STRICT = r"\\[tbnrf\"'\\]"                      # ECHAR, after \u escapes were applied
+_ESC_STRICT = r"\\[tbnrf\"'\\]"  # ECHAR, after \u escapes were applied
 _ESC_LAX = r"\\(?:[tbnrf\"'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})"  # ECHAR or UCHAR (Oxigraph's reading)
 
 
 def _token_re(esc: str) -> re.Pattern:
-    iri_char = r'[^<>"{}|^`\\\x00-\x20]' if esc == _ESC_STRICT else rf'(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})'
-    return re.compile("|".join([
-        r"(?P<space>\s+)",
-        r"(?P<comment>#[^\n\r]*)",
-        rf"(?P<iri><{iri_char}*>)",
-        rf'(?P<string>"""(?:[^"\\]|{esc}|"(?!""))*"""|\'\'\'(?:[^\'\\]|{esc}|\'(?!\'\'))*\'\'\''
-        rf'|"(?:[^"\\\n\r]|{esc})*"|\'(?:[^\'\\\n\r]|{esc})*\')',
-        rf"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
-        rf"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
-        rf"(?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*)",
-        r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
-        r"(?P<number>[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
-        r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
-        r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\];,.*=<>!+\-/|^?])",
-    ]))
+    iri_char = (
+        r'[^<>"{}|^`\\\x00-\x20]'
+        if esc == _ESC_STRICT
+        else r'(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})'
+    )
+    return re.compile(
+        "|".join(
+            [
+                r"(?P<space>\s+)",
+                r"(?P<comment>#[^\n\r]*)",
+                rf"(?P<iri><{iri_char}*>)",
+                rf'(?P<string>"""(?:[^"\\]|{esc}|"(?!""))*"""|\'\'\'(?:[^\'\\]|{esc}|\'(?!\'\'))*\'\'\''
+                rf'|"(?:[^"\\\n\r]|{esc})*"|\'(?:[^\'\\\n\r]|{esc})*\')',
+                rf"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+                rf"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+                rf"(?P<var>[?$][{_U}0-9][{_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*)",
+                r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+                r"(?P<number>[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+                r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+                r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\];,.*=<>!+\-/|^?])",
+            ]
+        )
+    )
 
 
 _STRICT, _LAX = _token_re(_ESC_STRICT), _token_re(_ESC_LAX)
@@ -84,9 +97,10 @@ def unescape_codepoints(text: str) -> str:
     >>> unescape_codepoints(r"\\u0053ERVICE")
     'SERVICE'
     """
+
     def char(m: re.Match) -> str:
         code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\uFFFD"
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
     return _UCHAR.sub(char, text)
 
@@ -98,8 +112,9 @@ def tokens(text: str, strict: bool = True) -> list[tuple[str, str]]:
     ``\\u`` escapes count only inside strings and IRIs. Raises `Refused` (400) where no
     terminal matches.
 
-    >>> tokens(r"SELECT * { ?s nv:p nvr:x\\# }  # note")
-    [('word', 'SELECT'), ('punct', '*'), ('punct', '{'), ('var', '?s'), ('pname', 'nv:p'), ('pname', 'nvr:x\\\\#'), ('punct', '}')]
+    >>> tokens(r"SELECT * { ?s nv:p nvr:x\\# }  # note")  # doctest: +NORMALIZE_WHITESPACE
+    [('word', 'SELECT'), ('punct', '*'), ('punct', '{'), ('var', '?s'), ('pname', 'nv:p'),
+     ('pname', 'nvr:x\\\\#'), ('punct', '}')]
     """
     pattern = _STRICT if strict else _LAX
     out, pos, n = [], 0, len(text)
@@ -108,7 +123,7 @@ def tokens(text: str, strict: bool = True) -> list[tuple[str, str]]:
         if m is None or m.end() == pos:
             line = text.count("\n", 0, pos) + 1
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-            raise Refused(400, f"syntax error at line {line}, column {col}: cannot read {text[pos:pos + 12]!r}")
+            raise Refused(400, f"syntax error at line {line}, column {col}: cannot read {text[pos : pos + 12]!r}")
         if m.lastgroup not in ("space", "comment"):
             out.append((m.lastgroup, m.group()))
         pos = m.end()
@@ -145,7 +160,9 @@ def check_query(text: str | None, max_chars: int = 100_000) -> None:
     graph.server.policy.Refused: this endpoint is read-only: SPARQL Update is not allowed
     """
     if text is None or not text.strip():
-        raise Refused(400, "missing query: give ?query=… (GET), a query= form field or an application/sparql-query body")
+        raise Refused(
+            400, "missing query: give ?query=… (GET), a query= form field or an application/sparql-query body"
+        )
     if len(text) > max_chars:
         raise Refused(413, f"query is {len(text)} characters, more than the limit of {max_chars}")
     words, unreadable = keywords(text)
@@ -159,6 +176,7 @@ def check_query(text: str | None, max_chars: int = 100_000) -> None:
 
 # --- who may ask ---------------------------------------------------------------------
 
+
 def host_name(value: str) -> str:
     """The lower-case host of a ``Host`` header value (``[::1]:8000`` → ``::1``).
 
@@ -167,7 +185,7 @@ def host_name(value: str) -> str:
     """
     value = value.strip().lower()
     if value.startswith("["):
-        return value[1:value.find("]")] if "]" in value else value
+        return value[1 : value.find("]")] if "]" in value else value
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 

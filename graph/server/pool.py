@@ -21,6 +21,7 @@ network access and arranges to die with the server (`graph.server.sandbox`).
 (200, b'{"head": {}, "boolean": true}')
 >>> pool.close()
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,9 +34,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable
 
 from .policy import Refused
 
@@ -52,16 +53,22 @@ class Answer:
     truncated: bool = False
 
     @classmethod
-    def error(cls, status: int, message: str) -> "Answer":
+    def error(cls, status: int, message: str) -> Answer:
+        """An error answer: `status` and `message` as plain text."""
         return cls(status, message.encode())
 
     @property
     def message(self) -> str:
+        """The body as text (for error answers)."""
         return self.body.decode("utf-8", "replace")
 
 
 @dataclass
 class Job:
+    """One query waiting for a worker: its text, Accept header, origin (for messages), store
+    folder, and the future its answer is set on.
+    """
+
     text: str
     accept: str | None
     origin: str
@@ -70,6 +77,7 @@ class Job:
 
 
 # --- the worker process ----------------------------------------------------------------
+
 
 def evaluate(store, text: str, accept: str | None, origin: str, max_rows: int) -> Answer:
     """Run `text` on `store` and serialise at most `max_rows` rows or triples as `accept` asks."""
@@ -156,14 +164,19 @@ class Worker:
     def __init__(self, store_dir: str, max_rows: int, memory_bytes: int):
         ctx = multiprocessing.get_context("spawn")  # no fork of a process holding RocksDB or threads
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, name="sparql-worker", daemon=True,
-                                   args=(child, os.getpid(), store_dir, max_rows, memory_bytes))
+        self.process = ctx.Process(
+            target=worker_main,
+            name="sparql-worker",
+            daemon=True,
+            args=(child, os.getpid(), store_dir, max_rows, memory_bytes),
+        )
         self.process.start()
         child.close()
         self.notes: list[str] = []
 
     @property
     def pid(self) -> int:
+        """The worker process's id."""
         return self.process.pid
 
     def wait_ready(self, seconds: float = 120) -> str | None:
@@ -182,6 +195,7 @@ class Worker:
         return f"the query worker did not start (exit code {self.process.exitcode})"
 
     def alive(self) -> bool:
+        """Whether the worker process is still running."""
         return self.process.is_alive()
 
     def run(self, job: Job, timeout: float, memory_bytes: int) -> tuple[Answer | None, bool]:
@@ -221,6 +235,7 @@ class Worker:
         return Answer.error(500, f"{job.origin}: the query worker stopped (exit code {self.process.exitcode})")
 
     def kill(self) -> None:
+        """Kill the worker process (if it runs), wait for it and close the pipe."""
         if self.process.is_alive():
             self.process.kill()
         self.process.join(10)
@@ -235,8 +250,15 @@ class Pool:
     `memory_mb` MB of resident memory per worker; `max_rows` rows per answer.
     """
 
-    def __init__(self, store: Callable[[], str], workers: int | None = None, queue_size: int = 256,
-                 timeout: float = 10.0, max_rows: int = 10000, memory_mb: int = 1024):
+    def __init__(
+        self,
+        store: Callable[[], str],
+        workers: int | None = None,
+        queue_size: int = 256,
+        timeout: float = 10.0,
+        max_rows: int = 10000,
+        memory_mb: int = 1024,
+    ):
         self.store = store
         self.size = workers or os.cpu_count() or 2
         self.timeout, self.max_rows, self.memory_bytes = timeout, max_rows, memory_mb << 20
@@ -248,8 +270,10 @@ class Pool:
         self.running = 0  # jobs in workers now
         self.count_lock = threading.Lock()
         self.workers: list[Worker | None] = [None] * self.size
-        self.slots = [threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
-                      for i in range(self.size)]
+        self.slots = [
+            threading.Thread(target=self._slot, args=(i,), name=f"sparql-slot-{i}", daemon=True)
+            for i in range(self.size)
+        ]
         for slot in self.slots:
             slot.start()
 
@@ -260,8 +284,11 @@ class Pool:
             self.jobs.put_nowait(job)
         except queue.Full:
             wait = math.ceil(self.queue_size * self.mean_seconds / self.size)
-            raise Refused(503, f"the server is busy: {self.queue_size} queries are waiting; try again later",
-                          {"Retry-After": str(min(max(wait, 1), 60))}) from None
+            raise Refused(
+                503,
+                f"the server is busy: {self.queue_size} queries are waiting; try again later",
+                {"Retry-After": str(min(max(wait, 1), 60))},
+            ) from None
         return job.future
 
     async def run(self, text: str, accept: str | None = None, origin: str = "query") -> Answer:

@@ -19,6 +19,7 @@ watchdog still stops a query past the memory limit).
 >>> block_network.__name__
 'block_network'
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -60,17 +61,17 @@ def network_filter(arch: int, socket_nr: int, io_uring_nr: int) -> list[tuple[in
     """
     deny = _RET_ERRNO | _EACCES
     return [
-        (_LD_W_ABS, 0, 0, 4),             # 0: seccomp_data.arch
-        (_JEQ, 1, 0, arch),               # 1: our arch → 3
-        (_RET, 0, 0, deny),               # 2: a 32-bit syscall from this 64-bit process (socketcall…)
-        (_LD_W_ABS, 0, 0, 0),             # 3: seccomp_data.nr
-        (_JGE, 4, 0, 0x40000000),         # 4: x32 ABI numbers → deny
-        (_JEQ, 3, 0, io_uring_nr),        # 5: io_uring_setup → deny
-        (_JEQ, 0, 3, socket_nr),          # 6: not socket() → allow
-        (_LD_W_ABS, 0, 0, 16),            # 7: args[0] (domain), low 32 bits
-        (_JEQ, 1, 0, _AF_UNIX),           # 8: AF_UNIX → allow
-        (_RET, 0, 0, deny),               # 9
-        (_RET, 0, 0, _RET_ALLOW),         # 10
+        (_LD_W_ABS, 0, 0, 4),  # 0: seccomp_data.arch
+        (_JEQ, 1, 0, arch),  # 1: our arch → 3
+        (_RET, 0, 0, deny),  # 2: a 32-bit syscall from this 64-bit process (socketcall…)
+        (_LD_W_ABS, 0, 0, 0),  # 3: seccomp_data.nr
+        (_JGE, 4, 0, 0x40000000),  # 4: x32 ABI numbers → deny
+        (_JEQ, 3, 0, io_uring_nr),  # 5: io_uring_setup → deny
+        (_JEQ, 0, 3, socket_nr),  # 6: not socket() → allow
+        (_LD_W_ABS, 0, 0, 16),  # 7: args[0] (domain), low 32 bits
+        (_JEQ, 1, 0, _AF_UNIX),  # 8: AF_UNIX → allow
+        (_RET, 0, 0, deny),  # 9
+        (_RET, 0, 0, _RET_ALLOW),  # 10
     ]
 
 

@@ -17,6 +17,7 @@ skipped and the previous one kept.
 True
 >>> snaps.close()
 """
+
 from __future__ import annotations
 
 import os
@@ -113,7 +114,11 @@ class Snapshots:
             if not ok:
                 shutil.rmtree(target, ignore_errors=True)
                 self.skipped = stamp
-                print(f"naravard serve: {source} does not open; still serving the previous copy", file=sys.stderr, flush=True)
+                print(
+                    f"naravard serve: {source} does not open; still serving the previous copy",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return self.path is not None
             previous = self.path
             self.path, self.copied_from, self.generation = target, stamp, self.generation + 1

@@ -9,6 +9,7 @@ components to the far edges and the fitted view becomes unreadable.
 >>> sorted(pos) == [0, 1, 2]
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,9 @@ def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
 def layout(g: nx.Graph, seed: int = 7, iterations: int = 50) -> dict:
     """Deterministic positions for every node of `g` (directed or multi graphs allowed)."""
     u = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
-    comps = sorted((induced(u, c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c))))
+    comps = sorted(
+        (induced(u, c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c)))
+    )
     parts = [component_layout(c, seed, iterations) for c in comps]
     total = sum(UNIT * math.sqrt(len(p)) + UNIT / 2 for p in parts)
     row_width = max(total / max(1.0, math.sqrt(len(parts))), UNIT * 2)

@@ -9,6 +9,7 @@ so a label such as `<img src=x onerror=alert(1)>` shows as text.
 >>> "<b>" in render_page(page_data(g, title="T"), title="T")
 False
 """
+
 from __future__ import annotations
 
 import html
@@ -30,13 +31,34 @@ def page_name(node: str, cls: str) -> str:
     return f"regions/{local}.html" if cls == "Region" else f"actors/{local}.html"
 
 
+def page_names(g: nx.Graph) -> dict[str, str]:
+    """Each node of `g` → its page (`page_name`).
+
+    >>> g = nx.Graph(); g.add_node("nvr:dalarna", cls="Region"); g.add_node("nvr:x", cls="Board")
+    >>> page_names(g)
+    {'nvr:dalarna': 'regions/dalarna.html', 'nvr:x': 'actors/x.html'}
+    """
+    return {n: page_name(n, d["cls"]) for n, d in g.nodes(data=True)}
+
+
 #: The edge kind of a link suggested by the analysis: computed by the program, so named here, not in the model.
 PREDICTED = {"sv": "beräknat förslag", "en": "suggested link (computed)"}
 
 
-def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, focus: str | None = None,
-              base: str = "", self_page: str = "", region_labels: dict | None = None, labels: dict | None = None,
-              computed: list | None = None, pages: set | None = None) -> dict:
+def page_data(
+    g: nx.MultiDiGraph,
+    *,
+    title: str,
+    positions: dict | None = None,
+    focus: str | None = None,
+    base: str = "",
+    self_page: str = "",
+    region_labels: dict | None = None,
+    labels: dict | None = None,
+    computed: list | None = None,
+    pages: set | None = None,
+    figure_labels: dict | None = None,
+) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
     `labels` (`graph.viz.style.model_labels`) names classes, relations, structure types, levels
@@ -45,7 +67,8 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
     filters and tooltips, classes and relations with their style (the default where style.toml
     names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
-    dashed edges; `pages` limits links to pages that exist.
+    dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -66,38 +89,72 @@ def page_data(g: nx.MultiDiGraph, *, title: str, positions: dict | None = None, 
     for n, d in g.nodes(data=True):
         page = page_name(n, d["cls"])
         side = labels.get("side", {}).get(d.get("side", ""), {})
-        node = {"id": n, "label": d["label"], "cls": d["cls"], "region": d.get("region", ""),
-                "regionLabel": region_labels.get(d.get("region", ""), ""), "acronyms": d.get("acronyms", []),
-                "sideLabel": side.get("sv", ""), "sideLabelEn": side.get("en", ""),
-                "structureTypes": d.get("structure_types", []),
-                "levels": d.get("levels", []),
-                "quote": d.get("quote", ""), "document": d.get("document", ""), "degree": undirected_degree.get(n, 0),
-                "page": page if pages is None or page in pages else None}
+        node = {
+            "id": n,
+            "label": d["label"],
+            "cls": d["cls"],
+            "region": d.get("region", ""),
+            "regionLabel": region_labels.get(d.get("region", ""), ""),
+            "acronyms": d.get("acronyms", []),
+            "sideLabel": side.get("sv", ""),
+            "sideLabelEn": side.get("en", ""),
+            "structureTypes": d.get("structure_types", []),
+            "levels": d.get("levels", []),
+            "quote": d.get("quote", ""),
+            "document": d.get("document", ""),
+            "degree": undirected_degree.get(n, 0),
+            "page": page if pages is None or page in pages else None,
+            "figures": {k: d[k] for k in figure_labels or {} if k in d},
+        }
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
-    edges = [{"id": f"e{i}", "from": s, "to": t, "kind": k, "quote": d.get("quote", ""), "document": d.get("document", "")}
-             for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))]
+    edges = [
+        {"id": f"e{i}", "from": s, "to": t, "kind": k, "quote": d.get("quote", ""), "document": d.get("document", "")}
+        for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))
+    ]
     for j, c in enumerate(computed or []):
         if c.a in g and c.b in g:
-            edges.append({"id": f"c{j}", "from": c.a, "to": c.b, "kind": "predicted",
-                          "explanation": f"{c.name}: {c.explanation}", "quote": c.evidence or "", "document": ""})
+            edges.append(
+                {
+                    "id": f"c{j}",
+                    "from": c.a,
+                    "to": c.b,
+                    "kind": "predicted",
+                    "explanation": f"{c.name}: {c.explanation}",
+                    "quote": c.evidence or "",
+                    "document": "",
+                }
+            )
     kinds = dict.fromkeys([*(e["kind"] for e in edges), GAP, "predicted"])
     relations = {k: named("relation", k, **relation_style(k)) for k in kinds}
     relations["predicted"].update(label=PREDICTED["sv"], labelEn=PREDICTED["en"])
-    return {"title": title, "base": base, "layout": bool(positions), "focus": focus, "selfPage": self_page,
-            "nodes": nodes, "edges": edges,
-            "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
-            "structureTypes": {t: named("structureType", t)
-                               for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])},
-            "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
-            "relations": relations}
+    return {
+        "title": title,
+        "base": base,
+        "layout": bool(positions),
+        "focus": focus,
+        "selfPage": self_page,
+        "nodes": nodes,
+        "edges": edges,
+        "figureLabels": figure_labels or {},
+        "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
+        "structureTypes": {
+            t: named("structureType", t) for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])
+        },
+        "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
+        "relations": relations,
+    }
 
 
 def script_json(data: dict) -> str:
     """JSON safe inside a <script> element."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 _SLOT = re.compile(r"\{\{(BASE|TITLE|SUBTITLE|DATA)\}\}")
@@ -110,6 +167,10 @@ def render_page(data: dict, *, title: str, subtitle: str = "") -> str:
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
     """
-    values = {"BASE": html.escape(data["base"]), "TITLE": html.escape(title),
-              "SUBTITLE": html.escape(subtitle), "DATA": script_json(data)}
+    values = {
+        "BASE": html.escape(data["base"]),
+        "TITLE": html.escape(title),
+        "SUBTITLE": html.escape(subtitle),
+        "DATA": script_json(data),
+    }
     return _SLOT.sub(lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))

@@ -3,10 +3,12 @@
 Every page links to shared, vendored assets in output/assets/ (vis-network from the
 pyvis wheel), so the pages work from disk with no network.
 """
+
 from __future__ import annotations
 
 import html
-import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -14,11 +16,12 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import NaravardError
-from ..network import GAP, ego_subgraph, network, region_subgraph
+from ..metrics import PROPERTIES
+from ..network import GAP, ego_subgraph, network, region_subgraph, term_labels
 from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
-from .page import PREDICTED, page_data, page_name, render_page
+from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .style import class_style, model_labels, relation_style, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -34,6 +37,7 @@ def vis_assets() -> list[Path]:
 
 
 def write_assets(out: Path) -> list[Path]:
+    """Copy vis-network's JS and CSS and the pages' stylesheet into `out`/assets/; the files written."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     written = []
@@ -50,42 +54,66 @@ def swatch(color: str, label: str, dashed: bool = False) -> str:
     '<span><span class=swatch style="background:#fff;border-color:#fff"></span> &lt;b&gt;</span>'
     """
     c = html.escape(color)
-    look = (f'class="swatch dashed" style="border-color:{c}"' if dashed
-            else f'class=swatch style="background:{c};border-color:{c}"')
+    look = (
+        f'class="swatch dashed" style="border-color:{c}"'
+        if dashed
+        else f'class=swatch style="background:{c};border-color:{c}"'
+    )
     return f"<span><span {look}></span> {html.escape(label)}</span>"
 
 
 class Site:
     """What the pages share: the network, region names and the set of pages."""
 
-    def __init__(self, store: ox.Store, computed: list | None = None):
+    def __init__(self, store: ox.Store, computed: list | None = None, project: Project | None = None):
         self.store = store
-        self.g = network(store)
+        self.g = network(store, project)
         self.computed = computed or []
-        self.stats = stats(store)
+        self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
-        self.pages = {page_name(n, d["cls"]) for n, d in self.g.nodes(data=True)}
+        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
+        """The HTML of the page at `path` (relative to the output folder) drawing `sub`."""
         base = "../" * path.count("/")
-        data = page_data(sub, title=title, positions=positions if positions is not None else layout(sub), focus=focus,
-                         base=base, self_page=path, region_labels=self.region_labels, labels=self.labels,
-                         computed=self.computed, pages=self.pages)
+        data = page_data(
+            sub,
+            title=title,
+            positions=positions if positions is not None else layout(sub),
+            focus=focus,
+            base=base,
+            self_page=path,
+            region_labels=self.region_labels,
+            labels=self.labels,
+            computed=self.computed,
+            pages=self.pages,
+            figure_labels=self.figure_labels,
+        )
         return render_page(data, title=title, subtitle=subtitle)
 
     def region_page(self, region: str) -> tuple[str, str]:
+        """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
         if region not in self.regions:
-            raise NaravardError(f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}")
+            raise NaravardError(
+                f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}"
+            )
         slug = region.split(":", 1)[1]
         sub = region_subgraph(self.g, region)
         r = self.regions[region]
-        subtitle = f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, {r['plans']} planer, {r['gaps']} brister ur källorna"
-        return f"regions/{slug}.html", self.render(sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None)
+        subtitle = (
+            f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
+            f"{r['plans']} planer, {r['gaps']} brister ur källorna"
+        )
+        return f"regions/{slug}.html", self.render(
+            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
+        )
 
     def actor_page(self, node: str) -> tuple[str, str]:
+        """(path, HTML) of the page of actor `node` (`nvr:…`): its neighbourhood in two steps (one for hubs)."""
         if node not in self.g:
             raise NaravardError(f"unknown actor {node!r}; `naravard query find-actor --param name=…` finds IRIs")
         d = self.g.nodes[node]
@@ -94,21 +122,32 @@ class Site:
             sub = ego_subgraph(self.g, node, 1)
         path = page_name(node, d["cls"])
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
-        subtitle = f"{cls_label}{' · ' + self.region_labels.get(d['region'], '') if d.get('region') else ''} — grannskap i två steg"
+        in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
+        subtitle = f"{cls_label}{in_region} — grannskap i två steg"
         return path, self.render(sub, path, d["label"], subtitle, focus=node)
 
     def national_page(self) -> tuple[str, str]:
+        """(path, HTML) of the national page: the whole network, grouped by region."""
         pos = grouped_layout(self.g, {n: d.get("region") for n, d in self.g.nodes(data=True)})
-        return "national.html", self.render(self.g, "national.html", "Hela landet: 21 regioner",
-                                           f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region", positions=pos)
+        return "national.html", self.render(
+            self.g,
+            "national.html",
+            "Hela landet: 21 regioner",
+            f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region",
+            positions=pos,
+        )
 
     def index_page(self) -> tuple[str, str]:
+        """(path, HTML) of the overview page: counts per region and the legend."""
         s = self.stats
         rows = "\n".join(
-            f"<tr><td><a href=\"regions/{html.escape(r['region'].split(':', 1)[1])}.html\">{html.escape(r['name'])}</a></td>"
+            f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">'
+            f"{html.escape(r['name'])}</a></td>"
             f"<td class=num>{r['bodies']}</td><td class=num>{r['forums']}</td><td class=num>{r['projects']}</td>"
-            f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td><td class=num>{r['gaps']}</td></tr>"
-            for r in s["regions"])
+            f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td>"
+            f"<td class=num>{r['gaps']}</td></tr>"
+            for r in s["regions"]
+        )
         order = list(style()["class"])  # style.toml's order first (organisations, people, work), then the rest
         drawn = sorted(self.labels["class"], key=lambda c: (order.index(c) if c in order else len(order), c))
         legend = " ".join(swatch(class_style(c)["color"], self.labels["class"][c]["sv"]) for c in drawn)
@@ -118,16 +157,21 @@ class Site:
 <html lang="sv"><head><meta charset="utf-8"><title>naravard-kg – styrningen av god och nära vård</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline' data:; connect-src 'none'">
 <link rel="stylesheet" href="assets/naravard.css"></head>
-<body><header><nav><a href="index.html">Översikt</a><a href="national.html">Hela landet</a><a href="gaps.html">Samverkansbrister</a>
+<body><header>
+<nav><a href="index.html">Översikt</a><a href="national.html">Hela landet</a><a href="gaps.html">Samverkansbrister</a>
 <a href="http://127.0.0.1:8000/">SPARQL-frågesida</a></nav><h1>Styrningen av omställningen till god och nära vård</h1>
-<p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer, byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
+<p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer,
+byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
 <div class="page">
 <h2>Vad grafen innehåller</h2>
-<p>{s['triples']} tripplar. {classes}.</p>
-<p><a href="national.html">Hela landet</a> visar alla regioner tillsammans. <a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar, med förklaring och belägg.
+<p>{s["triples"]} tripplar. {classes}.</p>
+<p><a href="national.html">Hela landet</a> visar alla regioner tillsammans.
+<a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar,
+med förklaring och belägg.
 Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas på <a href="http://127.0.0.1:8000/">http://127.0.0.1:8000/</a>).</p>
 <h2>Regioner</h2>
-<table id="regions"><thead><tr><th>Region</th><th>Organ</th><th>Samverkansforum</th><th>Projekt</th><th>Planer</th><th>Rekommendationer</th><th>Brister</th></tr></thead>
+<table id="regions"><thead><tr><th>Region</th><th>Organ</th><th>Samverkansforum</th><th>Projekt</th><th>Planer</th>
+<th>Rekommendationer</th><th>Brister</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
@@ -140,11 +184,20 @@ Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas p
         return "index.html", body
 
 
-def write_site(project: Project, store: ox.Store, computed: list | None = None, out: Path | None = None,
-               regions: list[str] | None = None, actors: list[str] | None = None) -> list[Path]:
-    """Write pages to `out` (default output/): everything, or only the named regions/actors."""
+def write_site(
+    project: Project,
+    store: ox.Store,
+    computed: list | None = None,
+    out: Path | None = None,
+    regions: list[str] | None = None,
+    actors: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write pages to `out` (default output/): everything, or only the named regions/actors.
+
+    `progress`, if given, hears `pages n of N` about every two seconds and at the end."""
     out = out or project.output_dir
-    site = Site(store, computed)
+    site = Site(store, computed, project)
     everything = regions is None and actors is None
     jobs = []
     if everything:
@@ -162,8 +215,12 @@ def write_site(project: Project, store: ox.Store, computed: list | None = None, 
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_page(a))
-    for job in jobs:
+    said = time.monotonic()
+    for n, job in enumerate(jobs, 1):
         rel, text = job()
         write_atomic(out / rel, text)
         written.append(out / rel)
+        if progress and (n == len(jobs) or time.monotonic() - said > 2):
+            progress(f"pages {n} of {len(jobs)}")
+            said = time.monotonic()
     return written

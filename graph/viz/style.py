@@ -7,6 +7,7 @@ to the ontology is drawn and named with no edit here.
 >>> class_style("NewClass") == style()["default"]["class"]
 True
 """
+
 from __future__ import annotations
 
 import tomllib

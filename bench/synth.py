@@ -1,5 +1,7 @@
 """Synthetic graphs of national scale with the shape of the real one (for benchmarks).
 
+    python -m bench.synth --factor N --out FILE [--seed S] [--root DIR]
+
 `synthesise(project, factor, out, seed)` writes the real data followed by "synthetic
 regions" until the file holds about `factor` times the real data's triples. Each
 synthetic region `nvr:synth-<k>` is a copy-with-noise of one real region's subgraph:
@@ -31,23 +33,26 @@ project data, factor and seed give the same bytes.
 >>> info.triples > info.real_triples and info.regions >= 1
 True
 """
+
 from __future__ import annotations
 
+import argparse
 import bisect
 import hashlib
-import os
 import random
-import tempfile
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .load import reading
-from .namespaces import NV, NVR, PREFIXES
-from .project import Project
-from .store import load_files
+from graph.atomic import atomic_file
+from graph.errors import NaravardError
+from graph.namespaces import NV, NVR, PREFIXES
+from graph.parse import reading
+from graph.project import Project
+from graph.store import load_files
 
 RDF = PREFIXES["rdf"]
 DCT = PREFIXES["dcterms"]
@@ -79,6 +84,7 @@ def generator_hash(project: Project) -> str:
 
 
 # ---------------------------------------------------------------- reading the real graph
+
 
 def _real_triples(project: Project) -> list[tuple]:
     """The data files' triples in file order, blank nodes renamed `_:r<n>` (stable across runs)."""
@@ -120,23 +126,37 @@ class Real:
             if e.value not in reference:
                 self.members[r.value].add(e.value)
         # Class distribution of evidenced entities and, per entity, its (first) class.
-        self.class_weights = {c.value: int(n.value) for c, n in _select(
-            store, "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e nv:evidence ?ev ; a ?c } GROUP BY ?c ORDER BY ?c")}
+        self.class_weights = {
+            c.value: int(n.value)
+            for c, n in _select(
+                store,
+                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e nv:evidence ?ev ; a ?c } GROUP BY ?c ORDER BY ?c",
+            )
+        }
         self.cls = {}
         for e, c in _select(store, "SELECT ?e ?c WHERE { ?e a ?c } ORDER BY ?e ?c"):
             self.cls.setdefault(e.value, c.value)
         # Relation distribution: predicate with subject and object class.
-        self.relation_mix = [((p.value, sc.value, oc.value), int(n.value)) for p, sc, oc, n in _select(store, """
+        self.relation_mix = [
+            ((p.value, sc.value, oc.value), int(n.value))
+            for p, sc, oc, n in _select(
+                store,
+                """
             SELECT ?p ?sc ?oc (COUNT(*) AS ?n) WHERE {
               ?p rdfs:subPropertyOf+ nv:relation . ?s ?p ?o . ?s a ?sc . ?o a ?oc .
               FILTER NOT EXISTS { ?s a ?sc2 . FILTER(STR(?sc2) < STR(?sc)) }
               FILTER NOT EXISTS { ?o a ?oc2 . FILTER(STR(?oc2) < STR(?oc)) }
-            } GROUP BY ?p ?sc ?oc ORDER BY ?p ?sc ?oc""")]
+            } GROUP BY ?p ?sc ?oc ORDER BY ?p ?sc ?oc""",
+            )
+        ]
         # Real quotes per source (with their line), for the evidence of added relations.
         self.quotes = defaultdict(list)
-        for src, quote, line in _select(store, """
+        for src, quote, line in _select(
+            store,
+            """
             SELECT ?src ?q ?line WHERE { ?ev nv:source ?src ; nv:quote ?q . OPTIONAL { ?ev nv:line ?line } }
-            ORDER BY ?src ?q ?line"""):
+            ORDER BY ?src ?q ?line""",
+        ):
             self.quotes[src.value].append((str(quote), str(line) if line is not None else None))
         self.quote_sources = sorted(self.quotes)
         self.by_subject = defaultdict(list)
@@ -146,14 +166,20 @@ class Real:
         for t in self.triples:
             if t[1].value == RDF + "subject":
                 st = {x[1].value: x[2] for x in self.by_subject[t[0]]}
-                self.statements[(st.get(RDF + "subject"), st.get(RDF + "predicate"), st.get(RDF + "object"))].append(t[0])
-        self.label = {s.value: str(o) for s, p, o in self.triples
-                      if p.value == PREFIXES["rdfs"] + "label" and s.value in self.regions}
+                self.statements[(st.get(RDF + "subject"), st.get(RDF + "predicate"), st.get(RDF + "object"))].append(
+                    t[0]
+                )
+        self.label = {
+            s.value: str(o)
+            for s, p, o in self.triples
+            if p.value == PREFIXES["rdfs"] + "label" and s.value in self.regions
+        }
 
 
 # ---------------------------------------------------------------- templates
 
 # A template term is ("F", ntriples) fixed, ("L", local name) a copied entity, or ("B", id) a blank node.
+
 
 class Template:
     """A real region's subgraph as units that can be written (and cloned) with fresh IRIs."""
@@ -161,8 +187,10 @@ class Template:
     def __init__(self, real: Real, region: str):
         self.region = region
         members = real.members[region]
-        local = {region: "@region"} | {e: e[len(str(NVR)):] if e.startswith(str(NVR)) else hashlib.sha1(e.encode()).hexdigest()[:12]
-                                        for e in members}
+        local = {region: "@region"} | {
+            e: e[len(str(NVR)) :] if e.startswith(str(NVR)) else hashlib.sha1(e.encode()).hexdigest()[:12]
+            for e in members
+        }
         by_subject, statements = real.by_subject, real.statements
 
         def term(t):
@@ -219,17 +247,27 @@ class Template:
                 self.entity_units[local[e]] = unit
         # Relations from outside the region (national actors, municipality groups, other regions) into it.
         for t in real.triples:
-            if t[1].value in real.relations and isinstance(t[2], ox.NamedNode) and t[2].value in local and t[0].value not in local:
+            if (
+                t[1].value in real.relations
+                and isinstance(t[2], ox.NamedNode)
+                and t[2].value in local
+                and t[0].value not in local
+            ):
                 add_relation(t)
         self.region_unit = region_unit
         self.cls = {local[e]: real.cls.get(e, "") for e in members}
         self.by_class = defaultdict(list)
         for loc in sorted(self.entity_units):
             self.by_class[self.cls[loc]].append(loc)
-        self.size = len(region_unit) + sum(map(len, self.entity_units.values())) + sum(len(u) for _, _, u in self.relation_units)
+        self.size = (
+            len(region_unit)
+            + sum(map(len, self.entity_units.values()))
+            + sum(len(u) for _, _, u in self.relation_units)
+        )
 
 
 # ---------------------------------------------------------------- writing
+
 
 class Writer:
     def __init__(self, fh):
@@ -287,7 +325,11 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
 
     # The region node: a copy of the real region, with its own label and slug.
     write(tpl.region_unit)
-    w.line(region_iri, f"<{PREFIXES['rdfs']}label>", _lit(f"Syntetisk region {k} (kopia av {real.label.get(tpl.region, tpl.region)})", lang="sv"))
+    w.line(
+        region_iri,
+        f"<{PREFIXES['rdfs']}label>",
+        _lit(f"Syntetisk region {k} (kopia av {real.label.get(tpl.region, tpl.region)})", lang="sv"),
+    )
     w.line(region_iri, f"<{NV.slug}>", _lit(f"synth-{k}"))
     for loc in sorted(tpl.entity_units):
         write(tpl.entity_units[loc])
@@ -356,27 +398,46 @@ def synthesise(project: Project, factor: float, out: Path, seed: int = 0) -> Syn
     templates: dict[str, Template] = {}
     copies: Counter = Counter()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            w = Writer(fh)
-            for s, p, o in real.triples:
-                w.line(str(s), str(p), str(o))
-            real_n = w.count
-            regions = [r for r in real.regions if real.members.get(r)]
-            k = 0
-            while w.count < target and regions:
-                k += 1
-                region = rng.choice(regions)
-                if region not in templates:
-                    templates[region] = Template(real, region)
-                _emit_copy(w, real, templates[region], k, rng)
-                copies[region] += 1
-            w.flush()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out, buffering=1 << 20) as fh:
+        w = Writer(fh)
+        for s, p, o in real.triples:
+            w.line(str(s), str(p), str(o))
+        real_n = w.count
+        regions = [r for r in real.regions if real.members.get(r)]
+        k = 0
+        while w.count < target and regions:
+            k += 1
+            region = rng.choice(regions)
+            if region not in templates:
+                templates[region] = Template(real, region)
+            _emit_copy(w, real, templates[region], k, rng)
+            copies[region] += 1
+        w.flush()
     return SynthInfo(w.count, real_n, k, dict(copies))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.synth --factor N --out FILE [--seed S] [--root DIR]`: write a synthetic graph."""
+    ap = argparse.ArgumentParser(prog="python -m bench.synth", description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "--factor",
+        type=float,
+        required=True,
+        help="size as a multiple of the real data (4 ≈ 10^5, 40 ≈ 10^6, 400 ≈ 10^7 triples)",
+    )
+    ap.add_argument("--out", type=Path, required=True, help="file to write (N-Triples, also valid as .ttl)")
+    ap.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same bytes (default 0)")
+    ap.add_argument("--root", type=Path, help="project folder (default: Project.default())")
+    a = ap.parse_args(argv)
+    project = Project(a.root.resolve()) if a.root else Project.default()
+    try:
+        info = synthesise(project, a.factor, a.out, seed=a.seed)
+    except NaravardError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return err.exit_code
+    print(f"wrote {info.triples} triples ({info.regions} synthetic regions on {info.real_triples} real) to {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Evaluating link prediction: which methods may suggest links.
+
+For each fixed seed, hide 10% of the edges (the rest of the graph is kept), sample as many
+non-edges as negatives, and report AUC (hidden edges against the negatives) and precision@k
+(the ranked candidates of the training graph). The random baseline ranks the same candidates
+in random order. A method is used for suggestions only if it beats the baseline
+(`Evaluation.used`).
+
+>>> ev = hold_out(nx.karate_club_graph(), seeds=(1, 2))
+>>> ev.table()[0]["method"], ev.auc["ra"][0] > 0.5
+('ra', True)
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import statistics
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .predict import METHOD_NAMES, METHODS, candidates, canonical, score_all
+
+#: A method is used for suggestions only if its mean AUC beats random by this much …
+AUC_MARGIN = 0.10
+#: The fixed seeds of the evaluation.
+SEEDS = (11, 23, 37, 41, 53)
+
+
+def fixed_seeds(n: int) -> tuple[int, ...]:
+    """The first `n` fixed seeds (the default five, then more in a fixed sequence).
+
+    >>> fixed_seeds(2), fixed_seeds(7)[5:]
+    ((11, 23), (1000, 1007))
+    """
+    extra = tuple(1000 + 7 * i for i in range(max(0, n - len(SEEDS))))
+    return (SEEDS + extra)[:n]
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """P(score of a positive > score of a negative), ties counting one half.
+
+    >>> auc([3, 2], [1, 2])
+    0.875
+    """
+    if not pos or not neg:
+        return float("nan")
+    neg_sorted = sorted(neg)
+    total = 0.0
+    for p in pos:
+        lo, hi = bisect.bisect_left(neg_sorted, p), bisect.bisect_right(neg_sorted, p)
+        total += lo + 0.5 * (hi - lo)
+    return total / (len(pos) * len(neg))
+
+
+def precision_at(ranked: list[tuple], hidden: set[tuple], k: int) -> float:
+    """Share of the top `k` pairs that are hidden edges.
+
+    >>> precision_at([(1, 2), (3, 4)], {(1, 2)}, 2)
+    0.5
+    """
+    return sum(1 for p in ranked[:k] if p in hidden) / k if k else float("nan")
+
+
+def split(g: nx.Graph, seed: int, frac: float = 0.1) -> tuple[nx.Graph, set[tuple], set[tuple]]:
+    """(training graph, hidden edges, sampled non-edges): `frac` of the edges hidden, the rest
+    kept; as many negatives as hidden edges, sampled uniformly from the non-edges of `g`."""
+    rng = random.Random(seed)
+    edges = sorted((canonical(u, v) for u, v in g.edges()), key=str)
+    k = max(1, round(frac * len(edges)))
+    hidden = set(rng.sample(edges, k))
+    train = g.copy()
+    train.remove_edges_from(hidden)
+    nodes = sorted(g.nodes, key=str)
+    neg: set[tuple] = set()
+    while len(neg) < k:
+        u, v = rng.sample(nodes, 2)
+        p = canonical(u, v)
+        if not g.has_edge(u, v):
+            neg.add(p)
+    return train, hidden, neg
+
+
+@dataclass
+class Evaluation:
+    """Per method: AUC and precision@k over the seeds (k = hidden edges, and 20)."""
+
+    seeds: tuple
+    hidden: int
+    auc: dict[str, list[float]]
+    p_at_k: dict[str, list[float]]
+    p_at_20: dict[str, list[float]]
+
+    def mean_sd(self, values: list[float]) -> tuple[float, float]:
+        """Mean and standard deviation (0 for one value)."""
+        return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+    def used(self, margin: float = AUC_MARGIN) -> list[str]:
+        """Methods whose mean AUC beats the random baseline's by `margin` (and by more than
+        the standard deviation of the per-seed difference) and whose mean precision@k is
+        above the baseline's."""
+        base = self.auc["random"]
+        base_p = statistics.fmean(self.p_at_k["random"])
+        out = []
+        for m in METHODS:
+            if m == "random":
+                continue
+            diff = [a - b for a, b in zip(self.auc[m], base, strict=True)]
+            mean, sd = self.mean_sd(diff)
+            if mean >= margin and mean > sd and statistics.fmean(self.p_at_k[m]) > base_p:
+                out.append(m)
+        return out
+
+    def table(self) -> list[dict]:
+        """Rows: method, AUC mean/sd, precision@k mean/sd, precision@20 mean/sd, used."""
+        used = set(self.used())
+        out = []
+        for m in METHODS:
+            am, asd = self.mean_sd(self.auc[m])
+            pm, psd = self.mean_sd(self.p_at_k[m])
+            qm, qsd = self.mean_sd(self.p_at_20[m])
+            out.append(
+                {
+                    "method": m,
+                    "name": METHOD_NAMES[m],
+                    "auc_mean": round(am, 4),
+                    "auc_sd": round(asd, 4),
+                    "p_at_k_mean": round(pm, 4),
+                    "p_at_k_sd": round(psd, 4),
+                    "p_at_20_mean": round(qm, 4),
+                    "p_at_20_sd": round(qsd, 4),
+                    "used": m in used,
+                }
+            )
+        return out
+
+
+def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
+    """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers)."""
+    g = nx.Graph(g)
+    g.remove_edges_from(nx.selfloop_edges(g))
+    res = {"auc": {m: [] for m in METHODS}, "k": {m: [] for m in METHODS}, "20": {m: [] for m in METHODS}}
+    hidden_n = 0
+    for seed in seeds:
+        train, hidden, neg = split(g, seed, frac)
+        hidden_n = len(hidden)
+        pool = {2: candidates(train, 2), 3: candidates(train, 3)}
+        for m in METHODS:
+            rng = random.Random(seed * 1009 + METHODS.index(m))
+            cands = pool[2 if m in ("ra", "aa", "jaccard") else 3]
+            if m == "random":
+                pos_s = [rng.random() for _ in hidden]
+                neg_s = [rng.random() for _ in neg]
+                scores = {p: rng.random() for p in sorted(cands, key=str)}
+            else:
+                # AUC scores the hidden edges and negatives themselves; precision@k ranks
+                # the candidates a user would be shown.
+                scores = score_all(train, m, extra=hidden | neg)
+                pos_s = [scores.get(p, 0.0) for p in sorted(hidden, key=str)]
+                neg_s = [scores.get(p, 0.0) for p in sorted(neg, key=str)]
+                scores = {p: scores.get(p, 0.0) for p in cands}
+            tie = {p: rng.random() for p in sorted(scores, key=str)}
+            ranked = sorted(scores, key=lambda p: (-scores[p], tie[p]))
+            res["auc"][m].append(auc(pos_s, neg_s))
+            res["k"][m].append(precision_at(ranked, hidden, len(hidden)))
+            res["20"][m].append(precision_at(ranked, hidden, 20))
+    return Evaluation(tuple(seeds), hidden_n, res["auc"], res["k"], res["20"])

@@ -1,0 +1,213 @@
+"""Rendering an analysis: the gaps as a table, CSV or JSON, the evaluation as text, and the
+HTML report (`output/gaps.html`). Pure: rows in, text out; writing files is the caller's job.
+
+>>> gaps_text([], "csv").splitlines()[0]
+'region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document'
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
+from .evaluate import AUC_MARGIN, Evaluation
+from .model import KINDS, Gap
+from .predict import METHOD_NAMES
+
+if TYPE_CHECKING:
+    from . import Analysis
+
+#: The text formats of `gaps_text`.
+FORMATS = ("table", "csv", "json")
+
+
+def gaps_text(gaps: list[Gap], fmt: str) -> str:
+    """Gaps as a numbered table, CSV (one column per `Gap` field) or JSON.
+
+    >>> g = Gap("nvr:r", "nvr:a", "A", "nvr:b", "B", "rule", "x", None, "why", "quote", "doc")
+    >>> print(gaps_text([g], "table"), end="")
+       1. [rule:x] nvr:r  A ↔ B
+          why
+          «quote» (doc)
+    """
+    cols = [f.name for f in fields(Gap)]
+    if fmt == "json":
+        return json.dumps([g.as_dict() for g in gaps], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for g in gaps:
+            w.writerow(["" if getattr(g, c) is None else getattr(g, c) for c in cols])
+        return buf.getvalue()
+    lines = []
+    for i, g in enumerate(gaps, 1):
+        score = "" if g.score is None else f" {g.score:.3f}"
+        pair = g.a_label + (f" ↔ {g.b_label}" if g.b else "")
+        lines.append(f"{i:>4}. [{g.kind}:{g.name}{score}] {g.region}  {pair}\n      {g.explanation}")
+        if g.evidence:
+            lines.append(f"      «{g.evidence}» ({g.document})")
+    return "\n".join(lines) + ("\n" if lines else "no gaps found\n")
+
+
+def evaluation_text(ev: Evaluation) -> str:
+    """The evaluation as a plain table: method, AUC mean±sd, precision@k and @20, used."""
+    lines = [
+        f"hold-out: {ev.hidden} hidden edges (10%) per seed, seeds {', '.join(map(str, ev.seeds))}",
+        f"{'method':24}{'AUC mean±sd':>16}{'P@k mean±sd':>16}{'P@20 mean±sd':>16}  used",
+    ]
+    base = None
+    for r in ev.table():
+        if r["method"] == "random":
+            base = r
+        lines.append(
+            f"{r['name']:24}{r['auc_mean']:>9.3f}±{r['auc_sd']:<6.3f}"
+            f"{r['p_at_k_mean']:>9.3f}±{r['p_at_k_sd']:<6.3f}"
+            f"{r['p_at_20_mean']:>9.3f}±{r['p_at_20_sd']:<6.3f}  {'yes' if r['used'] else 'no'}"
+        )
+    lines.append(
+        f"random baseline: AUC {base['auc_mean']:.3f}, precision@k {base['p_at_k_mean']:.3f}; "
+        f"used for suggestions: {', '.join(ev.used()) or 'none'}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- HTML report
+
+CSS = (
+    "\nbody{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:75rem;"
+    "padding:0 1rem;color:#1d232a;line-height:1.45}\n"
+    "h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:2px solid #d9e2ea;padding-bottom:.2rem}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.6rem 0}\n"
+    "th,td{border-bottom:1px solid #e3e8ee;padding:.35rem .5rem;text-align:left;vertical-align:top}\n"
+    "th{background:#f3f6f9}td.num{text-align:right;white-space:nowrap}\n"
+    ".kind{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;color:#fff}\n"
+    ".audit{background:#b23a48}.rule{background:#2f6690}.compare{background:#5c8001}.predict{background:#7b5ea7}\n"
+    "blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #cbd5e1;color:#44505c;font-style:italic}\n"
+    ".doc{color:#66727f;font-size:.8rem}.note{background:#f8fafc;border:1px solid #e3e8ee;padding:.6rem 1rem}\n"
+    "a{color:#1f5f99}\n"
+)
+
+
+def _e(text) -> str:
+    return html.escape(str(text if text is not None else ""), quote=True)
+
+
+def local_name(node: str) -> str:
+    """`dalarna` for `nvr:dalarna` or the full IRI.
+
+    >>> local_name("nvr:dalarna--valfardsradet")
+    'dalarna--valfardsradet'
+    """
+    return node.split(":", 1)[1] if node.startswith("nvr:") else node.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _actor(node: str | None, label: str, pages: dict[str, str]) -> str:
+    """The actor's name, linked to its network page where it has one."""
+    if not node:
+        return ""
+    page = pages.get(node)
+    return f'<a href="{_e(page)}">{_e(label or node)}</a>' if page else _e(label or node)
+
+
+def evaluation_html(ev: Evaluation) -> str:
+    """The evaluation table and a plain statement of which methods are used and why."""
+    rows = []
+    for r in ev.table():
+        rows.append(
+            f"<tr><td>{_e(r['name'])}</td><td class=num>{r['auc_mean']:.3f} ± {r['auc_sd']:.3f}</td>"
+            f"<td class=num>{r['p_at_k_mean']:.3f} ± {r['p_at_k_sd']:.3f}</td>"
+            f"<td class=num>{r['p_at_20_mean']:.3f} ± {r['p_at_20_sd']:.3f}</td>"
+            f"<td>{'yes' if r['used'] else 'no'}</td></tr>"
+        )
+    used = ev.used()
+    base = next(r for r in ev.table() if r["method"] == "random")
+    if used:
+        stmt = (
+            f"Suggestions come only from {', '.join(METHOD_NAMES[m] for m in used)}: their mean AUC beats the "
+            f"random baseline ({base['auc_mean']:.3f}) by at least {AUC_MARGIN:.2f} and by more than the spread "
+            "over seeds, and their precision@k is above the baseline's. The other methods are shown for "
+            "comparison and are not used."
+        )
+    else:
+        stmt = "No method beats the random baseline by the required margin, so no links are suggested by prediction."
+    return (
+        f"<p>Hold-out evaluation on the actor projection: for each of {len(ev.seeds)} fixed seeds "
+        f"({', '.join(map(str, ev.seeds))}), {ev.hidden} edges (10%) are hidden and the rest kept; as many "
+        "non-edges are sampled as negatives. AUC compares hidden edges with negatives; precision@k ranks the "
+        f"candidate pairs (distance ≤ 2, or ≤ 3 for L3) of the training graph, k = {ev.hidden} (the hidden "
+        "edges) and k = 20.</p>"
+        "<table><tr><th>method</th><th>AUC mean ± sd</th><th>precision@k mean ± sd</th>"
+        "<th>precision@20 mean ± sd</th><th>used for suggestions</th></tr>"
+        + "".join(rows)
+        + f"</table><p class=note>{_e(stmt)}</p>"
+    )
+
+
+INTRO = (
+    "<p>Every row says why it is suggested and is backed by a quote from the sources or by a measured method. "
+    "Kinds: <span class='kind audit'>audit</span> the sources say the collaboration is missing, weak, unclear or "
+    "should be strengthened; <span class='kind rule'>rule</span> a structural rule (queries/rules/*.rq) finds it; "
+    "<span class='kind compare'>compare</span> most regions have a structure this region lacks; "
+    "<span class='kind predict'>predict</span> link prediction (see the evaluation below). "
+    "A computed row never pairs two actors with one and the same principal (huvudman), such as a region "
+    "and its own unit: they answer to one organisation. Sources are cited by short title, date and line.</p>"
+)
+
+
+def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
+    """The whole report page: the analysis' gaps by region and its evaluation; `pages` maps an
+    actor (short IRI) to its network page, to link its name (no page, no link)."""
+    pages = pages or {}
+    gaps, ev, region_names = analysis.gaps, analysis.evaluation, analysis.region_names
+    by_region: dict[str, list[Gap]] = {}
+    for g in gaps:
+        by_region.setdefault(g.region, []).append(g)
+    counts = {k: sum(1 for g in gaps if g.kind == k) for k in KINDS}
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        "<meta name=viewport content='width=device-width, initial-scale=1'>",
+        f"<title>Missing collaboration links</title><style>{CSS}</style></head><body>",
+        "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
+        "<a href='gaps.html'>Samverkansbrister</a></nav>",
+        "<h1>Missing collaboration links</h1>",
+        INTRO,
+        "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
+        "<h2 id=evaluation>Evaluation of link prediction</h2>",
+        evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
+        "<h2>Regions</h2><ul>",
+    ]
+    order = sorted(by_region, key=lambda r: region_names.get(r, r))
+    parts += [
+        f"<li><a href='#{_e(local_name(r))}'>{_e(region_names.get(r, r))}</a> ({len(by_region[r])})</li>" for r in order
+    ]
+    parts.append("</ul>")
+    for reg in order:
+        slug = local_name(reg)
+        parts.append(
+            f"<h2 id='{_e(slug)}'>{_e(region_names.get(reg, reg))} "
+            f"<small>(<a href='regions/{_e(slug)}.html'>network</a>)</small></h2>"
+        )
+        parts.append(
+            "<table><tr><th>actor</th><th>actor</th><th>kind</th><th>name</th><th>score</th>"
+            "<th>why</th><th>evidence</th></tr>"
+        )
+        for g in by_region[reg]:
+            ev_html = ""
+            if g.evidence:
+                ev_html = f"<blockquote>{_e(g.evidence)}</blockquote>"
+                if g.document:
+                    ev_html += f"<span class=doc>{_e(g.document)}</span>"
+            score = "" if g.score is None else f"{g.score:.3f}"
+            parts.append(
+                f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
+                f"<td><span class='kind {_e(g.kind)}'>{_e(g.kind)}</span></td><td>{_e(g.name)}</td>"
+                f"<td class=num>{score}</td><td>{_e(g.explanation)}</td><td>{ev_html}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

@@ -1,0 +1,107 @@
+"""Network figures computed once, when the store is built: degree, betweenness and community.
+
+All three are computed on the undirected actor projection of the network
+(`graph.network.actor_projection`: every evidenced relation as one undirected link between
+two entities, collaboration gaps left out):
+
+- **degree**: the number of distinct neighbours;
+- **betweenness**: normalised betweenness centrality (networkx). It is exact up to
+  `EXACT_LIMIT` nodes (the real graph has about 1,250); above that it is *estimated* from
+  `SAMPLE` source nodes drawn with the fixed seed `SEED`, so large synthetic graphs stay fast;
+- **community**: Louvain modularity communities (networkx `louvain_communities`, seed `SEED`),
+  numbered 1, 2, … from the largest (ties by their first member's IRI).
+
+The result does not depend on PYTHONHASHSEED: the computation runs on integer node ids given in
+IRI order (sets of integers iterate in the same order in every process), so two builds of the same
+input write the same figures. `add_metrics` writes them as `nv:degree`, `nv:betweenness` and
+`nv:community` into the default graph, so every query sees them, and into the named graph
+`METRICS_GRAPH`, so exports and queries can tell computed figures from curated facts.
+
+>>> import networkx as nx
+>>> path = nx.path_graph(["nvr:a", "nvr:b", "nvr:c"])   # a - b - c: b lies on the one a-c path
+>>> compute(path)["nvr:b"]
+Figures(degree=2, betweenness=1.0, community=1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .network import actor_projection, network
+from .project import Project
+from .queries import expand_iri
+
+METRICS_GRAPH = "https://w3id.org/naravard/graph/metrics"
+METRICS = ox.NamedNode(METRICS_GRAPH)
+#: The figures as nv: properties, in the order pages and exports show them.
+PROPERTIES = ("degree", "betweenness", "community")
+EXACT_LIMIT = 2000  # nodes: exact betweenness up to here, estimated above
+SAMPLE = 200  # source nodes of the estimate above EXACT_LIMIT
+SEED = 20251  # for the betweenness sample and Louvain: the same figures on every build
+
+_NV = "https://w3id.org/naravard/def#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One node's figures: degree, normalised betweenness (6 significant digits), community number."""
+
+    degree: int
+    betweenness: float
+    community: int
+
+
+def compute(u: nx.Graph, exact_limit: int = EXACT_LIMIT) -> dict[str, Figures]:
+    """The figures of every node of the undirected graph `u` (node → Figures); betweenness is
+    estimated from `SAMPLE` source nodes when `u` has more than `exact_limit` nodes.
+
+    >>> star = nx.star_graph(3)   # a centre joined to three leaves
+    >>> {n: f.degree for n, f in compute(nx.relabel_nodes(star, str)).items()}
+    {'0': 3, '1': 1, '2': 1, '3': 1}
+    """
+    names = sorted(u.nodes, key=str)
+    index = {n: i for i, n in enumerate(names)}
+    h = nx.Graph()
+    h.add_nodes_from(range(len(names)))
+    h.add_edges_from(sorted(tuple(sorted((index[a], index[b]))) for a, b in u.edges if a != b))
+    sample = None if len(names) <= exact_limit else min(SAMPLE, len(names))
+    between = nx.betweenness_centrality(h, k=sample, seed=SEED if sample else None, normalized=True)
+    groups = sorted((sorted(c) for c in nx.community.louvain_communities(h, seed=SEED)), key=lambda c: (-len(c), c[0]))
+    community = {i: k for k, members in enumerate(groups, 1) for i in members}
+    return {n: Figures(h.degree(i), float(f"{between[i]:.6g}"), community[i]) for n, i in index.items()}
+
+
+def quads(figures: dict[str, Figures]) -> list[ox.Quad]:
+    """The triples of `figures` (nodes as `nvr:x` or full IRIs), each in the default and the metrics graph.
+
+    >>> qs = quads({"nvr:a": Figures(2, 0.5, 1)})
+    >>> [(q.predicate.value[len(_NV):], q.object.datatype.value[len(_XSD):]) for q in qs if q.graph_name == METRICS]
+    [('degree', 'integer'), ('betweenness', 'double'), ('community', 'integer')]
+    """
+    types = {"degree": "integer", "betweenness": "double", "community": "integer"}
+    out = []
+    for node, f in figures.items():
+        s = ox.NamedNode(expand_iri(node, "metrics"))
+        for name in PROPERTIES:
+            o = ox.Literal(repr(getattr(f, name)), datatype=ox.NamedNode(_XSD + types[name]))
+            out += [ox.Quad(s, ox.NamedNode(_NV + name), o, g) for g in (ox.DefaultGraph(), METRICS)]
+    return out
+
+
+def add_metrics(store: ox.Store, project: Project | None = None) -> int:
+    """Compute the figures of every node of the store's network and add them to the store
+    (default graph and `METRICS_GRAPH`); returns the number of nodes. Run once per store build."""
+    figures = compute(actor_projection(network(store, project)))
+    store.extend(quads(figures))
+    return len(figures)
+
+
+def inputs(project: Project) -> list[Path]:
+    """The files besides the data that decide the figures (this module and the network's queries):
+    part of the store's cache key, so changing them rebuilds the store."""
+    return [Path(__file__), project.queries_dir / "nodes.rq", project.queries_dir / "edges.rq"]

@@ -1,0 +1,76 @@
+"""graph/metrics.py: degree, betweenness and communities, computed once per store build."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from graph.metrics import METRICS, PROPERTIES, compute
+
+NV = "https://w3id.org/naravard/def#"
+
+
+def graph_of(edges: str) -> nx.Graph:
+    """`"a-b b-c"` → the undirected graph with those edges."""
+    return nx.Graph([tuple(e.split("-")) for e in edges.split()])
+
+
+@pytest.mark.parametrize("edges,node,betweenness,degree", [
+    ("a-b b-c", "b", 1.0, 2),  # the one a–c path goes through b
+    ("a-b b-c", "a", 0.0, 1),
+    ("c-x c-y c-z", "c", 1.0, 3),  # a star's centre lies on every path between leaves
+    ("a-b b-c c-d", "b", 0.666667, 2),  # 2 of the 3 pairs of the others (a-c, a-d) pass b
+    ("a-b b-c c-d d-a", "b", 0.166667, 2),  # a cycle of 4: half of the two a–c paths, of 3 pairs
+    ("a-b c-d", "a", 0.0, 1),  # two components
+])
+def test_known_betweenness_and_degree(edges, node, betweenness, degree):
+    f = compute(graph_of(edges))[node]
+    assert (f.betweenness, f.degree) == (betweenness, degree)
+
+
+def test_communities_numbered_by_size():
+    five = [f"p{i}-p{j}" for i in range(5) for j in range(i + 1, 5)]
+    four = [f"q{i}-q{j}" for i in range(4) for j in range(i + 1, 4)]
+    figures = compute(graph_of(" ".join([*five, *four, "p0-q0"])))
+    expected = {**{f"p{i}": 1 for i in range(5)}, **{f"q{i}": 2 for i in range(4)}}
+    assert {n: f.community for n, f in figures.items()} == expected
+    assert figures["p0"].betweenness > figures["p1"].betweenness  # the bridge's ends broker
+
+
+def test_sampled_above_the_limit_is_close_and_repeatable():
+    g = nx.relabel_nodes(nx.karate_club_graph(), lambda n: f"n{n:02d}")
+    exact, sampled = compute(g), compute(g, exact_limit=10)
+    assert sampled == compute(g, exact_limit=10)  # fixed seed
+    top = max(exact, key=lambda n: exact[n].betweenness)
+    assert top == max(sampled, key=lambda n: sampled[n].betweenness)
+
+
+SCRIPT = """
+import json, networkx as nx
+from graph.metrics import compute
+g = nx.relabel_nodes(nx.les_miserables_graph(), lambda n: "nvr:" + n)
+print(json.dumps({n: [f.degree, f.betweenness, f.community] for n, f in sorted(compute(g).items())}))
+"""
+
+
+def test_same_figures_whatever_the_hash_seed():
+    """Louvain iterates sets; on string ids their order would follow PYTHONHASHSEED."""
+    out = [subprocess.run([sys.executable, "-c", SCRIPT], env={**os.environ, "PYTHONHASHSEED": seed},
+                          capture_output=True, text=True, check=True).stdout for seed in ("1", "2")]
+    assert out[0] == out[1] and len(json.loads(out[0])) == 77
+
+
+def test_the_store_has_figures_for_every_network_node(store):
+    nodes = {r["node"].value for r in store.query("SELECT ?node WHERE { ?node <%sbetweenness> ?b }" % NV)}
+    assert "https://w3id.org/naravard/id/dalarna" in nodes and len(nodes) > 1000
+    in_graph = sum(1 for _ in store.quads_for_pattern(None, None, None, METRICS))
+    assert in_graph == len(PROPERTIES) * len(nodes)  # each figure once, also in the metrics graph
+    r = next(iter(store.query(f"SELECT ?b ?d ?c WHERE {{ <https://w3id.org/naravard/id/dalarna> <{NV}betweenness> ?b ;"
+                              f" <{NV}degree> ?d ; <{NV}community> ?c }}")))
+    assert r["b"].datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#double") and 0 < float(r["b"].value) < 1
+    assert int(r["d"].value) > 10 and int(r["c"].value) >= 1
