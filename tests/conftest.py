@@ -1,4 +1,5 @@
 """Shared fixtures: the real project, its store, and fixture projects to break."""
+
 from __future__ import annotations
 
 import hashlib
@@ -73,12 +74,16 @@ def copy_project(dest: Path, regions: list[str] | None = None) -> Project:
     return Project(dest)
 
 
-def naravard(root: Path, *args: str, env: dict | None = None, wrap: list[str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+def naravard(
+    root: Path, *args: str, env: dict | None = None, wrap: list[str] | None = None, **kwargs
+) -> subprocess.CompletedProcess:
     """Run the installed `naravard` on the project at `root` (its own output/, not $NARAVARD_OUTPUT),
     optionally inside a `wrap` command such as `unshare …`."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("NARAVARD_OUTPUT", "NARAVARD_ROOT")}
     full_env.update({"NARAVARD_ROOT": str(root), **(env or {})})
-    return subprocess.run([*(wrap or []), str(NARAVARD), *args], env=full_env, cwd=root, capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [*(wrap or []), str(NARAVARD), *args], env=full_env, cwd=root, capture_output=True, text=True, **kwargs
+    )
 
 
 def read_only(root: Path) -> list[str]:

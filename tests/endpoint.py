@@ -1,5 +1,6 @@
 """Helpers for the endpoint tests: a real server on loopback, a listener that records
 connections, and the processes a server started."""
+
 from __future__ import annotations
 
 import contextlib
@@ -99,9 +100,14 @@ def app_server(app):
 def cli_server(*args: str, env: dict | None = None):
     """`naravard serve ARGS` in a subprocess: (base URL, process)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port), *args],
-                            cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *args],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, proc)

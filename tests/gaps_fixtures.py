@@ -1,5 +1,6 @@
 """Planted data for the gap tests: a Dalarna with one gap per rule (and the same with each
 closed), and a small region × structure matrix; verbatim fragments of the sources as evidence."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,89 +43,151 @@ def line_of(src: str, quote: str) -> int:
 
 def ent(iri: str, cls: str, label: str, q: str, region: str = "dalarna", extra: str = "") -> str:
     src, quote = Q[q]
-    return (f'{iri} a nv:{cls} ; rdfs:label "{label}"@sv ; nv:inRegion nvr:{region} ; {extra}\n'
-            f'    nv:evidence [ nv:source nvr:source-{src} ; nv:line {line_of(src, quote)} ; nv:quote "{quote}" ] .\n')
+    return (
+        f'{iri} a nv:{cls} ; rdfs:label "{label}"@sv ; nv:inRegion nvr:{region} ; {extra}\n'
+        f'    nv:evidence [ nv:source nvr:source-{src} ; nv:line {line_of(src, quote)} ; nv:quote "{quote}" ] .\n'
+    )
 
 
 def rel(s: str, p: str, o: str, q: str) -> str:
     src, quote = Q[q]
-    return (f"{s} nv:{p} {o} .\n[] rdf:subject {s} ; rdf:predicate nv:{p} ; rdf:object {o} ; "
-            f'nv:source nvr:source-{src} ; nv:line {line_of(src, quote)} ; nv:quote "{quote}" .\n')
+    return (
+        f"{s} nv:{p} {o} .\n[] rdf:subject {s} ; rdf:predicate nv:{p} ; rdf:object {o} ; "
+        f'nv:source nvr:source-{src} ; nv:line {line_of(src, quote)} ; nv:quote "{quote}" .\n'
+    )
 
 
 # A Dalarna with one planted gap per rule.
-BROKEN = PREFIXES + "".join([
-    ent("nvr:dalarna--valfardsradet", "CollaborationBody", "Välfärdsrådet", "valfardsradet",
-        extra="nv:level nv:level-political ; nv:structureType nv:st-political-joint-forum ;"),
-    ent("nvr:dalarna--chefsnatverk", "CollaborationBody", "chefsnätverk", "chefsnatverk",
-        extra="nv:level nv:level-executive ; nv:structureType nv:st-executive-joint-forum ;"),
-    # (a) a steering group naming two of Dalarna's fifteen municipalities
-    ent("nvr:dalarna--styrgrupp-sodra", "CollaborationBody", "styrgrupp Södra Dalarna", "sodra",
-        extra="nv:level nv:level-not-named ; nv:structureType nv:st-joint-steering-group ;"),
-    rel("nvr:kommun-2084", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
-    rel("nvr:kommun-2083", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
-    # (c2) a preparing body whose target has no link back; (e) the same board gets a recommendation
-    ent("nvr:dalarna--hsn", "Board", "Hälso- och sjukvårdsnämnden", "hsn"),
-    ent("nvr:dalarna--beredning", "Committee", "beredning", "hsn", extra="nv:structureType nv:st-preparatory-body ;"),
-    rel("nvr:dalarna--beredning", "preparesFor", "nvr:dalarna--hsn", "hsn"),
-    ent("nvr:dalarna--rek-1", "AuditRecommendation", "Rekommendation 1", "rek",
-        extra='nv:number 1 ; nv:text "Helseplan rekommenderar att Hälso- och sjukvårdsnämnden bör"@sv ;'),
-    rel("nvr:dalarna--rek-1", "fromReport", "nvr:source-003", "rek"),
-    rel("nvr:dalarna--rek-1", "addressedTo", "nvr:dalarna--hsn", "rek"),
-    # (d) two partners of a project without a shared forum
-    ent("nvr:dalarna--hsf", "Administration", "hälso- och sjukvårdsförvaltningen", "hsn"),
-    rel("nvr:dalarna--hsf", "partOf", "nvr:dalarna", "hsn"),
-    ent("nvr:dalarna--projekt-x", "Project", "Mobilt team Falun", "projekt"),
-    rel("nvr:dalarna--hsf", "runs", "nvr:dalarna--projekt-x", "projekt"),
-    rel("nvr:kommun-2080", "participatesIn", "nvr:dalarna--projekt-x", "falun"),
-    # (f) a plan nobody owns
-    ent("nvr:dalarna--plan-y", "Plan", "gemensam strategi", "strategi"),
-])
+BROKEN = PREFIXES + "".join(
+    [
+        ent(
+            "nvr:dalarna--valfardsradet",
+            "CollaborationBody",
+            "Välfärdsrådet",
+            "valfardsradet",
+            extra="nv:level nv:level-political ; nv:structureType nv:st-political-joint-forum ;",
+        ),
+        ent(
+            "nvr:dalarna--chefsnatverk",
+            "CollaborationBody",
+            "chefsnätverk",
+            "chefsnatverk",
+            extra="nv:level nv:level-executive ; nv:structureType nv:st-executive-joint-forum ;",
+        ),
+        # (a) a steering group naming two of Dalarna's fifteen municipalities
+        ent(
+            "nvr:dalarna--styrgrupp-sodra",
+            "CollaborationBody",
+            "styrgrupp Södra Dalarna",
+            "sodra",
+            extra="nv:level nv:level-not-named ; nv:structureType nv:st-joint-steering-group ;",
+        ),
+        rel("nvr:kommun-2084", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
+        rel("nvr:kommun-2083", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
+        # (c2) a preparing body whose target has no link back; (e) the same board gets a recommendation
+        ent("nvr:dalarna--hsn", "Board", "Hälso- och sjukvårdsnämnden", "hsn"),
+        ent(
+            "nvr:dalarna--beredning", "Committee", "beredning", "hsn", extra="nv:structureType nv:st-preparatory-body ;"
+        ),
+        rel("nvr:dalarna--beredning", "preparesFor", "nvr:dalarna--hsn", "hsn"),
+        ent(
+            "nvr:dalarna--rek-1",
+            "AuditRecommendation",
+            "Rekommendation 1",
+            "rek",
+            extra='nv:number 1 ; nv:text "Helseplan rekommenderar att Hälso- och sjukvårdsnämnden bör"@sv ;',
+        ),
+        rel("nvr:dalarna--rek-1", "fromReport", "nvr:source-003", "rek"),
+        rel("nvr:dalarna--rek-1", "addressedTo", "nvr:dalarna--hsn", "rek"),
+        # (d) two partners of a project without a shared forum
+        ent("nvr:dalarna--hsf", "Administration", "hälso- och sjukvårdsförvaltningen", "hsn"),
+        rel("nvr:dalarna--hsf", "partOf", "nvr:dalarna", "hsn"),
+        ent("nvr:dalarna--projekt-x", "Project", "Mobilt team Falun", "projekt"),
+        rel("nvr:dalarna--hsf", "runs", "nvr:dalarna--projekt-x", "projekt"),
+        rel("nvr:kommun-2080", "participatesIn", "nvr:dalarna--projekt-x", "falun"),
+        # (f) a plan nobody owns
+        ent("nvr:dalarna--plan-y", "Plan", "gemensam strategi", "strategi"),
+    ]
+)
 
 # The same Dalarna with every planted gap closed.
-FIXED = BROKEN + "".join([
-    ent("nvr:dalarna--arbetsgrupper", "CollaborationBody", "arbetsgrupper", "chefsnatverk",
-        extra="nv:level nv:level-operational ; nv:structureType nv:st-operational-network ;"),      # (b)
-    rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--arbetsgrupper", "chefsnatverk"),
-    rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),                    # (a)
-    rel("nvr:dalarna--chefsnatverk", "preparesFor", "nvr:dalarna--valfardsradet", "chefsnatverk"),  # (c1)
-    rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),
-    rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--chefsnatverk", "chefsnatverk"),
-    rel("nvr:dalarna", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),                   # (d)
-    rel("nvr:dalarna--hsn", "commissions", "nvr:dalarna--beredning", "hsn"),                        # (c2)
-    rel("nvr:dalarna--hsn", "responsibleFor", "nvr:dalarna--projekt-x", "hsn"),                     # (e)
-    rel("nvr:dalarna--plan-y", "decidedBy", "nvr:dalarna--valfardsradet", "valfardsradet"),         # (f)
-])
+FIXED = BROKEN + "".join(
+    [
+        ent(
+            "nvr:dalarna--arbetsgrupper",
+            "CollaborationBody",
+            "arbetsgrupper",
+            "chefsnatverk",
+            extra="nv:level nv:level-operational ; nv:structureType nv:st-operational-network ;",
+        ),  # (b)
+        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--arbetsgrupper", "chefsnatverk"),
+        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),  # (a)
+        rel("nvr:dalarna--chefsnatverk", "preparesFor", "nvr:dalarna--valfardsradet", "chefsnatverk"),  # (c1)
+        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),
+        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--chefsnatverk", "chefsnatverk"),
+        rel("nvr:dalarna", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (d)
+        rel("nvr:dalarna--hsn", "commissions", "nvr:dalarna--beredning", "hsn"),  # (c2)
+        rel("nvr:dalarna--hsn", "responsibleFor", "nvr:dalarna--projekt-x", "hsn"),  # (e)
+        rel("nvr:dalarna--plan-y", "decidedBy", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (f)
+    ]
+)
 
 # Blekinge: an executive joint forum that records no municipality at all (rule a, second case).
-BLEKINGE_BROKEN = PREFIXES + ent("nvr:blekinge--lsvo", "CollaborationBody", "LSVO", "blekinge", region="blekinge",
-                                 extra="nv:level nv:level-executive ; nv:structureType nv:st-executive-joint-forum ;")
+BLEKINGE_BROKEN = PREFIXES + ent(
+    "nvr:blekinge--lsvo",
+    "CollaborationBody",
+    "LSVO",
+    "blekinge",
+    region="blekinge",
+    extra="nv:level nv:level-executive ; nv:structureType nv:st-executive-joint-forum ;",
+)
 BLEKINGE_FIXED = BLEKINGE_BROKEN + rel("nvr:kommuner-10", "memberOf", "nvr:blekinge--lsvo", "blekinge")
 
 PLANTED = {
-    "municipality-left-out": [("nvr:dalarna", "nvr:kommun-2080", "nvr:dalarna--styrgrupp-sodra"),
-                              ("nvr:blekinge", "nvr:kommuner-10", "nvr:blekinge--lsvo")],
+    "municipality-left-out": [
+        ("nvr:dalarna", "nvr:kommun-2080", "nvr:dalarna--styrgrupp-sodra"),
+        ("nvr:blekinge", "nvr:kommuner-10", "nvr:blekinge--lsvo"),
+    ],
     "level-coverage": [("nvr:dalarna", "nvr:dalarna", None)],
-    "preparing-counterpart": [("nvr:dalarna", "nvr:dalarna--valfardsradet", "nvr:dalarna--chefsnatverk"),
-                              ("nvr:dalarna", "nvr:dalarna--beredning", "nvr:dalarna--hsn")],
+    "preparing-counterpart": [
+        ("nvr:dalarna", "nvr:dalarna--valfardsradet", "nvr:dalarna--chefsnatverk"),
+        ("nvr:dalarna", "nvr:dalarna--beredning", "nvr:dalarna--hsn"),
+    ],
     "project-partners-without-forum": [("nvr:dalarna", "nvr:dalarna--hsf", "nvr:kommun-2080")],
     "recommendation-unconnected": [("nvr:dalarna", "nvr:dalarna--hsn", "nvr:dalarna--rek-1")],
     "plan-without-owner": [("nvr:dalarna", "nvr:dalarna--plan-y", None)],
 }
 
 
-MATRIX = PREFIXES + "".join([
-    ent("nvr:dalarna--valfardsradet", "CollaborationBody", "Välfärdsrådet", "valfardsradet",
-        extra="nv:level nv:level-political ; nv:structureType nv:st-political-joint-forum ;"),
-    ent("nvr:dalarna--team-1", "Project", "mobilt team 1", "projekt", extra="nv:structureType nv:st-mobile-team ;"),
-    ent("nvr:dalarna--team-2", "Project", "mobilt team 2", "projekt", extra="nv:structureType nv:st-mobile-team ;"),
-])
-MATRIX_B = PREFIXES + ent("nvr:blekinge--forum", "CollaborationBody", "forum", "blekinge", region="blekinge",
-                          extra="nv:level nv:level-not-named ; nv:structureType nv:st-political-joint-forum ;")
-MATRIX_K = PREFIXES + ent("nvr:kronoberg--team", "Project", "team", "projekt", region="kronoberg",
-                          extra="nv:structureType nv:st-mobile-team ;")
-
-
+MATRIX = PREFIXES + "".join(
+    [
+        ent(
+            "nvr:dalarna--valfardsradet",
+            "CollaborationBody",
+            "Välfärdsrådet",
+            "valfardsradet",
+            extra="nv:level nv:level-political ; nv:structureType nv:st-political-joint-forum ;",
+        ),
+        ent("nvr:dalarna--team-1", "Project", "mobilt team 1", "projekt", extra="nv:structureType nv:st-mobile-team ;"),
+        ent("nvr:dalarna--team-2", "Project", "mobilt team 2", "projekt", extra="nv:structureType nv:st-mobile-team ;"),
+    ]
+)
+MATRIX_B = PREFIXES + ent(
+    "nvr:blekinge--forum",
+    "CollaborationBody",
+    "forum",
+    "blekinge",
+    region="blekinge",
+    extra="nv:level nv:level-not-named ; nv:structureType nv:st-political-joint-forum ;",
+)
+MATRIX_K = PREFIXES + ent(
+    "nvr:kronoberg--team",
+    "Project",
+    "team",
+    "projekt",
+    region="kronoberg",
+    extra="nv:structureType nv:st-mobile-team ;",
+)
 
 
 def planted_project(tmp: Path, files: dict[str, str], check: bool = True, ontology: str = "") -> tuple[Project, object]:

@@ -1,4 +1,5 @@
 """graph/atomic.py: one file or a whole output folder, never half of either."""
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ rows marked `process=True`, one of each kind (a syntax error, a validation failu
 error, an unwritable output folder), run the installed command as a subprocess, to show the
 process itself behaves the same: exit code, message, no traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,6 +45,7 @@ def keep(root: Path, rel: str) -> Undo:
             path.unlink(missing_ok=True)
         else:
             path.write_bytes(old)
+
     return undo
 
 
@@ -52,6 +54,7 @@ def put(rel: str, data: str | bytes) -> Setup:
         undo = keep(root, rel)
         (root / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         return undo
+
     return setup
 
 
@@ -61,11 +64,13 @@ def append(rel: str, text: str) -> Setup:
         with open(root / rel, "a", encoding="utf-8") as fh:
             fh.write("\n" + text + "\n")
         return undo
+
     return setup
 
 
 def sub(rel: str, pattern: str, replacement: str) -> Setup:
     """Replace the first match of `pattern` (a regex) in a file."""
+
     def setup(root: Path) -> Undo:
         undo = keep(root, rel)
         text = (root / rel).read_text(encoding="utf-8")
@@ -73,6 +78,7 @@ def sub(rel: str, pattern: str, replacement: str) -> Setup:
         assert n == 1, f"{pattern!r} not in {rel}"
         (root / rel).write_text(new, encoding="utf-8")
         return undo
+
     return setup
 
 
@@ -81,6 +87,7 @@ def remove(rel: str) -> Setup:
         undo = keep(root, rel)
         (root / rel).unlink()
         return undo
+
     return setup
 
 
@@ -107,16 +114,21 @@ def foreign_output(root: Path) -> Undo:
     def undo():
         assert (folder / "thesis.tex").read_text() == "mine" and not folder.is_symlink()
         shutil.rmtree(folder)
+
     return undo
 
 
 def bad_rq(root: Path) -> Undo:
-    (root / "bad.rq").write_text("# title: bad\n# param: region uri  The region\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (root / "bad.rq").write_text(
+        "# title: bad\n# param: region uri  The region\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8"
+    )
     return lambda: (root / "bad.rq").unlink()
 
 
-ENTITY = ('nvr:dalarna--x a {cls} ; rdfs:label "Regionstyrelsen"@sv ; nv:inRegion nvr:dalarna ;\n'
-          '    nv:evidence [ nv:source nvr:source-003 ; nv:quote "Helseplan rekommenderar att Regionstyrelsen bör:" ] .')
+ENTITY = (
+    'nvr:dalarna--x a {cls} ; rdfs:label "Regionstyrelsen"@sv ; nv:inRegion nvr:dalarna ;\n'
+    '    nv:evidence [ nv:source nvr:source-003 ; nv:quote "Helseplan rekommenderar att Regionstyrelsen bör:" ] .'
+)
 
 
 #: A progress line of `naravard build` (graph.build: "validating …", "pages 3 of 9"), not part of an error.
@@ -138,113 +150,440 @@ class Case:
 
 CASES = [
     # ---- data: validation (`naravard validate` reports; `build` writes nothing)
-    Case("unknown-class", ("validate",), 1, r"dalarna\.ttl:\d+: error: nv:Boardd: unknown term: nv:Boardd is not declared in ontology/naravard\.ttl; did you mean nv:Board\?",
-         append(DALARNA, ENTITY.format(cls="nv:Boardd")), report=True, process=True),
-    Case("unknown-property", ("validate",), 1, r"dalarna\.ttl:\d+: error: nv:memberof: unknown term.*did you mean nv:memberOf\?",
-         append(DALARNA, "nvr:kommuner-20 nv:memberof nvr:dalarna--valfardsradet ."), report=True),
-    Case("whitespace-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: quote is not real text",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '"   "'), report=True),
-    Case("one-word-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: one-word quote «och» is not the entity's label",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '"och"'), report=True),
-    Case("punctuation-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«— …»",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '"— …"'), report=True),
-    Case("empty-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«»",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '""'), report=True),
-    Case("digits-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«2019 2020»",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '"2019 2020"'), report=True),
-    Case("one-word-relation-quote", ("validate",), 1, r"dalarna\.ttl:\d+: error: nvr:\S+ nv:\w+ nvr:\S+: quote has 1 word\(s\), fewer than 4",
-         sub(DALARNA, r'(\[\] rdf:subject [^\n]*\n\s*nv:source nvr:source-003 ; nv:line \d+ ;\s*nv:quote )"[^"]*"', r'\1"Välfärdsrådet"'), report=True),
-    Case("made-up-quote", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: quote not found in nvr:source-003",
-         sub(DALARNA, re.escape(FIRST_QUOTE), '"Regionfullmäktige beslutar om allt i hela länet"'), report=True),
-    Case("unknown-source", ("validate",), 1, r"error: nvr:dalarna--regionfullmaktige: nv:source nvr:source-999 is not a known nv:SourceDocument",
-         sub(DALARNA, r"nv:source nvr:source-003", "nv:source nvr:source-999"), report=True),
-    Case("conflicting-class", ("validate",), 1, r"nvr:dalarna--regionstyrelsen has class nv:Board in data/regions/dalarna\.ttl and nv:Committee in data/regions/kronoberg\.ttl",
-         append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen a nv:Committee ."), report=True),
-    Case("conflicting-region", ("validate",), 1, r"nvr:dalarna--regionstyrelsen has region nvr:dalarna in data/regions/dalarna\.ttl and nvr:kronoberg in data/regions/kronoberg\.ttl",
-         append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen nv:inRegion nvr:kronoberg ."), report=True),
-    Case("empty-region-file", ("validate",), 1, r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
-         put("data/regions/blekinge.ttl", ""), report=True),
-    Case("comment-only-region-file", ("validate",), 1, r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
-         put("data/regions/blekinge.ttl", "# Region Blekinge: to do\n"), report=True),
-    Case("non-utf8-source", ("validate",), 1, r"data/sources/003_7f6d872437fcd5e6\.txt: error: nvr:source-003: not UTF-8 text \(byte \d+\)",
-         latin1_source, report=True),
-    Case("missing-source", ("validate",), 1, r"error: nvr:source-003: source file 003_7f6d872437fcd5e6\.txt not found in sources/",
-         remove(SOURCE_003), report=True),
-    Case("non-utf8-turtle", ("validate",), 1, r"^Error: data/regions/blekinge\.ttl:3: .*Invalid UTF-8",
-         put("data/regions/blekinge.ttl", b'@prefix nvr: <https://w3id.org/naravard/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nnvr:x rdfs:label "J\xf6nk\xf6ping"@sv .\n')),
-    Case("turtle-syntax-error", ("validate",), 1, r"^Error: data/regions/dalarna\.ttl:\d+: ",
-         append(DALARNA, "nvr:a nvr:b ."), process=True),
-    Case("missing-ontology", ("validate",), 1, r"^Error: ontology/naravard\.ttl: file not found", remove("ontology/naravard.ttl")),
-    Case("build-with-unknown-class", ("build",), 1, r"Error: validation failed with \d+ error\(s\); nothing written",
-         append(DALARNA, ENTITY.format(cls="nv:Boardd")), report=True),
-    Case("build-with-empty-region-file", ("build",), 1, r"blekinge\.ttl:1: error: \(file\): no triples(.|\n)*Error: validation failed",
-         put("data/regions/blekinge.ttl", ""), report=True),
-    Case("build-with-non-utf8-source", ("build",), 1, r"not UTF-8 text(.|\n)*Error: validation failed", latin1_source, report=True),
-
+    Case(
+        "unknown-class",
+        ("validate",),
+        1,
+        r"dalarna\.ttl:\d+: error: nv:Boardd: unknown term: nv:Boardd is not declared in ontology/naravard\.ttl; did you mean nv:Board\?",
+        append(DALARNA, ENTITY.format(cls="nv:Boardd")),
+        report=True,
+        process=True,
+    ),
+    Case(
+        "unknown-property",
+        ("validate",),
+        1,
+        r"dalarna\.ttl:\d+: error: nv:memberof: unknown term.*did you mean nv:memberOf\?",
+        append(DALARNA, "nvr:kommuner-20 nv:memberof nvr:dalarna--valfardsradet ."),
+        report=True,
+    ),
+    Case(
+        "whitespace-quote",
+        ("validate",),
+        1,
+        r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: quote is not real text",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '"   "'),
+        report=True,
+    ),
+    Case(
+        "one-word-quote",
+        ("validate",),
+        1,
+        r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: one-word quote «och» is not the entity's label",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '"och"'),
+        report=True,
+    ),
+    Case(
+        "punctuation-quote",
+        ("validate",),
+        1,
+        r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«— …»",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '"— …"'),
+        report=True,
+    ),
+    Case(
+        "empty-quote",
+        ("validate",),
+        1,
+        r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«»",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '""'),
+        report=True,
+    ),
+    Case(
+        "digits-quote",
+        ("validate",),
+        1,
+        r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«2019 2020»",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '"2019 2020"'),
+        report=True,
+    ),
+    Case(
+        "one-word-relation-quote",
+        ("validate",),
+        1,
+        r"dalarna\.ttl:\d+: error: nvr:\S+ nv:\w+ nvr:\S+: quote has 1 word\(s\), fewer than 4",
+        sub(
+            DALARNA,
+            r'(\[\] rdf:subject [^\n]*\n\s*nv:source nvr:source-003 ; nv:line \d+ ;\s*nv:quote )"[^"]*"',
+            r'\1"Välfärdsrådet"',
+        ),
+        report=True,
+    ),
+    Case(
+        "made-up-quote",
+        ("validate",),
+        1,
+        r"error: nvr:dalarna--regionfullmaktige: quote not found in nvr:source-003",
+        sub(DALARNA, re.escape(FIRST_QUOTE), '"Regionfullmäktige beslutar om allt i hela länet"'),
+        report=True,
+    ),
+    Case(
+        "unknown-source",
+        ("validate",),
+        1,
+        r"error: nvr:dalarna--regionfullmaktige: nv:source nvr:source-999 is not a known nv:SourceDocument",
+        sub(DALARNA, r"nv:source nvr:source-003", "nv:source nvr:source-999"),
+        report=True,
+    ),
+    Case(
+        "conflicting-class",
+        ("validate",),
+        1,
+        r"nvr:dalarna--regionstyrelsen has class nv:Board in data/regions/dalarna\.ttl and nv:Committee in data/regions/kronoberg\.ttl",
+        append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen a nv:Committee ."),
+        report=True,
+    ),
+    Case(
+        "conflicting-region",
+        ("validate",),
+        1,
+        r"nvr:dalarna--regionstyrelsen has region nvr:dalarna in data/regions/dalarna\.ttl and nvr:kronoberg in data/regions/kronoberg\.ttl",
+        append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen nv:inRegion nvr:kronoberg ."),
+        report=True,
+    ),
+    Case(
+        "empty-region-file",
+        ("validate",),
+        1,
+        r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
+        put("data/regions/blekinge.ttl", ""),
+        report=True,
+    ),
+    Case(
+        "comment-only-region-file",
+        ("validate",),
+        1,
+        r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
+        put("data/regions/blekinge.ttl", "# Region Blekinge: to do\n"),
+        report=True,
+    ),
+    Case(
+        "non-utf8-source",
+        ("validate",),
+        1,
+        r"data/sources/003_7f6d872437fcd5e6\.txt: error: nvr:source-003: not UTF-8 text \(byte \d+\)",
+        latin1_source,
+        report=True,
+    ),
+    Case(
+        "missing-source",
+        ("validate",),
+        1,
+        r"error: nvr:source-003: source file 003_7f6d872437fcd5e6\.txt not found in sources/",
+        remove(SOURCE_003),
+        report=True,
+    ),
+    Case(
+        "non-utf8-turtle",
+        ("validate",),
+        1,
+        r"^Error: data/regions/blekinge\.ttl:3: .*Invalid UTF-8",
+        put(
+            "data/regions/blekinge.ttl",
+            b'@prefix nvr: <https://w3id.org/naravard/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nnvr:x rdfs:label "J\xf6nk\xf6ping"@sv .\n',
+        ),
+    ),
+    Case(
+        "turtle-syntax-error",
+        ("validate",),
+        1,
+        r"^Error: data/regions/dalarna\.ttl:\d+: ",
+        append(DALARNA, "nvr:a nvr:b ."),
+        process=True,
+    ),
+    Case(
+        "missing-ontology",
+        ("validate",),
+        1,
+        r"^Error: ontology/naravard\.ttl: file not found",
+        remove("ontology/naravard.ttl"),
+    ),
+    Case(
+        "build-with-unknown-class",
+        ("build",),
+        1,
+        r"Error: validation failed with \d+ error\(s\); nothing written",
+        append(DALARNA, ENTITY.format(cls="nv:Boardd")),
+        report=True,
+    ),
+    Case(
+        "build-with-empty-region-file",
+        ("build",),
+        1,
+        r"blekinge\.ttl:1: error: \(file\): no triples(.|\n)*Error: validation failed",
+        put("data/regions/blekinge.ttl", ""),
+        report=True,
+    ),
+    Case(
+        "build-with-non-utf8-source",
+        ("build",),
+        1,
+        r"not UTF-8 text(.|\n)*Error: validation failed",
+        latin1_source,
+        report=True,
+    ),
     # ---- query parameters and options
-    Case("param-typo", ("query", "municipalities-outside-forums", "--param", "region=dalarn"), 2,
-         r"^Error: municipalities-outside-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna"),
-    Case("param-capitalised", ("query", "municipalities-outside-forums", "--param", "region=Dalarna"), 2,
-         r"^Error: municipalities-outside-forums: parameter region: 'Dalarna' names no nv:Region; did you mean dalarna\?"),
-    Case("param-wrong-class", ("query", "forum-members", "--param", "forum=dalarna"), 2,
-         r"^Error: forum-members: parameter forum: 'dalarna' names no nv:CollaborationBody"),
-    Case("param-unknown-name", ("query", "municipalities-outside-forums", "--param", "regoin=dalarna"), 2,
-         r"^Error: municipalities-outside-forums: unknown parameter 'regoin' \(parameters: region\)"),
-    Case("param-missing", ("query", "municipalities-outside-forums"), 2, r"^Error: municipalities-outside-forums: missing parameter 'region'"),
-    Case("param-without-value", ("query", "municipalities-outside-forums", "--param", "dalarna"), 2, r"^Error: Invalid value for --param: 'dalarna' is not name=value"),
-    Case("param-hostile-iri", ("query", "municipalities-outside-forums", "--param", "region=x> } ; <y"), 2, r"^Error: municipalities-outside-forums: parameter region: 'x> } ; <y' is not a valid IRI"),
-    Case("unknown-query", ("query", "region-forum"), 2, r"^Error: unknown query 'region-forum'; did you mean region-forums"),
+    Case(
+        "param-typo",
+        ("query", "municipalities-outside-forums", "--param", "region=dalarn"),
+        2,
+        r"^Error: municipalities-outside-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna",
+    ),
+    Case(
+        "param-capitalised",
+        ("query", "municipalities-outside-forums", "--param", "region=Dalarna"),
+        2,
+        r"^Error: municipalities-outside-forums: parameter region: 'Dalarna' names no nv:Region; did you mean dalarna\?",
+    ),
+    Case(
+        "param-wrong-class",
+        ("query", "forum-members", "--param", "forum=dalarna"),
+        2,
+        r"^Error: forum-members: parameter forum: 'dalarna' names no nv:CollaborationBody",
+    ),
+    Case(
+        "param-unknown-name",
+        ("query", "municipalities-outside-forums", "--param", "regoin=dalarna"),
+        2,
+        r"^Error: municipalities-outside-forums: unknown parameter 'regoin' \(parameters: region\)",
+    ),
+    Case(
+        "param-missing",
+        ("query", "municipalities-outside-forums"),
+        2,
+        r"^Error: municipalities-outside-forums: missing parameter 'region'",
+    ),
+    Case(
+        "param-without-value",
+        ("query", "municipalities-outside-forums", "--param", "dalarna"),
+        2,
+        r"^Error: Invalid value for --param: 'dalarna' is not name=value",
+    ),
+    Case(
+        "param-hostile-iri",
+        ("query", "municipalities-outside-forums", "--param", "region=x> } ; <y"),
+        2,
+        r"^Error: municipalities-outside-forums: parameter region: 'x> } ; <y' is not a valid IRI",
+    ),
+    Case(
+        "unknown-query",
+        ("query", "region-forum"),
+        2,
+        r"^Error: unknown query 'region-forum'; did you mean region-forums",
+    ),
     Case("missing-rq-file", ("query", "nosuch.rq"), 2, r"^Error: unknown query 'nosuch\.rq'"),
     Case("bad-rq-header", ("query", "bad.rq"), 2, r"^Error: bad\.rq: bad param line", bad_rq),
-    Case("sparql-syntax-error", ("query", "-e", "SELECT ?x WHERE {\n ?x a nv:Region"), 2, r"^Error: query: syntax error at line 2, column"),
-    Case("name-and-expression", ("query", "region-forums", "-e", "ASK {}"), 2, r"^Error: give a query NAME or FILE\.rq, or -e 'SPARQL' \(one of them\)"),
-    Case("graph-format-for-select", ("query", "-e", "SELECT ?x WHERE { ?x a nv:Region }", "--format", "turtle"), 2,
-         r"^Error: --format turtle does not apply to a SELECT/ASK result"),
-    Case("endpoint-not-a-url", ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "notaurl"), 2,
-         r"^Error: Invalid value for --endpoint: 'notaurl' is not an http:// or https:// URL with a host"),
-    Case("endpoint-no-host", ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "http://"), 2,
-         r"^Error: Invalid value for --endpoint: 'http://' is not an http:// or https:// URL with a host"),
-    Case("endpoint-other-scheme", ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "file:///etc/passwd"), 2,
-         r"^Error: Invalid value for --endpoint: 'file:///etc/passwd' is not an http:// or https:// URL with a host"),
-    Case("endpoint-bad-port", ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "http://127.0.0.1:99999/x"), 2,
-         r"^Error: Invalid value for --endpoint: 'http://127\.0\.0\.1:99999/x' is not an http:// or https:// URL with a host"),
-    Case("endpoint-unreachable", ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "http://127.0.0.1:9/sparql"), 1,
-         r"^Error: municipalities-outside-forums: cannot reach http://127\.0\.0\.1:9/sparql"),
-    Case("publish-endpoint-not-a-url", ("publish", "--endpoint", "127.0.0.1:7878/store"), 2, r"^Error: Invalid value for --endpoint"),
-
+    Case(
+        "sparql-syntax-error",
+        ("query", "-e", "SELECT ?x WHERE {\n ?x a nv:Region"),
+        2,
+        r"^Error: query: syntax error at line 2, column",
+    ),
+    Case(
+        "name-and-expression",
+        ("query", "region-forums", "-e", "ASK {}"),
+        2,
+        r"^Error: give a query NAME or FILE\.rq, or -e 'SPARQL' \(one of them\)",
+    ),
+    Case(
+        "graph-format-for-select",
+        ("query", "-e", "SELECT ?x WHERE { ?x a nv:Region }", "--format", "turtle"),
+        2,
+        r"^Error: --format turtle does not apply to a SELECT/ASK result",
+    ),
+    Case(
+        "endpoint-not-a-url",
+        ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "notaurl"),
+        2,
+        r"^Error: Invalid value for --endpoint: 'notaurl' is not an http:// or https:// URL with a host",
+    ),
+    Case(
+        "endpoint-no-host",
+        ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "http://"),
+        2,
+        r"^Error: Invalid value for --endpoint: 'http://' is not an http:// or https:// URL with a host",
+    ),
+    Case(
+        "endpoint-other-scheme",
+        ("query", "municipalities-outside-forums", "--param", "region=dalarna", "--endpoint", "file:///etc/passwd"),
+        2,
+        r"^Error: Invalid value for --endpoint: 'file:///etc/passwd' is not an http:// or https:// URL with a host",
+    ),
+    Case(
+        "endpoint-bad-port",
+        (
+            "query",
+            "municipalities-outside-forums",
+            "--param",
+            "region=dalarna",
+            "--endpoint",
+            "http://127.0.0.1:99999/x",
+        ),
+        2,
+        r"^Error: Invalid value for --endpoint: 'http://127\.0\.0\.1:99999/x' is not an http:// or https:// URL with a host",
+    ),
+    Case(
+        "endpoint-unreachable",
+        (
+            "query",
+            "municipalities-outside-forums",
+            "--param",
+            "region=dalarna",
+            "--endpoint",
+            "http://127.0.0.1:9/sparql",
+        ),
+        1,
+        r"^Error: municipalities-outside-forums: cannot reach http://127\.0\.0\.1:9/sparql",
+    ),
+    Case(
+        "publish-endpoint-not-a-url",
+        ("publish", "--endpoint", "127.0.0.1:7878/store"),
+        2,
+        r"^Error: Invalid value for --endpoint",
+    ),
     # ---- export
-    Case("export-out-under-a-file", ("export", "--format", "nt", "--out", "README-missing/../data/national.ttl/x.nt"), 1,
-         r"^Error: cannot write .*x\.nt: .*national\.ttl is not a folder"),
-    Case("export-out-impossible", ("export", "--format", "nt", "--out", "/proc/naravard/x.nt"), 1, r"^Error: cannot write /proc/naravard/x\.nt: "),
-    Case("export-out-is-a-folder", ("export", "--format", "nt", "--out", "data"), 2, r"^Error: Invalid value for '-o' / '--out': File 'data' is a directory"),
-    Case("export-unknown-format", ("export", "--format", "xlsx"), 2, r"^Error: Invalid value for '-f' / '--format': 'xlsx' is not one of"),
-
+    Case(
+        "export-out-under-a-file",
+        ("export", "--format", "nt", "--out", "README-missing/../data/national.ttl/x.nt"),
+        1,
+        r"^Error: cannot write .*x\.nt: .*national\.ttl is not a folder",
+    ),
+    Case(
+        "export-out-impossible",
+        ("export", "--format", "nt", "--out", "/proc/naravard/x.nt"),
+        1,
+        r"^Error: cannot write /proc/naravard/x\.nt: ",
+    ),
+    Case(
+        "export-out-is-a-folder",
+        ("export", "--format", "nt", "--out", "data"),
+        2,
+        r"^Error: Invalid value for '-o' / '--out': File 'data' is a directory",
+    ),
+    Case(
+        "export-unknown-format",
+        ("export", "--format", "xlsx"),
+        2,
+        r"^Error: Invalid value for '-f' / '--format': 'xlsx' is not one of",
+    ),
     # ---- serve options (refused before anything starts)
-    Case("serve-timeout-0", ("serve", "--timeout", "0"), 2,
-         r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600", process=True),
-    Case("serve-timeout-negative", ("serve", "--timeout", "-5"), 2, r"^Error: Invalid value for '--timeout': -5\.0 is not in the range 0<x<=3600"),
-    Case("serve-max-rows-negative", ("serve", "--max-rows", "-1"), 2, r"^Error: Invalid value for '--max-rows': -1 is not in the range x>=1"),
-    Case("serve-max-rows-0", ("serve", "--max-rows", "0"), 2, r"^Error: Invalid value for '--max-rows': 0 is not in the range x>=1"),
-    Case("serve-port-too-big", ("serve", "--port", "99999"), 2, r"^Error: Invalid value for '--port': 99999 is not in the range 1<=x<=65535"),
-
+    Case(
+        "serve-timeout-0",
+        ("serve", "--timeout", "0"),
+        2,
+        r"^Error: Invalid value for '--timeout': 0\.0 is not in the range 0<x<=3600",
+        process=True,
+    ),
+    Case(
+        "serve-timeout-negative",
+        ("serve", "--timeout", "-5"),
+        2,
+        r"^Error: Invalid value for '--timeout': -5\.0 is not in the range 0<x<=3600",
+    ),
+    Case(
+        "serve-max-rows-negative",
+        ("serve", "--max-rows", "-1"),
+        2,
+        r"^Error: Invalid value for '--max-rows': -1 is not in the range x>=1",
+    ),
+    Case(
+        "serve-max-rows-0",
+        ("serve", "--max-rows", "0"),
+        2,
+        r"^Error: Invalid value for '--max-rows': 0 is not in the range x>=1",
+    ),
+    Case(
+        "serve-port-too-big",
+        ("serve", "--port", "99999"),
+        2,
+        r"^Error: Invalid value for '--port': 99999 is not in the range 1<=x<=65535",
+    ),
     # ---- gaps and pages
-    Case("gaps-unknown-region", ("gaps", "--region", "nonexistent"), 2, r"^Error: --region: 'nonexistent' names no nv:Region"),
-    Case("gaps-region-typo", ("gaps", "--region", "dalarn"), 2, r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna"),
-    Case("gaps-unknown-kind", ("gaps", "--kind", "magic"), 2, r"^Error: Invalid value for '--kind': 'magic' is not one of"),
-    Case("gaps-zero-seeds", ("gaps", "--evaluate", "--seeds", "0"), 2, r"^Error: Invalid value for '--seeds': 0 is not in the range"),
+    Case(
+        "gaps-unknown-region",
+        ("gaps", "--region", "nonexistent"),
+        2,
+        r"^Error: --region: 'nonexistent' names no nv:Region",
+    ),
+    Case(
+        "gaps-region-typo",
+        ("gaps", "--region", "dalarn"),
+        2,
+        r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna",
+    ),
+    Case(
+        "gaps-unknown-kind",
+        ("gaps", "--kind", "magic"),
+        2,
+        r"^Error: Invalid value for '--kind': 'magic' is not one of",
+    ),
+    Case(
+        "gaps-zero-seeds",
+        ("gaps", "--evaluate", "--seeds", "0"),
+        2,
+        r"^Error: Invalid value for '--seeds': 0 is not in the range",
+    ),
     Case("viz-unknown-region", ("viz", "--region", "nosuch"), 2, r"^Error: --region: 'nosuch' names no nv:Region"),
-    Case("viz-region-typo", ("viz", "--region", "dalarn"), 2, r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna"),
+    Case(
+        "viz-region-typo",
+        ("viz", "--region", "dalarn"),
+        2,
+        r"^Error: --region: 'dalarn' names no nv:Region; did you mean dalarna",
+    ),
     Case("viz-unknown-actor", ("viz", "--actor", "nvr:nosuch"), 1, r"^Error: unknown actor 'nvr:nosuch'"),
-    Case("root-missing", ("stats", "--root", "/nonexistent/project"), 2, r"^Error: Invalid value for '--root': Directory '/nonexistent/project' does not exist"),
-
+    Case(
+        "root-missing",
+        ("stats", "--root", "/nonexistent/project"),
+        2,
+        r"^Error: Invalid value for '--root': Directory '/nonexistent/project' does not exist",
+    ),
     # ---- the output folder and the cache
-    Case("build-read-only-output", ("build",), 1, r"^Error: cannot write the build output .*: (Permission denied|Read-only file system)", read_only=True),
-    Case("viz-read-only-output", ("viz", "--region", "dalarna"), 1, r"^Error: cannot write .*output/assets/.*: (Permission denied|Read-only file system)", read_only=True),
-    Case("export-into-read-only-output", ("export", "--format", "nt", "--out", "output/graph.nt"), 1,
-         r"^Error: cannot write output/graph\.nt: (Permission denied|Read-only file system)", read_only=True),
-    Case("build-into-foreign-folder", ("build", "--no-pages"), 1, r"^Error: .*my-documents exists and is not a naravard build output",
-         foreign_output, env={"NARAVARD_OUTPUT": "my-documents"}),
-    Case("garbled-cache-still-answers", ("query", "count-by-class", "--format", "csv"), 0, r"https://w3id\.org/naravard/def#Region,21", garble_cache),
+    Case(
+        "build-read-only-output",
+        ("build",),
+        1,
+        r"^Error: cannot write the build output .*: (Permission denied|Read-only file system)",
+        read_only=True,
+    ),
+    Case(
+        "viz-read-only-output",
+        ("viz", "--region", "dalarna"),
+        1,
+        r"^Error: cannot write .*output/assets/.*: (Permission denied|Read-only file system)",
+        read_only=True,
+    ),
+    Case(
+        "export-into-read-only-output",
+        ("export", "--format", "nt", "--out", "output/graph.nt"),
+        1,
+        r"^Error: cannot write output/graph\.nt: (Permission denied|Read-only file system)",
+        read_only=True,
+    ),
+    Case(
+        "build-into-foreign-folder",
+        ("build", "--no-pages"),
+        1,
+        r"^Error: .*my-documents exists and is not a naravard build output",
+        foreign_output,
+        env={"NARAVARD_OUTPUT": "my-documents"},
+    ),
+    Case(
+        "garbled-cache-still-answers",
+        ("query", "count-by-class", "--format", "csv"),
+        0,
+        r"https://w3id\.org/naravard/def#Region,21",
+        garble_cache,
+    ),
 ]
 
 
@@ -288,7 +627,11 @@ def in_process(root: Path, case: Case, monkeypatch, capsys) -> subprocess.Comple
 def test_representative_rows_run_as_a_process():
     """One row of each kind runs the installed command (the rest run in this process)."""
     assert {c.id for c in CASES if c.process or c.read_only} >= {
-        "unknown-class", "turtle-syntax-error", "serve-timeout-0", "build-read-only-output"}
+        "unknown-class",
+        "turtle-syntax-error",
+        "serve-timeout-0",
+        "build-read-only-output",
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

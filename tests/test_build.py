@@ -4,6 +4,7 @@ Builds run as real subprocesses of the installed command on the session's small 
 (Dalarna and Kronoberg, `small_project`/`built_output` in conftest.py: the full data gives
 the same result, measured by hand, but costs minutes per build on a loaded machine).
 """
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,9 @@ def test_sigkill_mid_build_keeps_the_old_output_and_the_next_build_drops_stale_p
     (built / "data" / "regions" / "kronoberg.ttl").unlink()  # its actors' pages must go
 
     env = {k: v for k, v in os.environ.items() if k != "NARAVARD_OUTPUT"} | {"NARAVARD_ROOT": str(built)}
-    proc = subprocess.Popen([str(NARAVARD), "build"], env=env, cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(NARAVARD), "build"], env=env, cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     builds = builds_dir(out)
     try:
         deadline = time.monotonic() + 600  # a bound on waiting, not a timing assertion

@@ -1,4 +1,5 @@
 """The command line (cli/main.py): --root reaches every file a command reads; one set of format names."""
+
 from __future__ import annotations
 
 import csv

@@ -2,6 +2,7 @@
 
 Each question is SPARQL with the answer its source text gives.
 """
+
 from __future__ import annotations
 
 import tomllib

@@ -1,4 +1,5 @@
 """graph/dataframe.py (`graph.frame`): query results as a DataFrame with typed columns."""
+
 from __future__ import annotations
 
 import sys
@@ -16,20 +17,26 @@ def lit(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
-@pytest.mark.parametrize("terms,dtype,values", [
-    ([lit("3", "integer"), None, lit("-1", "int")], "Int64", [3, pd.NA, -1]),
-    ([lit("3", "integer"), lit("0.5", "decimal"), None], "float64", [3.0, 0.5, None]),
-    ([lit("1.5E2", "double")], "float64", [150.0]),
-    ([lit("true", "boolean"), lit("false", "boolean"), None], "boolean", [True, False, pd.NA]),
-    ([lit("2025-03-26", "date"), None], "datetime64", [pd.Timestamp("2025-03-26"), pd.NaT]),
-    ([lit("2020-01-01T10:00:00Z", "dateTime"), lit("2020-01-02T10:00:00", "dateTime")], "datetime64",
-     [pd.Timestamp("2020-01-01T10:00:00Z"), pd.Timestamp("2020-01-02T10:00:00Z")]),
-    ([ox.NamedNode("https://w3id.org/naravard/def#Region"), None], "str", ["nv:Region", None]),
-    ([ox.Literal("Välfärdsrådet", language="sv"), ox.Literal("x")], "str", ["Välfärdsrådet", "x"]),
-    ([lit("2022", "gYear")], "str", ["2022"]),  # not a date: kept as written
-    ([lit("3", "integer"), ox.NamedNode("http://x/a")], "str", ["3", "http://x/a"]),  # a mix: strings
-    ([None, None], "object", [None, None]),
-])
+@pytest.mark.parametrize(
+    "terms,dtype,values",
+    [
+        ([lit("3", "integer"), None, lit("-1", "int")], "Int64", [3, pd.NA, -1]),
+        ([lit("3", "integer"), lit("0.5", "decimal"), None], "float64", [3.0, 0.5, None]),
+        ([lit("1.5E2", "double")], "float64", [150.0]),
+        ([lit("true", "boolean"), lit("false", "boolean"), None], "boolean", [True, False, pd.NA]),
+        ([lit("2025-03-26", "date"), None], "datetime64", [pd.Timestamp("2025-03-26"), pd.NaT]),
+        (
+            [lit("2020-01-01T10:00:00Z", "dateTime"), lit("2020-01-02T10:00:00", "dateTime")],
+            "datetime64",
+            [pd.Timestamp("2020-01-01T10:00:00Z"), pd.Timestamp("2020-01-02T10:00:00Z")],
+        ),
+        ([ox.NamedNode("https://w3id.org/naravard/def#Region"), None], "str", ["nv:Region", None]),
+        ([ox.Literal("Välfärdsrådet", language="sv"), ox.Literal("x")], "str", ["Välfärdsrådet", "x"]),
+        ([lit("2022", "gYear")], "str", ["2022"]),  # not a date: kept as written
+        ([lit("3", "integer"), ox.NamedNode("http://x/a")], "str", ["3", "http://x/a"]),  # a mix: strings
+        ([None, None], "object", [None, None]),
+    ],
+)
 def test_column_types(terms, dtype, values):
     s = column(terms)
     if dtype == "str":

@@ -1,4 +1,5 @@
 """The derivation rules (queries/derive/*.rq, graph/derive.py) on small graphs and on the real store."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -31,7 +32,10 @@ def derived_store(turtle: str) -> ox.Store:
 
 
 def objects(store: ox.Store, s: str, p: str) -> set[str]:
-    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(NVR + s), ox.NamedNode(NV + p), None, ox.DefaultGraph())}
+    return {
+        q.object.value
+        for q in store.quads_for_pattern(ox.NamedNode(NVR + s), ox.NamedNode(NV + p), None, ox.DefaultGraph())
+    }
 
 
 def principal(store, s):
@@ -92,7 +96,9 @@ def test_kommunalforbund_keeps_its_stated_principal():
     assert principal(s, "forbund") == {"kommuner-99"}  # not also itself
     assert side(s, "forbund") == {"side-municipal"}
     assert principal(s, "enhet") == {"kommuner-99"}
-    stated = ox.Quad(ox.NamedNode(NVR + "forbund"), ox.NamedNode(NV + "principal"), ox.NamedNode(NVR + "kommuner-99"), DERIVED)
+    stated = ox.Quad(
+        ox.NamedNode(NVR + "forbund"), ox.NamedNode(NV + "principal"), ox.NamedNode(NVR + "kommuner-99"), DERIVED
+    )
     assert stated not in s  # a stated triple is not marked derived
 
 
@@ -106,9 +112,11 @@ def test_partial_representation_and_owners():
     assert principal(s, "forum") == {"r", "k1", "kommuner-99"}
     assert principal(s, "bolag") == {"r", "k2"} and side(s, "bolag") == {"side-joint"}
     assert NVR + "forum" in objects(s, "kommuner-99", "representedIn")
-    roles = list(s.query(f"""PREFIX org: <http://www.w3.org/ns/org#>
+    roles = list(
+        s.query(f"""PREFIX org: <http://www.w3.org/ns/org#>
         SELECT ?role ?seats WHERE {{ ?ms a org:Membership ; org:member <{NVR}k1> ;
-        org:organization <{NVR}forum> ; org:role ?role ; <{NV}seats> ?seats }}"""))
+        org:organization <{NVR}forum> ; org:role ?role ; <{NV}seats> ?seats }}""")
+    )
     assert [r["role"].value for r in roles] == [NV + "role-representative"]
 
 
@@ -134,8 +142,18 @@ def test_derivation_is_idempotent():
     assert sum(derive(s, Project(REPO_ROOT)).values()) == 0 and len(s) == n
 
 
-ORG_CLASSES = ["Region", "Municipality", "MunicipalityGroup", "Assembly", "Board", "Committee",
-               "Administration", "CollaborationBody", "ExternalOrganisation", "Post"]
+ORG_CLASSES = [
+    "Region",
+    "Municipality",
+    "MunicipalityGroup",
+    "Assembly",
+    "Board",
+    "Committee",
+    "Administration",
+    "CollaborationBody",
+    "ExternalOrganisation",
+    "Post",
+]
 
 
 def test_real_store_principals(store, capsys):
@@ -143,7 +161,7 @@ def test_real_store_principals(store, capsys):
     data is being migrated to model version 2); units of Jämtland under the region answer to it."""
     rows = store.query(f"""PREFIX nv: <{NV}>
         SELECT ?c (COUNT(?x) AS ?n) (SUM(?without) AS ?lack) WHERE {{
-          VALUES ?c {{ {' '.join('nv:' + c for c in ORG_CLASSES)} }}
+          VALUES ?c {{ {" ".join("nv:" + c for c in ORG_CLASSES)} }}
           ?x a ?c . BIND(IF(EXISTS {{ ?x nv:principal ?p }}, 0, 1) AS ?without)
         }} GROUP BY ?c ORDER BY ?c""")
     with capsys.disabled():

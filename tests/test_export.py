@@ -6,6 +6,7 @@ data that refers to declared keys, and values that parse as their declared types
 networkx, which must give the network's node and edge counts. The network is made once, in process,
 from the session store (it takes a second or two).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,12 +22,26 @@ from graph.network import network, term_labels
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://www.gexf.net/1.2draft}"
 #: How a value of each declared type must parse (GraphML attr.type, GEXF attribute type).
-PARSERS = {"boolean": lambda v: {"true": True, "false": False}[v], "int": int, "long": int, "integer": int,
-           "float": float, "double": float, "string": str}
+PARSERS = {
+    "boolean": lambda v: {"true": True, "false": False}[v],
+    "int": int,
+    "long": int,
+    "integer": int,
+    "float": float,
+    "double": float,
+    "string": str,
+}
 #: The declared type every typed attribute must have, in either format.
-EXPECTED = {("node", "degree"): int, ("node", "community"): int, ("node", "evidence"): int,
-            ("node", "betweenness"): float, ("edge", "evidence"): int, ("node", "label"): str,
-            ("edge", "relation"): str, ("edge", "label"): str}
+EXPECTED = {
+    ("node", "degree"): int,
+    ("node", "community"): int,
+    ("node", "evidence"): int,
+    ("node", "betweenness"): float,
+    ("edge", "evidence"): int,
+    ("node", "label"): str,
+    ("edge", "relation"): str,
+    ("edge", "label"): str,
+}
 
 
 @pytest.fixture(scope="module")

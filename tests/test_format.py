@@ -1,4 +1,5 @@
 """graph/turtle_format.py and `naravard format`: one layout, the same graph, idempotent."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,7 +41,9 @@ PREFIXES = """@prefix nv: <https://w3id.org/naravard/def#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
-SAMPLE = PREFIXES + """
+SAMPLE = (
+    PREFIXES
+    + """
 # Header line one.
 # Header line two.
 
@@ -57,6 +60,7 @@ nvr:x--enhet nv:memberOf nvr:x--forum .
    rdf:subject nvr:x--enhet ; rdf:predicate nv:memberOf ; rdf:object nvr:x--forum .
 nvr:x nv:collaboratesWith nvr:y .
 """
+)
 
 
 def test_layout():
@@ -65,18 +69,20 @@ def test_layout():
     assert "section comment" not in out
     # classes in the ontology's order: Administration before CollaborationBody
     assert out.index("nvr:x--enhet a nv:Administration") < out.index("nvr:x--forum a nv:CollaborationBody")
-    forum = out[out.index("nvr:x--forum a"):]
+    forum = out[out.index("nvr:x--forum a") :]
     assert forum.index("rdfs:label") < forum.index("nv:inRegion") < forum.index("nv:level") < forum.index("nv:evidence")
     # evidence sorted by source and line, inline
     assert forum.index("nvr:source-002") < forum.index("nvr:source-004")
     # the relation follows its subject's block, its statements sorted by source, line
-    rel = out[out.index("nvr:x--enhet nv:memberOf nvr:x--forum ."):]
+    rel = out[out.index("nvr:x--enhet nv:memberOf nvr:x--forum .") :]
     assert rel.index('"Enheten är medlem."') < rel.index('"Enheten deltar i forumet sedan starten."')
     assert "    nv:evidence [ nv:source nvr:source-002 ; nv:line 3 ; nv:quote" in out
     # a subject not typed in the file comes after the entities
     assert out.rstrip().endswith("nvr:x nv:collaboratesWith nvr:y .")
     assert format_text(out) == out
-    assert same_graph(rdflib.Graph().parse(data=SAMPLE, format="turtle"), rdflib.Graph().parse(data=out, format="turtle"))
+    assert same_graph(
+        rdflib.Graph().parse(data=SAMPLE, format="turtle"), rdflib.Graph().parse(data=out, format="turtle")
+    )
 
 
 def test_same_graph_agrees_with_rdflib():

@@ -1,9 +1,10 @@
 """Issue 2: reference data, ontology labels, SHACL, evidence validation, bad input."""
+
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +24,9 @@ PREFIXES = """@prefix nv: <https://w3id.org/naravard/def#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 
-GOOD_BODY = PREFIXES + """
+GOOD_BODY = (
+    PREFIXES
+    + """
 nvr:dalarna--valfardsradet a nv:CollaborationBody ;
     rdfs:label "Välfärdsrådet"@sv ;
     nv:inRegion nvr:dalarna ;
@@ -33,6 +36,7 @@ nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet .
 [] rdf:subject nvr:kommuner-20 ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--valfardsradet ;
    nv:source nvr:source-003 ; nv:quote "det gemensamma politiska organet Välfärdsrådet finns" .
 """
+)
 
 
 def count(store, sparql):
@@ -46,7 +50,9 @@ def test_exactly_21_regions_and_290_municipalities(store):
     assert count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m a nv:Municipality }") == 290
 
 
-@pytest.mark.parametrize("county,expected", [("01", 26), ("14", 49), ("12", 33), ("09", 1), ("23", 8), ("06", 13), ("07", 8), ("20", 15)])
+@pytest.mark.parametrize(
+    "county,expected", [("01", 26), ("14", 49), ("12", 33), ("09", 1), ("23", 8), ("06", 13), ("07", 8), ("20", 15)]
+)
 def test_municipalities_per_county(store, county, expected):
     q = f'SELECT (COUNT(*) AS ?n) WHERE {{ ?m a nv:Municipality ; nv:inCounty ?c . ?c nv:countyCode "{county}" }}'
     assert count(store, q) == expected
@@ -55,7 +61,11 @@ def test_municipalities_per_county(store, county, expected):
 def test_gotland_is_region_and_municipality(store):
     from graph.queries import Prepared, execute
 
-    assert bool(execute(store, Prepared('ASK { nvr:gotland a nv:Region , nv:Municipality ; nv:municipalityCode "0980" }', "t", {})))
+    assert bool(
+        execute(
+            store, Prepared('ASK { nvr:gotland a nv:Region , nv:Municipality ; nv:municipalityCode "0980" }', "t", {})
+        )
+    )
 
 
 def test_every_ontology_term_has_sv_en_labels_and_definition(project):
@@ -74,7 +84,11 @@ def test_ontology_aligns_to_w3c(project):
     ORG = "http://www.w3.org/ns/org#"
     # not org:OrganizationalCollaboration, whose members must all be organisations: posts sit in forums
     assert (NV.CollaborationBody, RDFS.subClassOf, NV.Organisation) in g
-    assert (NV.CollaborationBody, RDFS.subClassOf, __import__("rdflib").URIRef(ORG + "OrganizationalCollaboration")) not in g
+    assert (
+        NV.CollaborationBody,
+        RDFS.subClassOf,
+        __import__("rdflib").URIRef(ORG + "OrganizationalCollaboration"),
+    ) not in g
     assert (NV.Organisation, RDFS.subClassOf, __import__("rdflib").URIRef(ORG + "Organization")) in g
     assert (NV.memberOf, RDFS.subPropertyOf, __import__("rdflib").URIRef(ORG + "memberOf")) in g
 
@@ -82,7 +96,9 @@ def test_ontology_aligns_to_w3c(project):
 def test_fixture_validates_then_shacl_catches_breakage(fixture_project):
     write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY)
     assert validate(fixture_project).ok
-    broken = GOOD_BODY.replace("nv:inRegion nvr:dalarna ;", "nv:inRegion nvr:kommun-2080 ;").replace("nv:level nv:level-political", "nv:level nvr:dalarna")
+    broken = GOOD_BODY.replace("nv:inRegion nvr:dalarna ;", "nv:inRegion nvr:kommun-2080 ;").replace(
+        "nv:level nv:level-political", "nv:level nvr:dalarna"
+    )
     write(fixture_project.data_dir / "regions" / "dalarna.ttl", broken)
     report = validate(fixture_project)
     msgs = " | ".join(str(p) for p in report.errors)
@@ -91,7 +107,10 @@ def test_fixture_validates_then_shacl_catches_breakage(fixture_project):
 
 
 def test_made_up_quote_is_caught_and_names_the_entity(fixture_project):
-    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('nv:quote "Välfärdsrådet" ] .', 'nv:quote "Välfärdsrådet beslutar om allt" ] .'))
+    write(
+        fixture_project.data_dir / "regions" / "dalarna.ttl",
+        GOOD_BODY.replace('nv:quote "Välfärdsrådet" ] .', 'nv:quote "Välfärdsrådet beslutar om allt" ] .'),
+    )
     errors = validate(fixture_project).errors
     assert any(e.focus == "nvr:dalarna--valfardsradet" and "quote not found" in e.message for e in errors)
 
@@ -117,7 +136,10 @@ def test_missing_source_file_is_named(fixture_project):
 
 
 def test_build_writes_nothing_when_validation_fails(fixture_project):
-    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet" ] .', '"påhittat citat" ] .'))
+    write(
+        fixture_project.data_dir / "regions" / "dalarna.ttl",
+        GOOD_BODY.replace('"Välfärdsrådet" ] .', '"påhittat citat" ] .'),
+    )
     with pytest.raises(ValidationFailed):
         build(fixture_project, pages=False)
     assert not (fixture_project.output_dir / "graph.ttl").exists()
@@ -139,6 +161,3 @@ def test_installed_command_lists_commands_and_stats():
     stats = subprocess.run([str(exe), "stats", "--format", "json"], capture_output=True, text=True, check=True).stdout
     data = __import__("json").loads(stats)
     assert data["classes"]["nv:Region"] == 21 and len(data["regions"]) == 21
-
-
-

@@ -1,5 +1,6 @@
 """graph/gaps/__init__.py: the one way in (`analyse`, `find_gaps`), its IRI form and its checks;
 the commands that use it (`naravard gaps`, `naravard viz --with-gaps`)."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ from .conftest import write
 from .gaps_fixtures import BROKEN
 
 
-@pytest.mark.parametrize("given,expected", [(None, list(KINDS)), (["predict", "audit"], ["audit", "predict"]),
-                                            (("rule",), ["rule"])])
+@pytest.mark.parametrize(
+    "given,expected", [(None, list(KINDS)), (["predict", "audit"], ["audit", "predict"]), (("rule",), ["rule"])]
+)
 def test_kinds_of(given, expected):
     assert kinds_of(given) == expected
 
@@ -60,8 +62,18 @@ def test_cli_gaps_in_process(fixture_project):
     res = CliRunner().invoke(cli, ["gaps", "--format", "json", "--kind", "rule", "--root", root])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
-    assert rows and {"region", "a", "a_label", "b", "b_label", "kind", "name", "score", "explanation",
-                     "evidence"} <= set(rows[0])
+    assert rows and {
+        "region",
+        "a",
+        "a_label",
+        "b",
+        "b_label",
+        "kind",
+        "name",
+        "score",
+        "explanation",
+        "evidence",
+    } <= set(rows[0])
     assert {r["kind"] for r in rows} == {"rule"}
     res = CliRunner().invoke(cli, ["gaps", "--evaluate", "--seeds", "2", "--root", root])
     assert res.exit_code == 0 and "random baseline" in res.output and "seeds 11, 23" in res.output

@@ -1,5 +1,6 @@
 """graph/gaps/compare.py: the region × structure matrix, the majority rule, curated regions and the
 joint types the ontology marks (nv:usualSide nv:side-joint), including a type added in a fixture ontology."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,10 +20,21 @@ nv:st-joint-health-centre a nv:StructureType , skos:Concept ; skos:inScheme nv:s
     skos:definition "A health centre run jointly by region and municipality."@en ,
         "En vårdcentral som region och kommun driver tillsammans."@sv .
 """
-NEW_D = ent("nvr:dalarna--vc", "Project", "gemensam vårdcentral", "projekt",
-            extra="nv:structureType nv:st-joint-health-centre ;")
-NEW_B = ent("nvr:blekinge--vc", "Project", "vårdcentral", "blekinge", region="blekinge",
-            extra="nv:structureType nv:st-joint-health-centre ;")
+NEW_D = ent(
+    "nvr:dalarna--vc",
+    "Project",
+    "gemensam vårdcentral",
+    "projekt",
+    extra="nv:structureType nv:st-joint-health-centre ;",
+)
+NEW_B = ent(
+    "nvr:blekinge--vc",
+    "Project",
+    "vårdcentral",
+    "blekinge",
+    region="blekinge",
+    extra="nv:structureType nv:st-joint-health-centre ;",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,26 +75,34 @@ def test_majority_rule_on_planted_data(planted):
     curated = compare.curated_regions(store, project)
     # "most" lowered to "more than 1 of 21" so that three regions can show it
     gaps = structure_gaps(m, curated, majority=1 / 21)
-    assert {(g.region, g.name) for g in gaps} == {("nvr:blekinge", "nv:st-mobile-team"),
-                                                 ("nvr:kronoberg", "nv:st-political-joint-forum"),
-                                                 ("nvr:kronoberg", "nv:st-joint-health-centre")}
+    assert {(g.region, g.name) for g in gaps} == {
+        ("nvr:blekinge", "nv:st-mobile-team"),
+        ("nvr:kronoberg", "nv:st-political-joint-forum"),
+        ("nvr:kronoberg", "nv:st-joint-health-centre"),
+    }
     g = [g for g in gaps if g.region == "nvr:blekinge"][0]
     assert "2 of the 21 regions" in g.explanation and "Region Dalarna" in g.explanation
     assert g.score == round(2 / 21, 3)
     assert structure_gaps(m, curated) == []  # nothing is in more than half of the regions
 
 
-M = Matrix({"nvr:a": {"t": 1, "u": 0}, "nvr:b": {"t": 1, "u": 1}, "nvr:c": {"t": 0, "u": 0}},
-           {"nvr:a": "A", "nvr:b": "B", "nvr:c": "C"}, {"t": "T", "u": "U"})
+M = Matrix(
+    {"nvr:a": {"t": 1, "u": 0}, "nvr:b": {"t": 1, "u": 1}, "nvr:c": {"t": 0, "u": 0}},
+    {"nvr:a": "A", "nvr:b": "B", "nvr:c": "C"},
+    {"t": "T", "u": "U"},
+)
 
 
-@pytest.mark.parametrize("kwargs,expected", [
-    ({}, {("nvr:c", "t")}),                                       # t: 2 of 3 > half; u: 1 of 3 is not
-    ({"majority": 0.2}, {("nvr:c", "t"), ("nvr:a", "u"), ("nvr:c", "u")}),
-    ({"curated": {"nvr:a"}}, set()),                              # absence counts only where curated
-    ({"region": "nvr:a", "majority": 0.2}, {("nvr:a", "u")}),
-    ({"skip": {("nvr:c", "t")}}, set()),                          # a joint type where it means nothing
-])
+@pytest.mark.parametrize(
+    "kwargs,expected",
+    [
+        ({}, {("nvr:c", "t")}),  # t: 2 of 3 > half; u: 1 of 3 is not
+        ({"majority": 0.2}, {("nvr:c", "t"), ("nvr:a", "u"), ("nvr:c", "u")}),
+        ({"curated": {"nvr:a"}}, set()),  # absence counts only where curated
+        ({"region": "nvr:a", "majority": 0.2}, {("nvr:a", "u")}),
+        ({"skip": {("nvr:c", "t")}}, set()),  # a joint type where it means nothing
+    ],
+)
 def test_structure_gaps_table(kwargs, expected):
     assert {(g.region, g.name) for g in structure_gaps(M, **kwargs)} == expected
 

@@ -1,4 +1,5 @@
 """graph/gaps/evaluate.py: the hold-out evaluation, its measures and its fixed seeds."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,9 @@ import pytest
 from graph.gaps.evaluate import SEEDS, auc, fixed_seeds, hold_out, precision_at
 
 
-@pytest.mark.parametrize("pos,neg,expected", [([3, 2], [1, 2], 0.875), ([1], [2], 0.0), ([2], [1], 1.0),
-                                              ([1, 1], [1], 0.5)])
+@pytest.mark.parametrize(
+    "pos,neg,expected", [([3, 2], [1, 2], 0.875), ([1], [2], 0.0), ([2], [1], 1.0), ([1, 1], [1], 0.5)]
+)
 def test_auc(pos, neg, expected):
     assert auc(pos, neg) == expected
 
@@ -19,8 +21,9 @@ def test_auc_without_scores_is_nan():
     assert math.isnan(auc([], [1]))
 
 
-@pytest.mark.parametrize("ranked,k,expected", [([(1, 2), (3, 4)], 2, 0.5), ([(1, 2), (3, 4)], 1, 1.0),
-                                               ([(3, 4), (1, 2)], 1, 0.0)])
+@pytest.mark.parametrize(
+    "ranked,k,expected", [([(1, 2), (3, 4)], 2, 0.5), ([(1, 2), (3, 4)], 1, 1.0), ([(3, 4), (1, 2)], 1, 0.0)]
+)
 def test_precision_at(ranked, k, expected):
     assert precision_at(ranked, {(1, 2)}, k) == expected
 

@@ -1,5 +1,6 @@
 """graph/gaps/predict.py: local candidates, the scores, and the suggestions' filters (partner
 classes and pairs joined by design from the model, one principal)."""
+
 from __future__ import annotations
 
 import networkx as nx
@@ -16,8 +17,9 @@ def test_candidates_are_local():
     assert set(predict.l3(g)) == {(i, i + 3) for i in range(7)}
 
 
-@pytest.mark.parametrize("u,v,expected", [("nvr:b", "nvr:a", ("nvr:a", "nvr:b")), ("x", "y", ("x", "y")),
-                                          (2, 10, (10, 2))])  # by text, so mixed node ids sort the same way
+@pytest.mark.parametrize(
+    "u,v,expected", [("nvr:b", "nvr:a", ("nvr:a", "nvr:b")), ("x", "y", ("x", "y")), (2, 10, (10, 2))]
+)  # by text, so mixed node ids sort the same way
 def test_canonical_pair(u, v, expected):
     assert predict.canonical(u, v) == expected
 
@@ -31,9 +33,9 @@ def test_partner_classes_come_from_the_ontology(store, project):
 
 def test_pairs_joined_by_design(store, project):
     joined = predict.joined_by_design(store, project)
-    assert ("nvr:dalarna", "nvr:kommuner-20") in joined             # a region and its county's group
-    assert ("nvr:kommun-2080", "nvr:kommuner-20") in joined         # Falun in Dalarna's group
-    assert ("nvr:kommun-2080", "nvr:kommuner-21") not in joined     # not in Gävleborg's
+    assert ("nvr:dalarna", "nvr:kommuner-20") in joined  # a region and its county's group
+    assert ("nvr:kommun-2080", "nvr:kommuner-20") in joined  # Falun in Dalarna's group
+    assert ("nvr:kommun-2080", "nvr:kommuner-21") not in joined  # not in Gävleborg's
 
 
 def test_suggest_leaves_out_joined_pairs_and_other_classes():

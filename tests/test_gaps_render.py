@@ -1,4 +1,5 @@
 """graph/gaps/render.py: the text formats, the evaluation table and the HTML report."""
+
 from __future__ import annotations
 
 import csv
@@ -15,13 +16,16 @@ G = Gap("nvr:dalarna", "nvr:a", "A", "nvr:b", "B", "rule", "x", None, "why", "qu
 S = Gap("nvr:dalarna", "nvr:dalarna", "Region Dalarna", None, "", "compare", "nv:st-x", 0.6667, "lacks x")
 
 
-@pytest.mark.parametrize("fmt,check", [
-    ("csv", lambda t: list(csv.reader(io.StringIO(t)))[2][7] == "0.6667"),
-    ("csv", lambda t: list(csv.reader(io.StringIO(t)))[1][3:5] == ["nvr:b", "B"]),
-    ("json", lambda t: json.loads(t)[1]["b"] is None and json.loads(t)[1]["score"] == 0.6667),
-    ("table", lambda t: "   2. [compare:nv:st-x 0.667] nvr:dalarna  Region Dalarna\n" in t),
-    ("table", lambda t: "«quote» (doc)" in t and "A ↔ B" in t),
-])
+@pytest.mark.parametrize(
+    "fmt,check",
+    [
+        ("csv", lambda t: list(csv.reader(io.StringIO(t)))[2][7] == "0.6667"),
+        ("csv", lambda t: list(csv.reader(io.StringIO(t)))[1][3:5] == ["nvr:b", "B"]),
+        ("json", lambda t: json.loads(t)[1]["b"] is None and json.loads(t)[1]["score"] == 0.6667),
+        ("table", lambda t: "   2. [compare:nv:st-x 0.667] nvr:dalarna  Region Dalarna\n" in t),
+        ("table", lambda t: "«quote» (doc)" in t and "A ↔ B" in t),
+    ],
+)
 def test_gaps_text(fmt, check):
     assert check(gaps_text([G, S], fmt))
 
@@ -34,17 +38,30 @@ def test_gaps_text_empty(fmt, empty):
     assert gaps_text([], fmt) == empty
 
 
-@pytest.mark.parametrize("node,name", [("nvr:dalarna", "dalarna"), ("https://w3id.org/naravard/id/x", "x"),
-                                       ("https://example.org/a#b", "b")])
+@pytest.mark.parametrize(
+    "node,name", [("nvr:dalarna", "dalarna"), ("https://w3id.org/naravard/id/x", "x"), ("https://example.org/a#b", "b")]
+)
 def test_local_name(node, name):
     assert local_name(node) == name
 
 
 def test_report_html_escapes_and_links():
-    evil = Gap("nvr:dalarna", "nvr:dalarna--x", "<script>alert(1)</script>", "nvr:dalarna--y", "A & B", "rule", "r",
-               None, 'why "quoted" <b>', "<i>quote</i>", "003.txt")
-    html = report_html(Analysis([evil], None, {"nvr:dalarna": "Region Dalarna"}),
-                       {"nvr:dalarna--x": "actors/dalarna--x.html"})
+    evil = Gap(
+        "nvr:dalarna",
+        "nvr:dalarna--x",
+        "<script>alert(1)</script>",
+        "nvr:dalarna--y",
+        "A & B",
+        "rule",
+        "r",
+        None,
+        'why "quoted" <b>',
+        "<i>quote</i>",
+        "003.txt",
+    )
+    html = report_html(
+        Analysis([evil], None, {"nvr:dalarna": "Region Dalarna"}), {"nvr:dalarna--x": "actors/dalarna--x.html"}
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html and "A &amp; B" in html
     assert "regions/dalarna.html" in html and "actors/dalarna--x.html" in html
     assert "actors/dalarna--y.html" not in html  # no page, no link

@@ -1,4 +1,5 @@
 """graph/gaps/rules.py: the rule files, their ranking headers, and each rule finding its planted gap."""
+
 from __future__ import annotations
 
 import re
@@ -49,12 +50,15 @@ def test_ranking_order_comes_from_the_rank_headers(project):
     assert list(order)[:2] == ["municipality-left-out", "level-coverage"]
 
 
-@pytest.mark.parametrize("named,expected", [
-    ([("b", 2), ("a", 1)], ["a", "b"]),
-    ([("z", None), ("a", 5)], ["a", "z"]),          # unranked after the ranked
-    ([("y", None), ("x", None)], ["x", "y"]),       # unranked by name
-    ([("b", 1), ("a", 1)], ["a", "b"]),             # equal ranks by name
-])
+@pytest.mark.parametrize(
+    "named,expected",
+    [
+        ([("b", 2), ("a", 1)], ["a", "b"]),
+        ([("z", None), ("a", 5)], ["a", "z"]),  # unranked after the ranked
+        ([("y", None), ("x", None)], ["x", "y"]),  # unranked by name
+        ([("b", 1), ("a", 1)], ["a", "b"]),  # equal ranks by name
+    ],
+)
 def test_place_orders_by_rank_then_name(named, expected):
     qs = [LibraryQuery(n, Path(f"{n}.rq"), "", rank=r) for n, r in named]
     assert [q.name for q in sorted(qs, key=rules.place)] == expected

@@ -1,4 +1,5 @@
 """graph/lint.py: each old form in tests/fixtures/lint/ is reported with its file and line."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,8 @@ import pytest
 
 from graph.lint import MIN_RELATION_QUOTE_WORDS, Locator, lint
 from graph.parse import parse_file
-from graph.rdflib_copy import to_rdflib
 from graph.project import REPO_ROOT, Project
+from graph.rdflib_copy import to_rdflib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
 PROJECT = Project(REPO_ROOT)
@@ -44,12 +45,20 @@ def test_disjoint_pairs_come_from_the_ontology():
     assert frozenset((NV.partOf, NV.leads)) not in pairs
 
 
-@pytest.mark.parametrize("fixture,severity,message,at", [
-    ("multiple.ttl", "warning", "nv:leads, nv:postIn", "rdf:predicate nv:postIn"),
-    ("collaborates-both.ttl", "error", "both directions", "rdf:subject nvr:x--b"),
-    ("collaborates-order.ttl", "error", "write nvr:x--alfa nv:collaboratesWith nvr:x--zeta", "rdf:subject nvr:x--zeta"),
-    ("short-quote.ttl", "error", f"fewer than {MIN_RELATION_QUOTE_WORDS}", "nv:quote"),
-])
+@pytest.mark.parametrize(
+    "fixture,severity,message,at",
+    [
+        ("multiple.ttl", "warning", "nv:leads, nv:postIn", "rdf:predicate nv:postIn"),
+        ("collaborates-both.ttl", "error", "both directions", "rdf:subject nvr:x--b"),
+        (
+            "collaborates-order.ttl",
+            "error",
+            "write nvr:x--alfa nv:collaboratesWith nvr:x--zeta",
+            "rdf:subject nvr:x--zeta",
+        ),
+        ("short-quote.ttl", "error", f"fewer than {MIN_RELATION_QUOTE_WORDS}", "nv:quote"),
+    ],
+)
 def test_old_form_is_reported_at_its_line(fixture, severity, message, at):
     problems, rel, lines = run(fixture)
     [p] = problems
@@ -85,11 +94,16 @@ def test_validate_reports_lint_with_file_and_line(fixture_project):
     assert hits and re.search(r"^data/regions/disjoint\.ttl:\d+: ", str(hits[0]))
 
 
-@pytest.mark.parametrize("quote,expected", [
-    ("Rekommendation 3", True), ("Exempel på gemensamma satsningar i samverkan", True),
-    ("3.2 Samverkan med kommunerna", True), ("4 divisionschefer från regionen", False),
-    ("Regionen och kommunerna har en gemensam styrgrupp.", False),
-])
+@pytest.mark.parametrize(
+    "quote,expected",
+    [
+        ("Rekommendation 3", True),
+        ("Exempel på gemensamma satsningar i samverkan", True),
+        ("3.2 Samverkan med kommunerna", True),
+        ("4 divisionschefer från regionen", False),
+        ("Regionen och kommunerna har en gemensam styrgrupp.", False),
+    ],
+)
 def test_heading_patterns(quote, expected):
     from graph.lint import looks_like_heading
 

@@ -1,4 +1,5 @@
 """graph/metrics.py: degree, betweenness and communities, computed once per store build."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,17 @@ def graph_of(edges: str) -> nx.Graph:
     return nx.Graph([tuple(e.split("-")) for e in edges.split()])
 
 
-@pytest.mark.parametrize("edges,node,betweenness,degree", [
-    ("a-b b-c", "b", 1.0, 2),  # the one a–c path goes through b
-    ("a-b b-c", "a", 0.0, 1),
-    ("c-x c-y c-z", "c", 1.0, 3),  # a star's centre lies on every path between leaves
-    ("a-b b-c c-d", "b", 0.666667, 2),  # 2 of the 3 pairs of the others (a-c, a-d) pass b
-    ("a-b b-c c-d d-a", "b", 0.166667, 2),  # a cycle of 4: half of the two a–c paths, of 3 pairs
-    ("a-b c-d", "a", 0.0, 1),  # two components
-])
+@pytest.mark.parametrize(
+    "edges,node,betweenness,degree",
+    [
+        ("a-b b-c", "b", 1.0, 2),  # the one a–c path goes through b
+        ("a-b b-c", "a", 0.0, 1),
+        ("c-x c-y c-z", "c", 1.0, 3),  # a star's centre lies on every path between leaves
+        ("a-b b-c c-d", "b", 0.666667, 2),  # 2 of the 3 pairs of the others (a-c, a-d) pass b
+        ("a-b b-c c-d d-a", "b", 0.166667, 2),  # a cycle of 4: half of the two a–c paths, of 3 pairs
+        ("a-b c-d", "a", 0.0, 1),  # two components
+    ],
+)
 def test_known_betweenness_and_degree(edges, node, betweenness, degree):
     f = compute(graph_of(edges))[node]
     assert (f.betweenness, f.degree) == (betweenness, degree)
@@ -60,8 +64,16 @@ print(json.dumps({n: [f.degree, f.betweenness, f.community] for n, f in sorted(c
 
 def test_same_figures_whatever_the_hash_seed():
     """Louvain iterates sets; on string ids their order would follow PYTHONHASHSEED."""
-    out = [subprocess.run([sys.executable, "-c", SCRIPT], env={**os.environ, "PYTHONHASHSEED": seed},
-                          capture_output=True, text=True, check=True).stdout for seed in ("1", "2")]
+    out = [
+        subprocess.run(
+            [sys.executable, "-c", SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
     assert out[0] == out[1] and len(json.loads(out[0])) == 77
 
 
@@ -70,7 +82,13 @@ def test_the_store_has_figures_for_every_network_node(store):
     assert "https://w3id.org/naravard/id/dalarna" in nodes and len(nodes) > 1000
     in_graph = sum(1 for _ in store.quads_for_pattern(None, None, None, METRICS))
     assert in_graph == len(PROPERTIES) * len(nodes)  # each figure once, also in the metrics graph
-    r = next(iter(store.query(f"SELECT ?b ?d ?c WHERE {{ <https://w3id.org/naravard/id/dalarna> <{NV}betweenness> ?b ;"
-                              f" <{NV}degree> ?d ; <{NV}community> ?c }}")))
+    r = next(
+        iter(
+            store.query(
+                f"SELECT ?b ?d ?c WHERE {{ <https://w3id.org/naravard/id/dalarna> <{NV}betweenness> ?b ;"
+                f" <{NV}degree> ?d ; <{NV}community> ?c }}"
+            )
+        )
+    )
     assert r["b"].datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#double") and 0 < float(r["b"].value) < 1
     assert int(r["d"].value) > 10 and int(r["c"].value) >= 1

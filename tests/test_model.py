@@ -5,6 +5,7 @@ The copy (Dalarna and Kronoberg) gets one edit in its ontology, a new type with 
 English labels, a usual level and its SKOS scheme, and data that uses it: Dalarna's Välfärdsrådet,
 and a bare forum of that type in eleven other regions so that most regions have one.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,12 +40,17 @@ def model(store, tmp_path_factory):
         f.write(NEW_TYPE)
     slugs = sorted(r["slug"] for r in rows(store, "SELECT ?slug WHERE { ?r a nv:Region ; nv:slug ?slug }"))
     others = [s for s in slugs if s not in ("dalarna", "kronoberg")][:OTHERS]
-    forums = "".join(f'nvr:{s}--provrad a nv:CollaborationBody ; rdfs:label "provråd"@sv ; nv:inRegion nvr:{s} ;\n'
-                     f"    nv:level nv:level-not-named ; nv:structureType nv:st-test-council .\n" for s in others)
+    forums = "".join(
+        f'nvr:{s}--provrad a nv:CollaborationBody ; rdfs:label "provråd"@sv ; nv:inRegion nvr:{s} ;\n'
+        f"    nv:level nv:level-not-named ; nv:structureType nv:st-test-council .\n"
+        for s in others
+    )
     prefixes = "@prefix nv: <https://w3id.org/naravard/def#> .\n@prefix nvr: <https://w3id.org/naravard/id/> .\n"
     prefixes += "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-    write(project.data_dir / "regions" / "test-council.ttl",
-          prefixes + "nvr:dalarna--valfardsradet nv:structureType nv:st-test-council .\n" + forums)
+    write(
+        project.data_dir / "regions" / "test-council.ttl",
+        prefixes + "nvr:dalarna--valfardsradet nv:structureType nv:st-test-council .\n" + forums,
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NARAVARD_OUTPUT", str(root / "out"))
         yield project, open_store(project)
@@ -73,12 +79,16 @@ def level_coverage(project, store) -> set[str]:
     return {m for r in found for m in re.findall(r"but none at ([^,]+),", r["explanation"])}
 
 
-@pytest.mark.parametrize("view, seen", [
-    (legend, "provråd"),                # (a) the page's legend and filters, in Swedish
-    (matrix, "test council"),           # (b) the comparison's matrix counts it ...
-    (comparison, "nv:st-test-council"),  # ... and finds Kronoberg without one, as most regions have one
-    (level_coverage, "tactical level"),  # (c) its usual level becomes a level a region is expected to cover
-], ids=["legend", "matrix", "comparison", "level-coverage"])
+@pytest.mark.parametrize(
+    "view, seen",
+    [
+        (legend, "provråd"),  # (a) the page's legend and filters, in Swedish
+        (matrix, "test council"),  # (b) the comparison's matrix counts it ...
+        (comparison, "nv:st-test-council"),  # ... and finds Kronoberg without one, as most regions have one
+        (level_coverage, "tactical level"),  # (c) its usual level becomes a level a region is expected to cover
+    ],
+    ids=["legend", "matrix", "comparison", "level-coverage"],
+)
 def test_a_new_structure_type_needs_only_the_ontology(model, store, project, view, seen):
     assert seen in view(*model)
     assert seen not in view(project, store)  # the real graph, without the new type

@@ -1,5 +1,6 @@
 """The ontology: Swedish and English definitions for every term; consistent under HermiT with
 W3C ORG and PROV-O imported (ontology/imports/), alone and with data."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,7 +20,15 @@ BASE = "https://w3id.org/naravard/"
 
 def ontology_terms(g: rdflib.Graph) -> set:
     """Every class, property, concept scheme and concept the ontology defines (and the ontology)."""
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, SKOS.Concept, SKOS.ConceptScheme, OWL.Ontology)
+    kinds = (
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        SKOS.Concept,
+        SKOS.ConceptScheme,
+        OWL.Ontology,
+    )
     terms = {t for k in kinds for t in g.subjects(RDF.type, k)}
     for concept_class in g.transitive_subjects(RDFS.subClassOf, SKOS.Concept):
         terms |= set(g.subjects(RDF.type, concept_class))
@@ -48,13 +57,23 @@ NV_SOURCE = rdflib.URIRef(NV + "source")
 #: reasoner gets their literals as plain strings.
 NON_OWL_DATATYPES = {rdflib.URIRef(XSD + d) for d in ("date", "gYear", "gYearMonth")}
 #: The classes whose most connected instance, with everything around it, makes the data sample.
-SAMPLE_CLASSES = ["Project", "Measure", "Plan", "CollaborationBody", "Post", "AuditRecommendation",
-                  "Board", "Administration", "Committee", "Person", "CollaborationGap"]
+SAMPLE_CLASSES = [
+    "Project",
+    "Measure",
+    "Plan",
+    "CollaborationBody",
+    "Post",
+    "AuditRecommendation",
+    "Board",
+    "Administration",
+    "Committee",
+    "Person",
+    "CollaborationGap",
+]
 
 
 def java() -> str | None:
     return shutil.which("java") or ("/usr/bin/java" if Path("/usr/bin/java").exists() else None)
-
 
 
 def closure(g: rdflib.Graph, node, out: rdflib.Graph) -> None:
@@ -85,7 +104,9 @@ def sample(g: rdflib.Graph) -> tuple[rdflib.Graph, dict]:
         instances = list(g.subjects(RDF.type, rdflib.URIRef(NV + cls)))
         if not instances:
             continue
-        best = max(instances, key=lambda n: (len(list(g.predicate_objects(n))) + len(list(g.subject_predicates(n))), str(n)))
+        best = max(
+            instances, key=lambda n: (len(list(g.predicate_objects(n))) + len(list(g.subject_predicates(n))), str(n))
+        )
         chosen[cls] = best
         closure(g, best, out)
         for s, p in g.subject_predicates(best):
@@ -156,12 +177,19 @@ def test_data_sample_is_consistent_and_keeps_kinds_apart(hermit):
     entity = world["http://www.w3.org/ns/prov#Entity"]
     organization = world["http://www.w3.org/ns/org#Organization"]
     nothing = world["http://www.w3.org/2002/07/owl#Nothing"]
-    kinds = (("Project", (entity, organization)), ("Measure", (entity,)), ("Plan", (organization,)), ("Post", (organization,)))
+    kinds = (
+        ("Project", (entity, organization)),
+        ("Measure", (entity,)),
+        ("Plan", (organization,)),
+        ("Post", (organization,)),
+    )
     for cls, forbidden in kinds:
         instances = list(world[NV + cls].instances())
         assert instances, f"no nv:{cls} in the sample"
         for ind in instances:
             ancestors = set(ind.INDIRECT_is_a)
-            assert not ancestors & set(forbidden), f"{ind.iri} (nv:{cls}) is inferred to be {[c.iri for c in ancestors & set(forbidden)]}"
+            assert not ancestors & set(forbidden), (
+                f"{ind.iri} (nv:{cls}) is inferred to be {[c.iri for c in ancestors & set(forbidden)]}"
+            )
             assert nothing not in ancestors
     assert set(chosen) >= {"Project", "Measure", "Plan", "CollaborationBody", "Post"}

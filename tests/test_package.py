@@ -9,6 +9,7 @@ package is then installed with `pip install --no-deps --no-build-isolation` from
 (so the build leaves nothing in the checkout), and used from a folder outside the checkout with no
 $NARAVARD_ROOT: everything it reads must come from the wheel.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,18 @@ import pytest
 
 from graph.project import REPO_ROOT
 
-NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "output", ".output.*", "build", "*.egg-info", "__pycache__",
-                                    ".pytest_cache", "test-artifacts", "tests")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".venv",
+    ".git",
+    "output",
+    ".output.*",
+    "build",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    "test-artifacts",
+    "tests",
+)
 
 
 def run(cmd: list[str], cwd: Path, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -43,29 +54,60 @@ def installed(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     bin_dir = venv / "bin"
     purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = Path(subprocess.run([str(bin_dir / "python"), "-c", purelib], capture_output=True, text=True,
-                               check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(bin_dir / "python"), "-c", purelib], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
     (site / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NARAVARD_ROOT", "NARAVARD_OUTPUT", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NARAVARD_ROOT", "NARAVARD_OUTPUT", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
+    }
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--ignore-installed", "--disable-pip-version-check", str(src)], cwd=tmp, env=env)
+    run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--ignore-installed",
+            "--disable-pip-version-check",
+            str(src),
+        ],
+        cwd=tmp,
+        env=env,
+    )
     return bin_dir, env, site
 
 
 def test_installed_package_is_the_wheel_with_everything(installed, tmp_path):
     bin_dir, env, site = installed
-    code = ("import graph, graph.gaps, graph.server, graph.viz; from graph.project import Project; "
-            "p = Project.default(); print(graph.__file__, p.root, p.read_only, len(p.data_files()), sep='\\n')")
+    code = (
+        "import graph, graph.gaps, graph.server, graph.viz; from graph.project import Project; "
+        "p = Project.default(); print(graph.__file__, p.root, p.read_only, len(p.data_files()), sep='\\n')"
+    )
     out = run([str(bin_dir / "python"), "-c", code], cwd=tmp_path, env=env).stdout.splitlines()
     assert Path(out[0]).is_relative_to(site), out[0]  # not the checkout's graph
     assert Path(out[1]) == site / "graph" / "_project" and out[2] == "True" and int(out[3]) >= 25
     bundled = site / "graph" / "_project"
-    for path in ("ontology/naravard.ttl", "ontology/shapes.ttl", "ontology/imports/org.ttl", "queries/region-forums.rq",
-                 "queries/rules/level-coverage.rq", "queries/derive/10-principal.rq", "queries/gaps/audit-pairs.rq",
-                 "data/national.ttl", "data/sources/sources.ttl", "data/reference/municipalities.ttl",
-                 "data/regions/dalarna.ttl"):
+    for path in (
+        "ontology/naravard.ttl",
+        "ontology/shapes.ttl",
+        "ontology/imports/org.ttl",
+        "queries/region-forums.rq",
+        "queries/rules/level-coverage.rq",
+        "queries/derive/10-principal.rq",
+        "queries/gaps/audit-pairs.rq",
+        "data/national.ttl",
+        "data/sources/sources.ttl",
+        "data/reference/municipalities.ttl",
+        "data/regions/dalarna.ttl",
+    ):
         assert (bundled / path).is_file(), path
     assert list((bundled / "data" / "sources").glob("*.txt"))
     for path in ("static/query.js", "viz/template.html", "viz/style.toml", "viz/naravard.css"):
@@ -88,9 +130,11 @@ def test_build_and_query_from_anywhere(installed, tmp_path):
     assert "validating" in r.stderr and "loading the store" in r.stderr  # progress lines
     r = run([str(bin_dir / "naravard"), "query", "region-forums", "--param", "region=dalarna"], cwd=tmp_path, env=env)
     assert "Välfärdsrådet" in r.stdout and "rows)" in r.stdout
-    page = ("from pathlib import Path; from graph.project import Project; from graph.load import load_store; "
-            "from graph.viz.site import write_site; p = Project.default(); "
-            "write_site(p, load_store(p), out=Path('pages'), regions=['nvr:dalarna'], actors=[])")
+    page = (
+        "from pathlib import Path; from graph.project import Project; from graph.load import load_store; "
+        "from graph.viz.site import write_site; p = Project.default(); "
+        "write_site(p, load_store(p), out=Path('pages'), regions=['nvr:dalarna'], actors=[])"
+    )
     run([str(bin_dir / "python"), "-c", page], cwd=tmp_path, env=env)
     assert "Välfärdsrådet" in (tmp_path / "pages" / "regions" / "dalarna.html").read_text(encoding="utf-8")
     assert (tmp_path / "pages" / "assets" / "naravard.css").is_file()

@@ -1,4 +1,5 @@
 """Issue 7: the network pages, opened from disk in real headless Chromium, offline."""
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,14 @@ def pages(site, tmp_path_factory):
     """The index, national view, two regions and a few actors, written from the real graph."""
     out = tmp_path_factory.mktemp("site")
     write_assets(out)
-    jobs = [site.index_page, site.national_page,
-            lambda: site.region_page("nvr:jamtland-harjedalen"), lambda: site.region_page("nvr:dalarna"),
-            lambda: site.actor_page("nvr:jamtland-harjedalen--svom"), lambda: site.actor_page("nvr:dalarna--valfardsradet")]
+    jobs = [
+        site.index_page,
+        site.national_page,
+        lambda: site.region_page("nvr:jamtland-harjedalen"),
+        lambda: site.region_page("nvr:dalarna"),
+        lambda: site.actor_page("nvr:jamtland-harjedalen--svom"),
+        lambda: site.actor_page("nvr:dalarna--valfardsradet"),
+    ]
     for job in jobs:
         rel, text = job()
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +65,9 @@ def test_no_page_references_the_network(pages):
     for path in pages.rglob("*.html"):
         p = Links()
         p.feed(path.read_text(encoding="utf-8"))
-        external = [u for u in p.srcs + p.hrefs if re.match(r"https?://", u) and not u.startswith("http://127.0.0.1:8000/")]
+        external = [
+            u for u in p.srcs + p.hrefs if re.match(r"https?://", u) and not u.startswith("http://127.0.0.1:8000/")
+        ]
         assert not external, f"{path.name} loads {external}"
         assert "cdn" not in path.read_text(encoding="utf-8").lower()
 
@@ -95,8 +103,15 @@ def test_build_writes_every_page_and_index_links_resolve(small_project, built_ou
 
 @needs_chromium
 @pytest.mark.browser
-@pytest.mark.parametrize("rel,kind", [("index.html", "index"), ("national.html", "national"),
-                                      ("regions/jamtland-harjedalen.html", "region"), ("actors/jamtland-harjedalen--svom.html", "actor")])
+@pytest.mark.parametrize(
+    "rel,kind",
+    [
+        ("index.html", "index"),
+        ("national.html", "national"),
+        ("regions/jamtland-harjedalen.html", "region"),
+        ("actors/jamtland-harjedalen--svom.html", "actor"),
+    ],
+)
 def test_page_loads_offline_without_errors(pages, chromium, rel, kind):
     page = Page(chromium, (pages / rel).as_uri())
     if kind != "index":
@@ -116,7 +131,10 @@ def expected(site, rel):
 
 @needs_chromium
 @pytest.mark.browser
-@pytest.mark.parametrize("rel", ["national.html", "regions/jamtland-harjedalen.html", "regions/dalarna.html", "actors/dalarna--valfardsradet.html"])
+@pytest.mark.parametrize(
+    "rel",
+    ["national.html", "regions/jamtland-harjedalen.html", "regions/dalarna.html", "actors/dalarna--valfardsradet.html"],
+)
 def test_page_holds_the_expected_nodes_and_edges(pages, chromium, site, rel):
     page = Page(chromium, (pages / rel).as_uri())
     page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
@@ -161,7 +179,9 @@ def test_click_opens_side_panel_with_links(pages, chromium):
     page = Page(chromium, (pages / "actors/dalarna--valfardsradet.html").as_uri())
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
-    pos = p.evaluate("(() => { const n = naravard.network; const c = n.canvasToDOM(n.getPositions(['nvr:dalarna--valfardsradet'])['nvr:dalarna--valfardsradet']); return c; })()")
+    pos = p.evaluate(
+        "(() => { const n = naravard.network; const c = n.canvasToDOM(n.getPositions(['nvr:dalarna--valfardsradet'])['nvr:dalarna--valfardsradet']); return c; })()"
+    )
     box = p.locator("#network").bounding_box()
     p.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
     p.wait_for_selector("#details ul.relations li")
@@ -202,8 +222,12 @@ def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
     from graph.store import open_store
 
     label = "Rådet {{DATA}} {{TITLE}} {{BASE}}"
-    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{label}"@sv'))
-    write_site(fixture_project, open_store(fixture_project), out=tmp_path, regions=[], actors=["nvr:dalarna--valfardsradet"])
+    write(
+        fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{label}"@sv')
+    )
+    write_site(
+        fixture_project, open_store(fixture_project), out=tmp_path, regions=[], actors=["nvr:dalarna--valfardsradet"]
+    )
     text = (tmp_path / "actors" / "dalarna--valfardsradet.html").read_text(encoding="utf-8")
     assert f"<title>{label} – naravard-kg</title>" in text and f"<h1>{label}</h1>" in text
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1)
@@ -218,7 +242,9 @@ def test_every_relation_of_the_ontology_is_named_and_drawn(store, site):
     from graph.queries import rows
     from graph.viz.style import relation_style, style
 
-    relations = {r["p"].rsplit("#", 1)[1] for r in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")}
+    relations = {
+        r["p"].rsplit("#", 1)[1] for r in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")
+    }
     assert relations - set(site.labels["relation"]) == set()
     assert all(relation_style(r)["color"] for r in relations)
     assert site.labels["relation"]["memberOf"] == {"sv": "medlem i", "en": "member of"}
@@ -234,7 +260,8 @@ def test_nodes_carry_principal_side(site):
 
     data = page_data(ego_subgraph(site.g, "nvr:jonkopings-lan--kirurgi", 1), title="t", labels=site.labels)
     assert {(n["sideLabel"], n["sideLabelEn"]) for n in data["nodes"] if n["id"] == "nvr:jonkopings-lan--kirurgi"} == {
-        ("regionsidan", "region side")}
+        ("regionsidan", "region side")
+    }
 
 
 def test_pages_carry_the_network_figures(site):

@@ -1,4 +1,5 @@
 """Issue 6: every library query answers what its source says; bad input fails cleanly."""
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,16 @@ def test_region_forums_direct_through_posts_units_and_county_group():
     reko = how(rows, "jonkopings-lan--reko")
     assert ("direct", "") in reko
     assert {v for h, v in reko if h == "through a post"} == {
-        "hälso- och sjukvårdsdirektör", "utvecklingsdirektör", "direktör Bra Liv", "ordförande i eHälsorådet", "folkhälsochef"}
+        "hälso- och sjukvårdsdirektör",
+        "utvecklingsdirektör",
+        "direktör Bra Liv",
+        "ordförande i eHälsorådet",
+        "folkhälsochef",
+    }
     assert {v for h, v in reko if h == "through a unit"} == {"primärvårdsenheten", "psykiatri", "kirurgi", "medicin"}
-    assert {str(r["levelName"]) for r in rows if str(r["forum"]) == NVR + "jonkopings-lan--reko"} == {"tjänstemannanivå"}
+    assert {str(r["levelName"]) for r in rows if str(r["forum"]) == NVR + "jonkopings-lan--reko"} == {
+        "tjänstemannanivå"
+    }
     # A municipality (Jönköping, 0680) takes part through the county's municipalities: 004:862 for
     # Kommunalt forum, 004:872-873 "Kommunerna representeras av tre socialchefer, tre skolchefer …" for ReKo.
     mun = graph.query("region-forums", region="kommun-0680")
@@ -76,8 +84,11 @@ def test_municipalities_outside_forums():
 def test_prepares_for_svom():
     rows = graph.query("prepares-for", region="jamtland-harjedalen")
     pairs = {(str(r["preparerName"]), str(r["bodyName"])) for r in rows}
-    assert {("tjänstemannagrupp", "Sociala vård- och omsorgsgruppen"), ("Fredagsgruppen", "Sociala vård- och omsorgsgruppen"),
-            ("L-IFO", "Barnarenan")} <= pairs
+    assert {
+        ("tjänstemannagrupp", "Sociala vård- och omsorgsgruppen"),
+        ("Fredagsgruppen", "Sociala vård- och omsorgsgruppen"),
+        ("L-IFO", "Barnarenan"),
+    } <= pairs
 
 
 def test_transition_leaders_vgr_programme_chief():
@@ -91,9 +102,11 @@ def test_transition_leaders_lead_steer_and_chair():
     # eHälsorådet" (a chair: nv:memberOf with nv:role nv:role-chair).
     rows = graph.query("transition-leaders", region="jonkopings-lan")
     got = {(str(r["leaderName"]), str(r["role"]), str(r["ledName"])) for r in rows}
-    assert {("hälso- och sjukvårdsdirektör", "leads", "Tillsammans för bästa möjliga hälsa och jämlik vård"),
-            ("sjukvårdens ledningsgrupp", "steers", "Tillsammans för bästa möjliga hälsa och jämlik vård"),
-            ("ordförande i eHälsorådet", "chair", "eHälsorådet")} <= got
+    assert {
+        ("hälso- och sjukvårdsdirektör", "leads", "Tillsammans för bästa möjliga hälsa och jämlik vård"),
+        ("sjukvårdens ledningsgrupp", "steers", "Tillsammans för bästa möjliga hälsa och jämlik vård"),
+        ("ordförande i eHälsorådet", "chair", "eHälsorådet"),
+    } <= got
 
 
 def test_steering_group_tells_steering_body_from_leader():
@@ -101,7 +114,9 @@ def test_steering_group_tells_steering_body_from_leader():
     rows = graph.query("steering-group", work="nvr:jonkopings-lan--tillsammans-for-basta-mojliga-halsa")
     got = {(str(r["role"]), str(r["name"])) for r in rows}
     assert got == {("steers", "sjukvårdens ledningsgrupp"), ("leads", "hälso- och sjukvårdsdirektör")}
-    assert {str(r["document"]) for r in rows} == {"Översikt över 21 regioner (2020)"} and {int(r["line"]) for r in rows} == {827}
+    assert {str(r["document"]) for r in rows} == {"Översikt över 21 regioner (2020)"} and {
+        int(r["line"]) for r in rows
+    } == {827}
     # 003:1007 "En projektledare anställdes …"; 003:1011 "Projektets styrgrupp bestod av ledningsgruppen …"
     rows = graph.query("steering-group", work="nvr:dalarna--ny-nara-vard-sodra-dalarna")
     assert {str(r["role"]) for r in rows if "through" not in r} == {"steers", "leads"}
@@ -123,7 +138,10 @@ def test_forum_representation_reko():
         assert str(by_member[post]["sideName"]) == "regionsidan", post
     assert str(by_member["kirurgi"]["representation"]) == "itself"
     # 004:870 "ordförande i eHälsorådet" sits in eHälsorådet as its chair.
-    ehr = {str(r["memberName"]): str(r.get("role", "")) for r in graph.query("forum-representation", forum="nvr:jonkopings-lan--ehalsoradet")}
+    ehr = {
+        str(r["memberName"]): str(r.get("role", ""))
+        for r in graph.query("forum-representation", forum="nvr:jonkopings-lan--ehalsoradet")
+    }
     assert ehr["ordförande i eHälsorådet"] == "ordförande"
 
 
@@ -161,8 +179,11 @@ def test_source_facts_reko_lines():
     facts = {(int(r["line"]), str(r["subjectName"]), str(r["relation"]).rsplit("#", 1)[1]) for r in rows if "line" in r}
     # 004:872-873 "Kommunerna representeras av tre socialchefer, tre skolchefer samt utvecklingschefen för
     # kommunal utveckling."
-    assert {(873, "socialchefer", "memberOf"), (873, "skolchefer", "memberOf"),
-            (873, "utvecklingschefen för kommunal utveckling", "memberOf")} <= facts
+    assert {
+        (873, "socialchefer", "memberOf"),
+        (873, "skolchefer", "memberOf"),
+        (873, "utvecklingschefen för kommunal utveckling", "memberOf"),
+    } <= facts
     assert [int(r["line"]) for r in rows] == sorted(int(r["line"]) for r in rows)
     # 002:327 the answer is signed by Ewa Ekman
     rows = graph.query("source-facts", source="source-002")
@@ -171,16 +192,26 @@ def test_source_facts_reko_lines():
 
 def test_source_changes_kronoberg_2020_to_2025():
     rows = graph.query("source-changes", region="kronoberg", **{"from": "source-004", "to": "source-002"})
-    got = {(str(r["change"]), str(r["subjectName"]), str(r["relation"]).rsplit("#", 1)[1], str(r["objectName"])) for r in rows}
+    got = {
+        (str(r["change"]), str(r["subjectName"]), str(r["relation"]).rsplit("#", 1)[1], str(r["objectName"]))
+        for r in rows
+    }
     # 002:327 (2025): "Ewa Ekman Hälso- och sjukvårdsdirektör" — only in the answer.
     assert ("appears", "Ewa Ekman", "holds", "hälso- och sjukvårdsdirektör") in got
     # 004:1177 (2020): "För att förverkliga ledningsgruppens beslut finns tre operativa tvärgrupper" —
     # only in the overview.
-    assert any(c == "disappears" and s.startswith("ledningsgruppen för samordning") and p == "commissions" and o == "tvärgrupp barn"
-               for c, s, p, o in got)
+    assert any(
+        c == "disappears"
+        and s.startswith("ledningsgruppen för samordning")
+        and p == "commissions"
+        and o == "tvärgrupp barn"
+        for c, s, p, o in got
+    )
     appears = {str(r["document"]) for r in rows if str(r["change"]) == "appears"}
     disappears = {str(r["document"]) for r in rows if str(r["change"]) == "disappears"}
-    assert appears == {"Svar på revisionsrapport, Region Kronoberg (2025)"} and disappears == {"Översikt över 21 regioner (2020)"}
+    assert appears == {"Svar på revisionsrapport, Region Kronoberg (2025)"} and disappears == {
+        "Översikt över 21 regioner (2020)"
+    }
     # nothing both sources state is listed
     both = graph.query("""SELECT ?s ?p ?o WHERE { ?a nv:source nvr:source-004 ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
                                                 ?b nv:source nvr:source-002 ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . }""")
@@ -191,7 +222,11 @@ def test_source_changes_kronoberg_2020_to_2025():
 def test_recommendations_kronoberg_addressed_to_three_boards():
     rows = graph.query("recommendations", region="kronoberg")
     assert {int(r["number"]) for r in rows} == {1, 2, 3, 4, 5}
-    assert col(rows, "addressedTo") == {"hälso- och sjukvårdsnämnden", "nämnden för folkhälsa och vårdval", "regionstyrelsen"}
+    assert col(rows, "addressedTo") == {
+        "hälso- och sjukvårdsnämnden",
+        "nämnden för folkhälsa och vårdval",
+        "regionstyrelsen",
+    }
     # 002:4 the recommendations come from the auditors' report, not from the answer that quotes them.
     assert col(rows, "report") == {"Revisionens granskning, Region Kronoberg"}
     assert col(rows, "document") == {"Svar på revisionsrapport, Region Kronoberg (2025)"}
@@ -234,14 +269,22 @@ def test_structure_matrix_is_complete_and_counts_sro():
     rows = graph.query("structure-matrix")
     types = graph.query("SELECT ?t WHERE { ?t skos:inScheme nv:structureTypes }")  # read from the ontology
     assert len(rows) == 21 * len(types) and len(types) >= 20
-    cell = [r for r in rows if str(r["region"]) == NVR + "vastra-gotaland" and str(r["typeName"]) == "political joint forum"]
+    cell = [
+        r for r in rows if str(r["region"]) == NVR + "vastra-gotaland" and str(r["typeName"]) == "political joint forum"
+    ]
     assert int(cell[0]["count"]) >= 1
 
 
-@pytest.mark.parametrize("needle,expected", [
-    ("reko", "jonkopings-lan--reko"), ("ReKo", "jonkopings-lan--reko"),
-    ("valfardsradet", "dalarna--valfardsradet"), ("VÄLFÄRDSRÅDET", "dalarna--valfardsradet"), ("svom", "jamtland-harjedalen--svom"),
-])
+@pytest.mark.parametrize(
+    "needle,expected",
+    [
+        ("reko", "jonkopings-lan--reko"),
+        ("ReKo", "jonkopings-lan--reko"),
+        ("valfardsradet", "dalarna--valfardsradet"),
+        ("VÄLFÄRDSRÅDET", "dalarna--valfardsradet"),
+        ("svom", "jamtland-harjedalen--svom"),
+    ],
+)
 def test_find_actor_ignores_case_and_diacritics(needle, expected):
     assert NVR + expected in col(graph.query("find-actor", name=needle), "entity")
 
@@ -270,10 +313,16 @@ def test_forum_levels_keep_not_named_apart():
     rows = {str(r["name"]): r for r in graph.query("forum-levels", region="jonkopings-lan")}
     # 004:862 Kommunalt forum "ett nätverk med politiker": political; 004:866 ReKo, "Ledningsgruppen för
     # samverkan": executive (ledningsnivå); 001:1176 eHälsorådet: the source names no level.
-    assert (str(rows["Kommunalt forum"]["levelName"]), str(rows["Kommunalt forum"]["levelStatus"])) == ("politisk nivå", "stated")
+    assert (str(rows["Kommunalt forum"]["levelName"]), str(rows["Kommunalt forum"]["levelStatus"])) == (
+        "politisk nivå",
+        "stated",
+    )
     reko = [r for n, r in rows.items() if n.startswith("Ledningsgruppen för samverkan")][0]
     assert (str(reko["levelName"]), str(reko["levelStatus"])) == ("tjänstemannanivå", "stated")
-    assert (str(rows["eHälsorådet"]["levelName"]), str(rows["eHälsorådet"]["levelStatus"])) == ("nivå anges inte i källan", "not named")
+    assert (str(rows["eHälsorådet"]["levelName"]), str(rows["eHälsorådet"]["levelStatus"])) == (
+        "nivå anges inte i källan",
+        "not named",
+    )
     # the type's usual level is shown beside, never in place of, the level the source gives
     assert str(rows["eHälsorådet"]["level"]).endswith("#level-not-named") and rows["eHälsorådet"].get("usualLevel")
 
@@ -296,10 +345,15 @@ def test_ask_construct_describe():
     g = graph.query("CONSTRUCT { ?f rdfs:label ?l } WHERE { ?f a nv:CollaborationBody ; rdfs:label ?l }")
     assert isinstance(g, rdflib.Graph) and len(g) > 50
     d = graph.query("DESCRIBE nvr:dalarna--valfardsradet")
-    assert (rdflib.URIRef(NVR + "dalarna--valfardsradet"), rdflib.RDFS.label, rdflib.Literal("Välfärdsrådet", lang="sv")) in d
+    assert (
+        rdflib.URIRef(NVR + "dalarna--valfardsradet"),
+        rdflib.RDFS.label,
+        rdflib.Literal("Välfärdsrådet", lang="sv"),
+    ) in d
 
 
 # ------------------------------------------------------------------ bad input
+
 
 def run(*args):
     return CliRunner().invoke(cli, list(args))
@@ -331,7 +385,7 @@ def test_hostile_string_parameter_is_a_value_not_code(evil):
     assert graph.query("find-actor", name=evil) == []
 
 
-@pytest.mark.parametrize("evil", ['x> } ; <y', "a b", '"quoted"'])
+@pytest.mark.parametrize("evil", ["x> } ; <y", "a b", '"quoted"'])
 def test_hostile_iri_parameter_is_refused(evil):
     with pytest.raises(QueryError, match="not a valid IRI"):
         expand_iri(evil, "t")
@@ -362,6 +416,7 @@ def test_queries_lists_library():
 
 # ------------------------------------------------------------------ exports
 
+
 @pytest.mark.parametrize("fmt", ["ttl", "nq", "trig", "jsonld"])
 def test_rdf_exports_parse(tmp_path, fmt, store):
     """Read back with Oxigraph's parsers: Turtle holds the default graph (curated and derived
@@ -383,6 +438,7 @@ def test_rdf_exports_parse(tmp_path, fmt, store):
 
 # ------------------------------------------------------------------ a real remote store
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -395,8 +451,11 @@ def oxigraph_server(tmp_path_factory):
     if not exe.exists():
         pytest.skip("the oxigraph server binary (PyPI package `oxigraph`) is not installed")
     port = free_port()
-    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxi")), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxi")), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -415,9 +474,17 @@ def test_publish_then_every_library_query_matches_remotely(oxigraph_server, proj
 
     r = run("publish", "--endpoint", oxigraph_server + "/store")
     assert r.exit_code == 0, r.output
-    examples = {"region": "jamtland-harjedalen", "forum": "nvr:jamtland-harjedalen--svom", "subject": "nvr:kommuner-23",
-                "actor": "nvr:dalarna--valfardsradet", "name": "reko", "work": "nvr:jonkopings-lan--tillsammans-for-basta-mojliga-halsa",
-                "source": "nvr:source-000", "from": "nvr:source-004", "to": "nvr:source-000"}
+    examples = {
+        "region": "jamtland-harjedalen",
+        "forum": "nvr:jamtland-harjedalen--svom",
+        "subject": "nvr:kommuner-23",
+        "actor": "nvr:dalarna--valfardsradet",
+        "name": "reko",
+        "work": "nvr:jonkopings-lan--tillsammans-for-basta-mojliga-halsa",
+        "source": "nvr:source-000",
+        "from": "nvr:source-004",
+        "to": "nvr:source-000",
+    }
     for q in Library(project):
         params = {p.name: examples[p.name] for p in q.params if not p.optional}
         prepared = prepare(q.name, params, project)
@@ -429,10 +496,12 @@ def test_publish_then_every_library_query_matches_remotely(oxigraph_server, proj
 
 def norm(result, names):
     """Rows as sorted tuples; GROUP_CONCAT parts sorted, as their order is up to the engine."""
+
     def value(term):
         if term is None:
             return ""
         return " ".join(sorted(re.split(r"; |, | ↔ |\|", term.value)))
+
     return sorted(tuple(value(row[n]) for n in names) for row in result)
 
 
@@ -455,7 +524,9 @@ def test_count_by_source_000():
     assert counts[("relation", "respondsTo")] == 11
 
 
-@pytest.mark.parametrize("value,nearest", [("dalarn", "dalarna"), ("Dalarna", "dalarna"), ("nvr:jamtland", "jamtland-harjedalen")])
+@pytest.mark.parametrize(
+    "value,nearest", [("dalarn", "dalarna"), ("Dalarna", "dalarna"), ("nvr:jamtland", "jamtland-harjedalen")]
+)
 def test_parameter_naming_no_region_is_an_error_with_nearest_names(value, nearest):
     with pytest.raises(QueryError, match=rf"parameter region: '[^']+' names no nv:Region; did you mean {nearest}\b"):
         graph.query("municipalities-outside-forums", region=value)
@@ -487,5 +558,9 @@ def test_source_changes_jamtland_2020_overview_to_2025_answer():
     # 004:730-731 (2020) "SVOM (Sociala vård- och omsorgsgruppen) med representanter från varje kommun och
     # regionen." — the 2025 answer does not describe SVOM's members.
     assert ("disappears", NVR + "kommuner-23", "memberOf", NVR + "jamtland-harjedalen--svom") in got
-    svom = [r for r in rows if str(r["object"]) == NVR + "jamtland-harjedalen--svom" and str(r["subject"]) == NVR + "kommuner-23"]
+    svom = [
+        r
+        for r in rows
+        if str(r["object"]) == NVR + "jamtland-harjedalen--svom" and str(r["subject"]) == NVR + "kommuner-23"
+    ]
     assert (str(svom[0]["document"]), int(svom[0]["line"])) == ("Översikt över 21 regioner (2020)", 730)

@@ -7,6 +7,7 @@ land in the checkout; the project is still the checkout (the default project of 
 whatever the current folder) and its store cache, which the session's `store` fixture has built.
 The commands run four at a time: each is a process start plus a query or two.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,9 @@ def test_readme_has_examples():
     assert PYTHON and "graph.query(" in PYTHON[0]
 
 
-@pytest.mark.parametrize("example", COMMANDS + PYTHON, ids=[c.split("\n")[1][:40] if "\n" in c else c[:60]
-                                                            for c in COMMANDS + PYTHON])
+@pytest.mark.parametrize(
+    "example", COMMANDS + PYTHON, ids=[c.split("\n")[1][:40] if "\n" in c else c[:60] for c in COMMANDS + PYTHON]
+)
 def test_example_runs(results, example):
     r = results[example]
     assert r.returncode == 0, f"{example}\nexit {r.returncode}\n{r.stderr[-2000:]}"

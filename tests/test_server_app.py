@@ -1,6 +1,7 @@
 """`naravard serve`: the SPARQL endpoint and the query page, tested with real clients
 against a real server on loopback (uvicorn in a thread; the time-limit test starts
 `naravard serve` as a subprocess, as a user would)."""
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,9 @@ import rdflib
 
 from graph.project import REPO_ROOT, Project
 
-from .browser import ARTIFACTS, CHROMIUM
-from .endpoint import Listener, alive, app_server, children, eventually
-from .endpoint import cli_server as serve_cli
+from .browser import ARTIFACTS, CHROMIUM, browser as chromium
+from .endpoint import Listener, alive, app_server, children, cli_server as serve_cli, eventually
 from .test_server_policy import SERVICE_BYPASSES
-from .browser import browser as chromium
 
 pytestmark = pytest.mark.server
 
@@ -117,7 +116,9 @@ def test_sparqlwrapper_construct(server, store, fmt):
     from SPARQLWrapper import TURTLE, XML, SPARQLWrapper
 
     client = SPARQLWrapper(server + "/sparql")
-    client.setQuery("CONSTRUCT { ?region a nv:Region ; rdfs:label ?label } WHERE { ?region a nv:Region ; rdfs:label ?label }")
+    client.setQuery(
+        "CONSTRUCT { ?region a nv:Region ; rdfs:label ?label } WHERE { ?region a nv:Region ; rdfs:label ?label }"
+    )
     client.setReturnFormat(TURTLE if fmt == "turtle" else XML)
     out = client.query().convert()
     g = out if isinstance(out, rdflib.Graph) else rdflib.Graph().parse(data=out, format="turtle")
@@ -134,13 +135,16 @@ def test_rdflib_sparqlstore(server, store):
     assert all(isinstance(r[0], rdflib.URIRef) for r in rows)
 
 
-@pytest.mark.parametrize("accept, media, header", [
-    ("text/csv", "text/csv", "region,label"),
-    ("text/tab-separated-values", "text/tab-separated-values", "?region\t?label"),
-    ("application/sparql-results+xml", "application/sparql-results+xml", "<?xml"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json", '{"head"'),
-    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values", "?region"),
-])
+@pytest.mark.parametrize(
+    "accept, media, header",
+    [
+        ("text/csv", "text/csv", "region,label"),
+        ("text/tab-separated-values", "text/tab-separated-values", "?region\t?label"),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "<?xml"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json", '{"head"'),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values", "?region"),
+    ],
+)
 def test_select_negotiation(server, accept, media, header):
     r = httpx.get(server + "/sparql", params={"query": REGIONS}, headers={"Accept": accept})
     assert r.status_code == 200, r.text
@@ -149,18 +153,23 @@ def test_select_negotiation(server, accept, media, header):
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize("accept, media", [
-    (None, "text/turtle"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/n-triples", "application/n-triples"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        (None, "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+    ],
+)
 def test_construct_negotiation(server, accept, media):
     headers = {"Content-Type": "application/sparql-query"} | ({"Accept": accept} if accept else {})
     r = httpx.post(server + "/sparql", content="DESCRIBE nvr:halland", headers=headers)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].split(";")[0] == media
-    g = rdflib.Graph().parse(data=r.text, format={"text/turtle": "turtle", "application/ld+json": "json-ld",
-                                                  "application/n-triples": "nt"}[media])
+    g = rdflib.Graph().parse(
+        data=r.text,
+        format={"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}[media],
+    )
     assert (rdflib.URIRef("https://w3id.org/naravard/id/halland"), None, None) in g
 
 
@@ -195,7 +204,9 @@ def test_update_is_refused(server, store, how):
 
 
 def test_service_is_refused(server):
-    r = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    r = httpx.get(
+        server + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}
+    )
     assert r.status_code == 403
     assert "SERVICE" in r.text
 
@@ -224,7 +235,9 @@ def test_result_limit_sets_header(server):
     assert r.status_code == 200
     assert r.headers["x-result-truncated"] == "true"
     assert len(r.json()["results"]["bindings"]) == MAX_ROWS
-    small = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}, headers={"Accept": "text/csv"})
+    small = httpx.get(
+        server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}, headers={"Accept": "text/csv"}
+    )
     assert "x-result-truncated" not in small.headers
     assert len(small.text.strip().splitlines()) == 4
 
@@ -253,7 +266,9 @@ def test_a_request_waits_for_a_busy_worker_instead_of_being_refused(cli_server):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     workers = os.cpu_count() or 2
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        running = [pool.submit(httpx.get, cli_server + "/sparql", params={"query": slow}, timeout=30) for _ in range(workers)]
+        running = [
+            pool.submit(httpx.get, cli_server + "/sparql", params={"query": slow}, timeout=30) for _ in range(workers)
+        ]
         time.sleep(0.4)
         queued = httpx.get(cli_server + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
         assert queued.status_code == 200 and queued.json()["boolean"] is True
@@ -269,7 +284,9 @@ def test_api_queries_lists_the_library(server, served_project):
     assert set(by_name) == {p.stem for p in served_project.queries_dir.glob("*.rq")}
     edges = by_name["edges"]
     assert edges["title"] and edges["answers"] and "SELECT" in edges["text"]
-    assert by_name["label-of"]["params"] == [{"name": "label", "kind": "string", "description": "The label, exactly as written", "optional": False}]
+    assert by_name["label-of"]["params"] == [
+        {"name": "label", "kind": "string", "description": "The label, exactly as written", "optional": False}
+    ]
 
 
 def test_api_run_binds_parameters(server):
@@ -280,11 +297,14 @@ def test_api_run_binds_parameters(server):
     assert [row["entity"]["value"] for row in rows] == ["https://w3id.org/naravard/id/halland"]
 
 
-@pytest.mark.parametrize("value", [
-    '" } <script>alert(1)</script>',
-    'x" . ?entity ?p ?o } #',
-    '"Region Halland"',
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '" } <script>alert(1)</script>',
+        'x" . ?entity ?p ?o } #',
+        '"Region Halland"',
+    ],
+)
 def test_api_run_parameter_cannot_inject(server, value):
     r = httpx.get(server + "/api/run/label-of", params={"label": value})
     assert r.status_code == 200, r.text
@@ -353,26 +373,37 @@ def test_service_bypasses_are_refused_and_nobody_is_contacted(server, name):
             httpx.post(server + "/sparql", data={"query": text}),
             httpx.post(server + "/sparql", content=text, headers={"Content-Type": "application/sparql-query"}),
         ]
-        assert [(r.status_code, r.text) for r in answers] == [(403, "SERVICE (federated queries) is not allowed on this endpoint")] * 3
+        assert [(r.status_code, r.text) for r in answers] == [
+            (403, "SERVICE (federated queries) is not allowed on this endpoint")
+        ] * 3
         time.sleep(0.2)  # give a (wrong) outbound connection the chance to arrive
         assert listener.connections == []
     finally:
         listener.close()
 
 
-@pytest.mark.parametrize("headers, status, message", [
-    ({"Host": "evil.example"}, 403, "unknown host 'evil.example'"),
-    ({"Host": "evil.example:8000"}, 403, "unknown host"),
-    ({"Host": "localhost"}, 200, None),
-    ({"Origin": "https://evil.example"}, 403, "requests from 'https://evil.example' are not allowed (cross-origin)"),
-    ({"Origin": "null"}, 403, "cross-origin"),
-    ({"Origin": "http://127.0.0.1:1234"}, 200, None),
-    ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403, "cross-site requests are not allowed"),
-    ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200, None),
-])
+@pytest.mark.parametrize(
+    "headers, status, message",
+    [
+        ({"Host": "evil.example"}, 403, "unknown host 'evil.example'"),
+        ({"Host": "evil.example:8000"}, 403, "unknown host"),
+        ({"Host": "localhost"}, 200, None),
+        (
+            {"Origin": "https://evil.example"},
+            403,
+            "requests from 'https://evil.example' are not allowed (cross-origin)",
+        ),
+        ({"Origin": "null"}, 403, "cross-origin"),
+        ({"Origin": "http://127.0.0.1:1234"}, 200, None),
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}, 403, "cross-site requests are not allowed"),
+        ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}, 200, None),
+    ],
+)
 def test_host_and_origin_are_checked(server, headers, status, message):
-    for r in (httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers=headers),
-              httpx.post(server + "/sparql", data={"query": "ASK {}"}, headers=headers)):
+    for r in (
+        httpx.get(server + "/sparql", params={"query": "ASK {}"}, headers=headers),
+        httpx.post(server + "/sparql", data={"query": "ASK {}"}, headers=headers),
+    ):
         assert r.status_code == status, r.text
         if message:
             assert message in r.text and "\n" not in r.text
@@ -401,34 +432,127 @@ BAD_REQUESTS = [
     ("no query", "GET", "/sparql", {}, 400, "missing query"),
     ("empty query", "GET", "/sparql", {"params": {"query": "  "}}, 400, "missing query"),
     ("form without query=", "POST", "/sparql", {"data": {"q": "ASK {}"}}, 400, "missing query"),
-    ("syntax error", "GET", "/sparql", {"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax error at line 1"),
-    ("unreadable token", "GET", "/sparql", {"params": {"query": "SELECT * WHERE { ?s ?p ?o ` }"}}, 400, "syntax error at line 1, column 27"),
-    ("bad PN_LOCAL escape", "GET", "/sparql", {"params": {"query": 'SELECT * { ?s ?p nvr:x\\" }'}}, 400, "syntax error"),
+    (
+        "syntax error",
+        "GET",
+        "/sparql",
+        {"params": {"query": "SELECT * WHERE { ?s ?p }"}},
+        400,
+        "syntax error at line 1",
+    ),
+    (
+        "unreadable token",
+        "GET",
+        "/sparql",
+        {"params": {"query": "SELECT * WHERE { ?s ?p ?o ` }"}},
+        400,
+        "syntax error at line 1, column 27",
+    ),
+    (
+        "bad PN_LOCAL escape",
+        "GET",
+        "/sparql",
+        {"params": {"query": 'SELECT * { ?s ?p nvr:x\\" }'}},
+        400,
+        "syntax error",
+    ),
     ("update in query=", "POST", "/sparql", {"data": {"query": "DELETE WHERE { ?s ?p ?o }"}}, 403, "read-only"),
     ("update= form", "POST", "/sparql", {"data": {"update": "CLEAR ALL"}}, 403, "read-only"),
     ("update= in GET", "GET", "/sparql", {"params": {"update": "CLEAR ALL"}}, 403, "read-only"),
-    ("sparql-update body", "POST", "/sparql", {"content": "CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403, "read-only"),
+    (
+        "sparql-update body",
+        "POST",
+        "/sparql",
+        {"content": "CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        403,
+        "read-only",
+    ),
     ("LOAD", "POST", "/sparql", {"content": "LOAD <http://127.0.0.1:9/x>", "headers": SPARQL_QUERY}, 403, "read-only"),
-    ("SERVICE", "POST", "/sparql", {"content": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }", "headers": SPARQL_QUERY}, 403, "SERVICE"),
-    ("unknown body type", "POST", "/sparql", {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "POST a query as"),
+    (
+        "SERVICE",
+        "POST",
+        "/sparql",
+        {"content": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }", "headers": SPARQL_QUERY},
+        403,
+        "SERVICE",
+    ),
+    (
+        "unknown body type",
+        "POST",
+        "/sparql",
+        {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}},
+        415,
+        "POST a query as",
+    ),
     ("no body type", "POST", "/sparql", {"content": "ASK {}"}, 415, "POST a query as"),
-    ("overlong query", "POST", "/sparql", {"content": "ASK {}" + " " * 100_001, "headers": SPARQL_QUERY}, 413, "more than the limit of 100000"),
-    ("overlong body", "POST", "/sparql", {"content": b"x" * 500_000, "headers": SPARQL_QUERY}, 413, "request body is larger than"),
-    ("unacceptable Accept", "GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "cannot answer with 'image/png'"),
-    ("graph as CSV", "GET", "/sparql", {"params": {"query": "DESCRIBE nvr:halland"}, "headers": {"Accept": "text/csv"}}, 406, "text/turtle"),
+    (
+        "overlong query",
+        "POST",
+        "/sparql",
+        {"content": "ASK {}" + " " * 100_001, "headers": SPARQL_QUERY},
+        413,
+        "more than the limit of 100000",
+    ),
+    (
+        "overlong body",
+        "POST",
+        "/sparql",
+        {"content": b"x" * 500_000, "headers": SPARQL_QUERY},
+        413,
+        "request body is larger than",
+    ),
+    (
+        "unacceptable Accept",
+        "GET",
+        "/sparql",
+        {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}},
+        406,
+        "cannot answer with 'image/png'",
+    ),
+    (
+        "graph as CSV",
+        "GET",
+        "/sparql",
+        {"params": {"query": "DESCRIBE nvr:halland"}, "headers": {"Accept": "text/csv"}},
+        406,
+        "text/turtle",
+    ),
     ("PUT", "PUT", "/sparql", {"content": "x"}, 405, "Method Not Allowed"),
-    ("foreign Host", "GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"Host": "rebind.example"}}, 403, "unknown host"),
-    ("foreign Origin", "POST", "/sparql", {"data": {"query": "ASK {}"}, "headers": {"Origin": "http://evil.example"}}, 403, "cross-origin"),
+    (
+        "foreign Host",
+        "GET",
+        "/sparql",
+        {"params": {"query": "ASK {}"}, "headers": {"Host": "rebind.example"}},
+        403,
+        "unknown host",
+    ),
+    (
+        "foreign Origin",
+        "POST",
+        "/sparql",
+        {"data": {"query": "ASK {}"}, "headers": {"Origin": "http://evil.example"}},
+        403,
+        "cross-origin",
+    ),
     ("unknown library query", "GET", "/api/run/edgse", {}, 404, "did you mean edges?"),
     ("missing parameter", "GET", "/api/run/label-of", {}, 400, "missing parameter 'label'"),
     ("unknown parameter", "GET", "/api/run/edges", {"params": {"region": "x"}}, 400, "unknown parameter 'region'"),
-    ("bad IRI parameter", "GET", "/api/run/relation-evidence", {"params": {"subject": 'a" b'}}, 400, "is not a valid IRI"),
+    (
+        "bad IRI parameter",
+        "GET",
+        "/api/run/relation-evidence",
+        {"params": {"subject": 'a" b'}},
+        400,
+        "is not a valid IRI",
+    ),
     ("hidden page", "GET", "/pages/.cache/x", {}, 404, "no such page"),
     ("no such page", "GET", "/pages/actors/nobody.html", {}, 404, "Not Found"),
 ]
 
 
-@pytest.mark.parametrize("method, path, kwargs, status, message", [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS])
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, message", [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS]
+)
 def test_bad_requests(server, method, path, kwargs, status, message):
     r = httpx.request(method, server + path, **kwargs)
     assert r.status_code == status, r.text
@@ -445,7 +569,10 @@ BAD_OPTIONS = [
     (["serve", "--workers", "0"], "Invalid value for '--workers'"),
     (["serve", "--queue", "0"], "Invalid value for '--queue'"),
     (["serve", "--max-memory", "10"], "Invalid value for '--max-memory'"),
-    (["query", "edges", "--endpoint", "not a url"], "Error: Invalid value for --endpoint: 'not a url' is not an http:// or https:// URL with a host"),
+    (
+        ["query", "edges", "--endpoint", "not a url"],
+        "Error: Invalid value for --endpoint: 'not a url' is not an http:// or https:// URL with a host",
+    ),
     (["query", "edges", "--endpoint", "http://[::1"], "is not an http:// or https:// URL"),
     (["query", "edges", "--endpoint", "ftp://example.org/sparql"], "is not an http:// or https:// URL"),
     (["publish", "--endpoint", "localhost:7878/store"], "is not an http:// or https:// URL"),
@@ -454,7 +581,9 @@ BAD_OPTIONS = [
 
 @pytest.mark.parametrize("args, message", BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
 def test_bad_options_are_one_line_errors(args, message):
-    out = subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     errors = [line for line in out.stderr.splitlines() if line.startswith("Error")]
@@ -474,11 +603,15 @@ def test_queue_full_is_503_with_retry_after_and_nothing_else_fails(served_projec
     app = create_app(served_project, store_path=store_path(project), timeout=2.0, workers=1, queue_size=2)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with app_server(app) as url:
-        running = concurrent.futures.ThreadPoolExecutor(1).submit(httpx.get, url + "/sparql", params={"query": slow}, timeout=60)
+        running = concurrent.futures.ThreadPoolExecutor(1).submit(
+            httpx.get, url + "/sparql", params={"query": slow}, timeout=60
+        )
         pool = app.state.endpoint.pool
         assert eventually(lambda: pool.running == 1)  # the worker has the slow query; the queue is empty
         with concurrent.futures.ThreadPoolExecutor(8) as clients:
-            answers = list(clients.map(lambda _: httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=60), range(8)))
+            answers = list(
+                clients.map(lambda _: httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=60), range(8))
+            )
         codes = sorted(r.status_code for r in answers)
         assert set(codes) <= {200, 503} and 503 in codes and codes.count(200) >= 2
         for r in answers:
@@ -499,7 +632,9 @@ def test_rebuild_while_serving_follows_the_new_graph(fixture_project):
     with app_server(app) as url:
         assert httpx.get(url + "/sparql", params=question).json()["boolean"] is False
         first = store_path(fixture_project)
-        shutil.copy(REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl")
+        shutil.copy(
+            REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl"
+        )
         assert store_path(fixture_project) != first  # a new store, as `naravard build` makes …
         shutil.rmtree(first)  # … and, a build later, the old one deleted
         assert not first.exists()
@@ -519,6 +654,7 @@ def test_rebuild_while_serving_follows_the_new_graph(fixture_project):
 def test_sigkill_of_the_server_leaves_no_worker(store):
     with serve_cli("--workers", "2") as (url, proc):
         assert httpx.get(url + "/sparql", params={"query": "ASK {}"}).status_code == 200
+
         def spawned_workers():  # multiprocessing's spawn runs the worker as `python -c "from multiprocessing…"`
             found = {p for p in children(proc.pid) if b"multiprocessing" in Path(f"/proc/{p}/cmdline").read_bytes()}
             return found if len(found) >= 2 else None
@@ -531,6 +667,7 @@ def test_sigkill_of_the_server_leaves_no_worker(store):
 
 
 # --- the query page in headless Chromium ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -555,7 +692,9 @@ def page(browser, server):
             route.abort()
 
     pg.route("**/*", guard)
-    pg.on("request", lambda req: req.url.startswith(("http://127.0.0.1", "blob:", "data:")) or pg.offsite.append(req.url))
+    pg.on(
+        "request", lambda req: req.url.startswith(("http://127.0.0.1", "blob:", "data:")) or pg.offsite.append(req.url)
+    )
     pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(msg.text))
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))

@@ -1,4 +1,5 @@
 """graph/server/negotiate.py: Accept headers, and our one-pass serialisers read back by Oxigraph."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -7,20 +8,27 @@ import pytest
 from graph.server.negotiate import GRAPH_TYPES, SELECT_TYPES, boolean_bytes, negotiate, solutions_bytes
 from graph.server.policy import Refused
 
-OX_FORMAT = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-             "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+OX_FORMAT = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 
 
-@pytest.mark.parametrize("accept, media", [
-    (None, "application/sparql-results+json"),
-    ("", "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/csv", "text/csv"),
-    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json"),
-    ("application/xml;q=0.9, application/json;q=0.1", "application/xml"),
-    ("text/*", "text/csv"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        (None, "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv", "text/csv"),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json"),
+        ("application/xml;q=0.9, application/json;q=0.1", "application/xml"),
+        ("text/*", "text/csv"),
+    ],
+)
 def test_select_negotiation(accept, media):
     assert negotiate(accept, SELECT_TYPES)[0] == media
 
@@ -38,7 +46,7 @@ def test_graph_negotiation():
 
 TERMS = [
     ox.NamedNode("https://w3id.org/naravard/id/dalarna"),
-    ox.Literal("Välfärdsrådet, \"the council\"\n<b>&</b>", language="sv"),
+    ox.Literal('Välfärdsrådet, "the council"\n<b>&</b>', language="sv"),
     ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
     ox.Literal("tab\there"),
     ox.BlankNode("b0"),
@@ -82,6 +90,8 @@ def test_same_as_oxigraph_on_the_real_graph(store):
     names = [v.value for v in result.variables]
     rows = [[r[n] for n in names] for r in result]
     ours = ox.parse_query_results(solutions_bytes(names, rows, "json"), ox.QueryResultsFormat.JSON)
-    theirs = ox.parse_query_results(execute(store, Prepared(text, "test", {})).serialize(format=ox.QueryResultsFormat.JSON),
-                                    ox.QueryResultsFormat.JSON)
+    theirs = ox.parse_query_results(
+        execute(store, Prepared(text, "test", {})).serialize(format=ox.QueryResultsFormat.JSON),
+        ox.QueryResultsFormat.JSON,
+    )
     assert [[s[n] for n in names] for s in ours] == [[s[n] for n in names] for s in theirs]

@@ -1,4 +1,5 @@
 """graph/server/pool.py: real worker processes on the real store: queue, limits, replacement."""
+
 from __future__ import annotations
 
 import asyncio

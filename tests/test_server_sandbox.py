@@ -1,4 +1,5 @@
 """graph/server/sandbox.py: each limit tested in a fresh process, as a worker applies it."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,9 @@ from .endpoint import Listener, alive, eventually
 
 
 def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_blocked_process_cannot_reach_a_listener_even_with_service():
@@ -70,14 +72,23 @@ def test_without_the_block_the_engine_would_connect():
 
 def test_worker_dies_with_its_parent():
     """A parent starts a child that asks for the parent-death signal; SIGKILL the parent: the child goes."""
-    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import os, subprocess, sys, time
         child = subprocess.Popen([sys.executable, "-c",
             "import os, time; from graph.server.sandbox import die_with_parent; "
             f"print(die_with_parent({os.getpid()}), flush=True); time.sleep(600)"])
         print(child.pid, flush=True)
         time.sleep(600)
-    """)], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         child = int(parent.stdout.readline())
         assert parent.stdout.readline().strip() == "dies with its parent"

@@ -1,4 +1,5 @@
 """graph/server/snapshot.py: the private store copy survives a rebuild and follows it."""
+
 from __future__ import annotations
 
 import shutil
@@ -37,7 +38,9 @@ def test_snapshots_follow_a_rebuild_that_deletes_the_old_store(fixture_project):
     try:
         copy = snaps.current()
         assert not ask(copy, DALARNA)
-        shutil.copy(REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl")
+        shutil.copy(
+            REPO_ROOT / "data" / "regions" / "dalarna.ttl", fixture_project.data_dir / "regions" / "dalarna.ttl"
+        )
         second = store_path(fixture_project)  # what `naravard build` does: a new store …
         shutil.rmtree(first)  # … and, a build later, the old one deleted (the worst case for a reader)
         assert second != first and not first.exists()

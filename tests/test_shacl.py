@@ -1,5 +1,6 @@
 """graph/shacl.py with ontology/shapes.ttl: each old form of model version 1 is an error naming
 the file and the line of the entity at fault (the v2 shapes at the end of shapes.ttl)."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,14 +60,17 @@ def line_of(needle: str) -> int:
     return next(i for i, line in enumerate(OLD_FORMS.splitlines(), 1) if needle in line)
 
 
-@pytest.mark.parametrize("entity,message", [
-    ("nvr:dalarna--forum-without-level", "samverkansorgan saknar nv:level"),
-    ("nvr:dalarna--post-without-organisation", "saknar nv:postIn"),
-    ("nvr:dalarna--steering-group-that-leads", "ett organ som styr ett arbete anges med nv:steers"),
-    ("nvr:dalarna--steering-group-that-leads", "anger vad den styr med nv:steers"),
-    ("nvr:dalarna--committee-without-type", "organet saknar nv:structureType"),
-    ("nvr:dalarna--chair-post", "nv:chairs är utfasad"),
-])
+@pytest.mark.parametrize(
+    "entity,message",
+    [
+        ("nvr:dalarna--forum-without-level", "samverkansorgan saknar nv:level"),
+        ("nvr:dalarna--post-without-organisation", "saknar nv:postIn"),
+        ("nvr:dalarna--steering-group-that-leads", "ett organ som styr ett arbete anges med nv:steers"),
+        ("nvr:dalarna--steering-group-that-leads", "anger vad den styr med nv:steers"),
+        ("nvr:dalarna--committee-without-type", "organet saknar nv:structureType"),
+        ("nvr:dalarna--chair-post", "nv:chairs är utfasad"),
+    ],
+)
 def test_old_form_is_an_error_with_file_and_line(report, entity, message):
     found = [p for p in report.errors if p.focus == entity and message in p.message]
     assert found, [str(p) for p in report.problems if p.focus == entity]
@@ -78,9 +82,13 @@ def test_the_new_forms_pass_these_shapes(report):
     """Nothing else in the fixture is reported by the v2 shapes (the forum has a type, the work a label)."""
     v2 = ("nv:level", "nv:postIn", "nv:steers", "nv:structureType", "nv:chairs")
     flagged = {p.focus for p in report.errors if any(t in p.message for t in v2)}
-    assert flagged == {"nvr:dalarna--forum-without-level", "nvr:dalarna--post-without-organisation",
-                       "nvr:dalarna--steering-group-that-leads", "nvr:dalarna--committee-without-type",
-                       "nvr:dalarna--chair-post"}
+    assert flagged == {
+        "nvr:dalarna--forum-without-level",
+        "nvr:dalarna--post-without-organisation",
+        "nvr:dalarna--steering-group-that-leads",
+        "nvr:dalarna--committee-without-type",
+        "nvr:dalarna--chair-post",
+    }
 
 
 def test_reports_are_pyshacls_on_every_constraint():

@@ -5,6 +5,7 @@ process can, then runs the installed `naravard query`: it must answer as before,
 exit 0 and print no traceback. The query runs with an address-space cap, so a
 regression that opens a garbled store fails here instead of eating the machine's memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -116,4 +117,7 @@ def test_unwritable_cache_is_a_one_line_error(tmp_path):
         finally:
             os.chmod(project.root, 0o755)
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert re.match(r"Error: cannot write the store cache in .*/\.output\.builds/cache: (Read-only file system|Permission denied)$", r.stderr.strip()), r.stderr
+    assert re.match(
+        r"Error: cannot write the store cache in .*/\.output\.builds/cache: (Read-only file system|Permission denied)$",
+        r.stderr.strip(),
+    ), r.stderr

@@ -1,4 +1,5 @@
 """The synthetic graph generator (bench/synth.py) behind `python -m bench.synth` and `make bench`."""
+
 from __future__ import annotations
 
 import shlex
@@ -6,14 +7,28 @@ import shlex
 import pyoxigraph as ox
 import pytest
 
+from bench.synth import main, synthesise
 from graph.project import Project
 from graph.queries import Library, execute, prepare
 from graph.store import memory_store
-from bench.synth import main, synthesise
 
 NV = "https://w3id.org/naravard/def#"
-CURATED = ["Assembly", "Board", "Committee", "Administration", "CollaborationBody", "ExternalOrganisation", "Post",
-           "Person", "Project", "Plan", "Law", "AuditRecommendation", "Measure", "CollaborationGap"]
+CURATED = [
+    "Assembly",
+    "Board",
+    "Committee",
+    "Administration",
+    "CollaborationBody",
+    "ExternalOrganisation",
+    "Post",
+    "Person",
+    "Project",
+    "Plan",
+    "Law",
+    "AuditRecommendation",
+    "Measure",
+    "CollaborationGap",
+]
 
 
 def real_data_triples(project: Project) -> int:
@@ -31,9 +46,11 @@ def synthetic(tmp_path_factory):
 
 
 def count(store: ox.Store, where: str) -> int:
-    q = f"PREFIX nv: <{NV}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
-        f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> " \
+    q = (
+        f"PREFIX nv: <{NV}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+        f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> "
         f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"
+    )
     return int(next(iter(store.query(q)))["n"].value)
 
 
@@ -57,8 +74,10 @@ def test_factor_scales_the_size(synthetic):
 
 
 def rows(store: ox.Store, query: str) -> list[tuple]:
-    q = f"PREFIX nv: <{NV}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> " \
+    q = (
+        f"PREFIX nv: <{NV}> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
         f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> " + query
+    )
     res = store.query(q)
     names = [v.value for v in res.variables]
     return [tuple(r[n] for n in names) for r in res]
@@ -70,7 +89,12 @@ def test_every_relation_has_an_evidence_statement(synthetic):
     relations = {p for (p,) in rows(store, "SELECT ?p WHERE { ?p rdfs:subPropertyOf+ nv:relation }")}
     values = " ".join(str(p) for p in relations)
     stated = set(rows(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"))
-    evidenced = set(rows(store, "SELECT ?s ?p ?o WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nv:source ?src ; nv:quote ?q }"))
+    evidenced = set(
+        rows(
+            store,
+            "SELECT ?s ?p ?o WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nv:source ?src ; nv:quote ?q }",
+        )
+    )
     reference = {s for (s,) in rows(store, "SELECT ?s WHERE { ?s dcterms:source ?d . ?d a nv:ReferenceDataset }")}
     assert len(stated) > 2000
     missing = [t for t in stated - evidenced if not (t[0] in reference and t[2] in reference)]
@@ -82,7 +106,9 @@ def test_every_entity_has_evidence_from_a_real_source(synthetic):
     store = synthetic[3]
     classes = " ".join(f"nv:{c}" for c in CURATED)
     entities = {e for (e,) in rows(store, f"SELECT DISTINCT ?e WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}")}
-    with_evidence = {e for (e,) in rows(store, "SELECT DISTINCT ?e WHERE { ?e nv:evidence ?ev . ?ev nv:source ?src ; nv:quote ?q }")}
+    with_evidence = {
+        e for (e,) in rows(store, "SELECT DISTINCT ?e WHERE { ?e nv:evidence ?ev . ?ev nv:source ?src ; nv:quote ?q }")
+    }
     assert len(entities) > 1500
     assert entities - with_evidence == set()
     sources = {s for (s,) in rows(store, "SELECT DISTINCT ?s WHERE { ?ev nv:source ?s }")}

@@ -3,6 +3,7 @@
 One copy of the project with every fault planted in its own place is validated once;
 each case checks that its fault is reported with the right file, line and severity.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,10 @@ from .test_foundation import PREFIXES
 
 SKOS = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
 
-DALARNA = PREFIXES + SKOS + """
+DALARNA = (
+    PREFIXES
+    + SKOS
+    + """
 nvr:dalarna--valfardsradet a nv:CollaborationBody ;
     rdfs:label "Välfärdsrådet"@sv ;
     nv:inRegion nvr:dalarna ;
@@ -49,12 +53,16 @@ nvr:dalarna--valfardsradet nv:partOf nvr:dalarna .
 [] rdf:subject nvr:dalarna--valfardsradet ; rdf:predicate nv:partOf ; rdf:object nvr:dalarna ;
    nv:source nvr:source-003 ; nv:quote "politiska organet Välfärdsrådet" .
 """
+)
 
 # The same forum as a different class and in a different region, from another file.
-BLEKINGE = PREFIXES + """
+BLEKINGE = (
+    PREFIXES
+    + """
 nvr:dalarna--valfardsradet a nv:Board ;
     nv:inRegion nvr:blekinge .
 """
+)
 
 GOTLAND = "# Region Gotland: nothing yet\n"
 
@@ -76,20 +84,63 @@ def line_of(text: str, marker: str) -> int:
 
 CASES = [
     # (file, line of this marker, severity, words in the message)
-    ("data/regions/dalarna.ttl", "a nv:Boardd", "error", "unknown term: nv:Boardd is not declared in ontology/naravard.ttl; did you mean nv:Board?"),
-    ("data/regions/dalarna.ttl", "nv:memberof", "error", "unknown term: nv:memberof is not declared in ontology/naravard.ttl; did you mean nv:memberOf?"),
-    ("data/regions/dalarna.ttl", 'nv:quote "   "', "error", "quote is not real text (no word of three letters or more): «   »"),
-    ("data/regions/dalarna.ttl", 'nv:quote "..."', "error", "quote is not real text (no word of three letters or more): «...»"),
-    ("data/regions/dalarna.ttl", 'nv:quote ""', "error", "quote is not real text (no word of three letters or more): «»"),
+    (
+        "data/regions/dalarna.ttl",
+        "a nv:Boardd",
+        "error",
+        "unknown term: nv:Boardd is not declared in ontology/naravard.ttl; did you mean nv:Board?",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        "nv:memberof",
+        "error",
+        "unknown term: nv:memberof is not declared in ontology/naravard.ttl; did you mean nv:memberOf?",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        'nv:quote "   "',
+        "error",
+        "quote is not real text (no word of three letters or more): «   »",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        'nv:quote "..."',
+        "error",
+        "quote is not real text (no word of three letters or more): «...»",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        'nv:quote ""',
+        "error",
+        "quote is not real text (no word of three letters or more): «»",
+    ),
     ("data/regions/dalarna.ttl", 'nv:quote "och"', "error", "one-word quote «och» is not the entity's label"),
     # relation quotes under four words: a model version 2 rule (graph/lint.py), at the quote's line
-    ("data/regions/dalarna.ttl", 'nv:source nvr:source-003 ; nv:quote "HSN" .', "error", "quote has 1 word(s), fewer than 4"),
-    ("data/regions/dalarna.ttl", 'nv:quote "politiska organet Välfärdsrådet"', "error", "quote has 3 word(s), fewer than 4"),
+    (
+        "data/regions/dalarna.ttl",
+        'nv:source nvr:source-003 ; nv:quote "HSN" .',
+        "error",
+        "quote has 1 word(s), fewer than 4",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        'nv:quote "politiska organet Välfärdsrådet"',
+        "error",
+        "quote has 3 word(s), fewer than 4",
+    ),
     # reported in the later of the two files (alphabetical, the order files are read in)
-    ("data/regions/dalarna.ttl", "nvr:dalarna--valfardsradet a nv:CollaborationBody", "error",
-     "has class nv:Board in data/regions/blekinge.ttl and nv:CollaborationBody in data/regions/dalarna.ttl: an IRI has one class"),
-    ("data/regions/dalarna.ttl", "nvr:dalarna--valfardsradet a nv:CollaborationBody", "error",
-     "has region nvr:blekinge in data/regions/blekinge.ttl and nvr:dalarna in data/regions/dalarna.ttl: an IRI has one region"),
+    (
+        "data/regions/dalarna.ttl",
+        "nvr:dalarna--valfardsradet a nv:CollaborationBody",
+        "error",
+        "has class nv:Board in data/regions/blekinge.ttl and nv:CollaborationBody in data/regions/dalarna.ttl: an IRI has one class",
+    ),
+    (
+        "data/regions/dalarna.ttl",
+        "nvr:dalarna--valfardsradet a nv:CollaborationBody",
+        "error",
+        "has region nvr:blekinge in data/regions/blekinge.ttl and nvr:dalarna in data/regions/dalarna.ttl: an IRI has one region",
+    ),
     ("data/regions/gotland.ttl", None, "error", "no triples: the file is empty or only comments"),
     ("data/sources/001_45926d75d68e85f9.txt", None, "error", "not UTF-8 text (byte 8)"),
 ]
@@ -112,17 +163,22 @@ def test_label_quoted_alone_is_accepted(report):
 
 
 def test_good_forum_is_not_flagged_for_quotes(report):
-    assert not [p for p in report.problems if p.focus.startswith("nvr:kommuner-20 nv:memberOf") and "quote" in p.message]
+    assert not [
+        p for p in report.problems if p.focus.startswith("nvr:kommuner-20 nv:memberOf") and "quote" in p.message
+    ]
 
 
-@pytest.mark.parametrize("quote,relation,labels,expected", [
-    ("Sjukhusledning.", False, {"Sjukhusledning"}, None),
-    ("sjukhuskliniker", True, {"sjukhuskliniker"}, None),  # relation quote length: graph/lint.py
-    ("två ord", True, set(), None),
-    ("Regionstyrelsens ordförande Regiondirektör kommer", True, set(), None),
-    ("12 34", False, set(), "error"),
-    ("—", False, set(), "error"),
-])
+@pytest.mark.parametrize(
+    "quote,relation,labels,expected",
+    [
+        ("Sjukhusledning.", False, {"Sjukhusledning"}, None),
+        ("sjukhuskliniker", True, {"sjukhuskliniker"}, None),  # relation quote length: graph/lint.py
+        ("två ord", True, set(), None),
+        ("Regionstyrelsens ordförande Regiondirektör kommer", True, set(), None),
+        ("12 34", False, set(), "error"),
+        ("—", False, set(), "error"),
+    ],
+)
 def test_quote_rules(quote, relation, labels, expected):
     got = quote_problem(quote, relation, labels)
     assert (got[0] if got else None) == expected
@@ -132,4 +188,6 @@ def test_real_data_has_no_errors_and_every_warning_is_located(project):
     r = validate(project)
     assert r.ok, [str(p) for p in r.errors][:5]
     # Model version 2: the only warnings left are pairs with two relations the source states both.
-    assert all(p.line > 0 and "relations between one pair" in p.message for p in r.warnings), [str(p) for p in r.warnings]
+    assert all(p.line > 0 and "relations between one pair" in p.message for p in r.warnings), [
+        str(p) for p in r.warnings
+    ]
