@@ -40,7 +40,9 @@ SERVICE_BYPASSES = {
     "after a long string with quotes": f"SELECT * WHERE {{ ?a ?b '''it's \"x\"''' SERVICE <{R}> {{ ?s ?p ?o }} }}",
     "after a string with an escaped quote": f'SELECT * WHERE {{ ?a ?b "\\" # " SERVICE <{R}> {{ ?s ?p ?o }} }}',
     "unicode escape of a letter": rf"SELECT * WHERE {{ \u0053ERVICE <{R}> {{ ?s ?p ?o }} }}",
-    "unicode escapes of every letter": rf"SELECT * WHERE {{ \u0053\u0045\u0052\u0056\u0049\u0043\u0045 <{R}> {{ ?s ?p ?o }} }}",
+    "unicode escapes of every letter": (
+        rf"SELECT * WHERE {{ \u0053\u0045\u0052\u0056\u0049\u0043\u0045 <{R}> {{ ?s ?p ?o }} }}"
+    ),
     "unicode escape closing a string": rf'SELECT * WHERE {{ ?a ?b "\u0022 SERVICE <{R}> {{ ?s ?p ?o }} #" }}',
     "long unicode escape": rf"SELECT * WHERE {{ \U00000053ERVICE <{R}> {{ ?s ?p ?o }} }}",
     "tab and newline as spaces": f"SELECT * WHERE {{\tSERVICE\n<{R}>\r\n{{ ?s ?p ?o }} }}",

@@ -22,7 +22,8 @@ nvr:dalarna--post-without-organisation a nv:Post ;
     rdfs:label "regiondirektör"@sv ; nv:inRegion nvr:dalarna ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "det gemensamma politiska organet Välfärdsrådet finns" ] .
 nvr:dalarna--post-without-organisation nv:memberOf nvr:dalarna--forum-without-level .
-[] rdf:subject nvr:dalarna--post-without-organisation ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--forum-without-level ;
+[] rdf:subject nvr:dalarna--post-without-organisation ; rdf:predicate nv:memberOf ;
+   rdf:object nvr:dalarna--forum-without-level ;
    nv:source nvr:source-003 ; nv:quote "det gemensamma politiska organet Välfärdsrådet finns" .
 
 nvr:dalarna--steering-group-that-leads a nv:Committee ;
