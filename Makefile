@@ -22,8 +22,6 @@ run: install
 
 test: install-test
 	$(BIN)/naravard format --check   # one layout per data file (model v2)
-	$(BIN)/ruff check .              # lint (configuration in pyproject.toml)
-	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadfile   # two workers, each test module on one (see README, Set up)
 
 bench: install-test
