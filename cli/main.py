@@ -42,9 +42,11 @@ def get_project(root: str | None, out: str | None = None) -> Project:
     return Project(Path(root).resolve(), output) if root else Project.default(output)
 
 
-def format_option(*choices: str, default: str = "table"):
+def format_option(*choices: str, default: str = "table", help: str | None = None):
     """-f/--format with the names every command uses (graph.results formats them)."""
-    return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=True)
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -206,13 +208,15 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable)."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+@format_option(
+    "table",
+    "csv",
+    "tsv",
+    "json",
+    "xml",
+    "turtle",
+    "nt",
+    "jsonld",
     help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.",
 )
 @click.option(
@@ -285,13 +289,16 @@ def queries(fmt, root):
 
 
 @cli.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
+@format_option(
+    "ttl",
+    "trig",
+    "nq",
+    "nt",
+    "jsonld",
+    "graphml",
+    "gexf",
+    "csv",
     default="ttl",
-    show_default=True,
-    type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld", "graphml", "gexf", "csv"]),
     help="RDF (ttl, trig, nq, nt, jsonld) or network (graphml, gexf for Gephi/Cytoscape; csv edge list).",
 )
 @click.option(
