@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -54,23 +55,34 @@ class Listener:
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self.connections: list[bytes] = []
-        self.sock.settimeout(0.2)
+        self.lock = threading.Lock()  # held from accept() to recording the connection (see `contacted`)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
 
     def _accept(self):
         while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
+            if not select.select([self.sock], [], [], 0.05)[0]:
                 continue
+            with self.lock:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    continue
+                self.connections.append(b"")
             with conn:
                 conn.settimeout(1)
                 try:
-                    self.connections.append(conn.recv(4096))
+                    self.connections[-1] = conn.recv(4096)
                 except OSError:
-                    self.connections.append(b"")
+                    pass
+
+    def contacted(self) -> bool:
+        """Whether anyone has connected so far: a connection recorded, or one the kernel has
+        completed and that waits to be accepted. No waiting: a client's connect() has returned
+        before the check, so its connection is one or the other."""
+        with self.lock:
+            return bool(self.connections) or bool(select.select([self.sock], [], [], 0)[0])
 
     def close(self):
         self.stopped.set()

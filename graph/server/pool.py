@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import math
 import multiprocessing
 import os
@@ -356,6 +357,9 @@ class Pool:
     def close(self) -> None:
         """Stop the slots and kill the workers."""
         self.closed.set()
+        for _ in self.slots:  # wake slots waiting for a job now, not at their next poll
+            with contextlib.suppress(queue.Full):
+                self.jobs.put_nowait(None)
         for slot in self.slots:
             slot.join(5)
         for w in self.workers:
