@@ -36,20 +36,16 @@ def first(project, store, tmp_path) -> Path:
 
 
 def rebuilt(cache: Path) -> Path:
-    """A newer complete store in `cache`: the first one's triples plus a marker."""
-    target = cache / "store-second"
-    shutil.copytree(cache / "store-first", target)
-    s = ox.Store(str(target))
-    s.add(
-        ox.Quad(
-            ox.NamedNode("https://w3id.org/naravard/id/rebuilt-marker"),
-            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-            ox.Literal("rebuilt"),
-        )
-    )
+    """A newer complete store in `cache`, the first one's triples plus a marker; made aside and
+    moved into place, as graph.store builds one."""
+    building = cache / ".building-second"
+    shutil.copytree(cache / "store-first", building)
+    s = ox.Store(str(building))
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    s.add(ox.Quad(ox.NamedNode("https://w3id.org/naravard/id/rebuilt-marker"), label, ox.Literal("rebuilt")))
     s.flush()
     del s
-    return target
+    return building.rename(cache / "store-second")
 
 
 def test_copy_links_immutable_files_and_survives_deleting_the_source(first, tmp_path):
