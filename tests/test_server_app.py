@@ -679,9 +679,9 @@ def browser():
         yield b
 
 
-@pytest.fixture()
-def page(browser, server):
-    """A page that may only talk to the test server; records what it tried and every console error."""
+@pytest.fixture(scope="module")
+def tab(browser, server):
+    """One tab that may only talk to the test server; records what it tried and every console error."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.offsite, pg.errors, pg.dialogs = [], [], []
@@ -700,10 +700,18 @@ def page(browser, server):
     pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(msg.text))
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.goto(server + "/")
-    pg.wait_for_selector("body[data-ready=true]")
     yield pg
     context.close()
+
+
+@pytest.fixture()
+def page(tab, server):
+    """The tab with the query page freshly loaded; what it records starts with this load."""
+    for seen in (tab.offsite, tab.errors, tab.dialogs):
+        seen.clear()
+    tab.goto(server + "/")
+    tab.wait_for_selector("body[data-ready=true]")
+    return tab
 
 
 def run_and_wait(pg):
