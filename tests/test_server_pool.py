@@ -17,7 +17,7 @@ from .endpoint import alive, eventually
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # never ends on the real store
 HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"  # grows past any limit in under a second
 QUICK = "ASK { ?s a nv:Region }"
-MEMORY_MB = 250  # a worker holds about 70 MB before its first query
+MEMORY_MB = 250  # a worker holds well under 100 MB before its first query
 TIME_LIMIT = 0.5
 
 
