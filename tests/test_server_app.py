@@ -69,9 +69,9 @@ def http():
 
 @pytest.fixture(scope="module")
 def cli_server(store):
-    """`naravard serve --timeout 0.5 --workers 2` in a subprocess: (base URL, process).
+    """`naravard serve --timeout 0.3 --workers 2` in a subprocess: (base URL, process).
     test_sigkill_of_the_server_leaves_no_worker, the last test to use it, kills it."""
-    with serve_cli("--timeout", "0.5", "--workers", "2") as (url, proc):
+    with serve_cli("--timeout", "0.3", "--workers", "2") as (url, proc):
         yield url, proc
 
 
@@ -265,7 +265,7 @@ def test_time_limit_gives_503_and_server_keeps_answering(cli_server, http):
     started = time.monotonic()
     r = http.get(url + "/sparql", params={"query": SLOW}, timeout=30)
     assert r.status_code == 503
-    assert r.text == "query exceeded the time limit of 0.5 s"
+    assert r.text == "query exceeded the time limit of 0.3 s"
     assert time.monotonic() - started < 10
     quick = http.get(url + "/sparql", params={"query": "ASK { ?s a nv:Region }"}, timeout=30)
     assert quick.json()["boolean"] is True
