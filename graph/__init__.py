@@ -8,8 +8,17 @@
 
 from __future__ import annotations
 
-from .load import load_graph, load_store
 from .project import Project
+
+
+def __getattr__(name: str):
+    # load_graph and load_store on first use, so a module of the package (a query worker's
+    # graph.server.pool) does not pay for networkx and the store builder it never uses.
+    if name in ("load_graph", "load_store"):
+        from . import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module 'graph' has no attribute {name!r}")
 
 
 def query(name_or_text: str, *, project: Project | None = None, **params):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -54,23 +55,34 @@ class Listener:
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self.connections: list[bytes] = []
-        self.sock.settimeout(0.2)
+        self.lock = threading.Lock()  # held from accept() to recording the connection (see `contacted`)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
 
     def _accept(self):
         while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
+            if not select.select([self.sock], [], [], 0.05)[0]:
                 continue
+            with self.lock:
+                try:
+                    conn, _ = self.sock.accept()
+                except OSError:
+                    continue
+                self.connections.append(b"")
             with conn:
                 conn.settimeout(1)
                 try:
-                    self.connections.append(conn.recv(4096))
+                    self.connections[-1] = conn.recv(4096)
                 except OSError:
-                    self.connections.append(b"")
+                    pass
+
+    def contacted(self) -> bool:
+        """Whether anyone has connected so far: a connection recorded, or one the kernel has
+        completed and that waits to be accepted. No waiting: a client's connect() has returned
+        before the check, so its connection is one or the other."""
+        with self.lock:
+            return bool(self.connections) or bool(select.select([self.sock], [], [], 0)[0])
 
     def close(self):
         self.stopped.set()
@@ -80,47 +92,61 @@ class Listener:
 
 @contextlib.contextmanager
 def app_server(app):
-    """Base URL of `app` on uvicorn in a background thread."""
+    """Base URL of `app` on uvicorn in a background thread, on a socket bound here (no port race)."""
     import uvicorn
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
+    sock = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url)
         yield url
     finally:
         srv.should_exit = True
         thread.join(timeout=15)
+        sock.close()
 
 
 @contextlib.contextmanager
 def cli_server(*args: str, env: dict | None = None):
-    """`naravard serve ARGS` in a subprocess: (base URL, process)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *args],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    url = f"http://127.0.0.1:{port}"
+    """`naravard serve ARGS` in a subprocess: (base URL, process). Started again on another port
+    if the free port found was taken before the server bound it."""
+    for attempt in range(3):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *args],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url, proc)
+            break
+        except RuntimeError as err:
+            stop(proc)
+            if "address already in use" not in str(err) or attempt == 2:
+                raise
     try:
-        wait_until_up(url, proc)
         yield url, proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        proc.stdout.close()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate `proc` (kill it if it does not stop) and close its output pipe."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stdout.close()
 
 
 def children(pid: int) -> set[int]:

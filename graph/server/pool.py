@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import math
 import multiprocessing
 import os
@@ -38,7 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .policy import Refused
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from ..namespaces import PREFIXES
+from ..queries import Prepared, execute
+from .negotiate import GRAPH_TYPES, SELECT_TYPES, boolean_bytes, negotiate, solutions_bytes
+from .policy import Refused, check_query
 
 POLL = 0.05  # seconds between checks of a running query's time and memory
 
@@ -81,14 +88,6 @@ class Job:
 
 def evaluate(store, text: str, accept: str | None, origin: str, max_rows: int) -> Answer:
     """Run `text` on `store` and serialise at most `max_rows` rows or triples as `accept` asks."""
-    import pyoxigraph as ox
-
-    from ..errors import QueryError
-    from ..namespaces import PREFIXES
-    from ..queries import Prepared, execute
-    from .negotiate import GRAPH_TYPES, SELECT_TYPES, boolean_bytes, negotiate, solutions_bytes
-    from .policy import check_query
-
     try:
         check_query(text, max_chars=len(text))  # the pool runs nothing the policy refuses
         result = execute(store, Prepared(text, origin, {}))
@@ -121,8 +120,6 @@ def worker_main(conn, parent_pid: int, store_dir: str, max_rows: int, memory_byt
     from . import sandbox
 
     notes = [sandbox.die_with_parent(parent_pid), sandbox.block_network()]
-    import pyoxigraph as ox
-
     try:
         store, opened = ox.Store.read_only(store_dir), store_dir
     except OSError as err:
@@ -356,6 +353,9 @@ class Pool:
     def close(self) -> None:
         """Stop the slots and kill the workers."""
         self.closed.set()
+        for _ in self.slots:  # wake slots waiting for a job now, not at their next poll
+            with contextlib.suppress(queue.Full):
+                self.jobs.put_nowait(None)
         for slot in self.slots:
             slot.join(5)
         for w in self.workers:
