@@ -118,6 +118,34 @@ def _fix_modes(root: Path) -> None:
                 os.chmod(p, FILE_MODE)
 
 
+def _refuse_foreign(out: Path) -> None:
+    """Refuse a real folder at `out` that is not an older naravard output (someone's own files)."""
+    if out.exists() and not out.is_symlink() and not (out.is_dir() and _looks_like_output(out)):
+        raise NaravardError(f"{out} exists and is not a naravard build output; move it away or set NARAVARD_OUTPUT")
+
+
+def check_output(out: Path) -> None:
+    """Raise the NaravardError `new_version(out)` would raise for a foreign folder at `out` or a builds
+    folder that cannot be written, without writing anything: a build says so before its work, not after.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> check_output(root / "output")
+    >>> _ = (root / "a-file").write_text("mine")
+    >>> check_output(root / "a-file" / "output")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    graph.errors.NaravardError: cannot write the build output .../a-file: Not a directory
+    """
+    out = Path(out)
+    _refuse_foreign(out)
+    builds = builds_dir(out)
+    folder = next(p for p in (builds, *builds.parents) if p.exists())  # the one the build would write in
+    try:
+        tempfile.TemporaryFile(dir=folder).close()  # an unnamed file: nothing is left behind
+    except OSError as err:
+        raise NaravardError(f"cannot write the build output {folder}: {err.strerror or err}") from None
+
+
 @contextmanager
 def new_version(out: Path, link_cache: Path | None = None) -> Iterator[Path]:
     """Yield an empty folder to build into; when the block ends without error, make `out` show it.
@@ -127,8 +155,7 @@ def new_version(out: Path, link_cache: Path | None = None) -> Iterator[Path]:
     """
     out = Path(out)
     builds = builds_dir(out)
-    if out.exists() and not out.is_symlink() and not (out.is_dir() and _looks_like_output(out)):
-        raise NaravardError(f"{out} exists and is not a naravard build output; move it away or set NARAVARD_OUTPUT")
+    _refuse_foreign(out)
     try:
         builds.mkdir(parents=True, exist_ok=True)
         with locked(builds):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .atomic import new_version, write_atomic
+from .atomic import check_output, new_version, write_atomic
 from .errors import NaravardError
 from .load import load_store
 from .namespaces import PREFIXES
@@ -55,6 +55,7 @@ def build(project: Project, pages: bool = True, progress: Callable[[str], None] 
     `written` lists the files as seen through `output/`; `progress` is called with a short line
     at each step (the CLI prints them to stderr).
     """
+    check_output(project.output_dir)  # a foreign or read-only output folder is known before validating
     progress("validating (syntax, SHACL, evidence) …")
     report = validate(project)
     if not report.ok:

@@ -5,6 +5,10 @@ checks the exit code, the message, that there is no traceback, that an error is 
 (validation prints its report instead), and that nothing in output/ changed or was lost.
 Each row undoes its damage. The endpoint's HTTP cases are in tests/test_server_app.py.
 
+Rows of one `batch` (validation reports, whose probes break different files, entities or quotes)
+run as one command with all their breakages at once, and each row finds its own message in that
+report: one validation of the project per batch instead of one per row (about 1 s each).
+
 Rows run the command in this process (`cli.main.main` with the row's arguments, environment
 and folder: the code path of the installed command, without 1-2 s of start-up per row). The
 rows marked `process=True`, one of each kind (a syntax error, a validation failure, a usage
@@ -33,6 +37,14 @@ Setup = Callable[[Path], Undo]
 DALARNA = "data/regions/dalarna.ttl"
 SOURCE_003 = "data/sources/003_7f6d872437fcd5e6.txt"
 FIRST_QUOTE = '"det är Regionfullmäktige som ska ta ställning till en justering av målformuleringen"'
+#: Other entities' quotes, so that the quote probes of one batch break different quotes.
+STYRELSEN_QUOTE = '"Helseplan rekommenderar att Regionstyrelsen bör:"'
+HSN_QUOTE = '"Helseplan rekommenderar att Hälso- och sjukvårdsnämnden bör:"'
+REVISORERNA_QUOTE = '"Helseplan rekommenderar revisionen att löpande följa upp Region Dalarnas arbete"'
+ARBETSGRUPP_QUOTE = (  # in source-004, which the batch's missing-source probe leaves in place
+    '"En arbetsgrupp har bildats bestående av representanter från hälso- och sjukvård, folktandvård, '
+    'E-hälsa, HR, ekonomi, fastighet, service, analys och hälsoval."'
+)
 
 
 def keep(root: Path, rel: str) -> Undo:
@@ -146,6 +158,7 @@ class Case:
     read_only: bool = False  # the output folder cannot be written by the command (always a subprocess)
     env: dict | None = None
     process: bool = False  # run the installed command as a subprocess, not in this process
+    batch: str = ""  # rows of one batch run as one command, with all their breakages (see the module doc)
 
 
 CASES = [
@@ -154,7 +167,8 @@ CASES = [
         "unknown-class",
         ("validate",),
         1,
-        r"dalarna\.ttl:\d+: error: nv:Boardd: unknown term: nv:Boardd is not declared in ontology/naravard\.ttl; did you mean nv:Board\?",
+        r"dalarna\.ttl:\d+: error: nv:Boardd: unknown term: "
+        r"nv:Boardd is not declared in ontology/naravard\.ttl; did you mean nv:Board\?",
         append(DALARNA, ENTITY.format(cls="nv:Boardd")),
         report=True,
         process=True,
@@ -166,6 +180,7 @@ CASES = [
         r"dalarna\.ttl:\d+: error: nv:memberof: unknown term.*did you mean nv:memberOf\?",
         append(DALARNA, "nvr:kommuner-20 nv:memberof nvr:dalarna--valfardsradet ."),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "whitespace-quote",
@@ -174,30 +189,34 @@ CASES = [
         r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: quote is not real text",
         sub(DALARNA, re.escape(FIRST_QUOTE), '"   "'),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "one-word-quote",
         ("validate",),
         1,
-        r"dalarna\.ttl:\d+: error: nvr:dalarna--regionfullmaktige: one-word quote «och» is not the entity's label",
-        sub(DALARNA, re.escape(FIRST_QUOTE), '"och"'),
+        r"dalarna\.ttl:\d+: error: nvr:dalarna--regionstyrelsen: one-word quote «och» is not the entity's label",
+        sub(DALARNA, re.escape(STYRELSEN_QUOTE), '"och"'),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "punctuation-quote",
         ("validate",),
         1,
-        r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«— …»",
-        sub(DALARNA, re.escape(FIRST_QUOTE), '"— …"'),
+        r"error: nvr:dalarna--halso-och-sjukvardsnamnden: quote is not real text .*«— …»",
+        sub(DALARNA, re.escape(HSN_QUOTE), '"— …"'),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "empty-quote",
         ("validate",),
         1,
-        r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«»",
-        sub(DALARNA, re.escape(FIRST_QUOTE), '""'),
+        r"error: nvr:dalarna--revisorerna: quote is not real text .*«»",
+        sub(DALARNA, re.escape(REVISORERNA_QUOTE), '""'),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "digits-quote",
@@ -206,6 +225,7 @@ CASES = [
         r"error: nvr:dalarna--regionfullmaktige: quote is not real text .*«2019 2020»",
         sub(DALARNA, re.escape(FIRST_QUOTE), '"2019 2020"'),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "one-word-relation-quote",
@@ -218,38 +238,45 @@ CASES = [
             r'\1"Välfärdsrådet"',
         ),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "made-up-quote",
         ("validate",),
         1,
-        r"error: nvr:dalarna--regionfullmaktige: quote not found in nvr:source-003",
-        sub(DALARNA, re.escape(FIRST_QUOTE), '"Regionfullmäktige beslutar om allt i hela länet"'),
+        r"error: nvr:dalarna--arbetsgrupp-funktioner-god-och-nara-vard: quote not found in nvr:source-004",
+        sub(DALARNA, re.escape(ARBETSGRUPP_QUOTE), '"Regionfullmäktige beslutar om allt i hela länet"'),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "unknown-source",
         ("validate",),
         1,
-        r"error: nvr:dalarna--regionfullmaktige: nv:source nvr:source-999 is not a known nv:SourceDocument",
-        sub(DALARNA, r"nv:source nvr:source-003", "nv:source nvr:source-999"),
+        r"error: nvr:dalarna--halso-och-sjukvardsnamnden: nv:source nvr:source-999 is not a known nv:SourceDocument",
+        sub(DALARNA, r"nv:source nvr:source-003 ; nv:line 175", "nv:source nvr:source-999 ; nv:line 175"),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "conflicting-class",
         ("validate",),
         1,
-        r"nvr:dalarna--regionstyrelsen has class nv:Board in data/regions/dalarna\.ttl and nv:Committee in data/regions/kronoberg\.ttl",
+        r"nvr:dalarna--regionstyrelsen has class nv:Board in data/regions/dalarna\.ttl "
+        r"and nv:Committee in data/regions/kronoberg\.ttl",
         append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen a nv:Committee ."),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "conflicting-region",
         ("validate",),
         1,
-        r"nvr:dalarna--regionstyrelsen has region nvr:dalarna in data/regions/dalarna\.ttl and nvr:kronoberg in data/regions/kronoberg\.ttl",
+        r"nvr:dalarna--regionstyrelsen has region nvr:dalarna in data/regions/dalarna\.ttl "
+        r"and nvr:kronoberg in data/regions/kronoberg\.ttl",
         append("data/regions/kronoberg.ttl", "nvr:dalarna--regionstyrelsen nv:inRegion nvr:kronoberg ."),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "empty-region-file",
@@ -258,6 +285,7 @@ CASES = [
         r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
         put("data/regions/blekinge.ttl", ""),
         report=True,
+        batch="validate-1",
     ),
     Case(
         "comment-only-region-file",
@@ -266,6 +294,7 @@ CASES = [
         r"data/regions/blekinge\.ttl:1: error: \(file\): no triples",
         put("data/regions/blekinge.ttl", "# Region Blekinge: to do\n"),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "non-utf8-source",
@@ -274,6 +303,7 @@ CASES = [
         r"data/sources/003_7f6d872437fcd5e6\.txt: error: nvr:source-003: not UTF-8 text \(byte \d+\)",
         latin1_source,
         report=True,
+        batch="validate-1",
     ),
     Case(
         "missing-source",
@@ -282,6 +312,7 @@ CASES = [
         r"error: nvr:source-003: source file 003_7f6d872437fcd5e6\.txt not found in sources/",
         remove(SOURCE_003),
         report=True,
+        batch="validate-2",
     ),
     Case(
         "non-utf8-turtle",
@@ -290,7 +321,9 @@ CASES = [
         r"^Error: data/regions/blekinge\.ttl:3: .*Invalid UTF-8",
         put(
             "data/regions/blekinge.ttl",
-            b'@prefix nvr: <https://w3id.org/naravard/id/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nnvr:x rdfs:label "J\xf6nk\xf6ping"@sv .\n',
+            b"@prefix nvr: <https://w3id.org/naravard/id/> .\n"
+            b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            b'nvr:x rdfs:label "J\xf6nk\xf6ping"@sv .\n',
         ),
     ),
     Case(
@@ -312,9 +345,10 @@ CASES = [
         "build-with-unknown-class",
         ("build",),
         1,
-        r"Error: validation failed with \d+ error\(s\); nothing written",
+        r"nv:Boardd: unknown term(.|\n)*Error: validation failed with \d+ error\(s\); nothing written",
         append(DALARNA, ENTITY.format(cls="nv:Boardd")),
         report=True,
+        batch="build",
     ),
     Case(
         "build-with-empty-region-file",
@@ -323,6 +357,7 @@ CASES = [
         r"blekinge\.ttl:1: error: \(file\): no triples(.|\n)*Error: validation failed",
         put("data/regions/blekinge.ttl", ""),
         report=True,
+        batch="build",
     ),
     Case(
         "build-with-non-utf8-source",
@@ -331,6 +366,7 @@ CASES = [
         r"not UTF-8 text(.|\n)*Error: validation failed",
         latin1_source,
         report=True,
+        batch="build",
     ),
     # ---- query parameters and options
     Case(
@@ -343,7 +379,8 @@ CASES = [
         "param-capitalised",
         ("query", "municipalities-outside-forums", "--param", "region=Dalarna"),
         2,
-        r"^Error: municipalities-outside-forums: parameter region: 'Dalarna' names no nv:Region; did you mean dalarna\?",
+        r"^Error: municipalities-outside-forums: parameter region: 'Dalarna' names no nv:Region; "
+        r"did you mean dalarna\?",
     ),
     Case(
         "param-wrong-class",
@@ -430,7 +467,8 @@ CASES = [
             "http://127.0.0.1:99999/x",
         ),
         2,
-        r"^Error: Invalid value for --endpoint: 'http://127\.0\.0\.1:99999/x' is not an http:// or https:// URL with a host",
+        r"^Error: Invalid value for --endpoint: 'http://127\.0\.0\.1:99999/x' "
+        r"is not an http:// or https:// URL with a host",
     ),
     Case(
         "endpoint-unreachable",
@@ -634,16 +672,40 @@ def test_representative_rows_run_as_a_process():
     }
 
 
+def test_rows_of_a_batch_run_one_command():
+    """A batch runs its rows' command once: they must share it, its exit code and its kind of output."""
+    for batch in {c.batch for c in CASES} - {""}:
+        rows = [c for c in CASES if c.batch == batch]
+        assert len(rows) > 1 and len({(c.args, c.code, c.report, repr(c.env)) for c in rows}) == 1, batch
+        assert not any(c.process or c.read_only for c in rows), batch
+
+
+@pytest.fixture(scope="module")
+def batch_runs() -> dict[str, subprocess.CompletedProcess]:
+    """The one run of each batch (Case.batch), made by whichever of its rows runs first."""
+    return {}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_input(small_project, case, monkeypatch, capsys):
+def test_bad_input(small_project, case, batch_runs, monkeypatch, capsys):
     root = small_project.root
     before = tree_hash(root / "output")
     assert before, "the session's build is missing"
-    undo = case.setup(root) if case.setup else (lambda: None)
-    try:
-        r = run_case(root, case, monkeypatch, capsys)
-    finally:
-        undo()
+    if case.batch in batch_runs:
+        r = batch_runs[case.batch]
+    else:
+        rows = [c for c in CASES if c.batch == case.batch] if case.batch else [case]
+        undo: list[Undo] = []
+        try:
+            for row in rows:
+                if row.setup:
+                    undo.append(row.setup(root))
+            r = run_case(root, case, monkeypatch, capsys)
+        finally:
+            for u in reversed(undo):  # each remembers the file as the ones before left it
+                u()
+        if case.batch:
+            batch_runs[case.batch] = r
     said = r.stderr + r.stdout
     assert "Traceback" not in said
     assert r.returncode == case.code, said[-2000:]
