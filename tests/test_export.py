@@ -117,7 +117,7 @@ def test_gexf_like_gephi(files, net, tmp_path):
 def test_csv_edge_list(files, net):
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8"))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    body = [dict(zip(CSV_COLUMNS, r)) for r in rows[1:]]
+    body = [dict(zip(CSV_COLUMNS, r, strict=True)) for r in rows[1:]]
     assert len(body) == net.number_of_edges()
     assert len({r["id"] for r in body}) == len(body)
     assert all(r["evidence"].isdigit() and r["relation"] and r["label"] for r in body)

@@ -1,13 +1,20 @@
 """graph/store.py: the cached store verifies itself and is rebuilt when damaged.
 
-Each case damages the cache of a project copy the way a disk, a crash or another
-process can, then runs the installed `naravard query`: it must answer as before,
-exit 0 and print no traceback. The query runs with an address-space cap, so a
-regression that opens a garbled store fails here instead of eating the machine's memory.
+Each case damages the cache of a project copy the way a disk, a crash or another process can,
+then runs `naravard query`: it must answer as before, exit 0 and print no traceback. The copy
+holds the ontology, the national actors and the sources only (no region, no reference data):
+the damage handling is the same code for any data, and each case rebuilds the store.
+
+Damage to a store file's content (a garbled or truncated `.sst`) is what once made a query open
+the store and allocate without bound, so those cases run the installed command in its own
+process with an address-space cap: a regression fails there instead of eating the machine's
+memory. The other cases (files or folders missing, checksums lost, a stray file) are decided by
+the same checks before anything is opened; they run the command in process (CliRunner).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -15,7 +22,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import cli
 from graph.store import manifest_path, store_path, verified
 
 from .conftest import copy_project, naravard, read_only
@@ -28,13 +37,19 @@ def capped():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
+def in_process(project):
+    """`naravard query …` on `project`, run by CliRunner in this process."""
+    return CliRunner().invoke(cli, [*QUERY, "--root", str(project.root)])
+
+
 @pytest.fixture(scope="module")
 def cached(tmp_path_factory):
-    """A copy with Dalarna, its store cache built, and the answer to QUERY."""
-    root = tmp_path_factory.mktemp("cache") / "proj"
-    project = copy_project(root, regions=["dalarna"])
-    r = naravard(root, *QUERY)
-    assert r.returncode == 0, r.stderr
+    """A small copy (see above), its store cache built, and the answer to QUERY."""
+    project = copy_project(tmp_path_factory.mktemp("cache") / "proj", regions=[])
+    for f in (project.data_dir / "reference").glob("*.ttl"):
+        f.unlink()
+    r = in_process(project)
+    assert r.exit_code == 0 and r.stdout.count("\n") > 3, r.output
     return project, r.stdout
 
 
@@ -62,9 +77,13 @@ def truncate(store: Path) -> None:
         fh.truncate(sst.stat().st_size // 2)
 
 
-DAMAGE = {
+#: Damage to what a store file holds: run by the installed command under a memory cap.
+CONTENT_DAMAGE = {
     "garbled-sst": garble,
     "truncated-sst": truncate,
+}
+#: Damage to the cache's files and folders: run in process.
+LAYOUT_DAMAGE = {
     "missing-sst": lambda s: largest_sst(s).unlink(),
     "missing-rocksdb-manifest": lambda s: next(s.glob("MANIFEST-*")).unlink(),
     "missing-current": lambda s: (s / "CURRENT").unlink(),
@@ -77,11 +96,11 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damaged_cache_is_rebuilt_and_query_answers(cached, damage):
+@pytest.mark.parametrize("damage", list(CONTENT_DAMAGE))
+def test_damaged_store_file_is_rebuilt_and_the_command_answers(cached, damage):
     project, expected = cached
     store = the_store(project)
-    DAMAGE[damage](store)
+    CONTENT_DAMAGE[damage](store)
     assert not verified(store)
     r = naravard(project.root, *QUERY, preexec_fn=capped)
     assert "Traceback" not in r.stderr
@@ -90,12 +109,24 @@ def test_damaged_cache_is_rebuilt_and_query_answers(cached, damage):
     assert verified(the_store(project))
 
 
+@pytest.mark.parametrize("damage", list(LAYOUT_DAMAGE))
+def test_damaged_cache_is_rebuilt_and_query_answers(cached, damage):
+    project, expected = cached
+    store = the_store(project)
+    LAYOUT_DAMAGE[damage](store)
+    assert not verified(store)
+    r = in_process(project)
+    assert r.exception is None and r.exit_code == 0, r.output
+    assert r.stdout == expected and not r.stderr
+    assert verified(the_store(project))
+
+
 def test_store_path_stays_put_and_checksums_cover_every_data_file(cached):
     project, _ = cached
     target = store_path(project)
     assert target == project.cache_dir / target.name and target.name.startswith("store-")
     assert store_path(project) == target  # a verified store is reused, not rebuilt
-    listed = set(__import__("json").loads(manifest_path(target).read_text()))
+    listed = set(json.loads(manifest_path(target).read_text()))
     assert {p.name for p in target.glob("*.sst")} <= listed and "CURRENT" in listed
 
 
@@ -107,7 +138,7 @@ def test_cache_files_are_readable_by_others(cached):
 
 
 def test_unwritable_cache_is_a_one_line_error(tmp_path):
-    project = copy_project(tmp_path / "proj", regions=["dalarna"])
+    project = copy_project(tmp_path / "proj", regions=[])
     if os.geteuid() == 0:
         r = naravard(project.root, *QUERY, wrap=read_only(project.root))
     else:
@@ -118,6 +149,7 @@ def test_unwritable_cache_is_a_one_line_error(tmp_path):
             os.chmod(project.root, 0o755)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert re.match(
-        r"Error: cannot write the store cache in .*/\.output\.builds/cache: (Read-only file system|Permission denied)$",
+        r"Error: cannot write the store cache in .*/\.output\.builds/cache: "
+        r"(Read-only file system|Permission denied)$",
         r.stderr.strip(),
     ), r.stderr

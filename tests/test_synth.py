@@ -92,7 +92,8 @@ def test_every_relation_has_an_evidence_statement(synthetic):
     evidenced = set(
         rows(
             store,
-            "SELECT ?s ?p ?o WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; nv:source ?src ; nv:quote ?q }",
+            "SELECT ?s ?p ?o WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
+            " nv:source ?src ; nv:quote ?q }",
         )
     )
     reference = {s for (s,) in rows(store, "SELECT ?s WHERE { ?s dcterms:source ?d . ?d a nv:ReferenceDataset }")}

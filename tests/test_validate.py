@@ -43,7 +43,8 @@ nvr:dalarna--dots a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "..." ] .
 nvr:dalarna--empty a nv:Board ; rdfs:label "HSN"@sv ; nv:inRegion nvr:dalarna ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "" ] .
-nvr:dalarna--hsn a nv:Board ; rdfs:label "Hälso- och sjukvårdsnämnden"@sv ; skos:altLabel "HSN"@sv ; nv:inRegion nvr:dalarna ;
+nvr:dalarna--hsn a nv:Board ; rdfs:label "Hälso- och sjukvårdsnämnden"@sv ; skos:altLabel "HSN"@sv ;
+    nv:inRegion nvr:dalarna ;
     nv:evidence [ nv:source nvr:source-003 ; nv:quote "HSN" ] .
 
 nvr:dalarna--hsn nv:partOf nvr:dalarna .
@@ -133,13 +134,15 @@ CASES = [
         "data/regions/dalarna.ttl",
         "nvr:dalarna--valfardsradet a nv:CollaborationBody",
         "error",
-        "has class nv:Board in data/regions/blekinge.ttl and nv:CollaborationBody in data/regions/dalarna.ttl: an IRI has one class",
+        "has class nv:Board in data/regions/blekinge.ttl and nv:CollaborationBody in data/regions/dalarna.ttl: "
+        "an IRI has one class",
     ),
     (
         "data/regions/dalarna.ttl",
         "nvr:dalarna--valfardsradet a nv:CollaborationBody",
         "error",
-        "has region nvr:blekinge in data/regions/blekinge.ttl and nvr:dalarna in data/regions/dalarna.ttl: an IRI has one region",
+        "has region nvr:blekinge in data/regions/blekinge.ttl and nvr:dalarna in data/regions/dalarna.ttl: "
+        "an IRI has one region",
     ),
     ("data/regions/gotland.ttl", None, "error", "no triples: the file is empty or only comments"),
     ("data/sources/001_45926d75d68e85f9.txt", None, "error", "not UTF-8 text (byte 8)"),
