@@ -204,6 +204,8 @@ def find(
 ) -> list[Gap]:
     """Suggested links from `methods` (those the evaluation lets through, `Evaluation.used`;
     none: no suggestions), in all regions or in `region` (a short IRI, `nvr:dalarna`)."""
+    if not methods:  # nothing to score: skip building the projection
+        return []
     g = projection(store)
     out = []
     found = suggest(
