@@ -106,13 +106,13 @@ def score_all(
     (random: uniform on the candidates at distance ≤ 3). `pool` may hold the candidates
     already found (distance → `candidates(g, distance)`), so that methods share them."""
     pool = pool if pool is not None else {}
-    for dist in (3,) if method in ("random", "l3") else (2,):
-        if dist not in pool:
-            pool[dist] = candidates(g, dist)
+    dist = 3 if method in ("random", "l3") else 2
+    if dist not in pool:
+        pool[dist] = candidates(g, dist)
     if method == "random":
         rng = rng or random.Random(0)
-        return {p: rng.random() for p in sorted(pool[3] | set(extra), key=str)}
-    cands = pool[3 if method == "l3" else 2] | {canonical(*p) for p in extra}
+        return {p: rng.random() for p in sorted(pool[dist] | set(extra), key=str)}
+    cands = pool[dist] | {canonical(*p) for p in extra}
     if method == "l3":
         return l3(g, sorted(cands, key=str))
     return common_neighbour_scores(g, sorted(cands, key=str), method)
