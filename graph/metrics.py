@@ -27,13 +27,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 
-from .network import actor_projection, network
 from .project import Project
 from .queries import expand_iri
+
+if TYPE_CHECKING:  # networkx is imported where the figures are computed: opening a store stays light
+    import networkx as nx
 
 METRICS_GRAPH = "https://w3id.org/naravard/graph/metrics"
 METRICS = ox.NamedNode(METRICS_GRAPH)
@@ -60,10 +62,13 @@ def compute(u: nx.Graph, exact_limit: int = EXACT_LIMIT) -> dict[str, Figures]:
     """The figures of every node of the undirected graph `u` (node → Figures); betweenness is
     estimated from `SAMPLE` source nodes when `u` has more than `exact_limit` nodes.
 
+    >>> import networkx as nx
     >>> star = nx.star_graph(3)   # a centre joined to three leaves
     >>> {n: f.degree for n, f in compute(nx.relabel_nodes(star, str)).items()}
     {'0': 3, '1': 1, '2': 1, '3': 1}
     """
+    import networkx as nx
+
     names = sorted(u.nodes, key=str)
     index = {n: i for i, n in enumerate(names)}
     h = nx.Graph()
@@ -96,6 +101,8 @@ def quads(figures: dict[str, Figures]) -> list[ox.Quad]:
 def add_metrics(store: ox.Store, project: Project | None = None) -> int:
     """Compute the figures of every node of the store's network and add them to the store
     (default graph and `METRICS_GRAPH`); returns the number of nodes. Run once per store build."""
+    from .network import actor_projection, network
+
     figures = compute(actor_projection(network(store, project)))
     store.extend(quads(figures))
     return len(figures)

@@ -43,7 +43,7 @@ def test_column_types(terms, dtype, values):
         assert pd.api.types.is_string_dtype(s.dtype)
     else:
         assert str(s.dtype).startswith(dtype), s.dtype
-    for got, want in zip(s.tolist(), values):
+    for got, want in zip(s.tolist(), values, strict=True):
         assert (pd.isna(got) and (want is None or pd.isna(want))) or got == want, (got, want)
 
 

@@ -1,7 +1,8 @@
-"""Issue 7: the network pages, opened from disk in real headless Chromium, offline."""
+"""graph/viz (site, page): the network pages, opened from disk in real headless Chromium, offline."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,7 @@ from graph.viz.page import page_name
 from graph.viz.site import Site, write_assets, write_site
 
 from .browser import Page, browser, needs_chromium
-from .conftest import write
+from .gaps_fixtures import planted_project
 from .test_foundation import GOOD_BODY
 
 
@@ -46,6 +47,39 @@ def pages(site, tmp_path_factory):
 def chromium():
     with browser() as b:
         yield b
+
+
+@pytest.fixture()
+def open_page(chromium):
+    """Open a file in a new tab (`Page`); every tab the test opened is closed after it."""
+    opened: list[Page] = []
+
+    def open_(path: Path) -> Page:
+        opened.append(Page(chromium, path.as_uri()))
+        return opened[-1]
+
+    yield open_
+    for page in opened:
+        page.page.close()
+
+
+# Dalarna's Välfärdsrådet with a label that is markup, and a second forum whose label holds the
+# page template's slots: one store for the two label tests.
+EVIL = "<img src=x onerror=alert(1)>"
+SLOTS = "Rådet {{DATA}} {{TITLE}} {{BASE}}"
+LABELLED = GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{EVIL}"@sv') + GOOD_BODY.replace(
+    '"Välfärdsrådet"@sv', f'"{SLOTS}"@sv'
+).replace("nvr:dalarna--valfardsradet", "nvr:dalarna--radet")
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory):
+    """The pages of Dalarna, its Välfärdsrådet and the second forum, written from a copy with LABELLED."""
+    tmp = tmp_path_factory.mktemp("labels")
+    project, store = planted_project(tmp, {"dalarna": LABELLED}, check=False)
+    actors = ["nvr:dalarna--valfardsradet", "nvr:dalarna--radet"]
+    write_site(project, store, out=tmp / "site", regions=["nvr:dalarna"], actors=actors)
+    return tmp / "site"
 
 
 class Links(HTMLParser):
@@ -101,26 +135,6 @@ def test_build_writes_every_page_and_index_links_resolve(small_project, built_ou
         assert (out / page_name(n, cls)).exists(), n
 
 
-@needs_chromium
-@pytest.mark.browser
-@pytest.mark.parametrize(
-    "rel,kind",
-    [
-        ("index.html", "index"),
-        ("national.html", "national"),
-        ("regions/jamtland-harjedalen.html", "region"),
-        ("actors/jamtland-harjedalen--svom.html", "actor"),
-    ],
-)
-def test_page_loads_offline_without_errors(pages, chromium, rel, kind):
-    page = Page(chromium, (pages / rel).as_uri())
-    if kind != "index":
-        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
-    page.shot(f"page-{kind}")
-    assert page.errors == []
-    assert page.requests == []
-
-
 def expected(site, rel):
     if rel == "national.html":
         return site.g
@@ -132,22 +146,36 @@ def expected(site, rel):
 @needs_chromium
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    "rel",
-    ["national.html", "regions/jamtland-harjedalen.html", "regions/dalarna.html", "actors/dalarna--valfardsradet.html"],
+    "rel,shot",
+    [
+        ("index.html", "index"),
+        ("national.html", "national"),
+        ("regions/jamtland-harjedalen.html", "region"),
+        ("regions/dalarna.html", None),
+        ("actors/jamtland-harjedalen--svom.html", "actor"),
+        ("actors/dalarna--valfardsradet.html", None),
+    ],
 )
-def test_page_holds_the_expected_nodes_and_edges(pages, chromium, site, rel):
-    page = Page(chromium, (pages / rel).as_uri())
-    page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
-    n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
-    sub = expected(site, rel)
-    computed = sum(1 for c in site.computed if c.a in sub and c.b in sub)
-    assert (n, e) == (sub.number_of_nodes(), sub.number_of_edges() + computed)
+def test_page_loads_offline_and_holds_the_expected_nodes_and_edges(pages, open_page, site, rel, shot):
+    """Each page opened once: no error, no request, and (the network pages) the nodes and edges of its
+    subgraph plus the computed links between them."""
+    page = open_page(pages / rel)
+    if rel != "index.html":
+        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+        n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
+        sub = expected(site, rel)
+        computed = sum(1 for c in site.computed if c.a in sub and c.b in sub)
+        assert (n, e) == (sub.number_of_nodes(), sub.number_of_edges() + computed)
+    if shot:
+        page.shot(f"page-{shot}")
+    assert page.errors == []
+    assert page.requests == []
 
 
 @needs_chromium
 @pytest.mark.browser
-def test_search_filter_and_gap_toggle(pages, chromium, site):
-    page = Page(chromium, (pages / "regions/jamtland-harjedalen.html").as_uri())
+def test_search_filter_and_gap_toggle(pages, open_page, site):
+    page = open_page(pages / "regions/jamtland-harjedalen.html")
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
     # Search by acronym, any case: the node is selected and its details shown.
@@ -175,12 +203,13 @@ def test_search_filter_and_gap_toggle(pages, chromium, site):
 
 @needs_chromium
 @pytest.mark.browser
-def test_click_opens_side_panel_with_links(pages, chromium):
-    page = Page(chromium, (pages / "actors/dalarna--valfardsradet.html").as_uri())
+def test_click_opens_side_panel_with_links(pages, open_page):
+    page = open_page(pages / "actors/dalarna--valfardsradet.html")
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
     pos = p.evaluate(
-        "(() => { const n = naravard.network; const c = n.canvasToDOM(n.getPositions(['nvr:dalarna--valfardsradet'])['nvr:dalarna--valfardsradet']); return c; })()"
+        "(id => { const n = naravard.network; return n.canvasToDOM(n.getPositions([id])[id]); })",
+        "nvr:dalarna--valfardsradet",
     )
     box = p.locator("#network").bounding_box()
     p.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
@@ -194,45 +223,27 @@ def test_click_opens_side_panel_with_links(pages, chromium):
 
 @needs_chromium
 @pytest.mark.browser
-def test_hostile_label_renders_as_text(fixture_project, chromium, tmp_path):
-    from graph.store import open_store
-
-    evil = "<img src=x onerror=alert(1)>"
-    write(fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{evil}"@sv'))
-    store = open_store(fixture_project)
-    write_site(fixture_project, store, out=tmp_path, regions=["nvr:dalarna"], actors=["nvr:dalarna--valfardsradet"])
-    html_text = (tmp_path / "regions/dalarna.html").read_text(encoding="utf-8")
-    assert evil not in html_text  # escaped inside the JSON block
-    page = Page(chromium, (tmp_path / "regions/dalarna.html").as_uri())
+def test_hostile_label_renders_as_text(labelled, open_page):
+    html_text = (labelled / "regions/dalarna.html").read_text(encoding="utf-8")
+    assert EVIL not in html_text  # escaped inside the JSON block
+    page = open_page(labelled / "regions/dalarna.html")
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
     p.fill("#search", "img src")
     p.press("#search", "Enter")
-    assert evil in p.inner_text("#details h2")
+    assert EVIL in p.inner_text("#details h2")
     assert p.evaluate("document.querySelectorAll('img').length") == 0
     page.shot("page-hostile-label")
     assert page.errors == [] and page.requests == []
 
 
-def test_label_with_template_slots_stays_text(fixture_project, tmp_path):
+def test_label_with_template_slots_stays_text(labelled):
     """A label such as `{{DATA}}` once made the page put the graph JSON into its title."""
-    import json
-    import re
-
-    from graph.store import open_store
-
-    label = "Rådet {{DATA}} {{TITLE}} {{BASE}}"
-    write(
-        fixture_project.data_dir / "regions" / "dalarna.ttl", GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{label}"@sv')
-    )
-    write_site(
-        fixture_project, open_store(fixture_project), out=tmp_path, regions=[], actors=["nvr:dalarna--valfardsradet"]
-    )
-    text = (tmp_path / "actors" / "dalarna--valfardsradet.html").read_text(encoding="utf-8")
-    assert f"<title>{label} – naravard-kg</title>" in text and f"<h1>{label}</h1>" in text
+    text = (labelled / "actors" / "dalarna--radet.html").read_text(encoding="utf-8")
+    assert f"<title>{SLOTS} – naravard-kg</title>" in text and f"<h1>{SLOTS}</h1>" in text
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1)
     data = json.loads(block)
-    assert data["title"] == label and any(n["label"] == label for n in data["nodes"])
+    assert data["title"] == SLOTS and any(n["label"] == SLOTS for n in data["nodes"])
     assert text.count('id="graph-data"') == 1
 
 

@@ -56,7 +56,7 @@ def results(store, tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
         return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
     with ThreadPoolExecutor(4) as pool:
-        return dict(zip(examples, pool.map(run, examples.values())))
+        return dict(zip(examples, pool.map(run, examples.values()), strict=True))
 
 
 def test_readme_has_examples():

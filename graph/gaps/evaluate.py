@@ -156,7 +156,7 @@ def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
             else:
                 # AUC scores the hidden edges and negatives themselves; precision@k ranks
                 # the candidates a user would be shown.
-                scores = score_all(train, m, extra=hidden | neg)
+                scores = score_all(train, m, extra=hidden | neg, pool=pool)
                 pos_s = [scores.get(p, 0.0) for p in sorted(hidden, key=str)]
                 neg_s = [scores.get(p, 0.0) for p in sorted(neg, key=str)]
                 scores = {p: scores.get(p, 0.0) for p in cands}

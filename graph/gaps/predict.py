@@ -99,13 +99,20 @@ def l3(g: nx.Graph, pairs=None) -> dict[tuple, float]:
     return out
 
 
-def score_all(g: nx.Graph, method: str, rng: random.Random | None = None, extra=()) -> dict[tuple, float]:
+def score_all(
+    g: nx.Graph, method: str, rng: random.Random | None = None, extra=(), pool: dict[int, set] | None = None
+) -> dict[tuple, float]:
     """Scores of the candidate pairs of `g` (and of the `extra` pairs) for one method
-    (random: uniform on the candidates at distance ≤ 3)."""
+    (random: uniform on the candidates at distance ≤ 3). `pool` may hold the candidates
+    already found (distance → `candidates(g, distance)`), so that methods share them."""
+    pool = pool if pool is not None else {}
+    dist = 3 if method in ("random", "l3") else 2
+    if dist not in pool:
+        pool[dist] = candidates(g, dist)
     if method == "random":
         rng = rng or random.Random(0)
-        return {p: rng.random() for p in sorted(candidates(g, 3) | set(extra), key=str)}
-    cands = candidates(g, 3 if method == "l3" else 2) | {canonical(*p) for p in extra}
+        return {p: rng.random() for p in sorted(pool[dist] | set(extra), key=str)}
+    cands = pool[dist] | {canonical(*p) for p in extra}
     if method == "l3":
         return l3(g, sorted(cands, key=str))
     return common_neighbour_scores(g, sorted(cands, key=str), method)
@@ -147,7 +154,8 @@ def suggest(
         pu, pv = g.nodes[u].get("principals") or [], g.nodes[v].get("principals") or []
         return len(pu) == 1 and list(pu) == list(pv)
 
-    per_method = {m: score_all(g, m) for m in methods}
+    pool: dict[int, set] = {}
+    per_method = {m: score_all(g, m, pool=pool) for m in methods}
     maxes = {m: max(s.values(), default=0.0) or 1.0 for m, s in per_method.items()}
     pairs = set().union(*per_method.values())
     scored = []
@@ -204,6 +212,8 @@ def find(
 ) -> list[Gap]:
     """Suggested links from `methods` (those the evaluation lets through, `Evaluation.used`;
     none: no suggestions), in all regions or in `region` (a short IRI, `nvr:dalarna`)."""
+    if not methods:  # nothing to score: skip building the projection
+        return []
     g = projection(store)
     out = []
     found = suggest(
