@@ -21,6 +21,8 @@ run: install
 	@echo "naravard is in $(BIN)/: run '. $(BIN)/activate' to put it on your PATH (or call $(BIN)/naravard)"
 
 test: install-test
+	$(BIN)/ruff check .              # lint (configuration in pyproject.toml)
+	$(BIN)/ruff format --check .     # one code layout
 	$(BIN)/naravard format --check   # one layout per data file (model v2)
 	$(BIN)/pytest -n 2 --dist loadfile   # two workers, each test module on one (see README, Set up)
 

@@ -233,8 +233,10 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     )
     # Plain strings only: the QueryError below keeps this frame alive, and Oxigraph's results may
     # not be dropped on another thread than theirs (the endpoint checks in a thread pool).
-    found = [(r["e"].value, r["label"].value if r["label"] is not None else None)
-             for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))]
+    found = [
+        (r["e"].value, r["label"].value if r["label"] is not None else None)
+        for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))
+    ]
     candidates: dict[str, str] = {}
     for entity, label in found:
         short = shorten(entity)
