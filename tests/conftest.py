@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -34,12 +36,35 @@ def store(project):
     return open_store(project)
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)` run once per test run, whatever the number of xdist workers: the first worker
+    to ask makes `name` in the run's shared temporary folder under a file lock; the others wait and
+    then read what it made. Returns the folder."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # every worker's basetemp sits in the run's one folder
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def analysis(store, project):
-    """The gap analysis of the real data (all kinds, evaluation included), run once per session."""
+def analysis(store, project, tmp_path_factory):
+    """The gap analysis of the real data (all kinds, evaluation included), run once per test run
+    (the workers share it pickled: it is plain data)."""
     from graph.gaps import analyse
 
-    return analyse(store, project)
+    def make(folder: Path) -> None:
+        (folder / "analysis.pickle").write_bytes(pickle.dumps(analyse(store, project)))
+
+    folder = made_once(tmp_path_factory, "analysis", make)
+    return pickle.loads((folder / "analysis.pickle").read_bytes())
 
 
 @pytest.fixture()
@@ -116,22 +141,27 @@ def tree_hash(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def small_project():
-    """Dalarna and Kronoberg with the reference data, built once per session by the installed command
-    (`naravard build`, PYTHONHASHSEED=1) into its own output/ (see `built_output`).
+def small_project(tmp_path_factory):
+    """Dalarna and Kronoberg with the reference data, built once per test run by the installed command
+    (`naravard build`, PYTHONHASHSEED=1) into its own output/ (see `built_output`); each worker gets
+    its own copy of that build.
 
     Validation of the full data takes 10-20 s here; the catalogue validates many times.
     Made in a world-readable folder so a test can run the command as another user.
     Tests that change its files put them back (tests/test_bad_input.py); one that must change
     it for good works on a copy (`copy_built`).
     """
+
+    def make(folder: Path) -> None:
+        copy_project(folder / "p", regions=["dalarna", "kronoberg"])
+        r = naravard(folder / "p", "build", env={"PYTHONHASHSEED": "1"})
+        assert r.returncode == 0, r.stderr
+
+    built = made_once(tmp_path_factory, "small-project", make) / "p"
     root = Path(tempfile.mkdtemp(prefix="naravard-small-"))
     os.chmod(root, 0o755)
     try:
-        copy_project(root, regions=["dalarna", "kronoberg"])
-        r = naravard(root, "build", env={"PYTHONHASHSEED": "1"})
-        assert r.returncode == 0, r.stderr
-        yield Project(root)
+        yield copy_built(Project(built), root / "p")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
