@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from functools import wraps
 from pathlib import Path
@@ -454,19 +455,32 @@ def gap_links(store, project):
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["rule", "compare", "predict", "audit"]),
-    help="Only gaps of this kind (repeatable); default all.",
+    type=click.Choice(["audit", "rule", "note", "compare", "predict"]),
+    help="Only rows of this kind (repeatable); default the findings: audit and rule. note (status notes of "
+    "the overview), compare and predict are material for judgement, measured below the bar (gaps --evaluate).",
 )
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table", show_default=True
 )
-@click.option("--evaluate", is_flag=True, help="Print the link-prediction evaluation table instead of the gaps.")
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Print the evaluation instead of the gaps: precision against the labelled set (overall, per kind, "
+    "per rule, precision@10 per region) and link prediction's hold-out AUC.",
+)
+@click.option(
+    "--labels",
+    "labels_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The labelled set (default: tests/data/gap-labels.tsv of the project, when it has one).",
+)
 @click.option(
     "--seeds", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of fixed seeds for --evaluate."
 )
 @project_option
 @friendly
-def gaps(region, kinds, fmt, evaluate, seeds, root):
+def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
     """Missing collaboration links: audited gaps, rules, comparison, link prediction.
 
     \b
@@ -475,7 +489,7 @@ def gaps(region, kinds, fmt, evaluate, seeds, root):
       naravard gaps --kind rule --kind audit --format csv
       naravard gaps --evaluate
     """
-    from graph.gaps import analyse, render
+    from graph.gaps import FINDINGS, KINDS, analyse, load_labels, render
     from graph.gaps.evaluate import fixed_seeds, hold_out
     from graph.gaps.predict import projection
     from graph.load import load_store
@@ -484,10 +498,18 @@ def gaps(region, kinds, fmt, evaluate, seeds, root):
 
     project = get_project(root)
     store = load_store(project)
+    labels_file = labels_file or (project.gap_labels_file if project.gap_labels_file.is_file() else None)
+    judged = load_labels(labels_file) if labels_file else None
     if evaluate:
-        click.echo(render.evaluation_text(hold_out(projection(store), seeds=fixed_seeds(seeds))), nl=False)
+        ev = hold_out(projection(store), seeds=fixed_seeds(seeds))
+        analysis = analyse(store, project, region=region, kinds=kinds or KINDS, evaluation=ev, judged=judged or {})
+        text = render.precision_text(analysis) if judged else "no labelled set: precision not measured\n"
+        if fmt == "json":
+            click.echo(json.dumps(render.evaluation_dict(analysis), ensure_ascii=False, indent=2))
+        else:
+            click.echo(text + "\n" + render.evaluation_text(ev), nl=False)
         return
-    analysis = analyse(store, project, region=region, kinds=kinds)
+    analysis = analyse(store, project, region=region, kinds=kinds or FINDINGS, judged=judged)
     if fmt == "html":
         click.echo(render.report_html(analysis, page_names(network(store))), nl=False)
     else:

@@ -72,6 +72,12 @@ class Project:
         return self.root / "queries"
 
     @property
+    def gap_labels_file(self) -> Path:
+        """tests/data/gap-labels.tsv: the labelled set the gap analysis is measured against
+        (in a checkout; the installed package has none)."""
+        return self.root / "tests" / "data" / "gap-labels.tsv"
+
+    @property
     def output_dir(self) -> Path:
         """`output`, else $NARAVARD_OUTPUT, else output/ in the project (./output for the bundled copy)."""
         if self.output is not None:

@@ -30,7 +30,8 @@ from ..project import Project
 from ..queries import checked_curie
 from . import audit, compare, predict, rules
 from .evaluate import Evaluation, hold_out
-from .model import KINDS, Gap, labels, principals, same_single_principal
+from .model import FINDINGS, KINDS, Gap, labels, principals, same_single_principal
+from .precision import Label, Precision, load_labels, score
 from .rank import rank
 
 
@@ -42,6 +43,12 @@ class Analysis:
     gaps: list[Gap]
     evaluation: Evaluation | None = None
     region_names: dict[str, str] = field(default_factory=dict)
+    #: precision against the labelled set (None when no set was given)
+    precision: Precision | None = None
+    #: decisions taken on the way, in Swedish (such as link prediction left out)
+    notes: list[str] = field(default_factory=list)
+    #: precision of the findings alone (kinds `FINDINGS`: what `naravard gaps` lists by default)
+    findings_precision: Precision | None = None
 
     def links(self) -> list[Gap]:
         """The links computed between two actors (rules and prediction), for pages to draw
@@ -74,6 +81,7 @@ def analyse(
     kinds=None,
     evaluation: Evaluation | None = None,
     progress: Callable[[str], None] | None = None,
+    judged: dict[tuple[str, str, str], Label] | None = None,
 ) -> Analysis:
     """The ranked gaps of `kinds` (default all) in all regions or in `region` (`dalarna`,
     `nvr:dalarna` or the IRI; one that names no region is an error with the nearest names).
@@ -84,6 +92,9 @@ def analyse(
     units of one region) is left out: they answer to one huvudman, so their link is not a
     missing collaboration. Gaps the sources themselves describe (audit) are kept as they say them.
     `progress`, if given, is called with a short line before each step (the build prints them).
+
+    With `judged` (a labelled set, `precision.load_labels`), the list is measured against it, and
+    link prediction is kept only where its precision beats the rules' (said in `notes`).
     """
     say = progress or (lambda line: None)
     project = project or Project.default()
@@ -93,17 +104,39 @@ def analyse(
         say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
         evaluation = hold_out(predict.projection(store))
     found: list[Gap] = []
+    stated = audit.find(store, project, reg) if {"audit", "note"} & set(kinds) else []
     for kind in kinds:
         say(f"gaps: {kind} …")
         if kind == "predict":
             found += predict.find(store, project, reg, methods=evaluation.used())
+        elif kind in ("audit", "note"):
+            found += [g for g in stated if g.kind == kind]
         else:
-            found += {"audit": audit.find, "rule": rules.find, "compare": compare.find}[kind](store, project, reg)
+            found += {"rule": rules.find, "compare": compare.find}[kind](store, project, reg)
     of = principals(store, project)
-    kept = [g for g in found if g.kind == "audit" or not same_single_principal(g.a, g.b, of)]
+    kept = [g for g in found if g.kind in ("audit", "note") or not same_single_principal(g.a, g.b, of)]
     names = labels(store, project)
     regions = {g.region: names.get(g.region, g.region) for g in kept}
-    return Analysis(rank(kept, rules.order(project)), evaluation, regions)
+    ranked = rank(kept, rules.order(project))
+    notes: list[str] = []
+    measured = None
+    if judged is not None:
+        measured = score(ranked, judged)
+        predicted = measured.by_kind.get("predict", (None, 0))[0]
+        ruled = measured.by_kind.get("rule", (None, 0))[0]
+        if "predict" in kinds and (predicted is None or (ruled is not None and predicted <= ruled)):
+            ranked = [g for g in ranked if g.kind != "predict"]
+            notes.append(
+                "Länkprediktionens förslag är utelämnade: deras precision mot den granskade mängden "
+                f"({_pct(predicted)}) är inte högre än reglernas ({_pct(ruled)})."
+            )
+            measured = score(ranked, judged)
+    findings = score([g for g in ranked if g.kind in FINDINGS], judged) if judged is not None else None
+    return Analysis(ranked, evaluation, regions, measured, notes, findings)
+
+
+def _pct(x: float | None) -> str:
+    return "ingen bedömd rad" if x is None else f"{x:.2f}"
 
 
 def find_gaps(
@@ -117,4 +150,15 @@ def find_gaps(
     return analyse(store, project, region, kinds, evaluation).gaps
 
 
-__all__ = ["Analysis", "Evaluation", "Gap", "KINDS", "analyse", "find_gaps", "kinds_of"]
+__all__ = [
+    "Analysis",
+    "Evaluation",
+    "FINDINGS",
+    "Gap",
+    "KINDS",
+    "Precision",
+    "analyse",
+    "find_gaps",
+    "kinds_of",
+    "load_labels",
+]

@@ -18,18 +18,29 @@ from ..namespaces import shorten
 from ..project import Project
 from ..queries import rows
 
-#: The kinds, in the order the unified list ranks them.
-KINDS = ("audit", "rule", "compare", "predict")
+#: The kinds, in the order the unified list ranks them: findings (an audit's gaps and the rules
+#: that meet the bar on the labelled set), then material for judgement (the descriptive overview's
+#: status notes, the comparison across regions, link prediction).
+KINDS = ("audit", "rule", "note", "compare", "predict")
+#: The findings: what `naravard gaps` lists unless other kinds are asked for.
+FINDINGS = ("audit", "rule")
 
 
 @dataclass
 class Gap:
-    """One suggested or documented missing collaboration link.
+    """One finding: a documented or suggested missing collaboration link.
 
-    `region`, `a` and `b` are short IRIs (`nvr:…`); `b` is None when the gap concerns one
-    actor. `score` is None for rules and audited gaps. `evidence` is a verbatim quote (rules,
-    audit) or empty for measured methods; `document` its source, cited by short title, date
-    and line (`Översikt över 21 regioner (2020), rad 730`).
+    `region`, `a` and `b` are short IRIs (`nvr:…`). `a` is what the finding is about (the
+    stated gap, the forum, project, plan or recommendation a rule flags, the region a comparison
+    flags, or the first actor of a suggested pair); `b` the other actor of a pair, None when the
+    finding concerns one thing. `actors` lists every actor the finding concerns. `score` is None
+    for rules and audited gaps. `explanation` is Swedish, `explanation_en` English.
+    `quotes` holds every verbatim quote with its source cited by short title, date and line
+    (`Översikt över 21 regioner (2020), rad 730`); `evidence` and `document` are the first of
+    them. `source_kind` says what kind of document states an audited gap (revisionsrapport,
+    svar på revisionsrapport, översikt), `authority` that kind's nv:authorityRank (1 first),
+    `date` its date, `answered` which recommendations and
+    measures answer it; `reason` says why the row has its place in the ranking.
     """
 
     region: str
@@ -43,6 +54,42 @@ class Gap:
     explanation: str
     evidence: str = ""
     document: str = ""
+    actors: tuple[str, ...] = ()
+    quotes: tuple[tuple[str, str], ...] = ()
+    source_kind: str = ""
+    authority: int | None = None
+    date: str = ""
+    answered: str = ""
+    reason: str = ""
+    explanation_en: str = ""
+
+    def __post_init__(self):
+        if not self.quotes and self.evidence:
+            self.quotes = ((self.evidence, self.document),)
+        if self.quotes and not self.evidence:
+            self.evidence, self.document = self.quotes[0]
+        if not self.actors:
+            self.actors = tuple(x for x in (self.a, self.b) if x)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What the finding is, whatever its wording: (question, subject, other), the key of the
+        labelled evaluation set (tests/data/gap-labels.tsv). The question is the rule's name for
+        rules, `audit-finding`, `compare` (other = the structure type) or `predict`.
+
+        >>> Gap("nvr:r", "nvr:f", "F", None, "", "rule", "x", None, "why").key
+        ('x', 'nvr:f', '')
+        >>> Gap("nvr:r", "nvr:r", "R", None, "", "compare", "nv:st-x", 0.6, "why").key
+        ('compare', 'nvr:r', 'nv:st-x')
+        """
+        if self.kind in ("audit", "note"):
+            return ("audit-finding", self.a, "")
+        if self.kind == "compare":
+            return ("compare", self.a, self.name)
+        if self.kind == "predict":
+            x, y = sorted((self.a, self.b or ""))
+            return ("predict", x, y)
+        return (self.name, self.a, self.b or "")
 
     def as_dict(self) -> dict:
         """The row as a plain dict (for JSON).
@@ -50,7 +97,10 @@ class Gap:
         >>> Gap("nvr:r", "nvr:a", "A", None, "", "rule", "r", None, "why").as_dict()["b"] is None
         True
         """
-        return asdict(self)
+        d = asdict(self)
+        d["actors"] = list(self.actors)
+        d["quotes"] = [{"quote": q, "document": doc} for q, doc in self.quotes]
+        return d
 
 
 def gap_rows(store: ox.Store, project: Project, name: str, params: dict | None = None) -> list[dict]:

@@ -1,25 +1,66 @@
-"""Ranking the gaps of every finder into one list.
+"""Ranking the findings of every finder into one list, in the order an auditor reads them, each
+with the reason for its place (`Gap.reason`, Swedish).
 
-Audited gaps first (the sources say so), then rules (structural evidence, in the order of
-their `# rank:` headers), then the comparison across regions (by the share of regions that
-have the structure), then link prediction (by score); within that, by region and actors.
+1. gaps the auditors' own report states (nv:authorityRank 1), unanswered ones first;
+2. gaps the region's answer to an audit admits (authority 2);
+3. rules, in the order of their `# rank:` headers;
+4. status notes of the descriptive overview (authority 3 and above: not an audit);
+5. the comparison across regions, by the share of regions that have the structure;
+6. link prediction, by score.
+Within a tier: by region and actors.
 """
 
 from __future__ import annotations
 
-from .model import KINDS, Gap
+from .model import Gap
+
+TIERS = ("audit-report", "audit-answer", "rule", "audit-overview", "compare", "predict")
+
+
+def tier(gap: Gap) -> int:
+    """The tier of `gap` (0 first; see the module's docstring).
+
+    >>> tier(Gap("nvr:r", "nvr:g", "G", None, "", "note", "weak", None, "why", authority=3))
+    3
+    """
+    if gap.kind in ("audit", "note"):
+        return {1: 0, 2: 1}.get(gap.authority or 3, 3)
+    return TIERS.index(gap.kind)
+
+
+def reason(gap: Gap, rule_place: int | None = None) -> str:
+    """Why `gap` has its place, in Swedish.
+
+    >>> reason(Gap("nvr:r", "nvr:r", "R", None, "", "compare", "t", 0.905, "why"))
+    'jämförelse: 90 % av regionerna har strukturen'
+    """
+    t = tier(gap)
+    if gap.kind in ("audit", "note"):
+        base = {0: "revisorernas iakttagelse", 1: "regionens svar medger bristen"}.get(
+            t, "statusnotering i översikten (ingen granskning)"
+        )
+        open_ = gap.answered.startswith("ingen") or "ingen åtgärd" in gap.answered
+        return base + ("; ingen åtgärd svarar på den" if t < 3 and open_ else "")
+    if gap.kind == "rule":
+        return f"regel {rule_place + 1 if rule_place is not None else '–'}: {gap.name}"
+    if gap.kind == "compare":
+        return f"jämförelse: {round((gap.score or 0) * 100)} % av regionerna har strukturen"
+    return f"länkprediktion, poäng {gap.score:.3f}" if gap.score is not None else "länkprediktion"
 
 
 def key(gap: Gap, rule_order: dict[str, int]) -> tuple:
     """Sort key of `gap`; `rule_order` maps a rule's name to its place (unknown rules last, by name).
 
     >>> key(Gap("nvr:r", "nvr:a", "A", None, "", "rule", "x", None, "why"), {"x": 0})
-    (1, -0.0, (0, 'x'), 'nvr:r', 'nvr:a', '')
+    (2, 0, -0.0, (0, 'x'), 'nvr:r', 'nvr:a', '')
     """
+    unanswered = 0 if gap.kind not in ("audit", "note") or "ingen" in gap.answered else 1
     rule = (rule_order.get(gap.name, len(rule_order)), gap.name) if gap.kind == "rule" else (0, "")
-    return (KINDS.index(gap.kind), -(gap.score or 0.0), rule, gap.region, gap.a, gap.b or "")
+    return (tier(gap), unanswered, -(gap.score or 0.0), rule, gap.region, gap.a, gap.b or "")
 
 
 def rank(gaps: list[Gap], rule_order: dict[str, int]) -> list[Gap]:
-    """`gaps` in ranking order (see the module's docstring)."""
+    """`gaps` in ranking order, each given its `reason` (see the module's docstring)."""
+    for g in gaps:
+        g.reason = reason(g, rule_order.get(g.name) if g.kind == "rule" else None)
     return sorted(gaps, key=lambda g: key(g, rule_order))

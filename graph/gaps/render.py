@@ -1,8 +1,8 @@
 """Rendering an analysis: the gaps as a table, CSV or JSON, the evaluation as text, and the
 HTML report (`output/gaps.html`). Pure: rows in, text out; writing files is the caller's job.
 
->>> gaps_text([], "csv").splitlines()[0]
-'region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document'
+>>> gaps_text([], "csv").splitlines()[0].split(",")[:9]
+['region', 'a', 'a_label', 'b', 'b_label', 'kind', 'name', 'score', 'explanation']
 """
 
 from __future__ import annotations
@@ -42,16 +42,80 @@ def gaps_text(gaps: list[Gap], fmt: str) -> str:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for g in gaps:
-            w.writerow(["" if getattr(g, c) is None else getattr(g, c) for c in cols])
+            w.writerow([_cell(getattr(g, c)) for c in cols])
         return buf.getvalue()
     lines = []
     for i, g in enumerate(gaps, 1):
         score = "" if g.score is None else f" {g.score:.3f}"
         pair = g.a_label + (f" ↔ {g.b_label}" if g.b else "")
         lines.append(f"{i:>4}. [{g.kind}:{g.name}{score}] {g.region}  {pair}\n      {g.explanation}")
-        if g.evidence:
-            lines.append(f"      «{g.evidence}» ({g.document})")
+        if g.reason:
+            lines.append(f"      rang: {g.reason}" + (f"; {g.answered}" if g.answered else ""))
+        for quote, doc in g.quotes:
+            lines.append(f"      «{quote}» ({doc})")
     return "\n".join(lines) + ("\n" if lines else "no gaps found\n")
+
+
+def _cell(value) -> str:
+    """A CSV cell: empty for None, `;`-joined for tuples (quotes as «quote» (document))."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(f"«{v[0]}» ({v[1]})" if isinstance(v, tuple) else str(v) for v in value)
+    return value
+
+
+def _fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def precision_text(analysis: Analysis) -> str:
+    """Precision against the labelled set as plain text: overall, per kind, per rule, @10 per region."""
+    p = analysis.precision
+    if p is None:
+        return "no labelled set: precision not measured\n"
+    from .precision import K
+
+    v = p.verdicts
+    f = analysis.findings_precision
+    lines = []
+    if f is not None:
+        lines += [
+            f"findings (audit, rule; what `naravard gaps` lists): precision {_fmt(f.overall)} ({f.judged} judged: "
+            f"{f.verdicts['useful']} useful, {f.verdicts['trivial']} trivial, {f.verdicts['wrong']} wrong; "
+            f"{f.unjudged} not judged); mean precision@{K} per region {_fmt(f.mean_at_k)} over "
+            f"{sum(1 for x, _ in f.at_k.values() if x is not None)} regions",
+            *[f"  findings precision@{K} {k:40}{_fmt(x):>6}  ({n} judged)" for k, (x, n) in f.at_k.items()],
+            "",
+            "every kind (findings and material):",
+        ]
+    lines += [
+        f"precision (useful / judged rows), all kinds: {_fmt(p.overall)}  ({p.judged} judged: {v['useful']} useful, "
+        f"{v['trivial']} trivial, {v['wrong']} wrong; {p.unjudged} rows not judged)",
+        f"mean precision@{K} per region, all kinds: {_fmt(p.mean_at_k)}",
+        "per kind:",
+        *[f"  {k:52}{_fmt(x):>6}  ({n} judged)" for k, (x, n) in p.by_kind.items()],
+        "per rule / question:",
+        *[f"  {k:52}{_fmt(x):>6}  ({n} judged)" for k, (x, n) in p.by_question.items()],
+        f"precision@{K} per region:",
+        *[f"  {k:52}{_fmt(x):>6}  ({n} judged)" for k, (x, n) in p.at_k.items()],
+        *analysis.notes,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def evaluation_dict(analysis: Analysis) -> dict:
+    """Precision and the link-prediction evaluation as plain data (for `--format json`)."""
+    p = analysis.precision
+    f = analysis.findings_precision
+    return {
+        "findings_precision": f.table() if f else None,
+        "findings_mean_precision_at_10": f.mean_at_k if f else None,
+        "precision": p.table() if p else None,
+        "mean_precision_at_10": p.mean_at_k if p else None,
+        "notes": analysis.notes,
+        "link_prediction": analysis.evaluation.table() if analysis.evaluation else None,
+    }
 
 
 def evaluation_text(ev: Evaluation) -> str:

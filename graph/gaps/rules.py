@@ -1,8 +1,10 @@
 """Finding structural gaps with rules: SPARQL files in `queries/rules/*.rq`.
 
-Each rule returns ?region ?a ?b ?explanation and optionally ?evidence ?document; its header
-says what it finds and why it matters (`# title:`, `# answers:`), and its place in the ranking
-(`# rank: N`; rules without a rank follow the ranked ones, by name).
+Each rule returns ?region ?a ?b ?explanation (Swedish) and optionally ?explanationEn ?evidence
+?document; its header says what it finds, why it matters and its place in the ranking (`# title:`,
+`# answers:`, `# why:`, `# rank: N`; rules without a rank follow the ranked ones, by name).
+Rows of one rule about the same region, `a` and `b` are one finding: their explanations and
+quotes are gathered into one `Gap`.
 """
 
 from __future__ import annotations
@@ -44,27 +46,36 @@ def run_rule(
     """The gaps one rule finds (one row per region, a, b and explanation; first evidence kept)."""
     names = names if names is not None else labels(store, project)
     params = {"region": region} if region and any(p.name == "region" for p in rule.params) else {}
-    found: dict[tuple, Gap] = {}
+    found: dict[tuple, dict] = {}
     cols = ("region", "a", "b", "explanation", "document", "evidence")
     for r in sorted(rows(store, rule.path, project, params), key=lambda r: tuple(r.get(k) or "" for k in cols)):
-        a, b = short(r["a"]), short(r.get("b"))
-        key = (r["region"], a, b, r["explanation"])
-        if key in found or not r.get("explanation"):
+        if not r.get("explanation"):
             continue
-        found[key] = Gap(
-            region=short(r["region"]) or "",
-            a=a,
-            a_label=names.get(a, a),
-            b=b,
-            b_label=names.get(b, b) if b else "",
-            kind="rule",
-            name=rule.name,
-            score=None,
-            explanation=r["explanation"],
-            evidence=r.get("evidence") or "",
-            document=r.get("document") or "",
+        f = found.setdefault((r["region"], r["a"], r.get("b")), {"sv": [], "en": [], "quotes": []})
+        for lang, col in (("sv", "explanation"), ("en", "explanationEn")):
+            if r.get(col) and r[col] not in f[lang]:
+                f[lang].append(r[col])
+        if r.get("evidence") and (r["evidence"], r.get("document") or "") not in f["quotes"]:
+            f["quotes"].append((r["evidence"], r.get("document") or ""))
+    out = []
+    for (region_iri, a_iri, b_iri), f in found.items():
+        a, b = short(a_iri), short(b_iri)
+        out.append(
+            Gap(
+                region=short(region_iri) or "",
+                a=a,
+                a_label=names.get(a, a),
+                b=b,
+                b_label=names.get(b, b) if b else "",
+                kind="rule",
+                name=rule.name,
+                score=None,
+                explanation=" ".join(f["sv"]),
+                explanation_en=" ".join(f["en"]),
+                quotes=tuple(f["quotes"]),
+            )
         )
-    return list(found.values())
+    return out
 
 
 def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
