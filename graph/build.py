@@ -74,14 +74,17 @@ def write_pages(
     project: Project, store: ox.Store, out: Path | None = None, progress: Callable[[str], None] = quiet
 ) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
-    (default output/), from one run of the gap analysis."""
-    from .gaps import analyse, render
+    (default output/), from one run of the gap analysis, measured against the project's labelled
+    set when it has one (tests/data/gap-labels.tsv in a checkout)."""
+    from .gaps import analyse, load_labels, render
     from .network import network
     from .viz.page import page_names
     from .viz.site import write_site
 
     out = out or project.output_dir
-    analysis = analyse(store, project, progress=progress)
+    labels = project.gap_labels_file  # measured against the labelled set where the project has one
+    judged = load_labels(labels) if labels.is_file() else None
+    analysis = analyse(store, project, progress=progress, judged=judged)
     written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
     progress("writing gaps.html …")
     write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store, project))))

@@ -49,16 +49,16 @@ def ent(iri: str, cls: str, label: str, q: str, region: str = "dalarna", extra: 
     )
 
 
-def rel(s: str, p: str, o: str, q: str) -> str:
+def rel(s: str, p: str, o: str, q: str, extra: str = "") -> str:
     src, quote = Q[q]
     return (
-        f"{s} nv:{p} {o} .\n[] rdf:subject {s} ; rdf:predicate nv:{p} ; rdf:object {o} ; "
+        f"{s} nv:{p} {o} .\n[] rdf:subject {s} ; rdf:predicate nv:{p} ; rdf:object {o} ; {extra}"
         f'nv:source nvr:source-{src} ; nv:line {line_of(src, quote)} ; nv:quote "{quote}" .\n'
     )
 
 
-# A Dalarna with one planted gap per rule.
-BROKEN = PREFIXES + "".join(
+# A Dalarna with one planted gap per rule (the representative membership is added below).
+BASE = PREFIXES + "".join(
     [
         ent(
             "nvr:dalarna--valfardsradet",
@@ -82,7 +82,6 @@ BROKEN = PREFIXES + "".join(
             "sodra",
             extra="nv:level nv:level-not-named ; nv:structureType nv:st-joint-steering-group ;",
         ),
-        rel("nvr:kommun-2084", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
         rel("nvr:kommun-2083", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),
         # (c2) a preparing body whose target has no link back; (e) the same board gets a recommendation
         ent("nvr:dalarna--hsn", "Board", "Hälso- och sjukvårdsnämnden", "hsn"),
@@ -97,7 +96,8 @@ BROKEN = PREFIXES + "".join(
             "rek",
             extra='nv:number 1 ; nv:text "Helseplan rekommenderar att Hälso- och sjukvårdsnämnden bör"@sv ;',
         ),
-        rel("nvr:dalarna--rek-1", "fromReport", "nvr:source-003", "rek"),
+        # (g) a recommendation of a report whose answer is among the sources, with no measure
+        rel("nvr:dalarna--rek-1", "fromReport", "nvr:report-jamtland-harjedalen-granskning", "rek"),
         rel("nvr:dalarna--rek-1", "addressedTo", "nvr:dalarna--hsn", "rek"),
         # (d) two partners of a project without a shared forum
         ent("nvr:dalarna--hsf", "Administration", "hälso- och sjukvårdsförvaltningen", "hsn"),
@@ -110,30 +110,49 @@ BROKEN = PREFIXES + "".join(
     ]
 )
 
+BROKEN = BASE  # completed below with SITS_FOR_ALL
+
+# (h) one municipality sits for all the county's municipalities in a joint forum
+SITS_FOR_ALL = rel(
+    "nvr:kommun-2084",
+    "memberOf",
+    "nvr:dalarna--styrgrupp-sodra",
+    "sodra",
+    extra='nv:role nv:role-representative ; nv:onBehalfOf nvr:kommuner-20 ; nv:seats "en kommun"@sv ; ',
+)
+SITS_FOR_ITSELF = rel("nvr:kommun-2084", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra")
+BROKEN = BASE + SITS_FOR_ALL
+
 # The same Dalarna with every planted gap closed.
-FIXED = BROKEN + "".join(
-    [
-        ent(
-            "nvr:dalarna--arbetsgrupper",
-            "CollaborationBody",
-            "arbetsgrupper",
-            "chefsnatverk",
-            extra="nv:level nv:level-operational ; nv:structureType nv:st-operational-network ;",
-        ),  # (b)
-        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--arbetsgrupper", "chefsnatverk"),
-        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),  # (a)
-        rel("nvr:dalarna--chefsnatverk", "preparesFor", "nvr:dalarna--valfardsradet", "chefsnatverk"),  # (c1)
-        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),
-        rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--chefsnatverk", "chefsnatverk"),
-        rel("nvr:dalarna", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (d)
-        rel("nvr:dalarna--hsn", "commissions", "nvr:dalarna--beredning", "hsn"),  # (c2)
-        rel("nvr:dalarna--hsn", "responsibleFor", "nvr:dalarna--projekt-x", "hsn"),  # (e)
-        rel("nvr:dalarna--plan-y", "decidedBy", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (f)
-    ]
+FIXED = (
+    BASE
+    + SITS_FOR_ITSELF
+    + "".join(
+        [
+            ent("nvr:dalarna--atgard-1", "Measure", "åtgärd", "rek", extra="nv:status nv:status-planned ;"),  # (g)
+            rel("nvr:dalarna--atgard-1", "respondsTo", "nvr:dalarna--rek-1", "rek"),
+            ent(
+                "nvr:dalarna--arbetsgrupper",
+                "CollaborationBody",
+                "arbetsgrupper",
+                "chefsnatverk",
+                extra="nv:level nv:level-operational ; nv:structureType nv:st-operational-network ;",
+            ),  # (b)
+            rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--arbetsgrupper", "chefsnatverk"),
+            rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--styrgrupp-sodra", "sodra"),  # (a)
+            rel("nvr:dalarna--chefsnatverk", "preparesFor", "nvr:dalarna--valfardsradet", "chefsnatverk"),  # (c1)
+            rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),
+            rel("nvr:kommuner-20", "memberOf", "nvr:dalarna--chefsnatverk", "chefsnatverk"),
+            rel("nvr:dalarna", "memberOf", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (d)
+            rel("nvr:dalarna--hsn", "commissions", "nvr:dalarna--beredning", "hsn"),  # (c2)
+            rel("nvr:dalarna--hsn", "responsibleFor", "nvr:dalarna--projekt-x", "hsn"),  # (e)
+            rel("nvr:dalarna--plan-y", "decidedBy", "nvr:dalarna--valfardsradet", "valfardsradet"),  # (f)
+        ]
+    )
 )
 
-# Blekinge: an executive joint forum that records no municipality at all (rule a, second case).
-BLEKINGE_BROKEN = PREFIXES + ent(
+# Blekinge: an executive joint forum where Karlskrona sits for the county's municipalities (h).
+LSVO = PREFIXES + ent(
     "nvr:blekinge--lsvo",
     "CollaborationBody",
     "LSVO",
@@ -141,21 +160,21 @@ BLEKINGE_BROKEN = PREFIXES + ent(
     region="blekinge",
     extra="nv:level nv:level-executive ; nv:structureType nv:st-executive-joint-forum ;",
 )
-BLEKINGE_FIXED = BLEKINGE_BROKEN + rel("nvr:kommuner-10", "memberOf", "nvr:blekinge--lsvo", "blekinge")
+BLEKINGE_BROKEN = LSVO + rel(
+    "nvr:kommun-1080",
+    "memberOf",
+    "nvr:blekinge--lsvo",
+    "blekinge",
+    extra="nv:onBehalfOf nvr:kommuner-10 ; ",
+)
+BLEKINGE_FIXED = LSVO + rel("nvr:kommuner-10", "memberOf", "nvr:blekinge--lsvo", "blekinge")
 
 PLANTED = {
-    "municipality-left-out": [
-        ("nvr:dalarna", "nvr:kommun-2080", "nvr:dalarna--styrgrupp-sodra"),
-        ("nvr:blekinge", "nvr:kommuner-10", "nvr:blekinge--lsvo"),
+    "partial-municipal-representation": [
+        ("nvr:dalarna", "nvr:dalarna--styrgrupp-sodra", None),
+        ("nvr:blekinge", "nvr:blekinge--lsvo", None),
     ],
-    "level-coverage": [("nvr:dalarna", "nvr:dalarna", None)],
-    "preparing-counterpart": [
-        ("nvr:dalarna", "nvr:dalarna--valfardsradet", "nvr:dalarna--chefsnatverk"),
-        ("nvr:dalarna", "nvr:dalarna--beredning", "nvr:dalarna--hsn"),
-    ],
-    "project-partners-without-forum": [("nvr:dalarna", "nvr:dalarna--hsf", "nvr:kommun-2080")],
-    "recommendation-unconnected": [("nvr:dalarna", "nvr:dalarna--hsn", "nvr:dalarna--rek-1")],
-    "plan-without-owner": [("nvr:dalarna", "nvr:dalarna--plan-y", None)],
+    "recommendation-without-measure": [("nvr:dalarna", "nvr:dalarna--rek-1", None)],
 }
 
 

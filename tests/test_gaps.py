@@ -34,9 +34,10 @@ def test_unknown_kind_is_an_error():
 
 def test_analysis_of_the_real_graph(analysis):
     gaps = analysis.gaps
-    assert {"audit", "rule", "compare", "predict"} <= {g.kind for g in gaps}
+    assert {"audit", "rule", "note", "compare", "predict"} <= {g.kind for g in gaps}
+    assert all(g.reason for g in gaps)  # every row says why it has its place
     assert all(g.explanation for g in gaps)
-    assert all(g.evidence for g in gaps if g.kind == "audit")
+    assert all(g.evidence and g.quotes and g.source_kind and g.date for g in gaps if g.kind in ("audit", "note"))
     assert all(g.region.startswith("nvr:") and g.a.startswith("nvr:") for g in gaps)  # one IRI form
     assert analysis.region_names["nvr:dalarna"] == "Region Dalarna"
     links = analysis.links()
@@ -44,7 +45,7 @@ def test_analysis_of_the_real_graph(analysis):
 
 
 def test_one_region_of_every_finder(store, project, analysis):
-    got = find_gaps(store, kinds=["audit", "rule", "compare"], region="dalarna", project=project)
+    got = find_gaps(store, kinds=["audit", "rule", "note", "compare"], region="dalarna", project=project)
     assert got == [g for g in analysis.gaps if g.region == "nvr:dalarna" and g.kind != "predict"]
 
 
@@ -110,3 +111,16 @@ def test_viz_draws_suggestions_only_when_asked(tmp_path, project, store, analysi
     write_site(project, store, computed=analysis.links(), out=tmp_path / "drawn", regions=["nvr:dalarna"], actors=[])
     drawn = (tmp_path / "drawn" / "regions" / "dalarna.html").read_text(encoding="utf-8")
     assert '"kind":"predicted"' in drawn
+
+
+def test_one_row_per_stated_gap_with_all_its_quotes(analysis, store):
+    stated = [g for g in analysis.gaps if g.kind in ("audit", "note")]
+    n = len(list(store.query("SELECT DISTINCT ?g WHERE { ?g a <https://w3id.org/naravard/def#CollaborationGap> }")))
+    assert len(stated) == n == len({g.a for g in stated})
+    roles = next(g for g in stated if g.a == "nvr:dalarna--gap-rollfordelning-beslutsgang")
+    assert len(roles.actors) == 4 and [d.rsplit(" ", 1)[1] for _, d in roles.quotes] == ["1753", "1763", "1773"]
+    assert roles.kind == "audit" and roles.source_kind == "revisionsrapport" and roles.date == "2020"
+    # status notes of the 2020 overview are their own kind, ranked after the rules
+    assert {g.source_kind for g in stated if g.kind == "note"} == {"översikt"}
+    kinds = [g.kind for g in analysis.gaps if g.region == "nvr:jonkopings-lan"]
+    assert kinds.index("note") > max(i for i, k in enumerate(kinds) if k in ("audit", "rule"))

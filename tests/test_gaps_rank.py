@@ -18,6 +18,8 @@ def gap(kind="rule", name="first-rule", score=None, region="nvr:r", a="nvr:a", b
     "before,after",
     [
         (gap(kind="audit", name="missing"), gap()),  # audit before rule
+        (gap(), gap(kind="note", name="missing")),  # rule before the overview's status notes
+        (gap(kind="note", name="missing"), gap(kind="compare", name="nv:st-x", score=0.9)),
         (gap(), gap(kind="compare", name="nv:st-x", score=0.9)),  # rule before compare
         (gap(kind="compare", name="nv:st-x", score=0.1), gap(kind="predict", name="ra", score=0.9)),
         (gap(name="first-rule"), gap(name="second-rule")),  # by the rules' rank

@@ -30,7 +30,10 @@ def test_gaps_text(fmt, check):
     assert check(gaps_text([G, S], fmt))
 
 
-HEADER = "region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document\n"
+HEADER = (
+    "region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document,"
+    "actors,quotes,source_kind,authority,date,answered,reason,explanation_en\n"
+)
 
 
 @pytest.mark.parametrize("fmt,empty", [("table", "no gaps found\n"), ("json", "[]\n"), ("csv", HEADER)])

@@ -100,7 +100,7 @@ def test_installed_package_is_the_wheel_with_everything(installed, tmp_path):
         "ontology/shapes.ttl",
         "ontology/imports/org.ttl",
         "queries/region-forums.rq",
-        "queries/rules/level-coverage.rq",
+        "queries/rules/partial-municipal-representation.rq",
         "queries/derive/10-principal.rq",
         "queries/gaps/audit-pairs.rq",
         "data/national.ttl",

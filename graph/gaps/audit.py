@@ -75,7 +75,9 @@ def find(store: ox.Store, project: Project, region: str | None = None) -> list[G
                 kind="audit" if authority <= 2 else "note",
                 name=kind_en,
                 score=None,
-                explanation=f"Källan ({source_kind}) anger en samverkansbrist ({kind_sv}): {r['summary']}. Gäller: {who}.",
+                explanation=(
+                    f"Källan ({source_kind}) anger en samverkansbrist ({kind_sv}): {r['summary']}. Gäller: {who}."
+                ),
                 explanation_en=f"The source states a collaboration gap ({kind_en}): {r['summary']}. Concerns: {who}.",
                 actors=actors,
                 quotes=tuple(g["quotes"]),

@@ -70,7 +70,8 @@ def load_labels(path: Path) -> dict[tuple[str, str, str], Label]:
 def verdict(gap: Gap, labels: dict[tuple[str, str, str], Label]) -> Label | None:
     """The label that judges `gap`, or None.
 
-    >>> labels = {("q", "nvr:f", "nvr:a"): Label("wrong", "004", 1, ""), ("q", "nvr:f", "nvr:b"): Label("wrong", "004", 2, "")}
+    >>> wrong = Label("wrong", "004", 1, "")
+    >>> labels = {("q", "nvr:f", "nvr:a"): wrong, ("q", "nvr:f", "nvr:b"): wrong}
     >>> verdict(Gap("nvr:r", "nvr:f", "F", None, "", "rule", "q", None, "why"), labels).verdict
     'wrong'
     """

@@ -23,8 +23,10 @@ def tier(gap: Gap) -> int:
     >>> tier(Gap("nvr:r", "nvr:g", "G", None, "", "note", "weak", None, "why", authority=3))
     3
     """
-    if gap.kind in ("audit", "note"):
-        return {1: 0, 2: 1}.get(gap.authority or 3, 3)
+    if gap.kind == "audit":  # an audit report (authority 1) or an answer to one (2)
+        return 1 if gap.authority == 2 else 0
+    if gap.kind == "note":
+        return TIERS.index("audit-overview")
     return TIERS.index(gap.kind)
 
 

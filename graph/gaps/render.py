@@ -212,6 +212,35 @@ def evaluation_html(ev: Evaluation) -> str:
     )
 
 
+#: The kinds' Swedish names on the report.
+KIND_SV = {
+    "audit": "granskning",
+    "rule": "regel",
+    "note": "statusnotering",
+    "compare": "jämförelse",
+    "predict": "länkprediktion",
+}
+
+
+def precision_html(analysis: Analysis) -> str:
+    """The precision figures against the labelled set, in Swedish (empty without a set)."""
+    f, p = analysis.findings_precision, analysis.precision
+    if f is None or p is None:
+        return "<p>Ingen granskad mängd: precisionen är inte mätt.</p>"
+    rows = "".join(
+        f"<tr><td>{_e(KIND_SV.get(k, k))}</td><td class=num>{_fmt(x)}</td><td class=num>{n}</td></tr>"
+        for k, (x, n) in p.by_kind.items()
+    )
+    notes = "".join(f"<p class=note>{_e(n)}</p>" for n in analysis.notes)
+    return (
+        f"<p>Mätt mot en granskad mängd ({p.judged + (p.unjudged or 0)} rader i rapporten, varav {p.judged} bedömda "
+        "av en läsare av källorna som användbara, triviala eller fel, med den rad som avgör): fynden "
+        f"(granskning och regler) har precisionen <strong>{_fmt(f.overall)}</strong> ({f.judged} bedömda) och "
+        f"i genomsnitt <strong>{_fmt(f.mean_at_k)}</strong> bland de tio första per region.</p>"
+        "<table><tr><th>slag</th><th>precision</th><th>bedömda rader</th></tr>" + rows + "</table>" + notes
+    )
+
+
 INTRO = (
     "<p>Every row says why it is suggested and is backed by a quote from the sources or by a measured method. "
     "Kinds: <span class='kind audit'>audit</span> the sources say the collaboration is missing, weak, unclear or "
@@ -241,6 +270,8 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
         "<h1>Missing collaboration links</h1>",
         INTRO,
         "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
+        "<h2 id=precision>Precision mot den granskade mängden</h2>",
+        precision_html(analysis),
         "<h2 id=evaluation>Evaluation of link prediction</h2>",
         evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
         "<h2>Regions</h2><ul>",
@@ -257,20 +288,19 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
             f"<small>(<a href='regions/{_e(slug)}.html'>network</a>)</small></h2>"
         )
         parts.append(
-            "<table><tr><th>actor</th><th>actor</th><th>kind</th><th>name</th><th>score</th>"
-            "<th>why</th><th>evidence</th></tr>"
+            "<table><tr><th>gäller</th><th>aktör</th><th>slag · källa</th><th>namn</th><th>poäng</th>"
+            "<th>varför</th><th>rang</th><th>belägg</th></tr>"
         )
         for g in by_region[reg]:
-            ev_html = ""
-            if g.evidence:
-                ev_html = f"<blockquote>{_e(g.evidence)}</blockquote>"
-                if g.document:
-                    ev_html += f"<span class=doc>{_e(g.document)}</span>"
+            ev_html = "".join(f"<blockquote>{_e(q)}</blockquote><span class=doc>{_e(d)}</span>" for q, d in g.quotes)
             score = "" if g.score is None else f"{g.score:.3f}"
+            source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
+            why = _e(g.explanation) + (f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else "")
             parts.append(
                 f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
-                f"<td><span class='kind {_e(g.kind)}'>{_e(g.kind)}</span></td><td>{_e(g.name)}</td>"
-                f"<td class=num>{score}</td><td>{_e(g.explanation)}</td><td>{ev_html}</td></tr>"
+                f"<td><span class='kind {_e(g.kind)}'>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
+                f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td>{_e(g.reason)}</td>"
+                f"<td>{ev_html}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>\n")
