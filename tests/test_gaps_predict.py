@@ -78,3 +78,26 @@ def test_find_keeps_to_the_region_and_the_methods(store, project, analysis):
     assert sorted(dalarna, key=str) == sorted(in_analysis, key=str)  # what the analysis of every region finds
     assert {g.name for g in dalarna} == {"+".join(methods)}
     assert predict.find(store, project, "nvr:dalarna", methods=[]) == []
+
+
+def test_no_suggestion_pairs_what_a_structure_already_joins(store, project, analysis):
+    """No row pairs an actor with its own unit, its umbrella, a sibling, a co-member of a forum, or a
+    dissolved body; every row is forum ↔ forum or across principals."""
+    joined = predict.joined_by_design(store, project)
+    g = predict.projection(store)
+    rows = [r for r in analysis.gaps if r.kind == "predict"]
+    assert rows
+    for r in rows:
+        assert predict.canonical(r.a, r.b) not in joined, r
+        assert predict.across(g, r.a, r.b), r
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("nvr:jonkopings-lan--reko", "nvr:kommuner-06"),  # a member and its forum
+        ("nvr:dalarna--halso-och-sjukvardsforvaltningen", "nvr:dalarna"),  # a unit and its region
+    ],
+)
+def test_joined_pairs_include_membership_and_parts(store, project, pair):
+    assert predict.canonical(*pair) in predict.joined_by_design(store, project)

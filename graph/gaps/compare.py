@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -30,6 +30,7 @@ class Matrix:
     cells: dict[str, dict[str, int]]
     region_names: dict[str, str]
     type_names: dict[str, str]
+    type_names_sv: dict[str, str] = field(default_factory=dict)
 
     def having(self, st: str) -> list[str]:
         """Regions with at least one instance of structure type `st`, by name.
@@ -45,12 +46,22 @@ def structure_matrix(store: ox.Store, project: Project) -> Matrix:
     cells: dict[str, dict[str, int]] = {}
     region_names: dict[str, str] = {}
     type_names: dict[str, str] = {}
+    type_names_sv: dict[str, str] = {}
     for r in rows(store, "structure-matrix", project):
         reg, st = short(r["region"]), short(r["type"])
         region_names[reg] = r["regionName"]
         type_names[st] = r["typeName"]
+        type_names_sv[st] = r.get("typeNameSv") or r["typeName"]
         cells.setdefault(reg, {})[st] = int(r["count"])
-    return Matrix(cells, region_names, type_names)
+    return Matrix(cells, region_names, type_names, type_names_sv)
+
+
+def described_by(store: ox.Store, project: Project) -> dict[str, list[str]]:
+    """Region → short titles of the source documents about it alone (`region-sources.rq`)."""
+    out: dict[str, list[str]] = {}
+    for r in gap_rows(store, project, "region-sources"):
+        out.setdefault(short(r["region"]), []).append(r["title"])
+    return out
 
 
 def curated_regions(store: ox.Store, project: Project) -> set[str]:
@@ -71,10 +82,13 @@ def structure_gaps(
     majority: float = MAJORITY,
     region: str | None = None,
     skip: set[tuple[str, str]] = frozenset(),
+    described_by: dict[str, list[str]] | None = None,
 ) -> list[Gap]:
     """A gap per (region, type) where the region has none but more than `majority` of all
     regions have one; only for `curated` regions, never for the (region, type) pairs in `skip`.
-    Score = share of regions that have it."""
+    Score = share of regions that have it. `described_by` maps a region to the documents about it
+    alone (an audit, an answer); a region without one is described only in the overview's short
+    section, which could simply not have mentioned the structure: the explanation says which."""
     total = len(m.cells)
     out: list[Gap] = []
     for st in sorted(m.type_names):
@@ -87,6 +101,17 @@ def structure_gaps(
             if (reg, st) in skip:
                 continue
             names = ", ".join(m.region_names[r] for r in have)
+            docs = (described_by or {}).get(reg, [])
+            could_sv = (
+                f"Regionen beskrivs i {', '.join(docs)}: där kunde strukturen ha nämnts."
+                if docs
+                else "Regionen beskrivs bara i översiktens korta avsnitt, som kan ha utelämnat strukturen."
+            )
+            could_en = (
+                f"The region is described in {', '.join(docs)}, which could have mentioned it."
+                if docs
+                else "The region is described only in the overview's short section, which may have left it out."
+            )
             out.append(
                 Gap(
                     region=reg,
@@ -98,8 +123,12 @@ def structure_gaps(
                     name=st,
                     score=round(len(have) / total, 3),
                     explanation=(
+                        f"{m.region_names[reg]} saknar «{m.type_names_sv.get(st, m.type_names[st])}» i grafen, "
+                        f"medan {len(have)} av {total} regioner har strukturen: {names}. {could_sv}"
+                    ),
+                    explanation_en=(
                         f"{m.region_names[reg]} has no {m.type_names[st]} in the graph, while {len(have)} of the "
-                        f"{total} regions have one: {names}."
+                        f"{total} regions have one: {names}. {could_en}"
                     ),
                 )
             )
@@ -114,4 +143,5 @@ def find(store: ox.Store, project: Project, region: str | None = None) -> list[G
         curated_regions(store, project),
         region=region,
         skip=not_applicable(store, project),
+        described_by=described_by(store, project),
     )

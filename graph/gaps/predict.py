@@ -124,6 +124,7 @@ def suggest(
     per_region: int = 5,
     partners: set[str] | None = None,
     joined: set[tuple] = frozenset(),
+    focus=None,
 ) -> list[dict]:
     """Top non-adjacent actor pairs of the same region, scored by the mean of each used
     method's score divided by that method's maximum (so in 0..1). Each row: a, b, region,
@@ -133,7 +134,8 @@ def suggest(
     ontology's) are paired; never a pair in `joined` (pairs the data model joins by design,
     `joined_by_design`), nor two nodes with the same single principal (node attribute
     `principals`): a region and its own unit, or two units of one region, answer to one
-    huvudman and are not a missing collaboration.
+    huvudman and are not a missing collaboration. `focus(g, u, v)`, if given, says which of the
+    remaining pairs may be suggested at all (`across`: two forums, or actors of different principals).
 
     >>> g = nx.Graph([("a", "x"), ("b", "x"), ("a", "y"), ("b", "y")])
     >>> for n in g: g.nodes[n].update(cls="Board", region="r")
@@ -163,7 +165,7 @@ def suggest(
         u, v = p
         if not (ok(u) and ok(v)) or g.nodes[u]["region"] != g.nodes[v]["region"] or p in joined:
             continue
-        if one_principal(u, v):
+        if one_principal(u, v) or (focus is not None and not focus(g, u, v)):
             continue
         s = statistics.fmean(per_method[m].get(p, 0.0) / maxes[m] for m in methods)
         scored.append((s, p))
@@ -190,6 +192,26 @@ def suggest(
     return out
 
 
+def across(g: nx.Graph, u, v) -> bool:
+    """Whether a suggested link between `u` and `v` would cross a boundary an auditor cares about:
+    two forums (node attribute `cls` CollaborationBody), or two actors whose principals (node
+    attribute `principals`) have none in common (a region's unit and a municipality).
+
+    >>> g = nx.Graph()
+    >>> g.add_node("f", cls="CollaborationBody", principals=["r", "k"])
+    >>> g.add_node("f2", cls="CollaborationBody", principals=["r"])
+    >>> g.add_node("u", cls="Board", principals=["r"])
+    >>> g.add_node("m", cls="Municipality", principals=["k"])
+    >>> across(g, "u", "m"), across(g, "f", "f2"), across(g, "f", "u")
+    (True, True, False)
+    """
+    du, dv = g.nodes[u], g.nodes[v]
+    if du.get("cls") == "CollaborationBody" and dv.get("cls") == "CollaborationBody":
+        return True
+    pu, pv = set(du.get("principals") or []), set(dv.get("principals") or [])
+    return bool(pu) and bool(pv) and not pu & pv
+
+
 def projection(store: ox.Store) -> nx.Graph:
     """The undirected actor projection of the store's network (audited gaps left out)."""
     return actor_projection(network(store))
@@ -202,8 +224,9 @@ def partner_classes(store: ox.Store, project: Project) -> set[str]:
 
 
 def joined_by_design(store: ox.Store, project: Project) -> set[tuple]:
-    """Pairs (in canonical order) the data model joins by design, never by a curated relation:
-    a municipality and its county's group, a region and its county's group (`joined-by-design.rq`)."""
+    """Pairs (in canonical order) a structure already joins (`joined-by-design.rq`): a municipality
+    and its county's group, a region and its county's group, an organisation and what it is part
+    of, siblings, co-members of a forum, and any pair with a dissolved body."""
     return {canonical(short(r["a"]), short(r["b"])) for r in gap_rows(store, project, "joined-by-design")}
 
 
@@ -222,6 +245,7 @@ def find(
         per_region=per_region,
         partners=partner_classes(store, project),
         joined=joined_by_design(store, project),
+        focus=across,
     )
     for s in found:
         u, v = s["pair"]
@@ -229,12 +253,16 @@ def find(
             continue
         lu, lv = g.nodes[u]["label"], g.nodes[v]["label"]
         common = ", ".join(g.nodes[c]["label"] for c in s["common"][:5]) + (" …" if len(s["common"]) > 5 else "")
+        scores = "; ".join(f"{METHOD_NAMES[m]} {x}" for m, x in s["methods"].items())
+        why_sv = (
+            f"{lu} och {lv} har ingen registrerad relation, men de har {len(s['common'])} gemensamma grannar"
+            + (f" ({common})" if common else "")
+            + f" och förenas av {s['paths3']} vägar av längd 3; ingen struktur förenar dem redan. {scores}."
+        )
         why = (
             f"{lu} and {lv} have no recorded relation, but they share {len(s['common'])} neighbour(s)"
             + (f" ({common})" if common else "")
-            + f" and are joined by {s['paths3']} path(s) of length 3. "
-            + "; ".join(f"{METHOD_NAMES[m]} {x}" for m, x in s["methods"].items())
-            + "."
+            + f" and are joined by {s['paths3']} path(s) of length 3; no structure joins them yet. {scores}."
         )
         out.append(
             Gap(
@@ -246,7 +274,8 @@ def find(
                 kind="predict",
                 name="+".join(methods),
                 score=s["score"],
-                explanation=why,
+                explanation=why_sv,
+                explanation_en=why,
             )
         )
     return out
