@@ -55,7 +55,7 @@ def export(store: ox.Store, fmt: str, project: Project | None = None) -> bytes:
     if fmt not in NETWORK_FORMATS:
         raise NaravardError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     net = network(store, project)
-    return network_file(net, fmt, term_labels(store, sorted({k for _, _, k in net.edges(keys=True)})))
+    return network_file(net, fmt, term_labels(store, sorted({k for _, _, k in net.edges(data="kind")})))
 
 
 def network_file(net: nx.MultiDiGraph, fmt: str, labels: dict[str, str] | None = None) -> bytes:
@@ -104,7 +104,8 @@ def flat_network(g: nx.MultiDiGraph, labels: dict[str, str] | None = None) -> nx
     h = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
         h.add_node(n, **{k: ("|".join(v) if isinstance(v, list) else v) for k, v in d.items()})
-    for i, (s, t, kind, d) in enumerate(g.edges(keys=True, data=True)):
+    for i, (s, t, d) in enumerate(g.edges(data=True)):
+        kind = d.get("kind", "")
         attrs = {k: v for k, v in d.items() if k != "kind"}
         h.add_edge(s, t, key=f"e{i}", relation=kind, label=labels.get(kind, kind), **attrs)
     return h

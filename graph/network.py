@@ -28,7 +28,8 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     title, date and line), evidence (how many quotes), structure_types and levels (short IRIs,
     `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none) and, once the
     store has them (graph/metrics.py), degree, betweenness and community; edge key = relation kind
-    (`partOf`, …, `gap`), attrs kind, quote, document, evidence. Relations derived at build time
+    (`partOf`, …), or the gap's short IRI for a stated gap (kind `gap`: two findings about the same
+    actors are two edges), attrs kind, quote, document, evidence. Relations derived at build time
     (the inverse of a symmetric relation) carry no evidence of their own and are not drawn.
     `project` gives the queries (default: the current project)."""
     g = nx.MultiDiGraph()
@@ -65,7 +66,7 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
         g.add_edge(
             s,
             t,
-            key=kind,
+            key=shorten(r["gap"]) if kind == GAP and r.get("gap") else kind,  # each stated gap its own edge
             kind=kind,
             quote=r["quote"] or "",
             document=r["document"] or "",
@@ -129,7 +130,7 @@ def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph
     """An undirected simple graph of the relations (what link prediction needs)."""
     u = nx.Graph()
     u.add_nodes_from(g.nodes(data=True))
-    for s, t, k in g.edges(keys=True):
-        if s != t and (include_gaps or k != GAP):
+    for s, t, kind in g.edges(data="kind"):
+        if s != t and (include_gaps or kind != GAP):
             u.add_edge(s, t)
     return u

@@ -51,7 +51,7 @@ def net(store, project):
 
 @pytest.fixture(scope="module")
 def files(store, net):
-    labels = term_labels(store, {k for _, _, k in net.edges(keys=True)})
+    labels = term_labels(store, {k for _, _, k in net.edges(data="kind")})
     return {fmt: network_file(net, fmt, labels) for fmt in ("graphml", "gexf", "csv")}
 
 

@@ -110,7 +110,14 @@ def page_data(
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
     edges = [
-        {"id": f"e{i}", "from": s, "to": t, "kind": k, "quote": d.get("quote", ""), "document": d.get("document", "")}
+        {
+            "id": f"e{i}",
+            "from": s,
+            "to": t,
+            "kind": d.get("kind", k),
+            "quote": d.get("quote", ""),
+            "document": d.get("document", ""),
+        }
         for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))
     ]
     for j, c in enumerate(computed or []):
