@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html import escape as _escape
 
 import pytest
 
@@ -69,14 +70,19 @@ def test_report_html_escapes_and_links():
     assert "regions/dalarna.html" in html and "actors/dalarna--x.html" in html
     assert "actors/dalarna--y.html" not in html  # no page, no link
     assert "http://" not in html and "https://" not in html
-    assert "Link prediction was not run." in html and "Region Dalarna" in html
+    assert "Länkprediktionen kördes inte." in html and "Region Dalarna" in html
+    assert "<html lang=sv>" in html
 
 
 def test_report_of_the_real_analysis(analysis):
     html = report_html(analysis)
-    assert "Evaluation of link prediction" in html and "used for suggestions" in html.lower()
+    assert "Utvärdering av länkprediktionen" in html and "används för förslag" in html
     assert "<link" not in html and "<script" not in html
-    assert f"— {len(analysis.gaps)} in all." in html
+    assert f"— {len(analysis.gaps)} rader." in html
+    # every quote of every row is on the page, and the findings come before the material
+    assert all(html.count(_escape(q)) for g in analysis.gaps for q, _ in g.quotes)
+    dalarna = html[html.index("<h2 id='dalarna'>") :]
+    assert dalarna.index("<h3>Fynd</h3>") < dalarna.index("<h3>Underlag för bedömning</h3>")
     assert html.count("<h2 id='") == len({g.region for g in analysis.gaps})
 
 

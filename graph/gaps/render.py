@@ -179,36 +179,35 @@ def _actor(node: str | None, label: str, pages: dict[str, str]) -> str:
 
 
 def evaluation_html(ev: Evaluation) -> str:
-    """The evaluation table and a plain statement of which methods are used and why."""
+    """The evaluation table and a plain statement (Swedish) of which methods are used and why."""
     rows = []
     for r in ev.table():
         rows.append(
             f"<tr><td>{_e(r['name'])}</td><td class=num>{r['auc_mean']:.3f} ± {r['auc_sd']:.3f}</td>"
             f"<td class=num>{r['p_at_k_mean']:.3f} ± {r['p_at_k_sd']:.3f}</td>"
             f"<td class=num>{r['p_at_20_mean']:.3f} ± {r['p_at_20_sd']:.3f}</td>"
-            f"<td>{'yes' if r['used'] else 'no'}</td></tr>"
+            f"<td>{'ja' if r['used'] else 'nej'}</td></tr>"
         )
     used = ev.used()
     base = next(r for r in ev.table() if r["method"] == "random")
     if used:
         stmt = (
-            f"Suggestions come only from {', '.join(METHOD_NAMES[m] for m in used)}: their mean AUC beats the "
-            f"random baseline ({base['auc_mean']:.3f}) by at least {AUC_MARGIN:.2f} and by more than the spread "
-            "over seeds, and their precision@k is above the baseline's. The other methods are shown for "
-            "comparison and are not used."
+            f"Förslagen kommer bara från {', '.join(METHOD_NAMES[m] for m in used)}: deras medel-AUC slår "
+            f"slumpens ({base['auc_mean']:.3f}) med minst {AUC_MARGIN:.2f} och med mer än spridningen mellan "
+            "fröna, och deras precision@k är högre än slumpens. Övriga metoder visas för jämförelse."
         )
     else:
-        stmt = "No method beats the random baseline by the required margin, so no links are suggested by prediction."
+        stmt = "Ingen metod slår slumpen med den marginal som krävs, så länkprediktionen föreslår inga länkar."
     return (
-        f"<p>Hold-out evaluation on the actor projection: for each of {len(ev.seeds)} fixed seeds "
-        f"({', '.join(map(str, ev.seeds))}), {ev.hidden} edges (10%) are hidden and the rest kept; as many "
-        "non-edges are sampled as negatives. AUC compares hidden edges with negatives; precision@k ranks the "
-        f"candidate pairs (distance ≤ 2, or ≤ 3 for L3) of the training graph, k = {ev.hidden} (the hidden "
-        "edges) and k = 20.</p>"
-        "<table><tr><th>method</th><th>AUC mean ± sd</th><th>precision@k mean ± sd</th>"
-        "<th>precision@20 mean ± sd</th><th>used for suggestions</th></tr>"
-        + "".join(rows)
-        + f"</table><p class=note>{_e(stmt)}</p>"
+        f"<p>Utvärdering med undanhållna länkar i aktörsnätverket: för vart och ett av {len(ev.seeds)} fasta frön "
+        f"({', '.join(map(str, ev.seeds))}) döljs {ev.hidden} länkar (10 %) och lika många icke-länkar dras som "
+        "negativa exempel. AUC jämför dolda länkar med negativa; precision@k rangordnar kandidatparen (avstånd "
+        f"≤ 2, eller ≤ 3 för L3) i träningsgrafen, k = {ev.hidden} (de dolda länkarna) och k = 20. "
+        "AUC säger hur väl en metod återfinner kända länkar, inte om ett förslag är värt en revisors tid: "
+        "det mäter precisionen mot den granskade mängden ovan.</p>"
+        "<table><tr><th>metod</th><th>AUC medel ± sd</th><th>precision@k medel ± sd</th>"
+        "<th>precision@20 medel ± sd</th><th>används för förslag</th></tr>" + "".join(rows) + "</table>"
+        f"<p class=note>{_e(stmt)}</p>"
     )
 
 
@@ -242,19 +241,45 @@ def precision_html(analysis: Analysis) -> str:
 
 
 INTRO = (
-    "<p>Every row says why it is suggested and is backed by a quote from the sources or by a measured method. "
-    "Kinds: <span class='kind audit'>audit</span> the sources say the collaboration is missing, weak, unclear or "
-    "should be strengthened; <span class='kind rule'>rule</span> a structural rule (queries/rules/*.rq) finds it; "
-    "<span class='kind compare'>compare</span> most regions have a structure this region lacks; "
-    "<span class='kind predict'>predict</span> link prediction (see the evaluation below). "
-    "A computed row never pairs two actors with one and the same principal (huvudman), such as a region "
-    "and its own unit: they answer to one organisation. Sources are cited by short title, date and line.</p>"
+    "<p>Varje rad säger vad den gäller, varför den finns med och varför den har sin plats, och bär varje "
+    "ordagrant citat med sin källa (titel, år och rad). <strong>Fynd</strong>: "
+    "<span class='kind audit'>granskning</span> en samverkansbrist som en revisionsrapport anger eller ett svar "
+    "på en granskning medger; <span class='kind rule'>regel</span> en strukturregel (queries/rules/*.rq) som "
+    "klarar ribban mot den granskade mängden. <strong>Underlag för bedömning</strong> (under ribban, visas "
+    "efter fynden): <span class='kind note'>statusnotering</span> i den beskrivande översikten 2020 (ingen "
+    "granskning); <span class='kind compare'>jämförelse</span> en struktur som de flesta regioner har; "
+    "<span class='kind predict'>länkprediktion</span>. Ett beräknat förslag parar aldrig två aktörer med samma "
+    "huvudman, en enhet med sin överordnade eller två medlemmar i samma forum.</p>"
 )
 
 
+def _rows_html(gaps: list[Gap], pages: dict[str, str]) -> str:
+    """One table of rows: what they concern, kind and source, why, rank, and every quote."""
+    out = [
+        "<table><tr><th>gäller</th><th>aktör</th><th>slag · källa</th><th>namn</th><th>poäng</th>"
+        "<th>varför</th><th>rang</th><th>belägg</th></tr>"
+    ]
+    for g in gaps:
+        ev_html = "".join(f"<blockquote>{_e(q)}</blockquote><span class=doc>{_e(d)}</span>" for q, d in g.quotes)
+        score = "" if g.score is None else f"{g.score:.3f}"
+        source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
+        why = _e(g.explanation) + (f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else "")
+        out.append(
+            f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
+            f"<td><span class='kind {_e(g.kind)}'>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
+            f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td>{_e(g.reason)}</td>"
+            f"<td>{ev_html}</td></tr>"
+        )
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
-    """The whole report page: the analysis' gaps by region and its evaluation; `pages` maps an
+    """The whole report page (Swedish): per region the findings, then the material for judgement,
+    the precision against the labelled set and the evaluation of link prediction; `pages` maps an
     actor (short IRI) to its network page, to link its name (no page, no link)."""
+    from .model import FINDINGS
+
     pages = pages or {}
     gaps, ev, region_names = analysis.gaps, analysis.evaluation, analysis.region_names
     by_region: dict[str, list[Gap]] = {}
@@ -262,46 +287,37 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
         by_region.setdefault(g.region, []).append(g)
     counts = {k: sum(1 for g in gaps if g.kind == k) for k in KINDS}
     parts = [
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        "<!doctype html><html lang=sv><head><meta charset=utf-8>",
         "<meta name=viewport content='width=device-width, initial-scale=1'>",
-        f"<title>Missing collaboration links</title><style>{CSS}</style></head><body>",
+        f"<title>Samverkansbrister</title><style>{CSS}</style></head><body>",
         "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
         "<a href='gaps.html'>Samverkansbrister</a></nav>",
-        "<h1>Missing collaboration links</h1>",
+        "<h1>Samverkansbrister och saknade länkar</h1>",
         INTRO,
-        "<p>" + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" — {len(gaps)} in all.</p>",
+        "<p>" + ", ".join(f"{n} {KIND_SV.get(k, k)}" for k, n in counts.items()) + f" — {len(gaps)} rader.</p>",
         "<h2 id=precision>Precision mot den granskade mängden</h2>",
         precision_html(analysis),
-        "<h2 id=evaluation>Evaluation of link prediction</h2>",
-        evaluation_html(ev) if ev else "<p>Link prediction was not run.</p>",
-        "<h2>Regions</h2><ul>",
+        "<h2 id=evaluation>Utvärdering av länkprediktionen</h2>",
+        evaluation_html(ev) if ev else "<p>Länkprediktionen kördes inte.</p>",
+        "<h2>Regioner</h2><ul>",
     ]
     order = sorted(by_region, key=lambda r: region_names.get(r, r))
     parts += [
-        f"<li><a href='#{_e(local_name(r))}'>{_e(region_names.get(r, r))}</a> ({len(by_region[r])})</li>" for r in order
+        f"<li><a href='#{_e(local_name(r))}'>{_e(region_names.get(r, r))}</a> "
+        f"({sum(g.kind in FINDINGS for g in by_region[r])} fynd, {len(by_region[r])} rader)</li>"
+        for r in order
     ]
     parts.append("</ul>")
     for reg in order:
         slug = local_name(reg)
         parts.append(
             f"<h2 id='{_e(slug)}'>{_e(region_names.get(reg, reg))} "
-            f"<small>(<a href='regions/{_e(slug)}.html'>network</a>)</small></h2>"
+            f"<small>(<a href='regions/{_e(slug)}.html'>nätverk</a>)</small></h2>"
         )
-        parts.append(
-            "<table><tr><th>gäller</th><th>aktör</th><th>slag · källa</th><th>namn</th><th>poäng</th>"
-            "<th>varför</th><th>rang</th><th>belägg</th></tr>"
-        )
-        for g in by_region[reg]:
-            ev_html = "".join(f"<blockquote>{_e(q)}</blockquote><span class=doc>{_e(d)}</span>" for q, d in g.quotes)
-            score = "" if g.score is None else f"{g.score:.3f}"
-            source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
-            why = _e(g.explanation) + (f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else "")
-            parts.append(
-                f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
-                f"<td><span class='kind {_e(g.kind)}'>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
-                f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td>{_e(g.reason)}</td>"
-                f"<td>{ev_html}</td></tr>"
-            )
-        parts.append("</table>")
+        found = [g for g in by_region[reg] if g.kind in FINDINGS]
+        rest = [g for g in by_region[reg] if g.kind not in FINDINGS]
+        parts.append("<h3>Fynd</h3>" + (_rows_html(found, pages) if found else "<p>Inga fynd.</p>"))
+        if rest:
+            parts.append("<h3>Underlag för bedömning</h3>" + _rows_html(rest, pages))
     parts.append("</body></html>\n")
     return "\n".join(parts)
