@@ -14,6 +14,7 @@ from cli.main import cli
 from graph.errors import QueryError
 from graph.gaps import KINDS, analyse, find_gaps, kinds_of
 from graph.project import Project
+from graph.queries import rows
 from graph.store import manifest_path, store_path
 
 from .conftest import write
@@ -124,3 +125,17 @@ def test_one_row_per_stated_gap_with_all_its_quotes(analysis, store):
     assert {g.source_kind for g in stated if g.kind == "note"} == {"översikt"}
     kinds = [g.kind for g in analysis.gaps if g.region == "nvr:jonkopings-lan"]
     assert kinds.index("note") > max(i for i, k in enumerate(kinds) if k in ("audit", "rule"))
+
+
+def test_no_row_pairs_joined_actors_or_flags_an_owned_plan(analysis, store, project):
+    """Across every kind: no pair of a row is an actor and its own unit, its umbrella or a co-member of
+    a forum they share; no row is about a plan whose owner the graph knows."""
+    from graph.gaps.predict import canonical, joined_by_design
+
+    joined = joined_by_design(store, project)
+    assert not [g for g in analysis.gaps if g.b and canonical(g.a, g.b) in joined]
+    owner = "{ ?o nv:responsibleFor|nv:runs|nv:partyTo ?p } UNION { ?p nv:decidedBy ?o }"
+    owned = {r["p"] for r in rows(store, f"SELECT ?p WHERE {{ ?p a nv:Plan . {owner} }}")}
+    assert owned
+    flagged = {g.a for g in analysis.gaps} | {g.b for g in analysis.gaps if g.b}
+    assert not {f"https://w3id.org/naravard/id/{x[4:]}" for x in flagged} & owned
