@@ -495,6 +495,7 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
     from graph.load import load_store
     from graph.network import network
     from graph.viz.page import page_names
+    from graph.viz.shell import footer
 
     project = get_project(root)
     store = load_store(project)
@@ -511,7 +512,7 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
         return
     analysis = analyse(store, project, region=region, kinds=kinds or FINDINGS, judged=judged)
     if fmt == "html":
-        click.echo(render.report_html(analysis, page_names(network(store))), nl=False)
+        click.echo(render.report_html(analysis, page_names(network(store)), footer(project)), nl=False)
     else:
         click.echo(render.gaps_text(analysis.gaps, fmt), nl=False)
 

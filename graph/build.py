@@ -79,6 +79,7 @@ def write_pages(
     from .gaps import analyse, load_labels, render
     from .network import network
     from .viz.page import page_names
+    from .viz.shell import footer
     from .viz.site import write_site
 
     out = out or project.output_dir
@@ -87,5 +88,6 @@ def write_pages(
     analysis = analyse(store, project, progress=progress, judged=judged)
     written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
     progress("writing gaps.html …")
-    write_atomic(out / "gaps.html", render.report_html(analysis, page_names(network(store, project))))
+    pages = page_names(network(store, project))
+    write_atomic(out / "gaps.html", render.report_html(analysis, pages, footer(project)))
     return [*written, out / "gaps.html"]

@@ -110,7 +110,7 @@ def test_installed_package_is_the_wheel_with_everything(installed, tmp_path):
     ):
         assert (bundled / path).is_file(), path
     assert list((bundled / "data" / "sources").glob("*.txt"))
-    for path in ("static/query.js", "viz/template.html", "viz/style.toml", "viz/naravard.css"):
+    for path in ("static/query.js", "static/network.js", "static/naravard.css", "viz/base.html", "viz/style.toml"):
         assert (site / "graph" / path).is_file(), path
 
 

@@ -142,20 +142,6 @@ def evaluation_text(ev: Evaluation) -> str:
 
 # ---------------------------------------------------------------- HTML report
 
-CSS = (
-    "\nbody{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:75rem;"
-    "padding:0 1rem;color:#1d232a;line-height:1.45}\n"
-    "h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:2px solid #d9e2ea;padding-bottom:.2rem}\n"
-    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.6rem 0}\n"
-    "th,td{border-bottom:1px solid #e3e8ee;padding:.35rem .5rem;text-align:left;vertical-align:top}\n"
-    "th{background:#f3f6f9}td.num{text-align:right;white-space:nowrap}\n"
-    ".kind{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;color:#fff}\n"
-    ".audit{background:#b23a48}.rule{background:#2f6690}.compare{background:#5c8001}.predict{background:#7b5ea7}\n"
-    "blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #cbd5e1;color:#44505c;font-style:italic}\n"
-    ".doc{color:#66727f;font-size:.8rem}.note{background:#f8fafc;border:1px solid #e3e8ee;padding:.6rem 1rem}\n"
-    "a{color:#1f5f99}\n"
-)
-
 
 def _e(text) -> str:
     return html.escape(str(text if text is not None else ""), quote=True)
@@ -274,10 +260,12 @@ def _rows_html(gaps: list[Gap], pages: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
-    """The whole report page (Swedish): per region the findings, then the material for judgement,
-    the precision against the labelled set and the evaluation of link prediction; `pages` maps an
-    actor (short IRI) to its network page, to link its name (no page, no link)."""
+def report_html(analysis: Analysis, pages: dict[str, str] | None = None, footer: dict | None = None) -> str:
+    """The whole report page (Swedish) on the pages' base layout: per region the findings, then the
+    material for judgement, the precision against the labelled set and the evaluation of link
+    prediction; `pages` maps an actor (short IRI) to its network page, to link its name (no page, no
+    link); `footer` is the build date and data version (`graph.viz.shell.footer`)."""
+    from ..viz.shell import FOOTER_UNKNOWN, render
     from .model import FINDINGS
 
     pages = pages or {}
@@ -287,12 +275,6 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
         by_region.setdefault(g.region, []).append(g)
     counts = {k: sum(1 for g in gaps if g.kind == k) for k in KINDS}
     parts = [
-        "<!doctype html><html lang=sv><head><meta charset=utf-8>",
-        "<meta name=viewport content='width=device-width, initial-scale=1'>",
-        f"<title>Samverkansbrister</title><style>{CSS}</style></head><body>",
-        "<nav><a href='index.html'>Översikt</a> · <a href='national.html'>Hela landet</a> · "
-        "<a href='gaps.html'>Samverkansbrister</a></nav>",
-        "<h1>Samverkansbrister och saknade länkar</h1>",
         INTRO,
         "<p>" + ", ".join(f"{n} {KIND_SV.get(k, k)}" for k, n in counts.items()) + f" — {len(gaps)} rader.</p>",
         "<h2 id=precision>Precision mot den granskade mängden</h2>",
@@ -319,5 +301,5 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None) -> str:
         parts.append("<h3>Fynd</h3>" + (_rows_html(found, pages) if found else "<p>Inga fynd.</p>"))
         if rest:
             parts.append("<h3>Underlag för bedömning</h3>" + _rows_html(rest, pages))
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    title = "Samverkansbrister och saknade länkar"
+    return render("gaps.html", title=title, body="\n".join(parts), footer=footer or FOOTER_UNKNOWN)

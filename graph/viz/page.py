@@ -12,17 +12,14 @@ False
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from pathlib import Path
 
 import networkx as nx
 
 from ..network import GAP
+from .shell import FOOTER_UNKNOWN, render
 from .style import class_style, relation_style
-
-TEMPLATE = Path(__file__).with_name("template.html")
 
 
 def page_name(node: str, cls: str) -> str:
@@ -58,6 +55,7 @@ def page_data(
     computed: list | None = None,
     pages: set | None = None,
     figure_labels: dict | None = None,
+    evidence: dict | None = None,
 ) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
@@ -69,6 +67,8 @@ def page_data(
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
     figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
+    `evidence` maps an edge (source, key, target) to all its quotes (`graph.viz.sources.edge_evidence`),
+    each {quote, document, href} with `href` the quoted line of the source text's page.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -117,6 +117,7 @@ def page_data(
             "kind": d.get("kind", k),
             "quote": d.get("quote", ""),
             "document": d.get("document", ""),
+            "evidence": (evidence or {}).get((s, k, t), []),
         }
         for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))
     ]
@@ -164,20 +165,18 @@ def script_json(data: dict) -> str:
     )
 
 
-_SLOT = re.compile(r"\{\{(BASE|TITLE|SUBTITLE|DATA)\}\}")
-
-
-def render_page(data: dict, *, title: str, subtitle: str = "") -> str:
-    """The template with its slots filled in one pass, so a label containing `{{DATA}}`
-    stays text instead of being filled in turn.
+def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | None = None) -> str:
+    """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
+    Jinja2 escapes the title, so a label containing `{{DATA}}` stays text.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
     """
-    values = {
-        "BASE": html.escape(data["base"]),
-        "TITLE": html.escape(title),
-        "SUBTITLE": html.escape(subtitle),
-        "DATA": script_json(data),
-    }
-    return _SLOT.sub(lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
+    return render(
+        "network.html",
+        title=title,
+        subtitle=subtitle,
+        base=data["base"],
+        data_json=script_json(data),
+        footer=footer or FOOTER_UNKNOWN,
+    )

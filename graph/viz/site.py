@@ -6,7 +6,6 @@ pyvis wheel), so the pages work from disk with no network.
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,9 @@ from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page
-from .style import class_style, model_labels, relation_style, style
+from .shell import ASSETS, footer, render
+from .sources import edge_evidence, source_pages
+from .style import model_labels, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
 MAX_EGO_NODES = 250
@@ -36,30 +37,46 @@ def vis_assets() -> list[Path]:
     return [lib / "vis-network.min.js", lib / "vis-network.css"]
 
 
+def swatch_css() -> str:
+    """Stylesheet rules for the legend swatches of every class and relation in style.toml
+    (`.swatch.cls-Board`, `.swatch.rel-gap` …; `cls-default`, `rel-default` for the rest), so pages
+    colour swatches with classes, not inline style attributes.
+
+    >>> ".swatch.rel-gap{" in swatch_css() and ".swatch.cls-default{" in swatch_css()
+    True
+    """
+    rules = []
+    for kind, prefix in (("class", "cls"), ("relation", "rel")):
+        for name, look in [("default", style()["default"][kind]), *style()[kind].items()]:
+            fill = "transparent" if kind == "relation" else look["color"]
+            rules.append(f".swatch.{prefix}-{name}{{background:{fill};border-color:{look['color']}}}")
+    return "\n".join(rules) + "\n"
+
+
 def write_assets(out: Path) -> list[Path]:
-    """Copy vis-network's JS and CSS and the pages' stylesheet into `out`/assets/; the files written."""
+    """Write `out`/assets/: vis-network's script, the page scripts, and the one stylesheet
+    (vis-network's rules, graph/static/naravard.css and `swatch_css`); the files written."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
-    written = []
-    for src in [*vis_assets(), Path(__file__).with_name("naravard.css")]:
-        write_atomic(dest / src.name, src.read_bytes())
-        written.append(dest / src.name)
-    return written
+    js, vis_css = vis_assets()
+    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js")}
+    ours = (ASSETS / "naravard.css").read_bytes()
+    files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
+    for name, data in files.items():
+        write_atomic(dest / name, data)
+    return [dest / name for name in files]
 
 
-def swatch(color: str, label: str, dashed: bool = False) -> str:
-    """One legend entry: a colour swatch (a dashed outline for a link kind) and its label, escaped.
+def swatch(cls: str, label: str, dashed: bool = False) -> dict:
+    """One legend entry for the index template: the swatch's CSS class (`cls-Board`, `rel-gap`; the
+    default for a name style.toml does not know) and its label.
 
-    >>> swatch("#fff", "<b>")
-    '<span><span class=swatch style="background:#fff;border-color:#fff"></span> &lt;b&gt;</span>'
+    >>> swatch("Board", "nämnd"), swatch("gap", "brist", dashed=True)["css"], swatch("New", "x")["css"]
+    ({'css': 'swatch cls-Board', 'label': 'nämnd'}, 'swatch dashed rel-gap', 'swatch cls-default')
     """
-    c = html.escape(color)
-    look = (
-        f'class="swatch dashed" style="border-color:{c}"'
-        if dashed
-        else f'class=swatch style="background:{c};border-color:{c}"'
-    )
-    return f"<span><span {look}></span> {html.escape(label)}</span>"
+    kind, prefix = ("relation", "rel") if dashed else ("class", "cls")
+    name = cls if cls in style()[kind] else "default"
+    return {"css": f"swatch{' dashed' if dashed else ''} {prefix}-{name}", "label": label}
 
 
 class Site:
@@ -67,6 +84,9 @@ class Site:
 
     def __init__(self, store: ox.Store, computed: list | None = None, project: Project | None = None):
         self.store = store
+        self.project = project or Project.default()
+        self.footer = footer(self.project)
+        self.evidence = edge_evidence(store, project)
         self.g = network(store, project)
         self.computed = computed or []
         self.stats = stats(store, project)
@@ -92,8 +112,9 @@ class Site:
             computed=self.computed,
             pages=self.pages,
             figure_labels=self.figure_labels,
+            evidence=self.evidence,
         )
-        return render_page(data, title=title, subtitle=subtitle)
+        return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
 
     def region_page(self, region: str) -> tuple[str, str]:
         """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
@@ -138,50 +159,25 @@ class Site:
         )
 
     def index_page(self) -> tuple[str, str]:
-        """(path, HTML) of the overview page: counts per region and the legend."""
+        """(path, HTML) of the overview page: counts per region and the legend, classes named by the ontology."""
         s = self.stats
-        rows = "\n".join(
-            f'<tr><td><a href="regions/{html.escape(r["region"].split(":", 1)[1])}.html">'
-            f"{html.escape(r['name'])}</a></td>"
-            f"<td class=num>{r['bodies']}</td><td class=num>{r['forums']}</td><td class=num>{r['projects']}</td>"
-            f"<td class=num>{r['plans']}</td><td class=num>{r['recommendations']}</td>"
-            f"<td class=num>{r['gaps']}</td></tr>"
-            for r in s["regions"]
-        )
         order = list(style()["class"])  # style.toml's order first (organisations, people, work), then the rest
         drawn = sorted(self.labels["class"], key=lambda c: (order.index(c) if c in order else len(order), c))
-        legend = " ".join(swatch(class_style(c)["color"], self.labels["class"][c]["sv"]) for c in drawn)
-        gap, predicted = relation_style(GAP)["color"], relation_style("predicted")["color"]
-        classes = ", ".join(f"{html.escape(k.removeprefix('nv:'))}: {v}" for k, v in s["classes"].items())
-        body = f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>naravard-kg – styrningen av god och nära vård</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline' data:; connect-src 'none'">
-<link rel="stylesheet" href="assets/naravard.css"></head>
-<body><header>
-<nav><a href="index.html">Översikt</a><a href="national.html">Hela landet</a><a href="gaps.html">Samverkansbrister</a>
-<a href="http://127.0.0.1:8000/">SPARQL-frågesida</a></nav><h1>Styrningen av omställningen till god och nära vård</h1>
-<p class="subtitle">En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer,
-byggd ur fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.</p></header>
-<div class="page">
-<h2>Vad grafen innehåller</h2>
-<p>{s["triples"]} tripplar. {classes}.</p>
-<p><a href="national.html">Hela landet</a> visar alla regioner tillsammans.
-<a href="gaps.html">Samverkansbrister</a> listar brister ur källorna och beräknade förslag på saknade samverkanslänkar,
-med förklaring och belägg.
-Frågesidan för SPARQL kräver att <code>naravard serve</code> körs (öppnas på <a href="http://127.0.0.1:8000/">http://127.0.0.1:8000/</a>).</p>
-<h2>Regioner</h2>
-<table id="regions"><thead><tr><th>Region</th><th>Organ</th><th>Samverkansforum</th><th>Projekt</th><th>Planer</th>
-<th>Rekommendationer</th><th>Brister</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table>
-<h2>Teckenförklaring</h2>
-<p class="legend">{legend}</p>
-<p class="legend">{swatch(gap, "samverkansbrist ur källorna", dashed=True)}
-{swatch(predicted, PREDICTED["sv"], dashed=True)}</p>
-</div></body></html>
-"""
-        return "index.html", body
+        sv = {c: v["sv"] for c, v in self.labels["class"].items()}
+        return "index.html", render(
+            "index.html",
+            title="Styrningen av omställningen till god och nära vård",
+            subtitle="En kunskapsgraf över regioner, nämnder, samverkansforum, projekt och planer, byggd ur "
+            "fem källdokument. Varje fakta har sitt belägg: dokument och ordagrant citat.",
+            stats=s,
+            classes=[(sv.get(k.removeprefix("nv:"), k), v) for k, v in s["classes"].items()],
+            legend=[swatch(c, self.labels["class"][c]["sv"]) for c in drawn],
+            gap_legend=[
+                swatch(GAP, self.labels["relation"].get(GAP, {}).get("sv", GAP), dashed=True),
+                swatch("predicted", PREDICTED["sv"], dashed=True),
+            ],
+            footer=self.footer,
+        )
 
 
 def write_site(
@@ -211,6 +207,8 @@ def write_site(
         if a not in site.g:
             site.actor_page(a)
     written = write_assets(out)
+    if everything:
+        jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
     for r in regions or []:
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:

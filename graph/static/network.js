@@ -1,49 +1,5 @@
-<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline' data:; connect-src 'none'">
-<title>{{TITLE}} – naravard-kg</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{{BASE}}assets/vis-network.css">
-<link rel="stylesheet" href="{{BASE}}assets/naravard.css">
-<script src="{{BASE}}assets/vis-network.min.js"></script>
-</head>
-<body>
-<header>
-  <nav>
-    <a href="{{BASE}}index.html">Översikt</a>
-    <a href="{{BASE}}national.html">Hela landet</a>
-    <a href="{{BASE}}gaps.html">Samverkansbrister</a>
-    <a href="http://127.0.0.1:8000/" title="Needs `naravard serve`">SPARQL</a>
-  </nav>
-  <h1>{{TITLE}}</h1>
-  <p class="subtitle">{{SUBTITLE}}</p>
-</header>
-<main>
-  <aside id="controls">
-    <label for="search">Sök aktör (namn eller akronym)</label>
-    <div class="row"><input id="search" type="search" list="names" placeholder="t.ex. SVOM" autocomplete="off"><button id="search-go" type="button">Sök</button></div>
-    <datalist id="names"></datalist>
-    <p id="search-status" role="status"></p>
-    <fieldset id="gap-controls">
-      <legend>Samverkansbrister</legend>
-      <label><input type="checkbox" id="toggle-gaps" checked> visa brister ur källorna</label>
-      <label><input type="checkbox" id="toggle-computed" checked> visa beräknade förslag</label>
-    </fieldset>
-    <fieldset id="class-filters"><legend>Klasser</legend></fieldset>
-    <fieldset id="type-filters"><legend>Strukturtyper</legend></fieldset>
-    <fieldset id="relation-filters"><legend>Relationer</legend></fieldset>
-  </aside>
-  <section id="network" aria-label="Nätverk"></section>
-  <aside id="details" aria-live="polite">
-    <h2>Detaljer</h2>
-    <p class="hint">Klicka på en nod för dess relationer och belägg. Håll muspekaren över en nod eller kant för källcitatet.</p>
-  </aside>
-</main>
-<script type="application/json" id="graph-data">{{DATA}}</script>
-<script>
+// The network pages (graph/viz/network.html): a vis-network drawing of the page's JSON block
+// (#graph-data), its filters, search and details panel. Every label goes in with textContent.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("graph-data").textContent);
@@ -61,11 +17,19 @@
     return String(s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
   function pageOf(n) { return n && n.page ? base + n.page : null; }
-  function evidenceBlock(parent, quote, document_) {
+  function evidenceBlock(parent, quote, document_, href) {
     if (!quote) return;
     const q = el("blockquote", "«" + quote + "»");
     parent.appendChild(q);
-    if (document_) parent.appendChild(el("p", document_, "doc"));
+    if (!document_) return;
+    const doc = el("p", null, "doc");
+    if (href) { const a = el("a", document_); a.href = base + href; doc.appendChild(a); } else doc.textContent = document_;
+    parent.appendChild(doc);
+  }
+  // Every quote of a relation, each with its own document and a link to its line in the source text.
+  function evidenceList(parent, e) {
+    const all = e.evidence && e.evidence.length ? e.evidence : [{quote: e.quote, document: e.document}];
+    all.forEach(q => evidenceBlock(parent, q.quote, q.document, q.href));
   }
   // Class, region and side; then structure types and levels, all named by the ontology.
   function meta(n) {
@@ -88,7 +52,7 @@
     const from = byId.get(e.from), to = byId.get(e.to);
     box.appendChild(el("strong", (from ? from.label : e.from) + " — " + (relStyle[e.kind] ? relStyle[e.kind].label : e.kind) + " — " + (to ? to.label : e.to)));
     if (e.explanation) box.appendChild(el("div", e.explanation, "meta"));
-    evidenceBlock(box, e.quote, e.document);
+    evidenceList(box, e);
     return box;
   }
 
@@ -123,7 +87,7 @@
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
     nodes: {scaling: {min: 8, max: 40}, borderWidth: 1},
     edges: {smooth: false, selectionWidth: 2},
-    interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false},
+    interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: {enabled: true, bindToWindow: false}},
     physics: {enabled: physics, stabilization: {iterations: 300}, barnesHut: {gravitationalConstant: -4000, springLength: 120}},
     layout: {improvedLayout: data.nodes.length < 150}
   });
@@ -201,7 +165,7 @@
       if (e.from === id) li.append(el("span", rel + " → ", "rel"), name);
       else li.append(name, el("span", " → " + rel + " (denna)", "rel"));
       if (e.explanation) li.appendChild(el("div", e.explanation, "meta"));
-      evidenceBlock(li, e.quote, e.document);
+      evidenceList(li, e);
       list.appendChild(li);
     });
     details.appendChild(el("h3", "Relationer"));
@@ -232,6 +196,3 @@
   if (data.focus && byId.has(data.focus)) { network.selectNodes([data.focus]); showDetails(data.focus); }
   window.naravard = {network, nodes, edges, nodesView, edgesView, isStabilized: () => stabilized};
 })();
-</script>
-</body>
-</html>

@@ -1,0 +1,69 @@
+"""One page system: every page (index, national, region, actor, sources, gaps report, query page)
+is a Jinja2 template extending `base.html`, with one stylesheet and its script in files under
+graph/static/ (no inline script or style, so the Content-Security-Policy needs no 'unsafe-inline').
+Jinja2 escapes every value put into a page.
+
+>>> "<b>" in render("source.html", title="<b>", lines=[], footer=FOOTER_UNKNOWN)
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+
+from ..project import Project
+
+#: Where the page scripts and the stylesheet live (copied to output/assets/, served as /static/).
+ASSETS = Path(__file__).parent.parent / "static"
+
+#: The pages' policy: scripts and styles from files only, no request anywhere (the pages read their
+#: data from a JSON block). The query page's server sends its own, with `connect-src 'self'`.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+#: The footer of a page drawn with no project at hand.
+FOOTER_UNKNOWN = {"built": "", "version": ""}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(template: str, **context) -> str:
+    """The page `template` (a file in graph/viz/) filled with `context`; `csp`, `base` (the way to
+    the output folder's root) and `assets` (the way to its assets) have defaults."""
+    base = context.setdefault("base", "")
+    context.setdefault("assets", base + "assets/")
+    context.setdefault("csp", CSP)
+    context.setdefault("subtitle", "")
+    context.setdefault("query_page", "http://127.0.0.1:8000/")
+    return _ENV.get_template(template).render(**context)
+
+
+def data_version(project: Project) -> str:
+    """A fingerprint of the project's input files (ontology and data, `Project.input_files`): the same
+    inputs give the same version, whatever the build date.
+
+    >>> len(data_version(Project.default()))
+    12
+    """
+    h = hashlib.sha256()
+    for path in sorted(project.input_files()):
+        h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def footer(project: Project | None) -> dict[str, str]:
+    """The footer's build date (UTC) and data version (`data_version`) for pages of `project`."""
+    project = project or Project.default()
+    return {"built": datetime.now(UTC).strftime("%Y-%m-%d"), "version": data_version(project)}

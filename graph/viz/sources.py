@@ -1,0 +1,85 @@
+"""Evidence you can check: every source text as a page with line anchors (`sources/<file>.html#L123`),
+and every quote of every relation with a link to its line.
+
+>>> source_page_name("004_ab6905b18fea9e05.txt")
+'sources/004_ab6905b18fea9e05.html'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import shorten
+from ..network import GAP
+from ..project import Project
+from ..queries import rows
+from .shell import FOOTER_UNKNOWN, render
+
+
+def source_page_name(file: str) -> str:
+    """The page (relative to output/) of the source text in data/sources/`file`."""
+    return f"sources/{Path(file).stem}.html"
+
+
+def quote_href(file: str | None, line: str | int | None) -> str:
+    """The link (relative to output/) to `line` of source `file`: '' without a file.
+
+    >>> quote_href("004_x.txt", 89), quote_href("004_x.txt", None), quote_href(None, 3)
+    ('sources/004_x.html#L89', 'sources/004_x.html', '')
+    """
+    if not file:
+        return ""
+    return source_page_name(file) + (f"#L{line}" if line else "")
+
+
+def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
+    """All quotes of the network's edges (queries/edge-evidence.rq), keyed as the edges of
+    `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
+    short IRI for a collaboration gap; each quote a dict {quote, document, href}."""
+    out: dict = {}
+    for r in rows(store, "edge-evidence", project):
+        q = {"quote": r["quote"], "document": r["document"], "href": quote_href(r["file"], r["line"])}
+        if r["gap"]:
+            key = shorten(r["gap"])
+        else:
+            key = (shorten(r["source"]), shorten(r["relation"]).removeprefix("nv:"), shorten(r["target"]))
+        if q not in out.setdefault(key, []):
+            out[key].append(q)
+    return out
+
+
+def edge_quotes(evidence: dict, source: str, key: str, target: str, kind: str) -> list[dict]:
+    """The quotes of one network edge from `edge_evidence`'s map (a gap's by its key).
+
+    >>> edge_quotes({("a", "memberOf", "b"): [1], "nvr:g": [2]}, "a", "memberOf", "b", "memberOf")
+    [1]
+    >>> edge_quotes({("a", "memberOf", "b"): [1], "nvr:g": [2]}, "a", "nvr:g", "b", "gap")
+    [2]
+    """
+    return evidence.get(key if kind == GAP else (source, kind, target), [])
+
+
+def source_pages(store: ox.Store, project: Project, footer: dict | None = None) -> list[tuple[str, str]]:
+    """(path, HTML) of every source text's page: its lines numbered, each with an anchor `#L<n>`."""
+    pages = []
+    for r in rows(store, "source-documents", project):
+        path = project.sources_dir / r["file"]
+        if not path.is_file():
+            continue
+        title = r["short"] or r["title"] or r["file"]
+        pages.append(
+            (
+                source_page_name(r["file"]),
+                render(
+                    "source.html",
+                    base="../",
+                    title=title,
+                    subtitle=" · ".join(x for x in (r["title"], r["date"], r["file"]) if x),
+                    lines=path.read_text(encoding="utf-8").splitlines(),
+                    footer=footer or FOOTER_UNKNOWN,
+                ),
+            )
+        )
+    return pages
