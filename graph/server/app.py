@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -190,9 +190,25 @@ async def meta(request: Request) -> Response:
     )
 
 
+def query_page_html(project: Project) -> str:
+    """The query page on the pages' base layout (graph/viz/query.html): its script and the one
+    stylesheet from /static/, the nav to the output folder's pages under /pages/."""
+    from ..viz.shell import footer, render
+
+    return render(
+        "query.html",
+        title="SPARQL-frågesida",
+        base="/pages/",
+        assets="/static/",
+        query_page="/",
+        csp=PAGE_CSP.removesuffix("; frame-ancestors 'none'"),  # a <meta> policy cannot carry frame-ancestors
+        footer=footer(project),
+    )
+
+
 async def query_page(request: Request) -> Response:
-    """The query page (its script and style are in graph/static/)."""
-    return FileResponse(STATIC / "query.html", media_type="text/html", headers={"Content-Security-Policy": PAGE_CSP})
+    """The query page (its script and stylesheet are in graph/static/)."""
+    return HTMLResponse(request.app.state.query_page, headers={"Content-Security-Policy": PAGE_CSP})
 
 
 class Pages:
@@ -332,6 +348,7 @@ def create_app(
         lifespan=lifespan(ep),
     )
     app.state.endpoint = ep
+    app.state.query_page = query_page_html(project)
     return app
 
 

@@ -231,12 +231,7 @@ function onKey(event) {
   if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
     event.preventDefault();
     run();
-  } else if (event.key === "Tab" && !event.shiftKey && event.target === $("editor")) {
-    event.preventDefault();
-    const t = event.target, start = t.selectionStart;
-    t.setRangeText("  ", start, t.selectionEnd, "end");
-    updateParamsNote();
-  }
+  }  // Tab is left to the browser, so the keyboard is never trapped in the editor
 }
 
 async function init() {

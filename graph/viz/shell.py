@@ -52,13 +52,16 @@ def render(template: str, **context) -> str:
 
 def data_version(project: Project) -> str:
     """A fingerprint of the project's input files (ontology and data, `Project.input_files`): the same
-    inputs give the same version, whatever the build date.
+    inputs give the same version, whatever the build date; '' without any of them.
 
     >>> len(data_version(Project.default()))
     12
     """
+    files = sorted(p for p in project.input_files() if p.is_file())
+    if not files:
+        return ""  # a store served without its project's files
     h = hashlib.sha256()
-    for path in sorted(project.input_files()):
+    for path in files:
         h.update(project.relative(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]
 
