@@ -19,6 +19,7 @@ import networkx as nx
 
 from ..network import GAP
 from .shell import FOOTER_UNKNOWN, render
+from .sources import edge_quotes
 from .style import class_style, relation_style
 
 
@@ -117,7 +118,7 @@ def page_data(
             "kind": d.get("kind", k),
             "quote": d.get("quote", ""),
             "document": d.get("document", ""),
-            "evidence": (evidence or {}).get((s, k, t), []),
+            "evidence": edge_quotes(evidence or {}, s, k, t, d.get("kind", k)),
         }
         for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))
     ]

@@ -1,0 +1,70 @@
+"""graph/viz/sources.py: every quote of every relation, and the source texts as pages with line anchors."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from graph.evidence import SourceText, normalise
+from graph.queries import rows
+from graph.viz.sources import edge_evidence, source_pages
+
+
+@pytest.fixture(scope="module")
+def evidence(store, project):
+    return edge_evidence(store, project)
+
+
+@pytest.fixture(scope="module")
+def sources(store, project):
+    return dict(source_pages(store, project))
+
+
+def test_every_statement_is_one_quote_of_its_relation(store, project, evidence):
+    """Each quote keeps its own document: none is credited to another source (edges.rq took MIN of each)."""
+    statements = rows(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o ?q ?src ?l WHERE { "
+        "?p rdfs:subPropertyOf* nv:relation FILTER(?p != nv:fromReport) ?s ?p ?o . ?st rdf:subject ?s ; "
+        "rdf:predicate ?p ; rdf:object ?o ; nv:quote ?q ; nv:source ?src OPTIONAL { ?st nv:line ?l } } }",
+    )
+    relations = sum(len(v) for k, v in evidence.items() if isinstance(k, tuple))
+    assert relations == int(statements[0]["n"])
+    # «I samverkan pågår även flera gemensamma utvecklingsarbeten» occurs only in the national overview.
+    credited = {
+        q["document"].split(" (")[0]
+        for qs in evidence.values()
+        for q in qs
+        if "flera gemensamma utvecklingsarbeten" in q["quote"]
+    }
+    assert credited == {"Översikt över 21 regioner"}
+    several = [k for k, v in evidence.items() if isinstance(k, tuple) and len(v) > 1]
+    assert len(several) >= 30  # relations with several quotes show them all
+
+
+def test_every_quote_links_to_the_line_it_starts_on(evidence, sources):
+    line_texts = {
+        page: re.findall(r'<li id="L\d+"><a class="ln" href="#L\d+">\d+</a> <span>(.*?)</span></li>', text)
+        for page, text in sources.items()
+    }
+    checked = 0
+    for qs in evidence.values():
+        for q in qs:
+            page, line = re.fullmatch(r"(sources/\w+\.html)#L(\d+)", q["href"]).groups()
+            assert f'<li id="L{line}">' in sources[page]
+            lines = line_texts[page]
+            window = SourceText(html.unescape("\n".join(lines[int(line) - 1 : int(line) + 15])))
+            start = " ".join(normalise(q["quote"]).split()[:5])
+            assert window.find(start), (q, window.text[:200])
+            checked += 1
+    assert checked > 1500
+
+
+def test_source_pages_number_every_line(project, sources):
+    files = sorted(p.name for p in project.sources_dir.glob("*.txt"))
+    assert sorted(p.removeprefix("sources/").replace(".html", ".txt") for p in sources) == files
+    first = sources[f"sources/{files[0].removesuffix('.txt')}.html"]
+    n = len((project.sources_dir / files[0]).read_text(encoding="utf-8").splitlines())
+    assert first.count('<li id="L') == n and f'<li id="L{n}">' in first
