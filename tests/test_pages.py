@@ -12,6 +12,7 @@ import pytest
 from graph.network import ego_subgraph, network, region_subgraph
 from graph.viz.page import page_name
 from graph.viz.site import Site, write_assets, write_site
+from graph.viz.sources import source_pages
 
 from .browser import Page, browser, needs_chromium
 from .gaps_fixtures import planted_project
@@ -25,7 +26,7 @@ def site(store):
 
 @pytest.fixture(scope="module")
 def pages(site, tmp_path_factory):
-    """The index, national view, two regions and a few actors, written from the real graph."""
+    """The index, national view, two regions, a few actors and the source texts, written from the real graph."""
     out = tmp_path_factory.mktemp("site")
     write_assets(out)
     jobs = [
@@ -35,6 +36,7 @@ def pages(site, tmp_path_factory):
         lambda: site.region_page("nvr:dalarna"),
         lambda: site.actor_page("nvr:jamtland-harjedalen--svom"),
         lambda: site.actor_page("nvr:dalarna--valfardsradet"),
+        *[lambda p=p: p for p in source_pages(site.store, site.project)],
     ]
     for job in jobs:
         rel, text = job()
@@ -284,3 +286,99 @@ def test_pages_carry_the_network_figures(site):
     dalarna = next(n for n in data["nodes"] if n["id"] == "nvr:dalarna")
     assert data["figureLabels"] == site.figure_labels
     assert dalarna["figures"]["degree"] > 10 and 0 < dalarna["figures"]["betweenness"] < 1
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>")
+INLINE_CODE = re.compile(r"<[^>]*\s(?:style|on[a-z]+)=", re.I)
+
+
+def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_output):
+    """index, national, regions, actors, sources and gaps.html: viewport, a CSP without 'unsafe-inline',
+    no inline script, style attribute or event handler, the one stylesheet and the footer."""
+    built = sorted(built_output.rglob("*.html"))
+    kinds = {p.relative_to(built_output).parts[0] for p in built}
+    assert {"index.html", "national.html", "gaps.html", "regions", "actors", "sources"} <= kinds
+    version = None
+    for path in built:
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(built_output)
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text, rel
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text).group(1)
+        assert "unsafe-inline" not in policy and "script-src &#39;self&#39;" in policy, rel
+        assert not INLINE_SCRIPT.search(text) and not INLINE_CODE.search(text), rel
+        assert text.count('rel="stylesheet"') == 1 and "naravard.css" in text, rel
+        found = re.search(r"Byggd \d{4}-\d\d-\d\d · dataversion <code>([0-9a-f]{12})</code>", text)
+        assert found, rel
+        assert version in (None, found.group(1)), rel  # one data version for the whole build
+        version = found.group(1)
+    assert (built_output / "assets" / "network.js").is_file()
+
+
+def test_gaps_and_suggestions_look_like_no_other_relation():
+    from graph.viz.style import relation_style, style
+
+    others = [relation_style(r) for r in style()["relation"] if r not in ("gap", "predicted")]
+    for kind in ("gap", "predicted"):
+        mine = relation_style(kind)
+        assert all(o["color"].lower() != mine["color"].lower() for o in others), kind
+        assert all(o.get("dashes") != mine["dashes"] for o in others), kind
+    assert relation_style("gap")["color"] != relation_style("predicted")["color"]
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_every_quote_of_every_edge_is_on_the_page_with_its_document(pages, open_page, store):
+    """The quote/document pairs of every edge on a region page equal the graph's statements
+    (queries/relation-evidence.rq, an independent query); the details panel shows all of a relation's
+    quotes, each linking to its line in the source text, where the line is marked."""
+    from graph.queries import rows
+
+    page = open_page(pages / "regions/jamtland-harjedalen.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    data = p.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    stated: dict = {}
+    for r in rows(store, "relation-evidence"):
+        key = (r["subject"], r["relation"].rsplit("#", 1)[1], r["object"])
+        doc = r["document"] + (f", rad {r['line']}" if r["line"] else "")
+        stated.setdefault(key, set()).add((r["quote"], doc))
+    ns = "https://w3id.org/naravard/id/"
+    relations = [e for e in data["edges"] if e["kind"] not in ("gap", "predicted")]
+    assert len(relations) > 100
+    for e in relations:
+        key = (e["from"].replace("nvr:", ns), e["kind"], e["to"].replace("nvr:", ns))
+        assert {(q["quote"], q["document"]) for q in e["evidence"]} == stated[key], key
+    # Region Jämtland Härjedalen collaborates with the region's municipalities: two quotes, two documents.
+    p.fill("#search", "Region Jämtland Härjedalen")
+    p.press("#search", "Enter")
+    item = p.locator("#details li", has_text="Kommunerna i Jämtlands län").filter(has_text="samverkar")
+    docs = item.first.locator("p.doc a")
+    assert sorted(docs.all_inner_texts()) == [
+        "Regionstyrelsens svar, Region Jämtland Härjedalen (2025-03-26), rad 185",
+        "Översikt över 21 regioner (2020), rad 783",
+    ]
+    href = docs.filter(has_text="rad 783").get_attribute("href")
+    assert href == "../sources/004_ab6905b18fea9e05.html#L783"
+    with p.expect_navigation():
+        docs.filter(has_text="rad 783").click()  # the auditor follows the quote to its line
+    assert p.url.endswith("/sources/004_ab6905b18fea9e05.html#L783")
+    target = p.locator("#L783")
+    assert "I samverkan pågår även flera gemensamma" in target.inner_text()
+    assert target.evaluate("li => getComputedStyle(li).backgroundColor") == "rgb(255, 241, 184)"
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_phone_layout_gives_the_network_the_width(pages, chromium):
+    page = Page(chromium, (pages / "regions/dalarna.html").as_uri(), viewport=(390, 844))
+    try:
+        p = page.page
+        p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+        box = p.locator("#network").bounding_box()
+        assert box["width"] >= 0.9 * 390 and box["height"] >= 400, box
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        page.shot("page-region-phone")
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()
