@@ -14,6 +14,7 @@ from graph.viz.page import page_name
 from graph.viz.site import Site, write_assets, write_site
 from graph.viz.sources import source_pages
 
+from .axe import serious_violations
 from .browser import Page, browser, needs_chromium
 from .gaps_fixtures import planted_project
 from .test_foundation import GOOD_BODY
@@ -382,3 +383,33 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "index.html",
+        "national.html",
+        "regions/dalarna.html",
+        "actors/dalarna--valfardsradet.html",
+        "sources/000_05c46514b3df74ab.html",
+    ],
+)
+def test_no_serious_accessibility_violation(pages, open_page, rel):
+    """axe-core (tests/assets/axe-core/, from npm) finds no serious or critical violation; the query page
+    is checked in tests/test_server_app.py, the gaps report below."""
+    page = open_page(pages / rel)
+    if not rel.startswith(("index", "sources")):
+        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    assert page.errors == [] and page.requests == []
+    assert serious_violations(page.page) == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_gaps_report_has_no_serious_accessibility_violation(built_output, open_page):
+    page = open_page(built_output / "gaps.html")
+    assert page.errors == [] and page.requests == []
+    assert serious_violations(page.page) == []

@@ -20,6 +20,7 @@ import rdflib
 
 from graph.project import REPO_ROOT, Project
 
+from .axe import serious_violations
 from .browser import ARTIFACTS, CHROMIUM, browser as chromium
 from .endpoint import Listener, alive, app_server, children, cli_server as serve_cli, eventually
 from .test_server_policy import SERVICE_BYPASSES
@@ -375,6 +376,9 @@ def test_query_page_has_strict_csp(server, http):
         assert r.status_code == 200 and "<textarea" in r.text
         assert "default-src 'self'" in r.headers["content-security-policy"]
         assert "<script>" not in r.text  # the script is a same-origin file
+        assert "unsafe-inline" not in r.headers["content-security-policy"] and "unsafe-inline" not in r.text
+        assert '<meta name="viewport"' in r.text and 'href="/static/naravard.css"' in r.text
+        assert 'href="/pages/index.html"' in r.text and "dataversion" in r.text  # the pages' base layout
 
 
 # --- security: SERVICE, Host/Origin, methods ------------------------------------------
@@ -787,3 +791,16 @@ def test_page_shows_errors(page):
     # the failed fetches log "Failed to load resource" in the console; nothing else may
     assert all("Failed to load resource" in e for e in page.errors)
     assert page.offsite == []
+
+
+@pytest.mark.browser
+def test_query_page_is_accessible_and_never_traps_the_keyboard(page):
+    """axe-core (tests/assets/axe-core/) finds no serious or critical violation on the query page, with
+    a result table shown; Tab leaves the editor (it used to insert spaces)."""
+    page.select_option("#library", "count-by-class")
+    run_and_wait(page)
+    assert serious_violations(page) == []
+    page.focus("#editor")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "run"
+    assert page.errors == [] and page.offsite == []
