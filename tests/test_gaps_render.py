@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from html import escape as _escape
 
 import pytest
@@ -71,13 +72,15 @@ def test_report_html_escapes_and_links():
     assert "actors/dalarna--y.html" not in html  # no page, no link
     assert "http://" not in html and "https://" not in html
     assert "Länkprediktionen kördes inte." in html and "Region Dalarna" in html
-    assert "<html lang=sv>" in html
+    assert "<html lang=\"sv\">" in html and "<footer>" in html  # Swedish, on the pages' base layout
 
 
 def test_report_of_the_real_analysis(analysis):
     html = report_html(analysis)
     assert "Utvärdering av länkprediktionen" in html and "används för förslag" in html
-    assert "<link" not in html and "<script" not in html
+    assert "<script" not in html and "<style" not in html and " style=" not in html
+    links = ['<link rel="icon" href="data:,">', '<link rel="stylesheet" href="assets/naravard.css">']
+    assert re.findall(r"<link [^>]*>", html) == links  # the pages' one stylesheet
     assert f"— {len(analysis.gaps)} rader." in html
     # every quote of every row is on the page, and the findings come before the material
     assert all(html.count(_escape(q)) for g in analysis.gaps for q, _ in g.quotes)

@@ -379,6 +379,9 @@ def test_query_page_has_strict_csp(server, http):
         assert "unsafe-inline" not in r.headers["content-security-policy"] and "unsafe-inline" not in r.text
         assert '<meta name="viewport"' in r.text and 'href="/static/naravard.css"' in r.text
         assert 'href="/pages/index.html"' in r.text and "dataversion" in r.text  # the pages' base layout
+    # the pages' nav links to sparql.html (from disk a page saying how to start the server): here, this page
+    r = http.get(server + "/pages/sparql.html", follow_redirects=False)
+    assert r.status_code in (302, 307) and r.headers["location"] == "/"
 
 
 # --- security: SERVICE, Host/Origin, methods ------------------------------------------

@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -338,6 +338,7 @@ def create_app(
             Route("/api/meta", meta),
             Route("/api/run/{name}", run_library),
             Mount("/static", StaticFiles(directory=STATIC)),
+            Route("/pages/sparql.html", lambda request: RedirectResponse("/")),  # the pages' link to this page
             Mount("/pages", Pages(project.output_dir)),
         ],
         exception_handlers={HTTPException: http_error},

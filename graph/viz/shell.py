@@ -41,12 +41,13 @@ _ENV = jinja2.Environment(
 
 def render(template: str, **context) -> str:
     """The page `template` (a file in graph/viz/) filled with `context`; `csp`, `base` (the way to
-    the output folder's root) and `assets` (the way to its assets) have defaults."""
+    the output folder's root), `assets` (the way to its assets), `subtitle` and `query_page` (the
+    nav's link to the SPARQL page) have defaults."""
     base = context.setdefault("base", "")
     context.setdefault("assets", base + "assets/")
     context.setdefault("csp", CSP)
     context.setdefault("subtitle", "")
-    context.setdefault("query_page", "http://127.0.0.1:8000/")
+    context.setdefault("query_page", base + "sparql.html")  # `naravard serve` redirects it to its query page
     return _ENV.get_template(template).render(**context)
 
 

@@ -209,6 +209,7 @@ def write_site(
     written = write_assets(out)
     if everything:
         jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
+        jobs.append(lambda: ("sparql.html", render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
     for r in regions or []:
         jobs.append(lambda r=r: site.region_page(r))
     for a in actors or []:
