@@ -72,7 +72,7 @@ def test_report_html_escapes_and_links():
     assert "actors/dalarna--y.html" not in html  # no page, no link
     assert "http://" not in html and "https://" not in html
     assert "Länkprediktionen kördes inte." in html and "Region Dalarna" in html
-    assert "<html lang=\"sv\">" in html and "<footer>" in html  # Swedish, on the pages' base layout
+    assert '<html lang="sv">' in html and "<footer>" in html  # Swedish, on the pages' base layout
 
 
 def test_report_of_the_real_analysis(analysis):

@@ -346,7 +346,9 @@ def test_every_quote_of_every_edge_is_on_the_page_with_its_document(pages, open_
     assert len(relations) > 100
     for e in relations:
         key = (e["from"].replace("nvr:", ns), e["kind"], e["to"].replace("nvr:", ns))
-        assert {(q["quote"], q["document"]) for q in e["evidence"]} == stated[key], key
+        docs = data["documents"]
+        shown = {(q, docs[i]["cited"] + (f", rad {line}" if line else "")) for q, i, line in e["evidence"]}
+        assert shown == stated[key], key
     # Region Jämtland Härjedalen collaborates with the region's municipalities: two quotes, two documents.
     p.fill("#search", "Region Jämtland Härjedalen")
     p.press("#search", "Enter")

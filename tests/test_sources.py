@@ -9,7 +9,7 @@ import pytest
 
 from graph.evidence import SourceText, normalise
 from graph.queries import rows
-from graph.viz.sources import edge_evidence, source_pages
+from graph.viz.sources import cited, edge_evidence, source_pages
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +33,8 @@ def test_every_statement_is_one_quote_of_its_relation(store, project, evidence):
     relations = sum(len(v) for k, v in evidence.items() if isinstance(k, tuple))
     assert relations == int(statements[0]["n"])
     # «I samverkan pågår även flera gemensamma utvecklingsarbeten» occurs only in the national overview.
-    credited = {
-        q["document"].split(" (")[0]
-        for qs in evidence.values()
-        for q in qs
-        if "flera gemensamma utvecklingsarbeten" in q["quote"]
-    }
-    assert credited == {"Översikt över 21 regioner"}
+    credited = {q["cited"] for qs in evidence.values() for q in qs if "flera gemensamma utvecklingsarbeten" in q["quote"]}
+    assert credited == {"Översikt över 21 regioner (2020)"}
     several = [k for k, v in evidence.items() if isinstance(k, tuple) and len(v) > 1]
     assert len(several) >= 30  # relations with several quotes show them all
 
@@ -52,7 +47,7 @@ def test_every_quote_links_to_the_line_it_starts_on(evidence, sources):
     checked = 0
     for qs in evidence.values():
         for q in qs:
-            page, line = re.fullmatch(r"(sources/\w+\.html)#L(\d+)", q["href"]).groups()
+            page, line = re.fullmatch(r"(sources/\w+\.html)#L(\d+)", cited(q)[1]).groups()
             assert f'<li id="L{line}">' in sources[page]
             lines = line_texts[page]
             window = SourceText(html.unescape("\n".join(lines[int(line) - 1 : int(line) + 15])))

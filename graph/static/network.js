@@ -27,9 +27,14 @@
     parent.appendChild(doc);
   }
   // Every quote of a relation, each with its own document and a link to its line in the source text.
+  // e.evidence: [quote, index into data.documents, line]; the line links to the source text's page.
   function evidenceList(parent, e) {
-    const all = e.evidence && e.evidence.length ? e.evidence : [{quote: e.quote, document: e.document}];
-    all.forEach(q => evidenceBlock(parent, q.quote, q.document, q.href));
+    if (!e.evidence) { evidenceBlock(parent, e.quote, e.document); return; }
+    e.evidence.forEach(([quote, i, line]) => {
+      const d = data.documents[i];
+      const href = d.page ? d.page + (line ? "#L" + line : "") : null;
+      evidenceBlock(parent, quote, d.cited + (line ? ", rad " + line : ""), href);
+    });
   }
   // Class, region and side; then structure types and levels, all named by the ontology.
   function meta(n) {

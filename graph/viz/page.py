@@ -68,8 +68,9 @@ def page_data(
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
     figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
-    `evidence` maps an edge (source, key, target) to all its quotes (`graph.viz.sources.edge_evidence`),
-    each {quote, document, href} with `href` the quoted line of the source text's page.
+    `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
+    [quote, index into `documents` ({cited, page}: the document and its source text's page), line];
+    an edge without it keeps its one `quote` and `document`.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -110,18 +111,18 @@ def page_data(
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
-    edges = [
-        {
-            "id": f"e{i}",
-            "from": s,
-            "to": t,
-            "kind": d.get("kind", k),
-            "quote": d.get("quote", ""),
-            "document": d.get("document", ""),
-            "evidence": edge_quotes(evidence or {}, s, k, t, d.get("kind", k)),
-        }
-        for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True))
-    ]
+    documents: dict[tuple[str, str], int] = {}  # (cited, page) → its index in "documents"
+    edges = []
+    for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True)):
+        edge = {"id": f"e{i}", "from": s, "to": t, "kind": d.get("kind", k)}
+        quotes = edge_quotes(evidence or {}, s, k, t, edge["kind"])
+        if quotes:  # every quote once, its document by index: [quote, document, line]
+            edge["evidence"] = [
+                [q["quote"], documents.setdefault((q["cited"], q["page"]), len(documents)), q["line"]] for q in quotes
+            ]
+        else:
+            edge.update(quote=d.get("quote", ""), document=d.get("document", ""))
+        edges.append(edge)
     for j, c in enumerate(computed or []):
         if c.a in g and c.b in g:
             edges.append(
@@ -146,6 +147,7 @@ def page_data(
         "selfPage": self_page,
         "nodes": nodes,
         "edges": edges,
+        "documents": [{"cited": c, "page": p} for c, p in documents],
         "figureLabels": figure_labels or {},
         "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
         "structureTypes": {

@@ -23,24 +23,33 @@ def source_page_name(file: str) -> str:
     return f"sources/{Path(file).stem}.html"
 
 
-def quote_href(file: str | None, line: str | int | None) -> str:
-    """The link (relative to output/) to `line` of source `file`: '' without a file.
+def cited(q: dict) -> tuple[str, str]:
+    """(document, link) of one quote of `edge_evidence`: the document with its line, and the link to
+    that line of the source text's page ('' without one).
 
-    >>> quote_href("004_x.txt", 89), quote_href("004_x.txt", None), quote_href(None, 3)
-    ('sources/004_x.html#L89', 'sources/004_x.html', '')
+    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 89, "page": "sources/004_x.html"})
+    ('Översikt (2020), rad 89', 'sources/004_x.html#L89')
+    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 0, "page": ""})
+    ('Översikt (2020)', '')
     """
-    if not file:
-        return ""
-    return source_page_name(file) + (f"#L{line}" if line else "")
+    line = f", rad {q['line']}" if q["line"] else ""
+    anchor = f"#L{q['line']}" if q["line"] else ""
+    return q["cited"] + line, (q["page"] + anchor if q["page"] else "")
 
 
 def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
     """All quotes of the network's edges (queries/edge-evidence.rq), keyed as the edges of
     `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
-    short IRI for a collaboration gap; each quote a dict {quote, document, href}."""
+    short IRI for a collaboration gap; each quote a dict {quote, cited (the document by short title
+    and date), line (0 if unknown), page (its source text's page, '' if none)}."""
     out: dict = {}
     for r in rows(store, "edge-evidence", project):
-        q = {"quote": r["quote"], "document": r["document"], "href": quote_href(r["file"], r["line"])}
+        q = {
+            "quote": r["quote"],
+            "cited": r["cited"],
+            "line": int(r["line"] or 0),
+            "page": source_page_name(r["file"]) if r["file"] else "",
+        }
         if r["gap"]:
             key = shorten(r["gap"])
         else:
