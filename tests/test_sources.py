@@ -33,7 +33,8 @@ def test_every_statement_is_one_quote_of_its_relation(store, project, evidence):
     relations = sum(len(v) for k, v in evidence.items() if isinstance(k, tuple))
     assert relations == int(statements[0]["n"])
     # «I samverkan pågår även flera gemensamma utvecklingsarbeten» occurs only in the national overview.
-    credited = {q["cited"] for qs in evidence.values() for q in qs if "flera gemensamma utvecklingsarbeten" in q["quote"]}
+    phrase = "flera gemensamma utvecklingsarbeten"
+    credited = {q["cited"] for qs in evidence.values() for q in qs if phrase in q["quote"]}
     assert credited == {"Översikt över 21 regioner (2020)"}
     several = [k for k, v in evidence.items() if isinstance(k, tuple) and len(v) > 1]
     assert len(several) >= 30  # relations with several quotes show them all
