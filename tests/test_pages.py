@@ -413,3 +413,33 @@ def test_gaps_report_has_no_serious_accessibility_violation(built_output, open_p
     page = open_page(built_output / "gaps.html")
     assert page.errors == [] and page.requests == []
     assert serious_violations(page.page) == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site):
+    """Seven of Dalarna's findings concern the region and its municipalities: seven edges, not one; the
+    toggles' swatches have the gap and suggestion colours; Tab from the search reaches the details."""
+    from graph.viz.style import relation_style
+
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    pair = p.evaluate(
+        "naravard.edges.get().filter(e => e.kind === 'gap' && e.from === 'nvr:dalarna' && e.to === 'nvr:kommuner-20')"
+        ".length"
+    )
+    assert pair == 7
+    for box, kind in (("#toggle-gaps", "gap"), ("#toggle-computed", "predicted")):
+        colour = p.eval_on_selector(f"{box} + .swatch", "s => getComputedStyle(s).borderTopColor")
+        rgb = tuple(int(relation_style(kind)["color"][i : i + 2], 16) for i in (1, 3, 5))
+        assert colour == "rgb({}, {}, {})".format(*rgb), kind
+    p.focus("#search")
+    presses = 0
+    while p.evaluate("document.activeElement.closest('#details') === null") and presses < 5:
+        p.keyboard.press("Tab")
+        presses += 1
+        if p.evaluate("document.activeElement.getAttribute('href')") == "#details":
+            p.keyboard.press("Enter")
+    assert p.evaluate("document.activeElement.id") == "details", presses
+    assert page.errors == [] and page.requests == []
