@@ -496,6 +496,7 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
     from graph.network import network
     from graph.viz.page import page_names
     from graph.viz.shell import footer
+    from graph.viz.sources import source_links
 
     project = get_project(root)
     store = load_store(project)
@@ -512,7 +513,8 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
         return
     analysis = analyse(store, project, region=region, kinds=kinds or FINDINGS, judged=judged)
     if fmt == "html":
-        click.echo(render.report_html(analysis, page_names(network(store)), footer(project)), nl=False)
+        report = render.report_html(analysis, page_names(network(store)), footer(project), source_links(store, project))
+        click.echo(report, nl=False)
     else:
         click.echo(render.gaps_text(analysis.gaps, fmt), nl=False)
 

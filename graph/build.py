@@ -81,6 +81,7 @@ def write_pages(
     from .viz.page import page_names
     from .viz.shell import footer
     from .viz.site import write_site
+    from .viz.sources import source_links
 
     out = out or project.output_dir
     labels = project.gap_labels_file  # measured against the labelled set where the project has one
@@ -89,5 +90,6 @@ def write_pages(
     written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
     progress("writing gaps.html …")
     pages = page_names(network(store, project))
-    write_atomic(out / "gaps.html", render.report_html(analysis, pages, footer(project)))
+    report = render.report_html(analysis, pages, footer(project), source_links(store, project))
+    write_atomic(out / "gaps.html", report)
     return [*written, out / "gaps.html"]

@@ -93,3 +93,14 @@ def test_evaluation_text(analysis):
     text = evaluation_text(analysis.evaluation)
     assert text.startswith(f"hold-out: {analysis.evaluation.hidden} hidden edges")
     assert f"used for suggestions: {', '.join(analysis.evaluation.used())}" in text
+
+
+def test_report_links_every_cited_quote_to_its_source_line(analysis, store, project):
+    from graph.viz.sources import source_links
+
+    html = report_html(analysis, sources=source_links(store, project))
+    cited = [d for g in analysis.gaps for _, d in g.quotes if re.fullmatch(r".*, rad \d+", d)]
+    links = re.findall(r'<span class=doc><a href="(sources/\w+\.html#L\d+)">', html)
+    assert cited and len(links) == len(cited)
+    texts = {f"sources/{p.stem}.html" for p in project.sources_dir.glob("*.txt")}
+    assert {link.split("#")[0] for link in links} <= texts

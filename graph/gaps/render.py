@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -239,14 +240,33 @@ INTRO = (
 )
 
 
-def _rows_html(gaps: list[Gap], pages: dict[str, str]) -> str:
+_CITED_LINE = re.compile(r"(.*), rad (\d+)")
+
+
+def quote_html(quote: str, document: str, sources: dict[str, str]) -> str:
+    """A quote and its document, linked to its line of the source text's page where `sources`
+    (how a document is cited → its page, `graph.viz.sources.source_links`) knows the document.
+
+    >>> quote_html("q", "Översikt (2020), rad 89", {"Översikt (2020)": "sources/004.html"})
+    '<blockquote>q</blockquote><span class=doc><a href="sources/004.html#L89">Översikt (2020), rad 89</a></span>'
+    >>> quote_html("q", "<b>", {})
+    '<blockquote>q</blockquote><span class=doc>&lt;b&gt;</span>'
+    """
+    cited = _CITED_LINE.fullmatch(document)
+    doc = _e(document)
+    if cited and cited.group(1) in sources:
+        doc = f'<a href="{_e(sources[cited.group(1)])}#L{cited.group(2)}">{doc}</a>'
+    return f"<blockquote>{_e(quote)}</blockquote><span class=doc>{doc}</span>"
+
+
+def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) -> str:
     """One table of rows: what they concern, kind and source, why, rank, and every quote."""
     out = [
         "<table><tr><th>gäller</th><th>aktör</th><th>slag · källa</th><th>namn</th><th>poäng</th>"
         "<th>varför</th><th>rang</th><th>belägg</th></tr>"
     ]
     for g in gaps:
-        ev_html = "".join(f"<blockquote>{_e(q)}</blockquote><span class=doc>{_e(d)}</span>" for q, d in g.quotes)
+        ev_html = "".join(quote_html(q, d, sources) for q, d in g.quotes)
         score = "" if g.score is None else f"{g.score:.3f}"
         source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
         why = _e(g.explanation) + (f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else "")
@@ -260,15 +280,21 @@ def _rows_html(gaps: list[Gap], pages: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def report_html(analysis: Analysis, pages: dict[str, str] | None = None, footer: dict | None = None) -> str:
+def report_html(
+    analysis: Analysis,
+    pages: dict[str, str] | None = None,
+    footer: dict | None = None,
+    sources: dict[str, str] | None = None,
+) -> str:
     """The whole report page (Swedish) on the pages' base layout: per region the findings, then the
     material for judgement, the precision against the labelled set and the evaluation of link
     prediction; `pages` maps an actor (short IRI) to its network page, to link its name (no page, no
-    link); `footer` is the build date and data version (`graph.viz.shell.footer`)."""
+    link); `footer` is the build date and data version (`graph.viz.shell.footer`); `sources` links
+    each quote to its line (`quote_html`)."""
     from ..viz.shell import FOOTER_UNKNOWN, render
     from .model import FINDINGS
 
-    pages = pages or {}
+    pages, sources = pages or {}, sources or {}
     gaps, ev, region_names = analysis.gaps, analysis.evaluation, analysis.region_names
     by_region: dict[str, list[Gap]] = {}
     for g in gaps:
@@ -298,8 +324,8 @@ def report_html(analysis: Analysis, pages: dict[str, str] | None = None, footer:
         )
         found = [g for g in by_region[reg] if g.kind in FINDINGS]
         rest = [g for g in by_region[reg] if g.kind not in FINDINGS]
-        parts.append("<h3>Fynd</h3>" + (_rows_html(found, pages) if found else "<p>Inga fynd.</p>"))
+        parts.append("<h3>Fynd</h3>" + (_rows_html(found, pages, sources) if found else "<p>Inga fynd.</p>"))
         if rest:
-            parts.append("<h3>Underlag för bedömning</h3>" + _rows_html(rest, pages))
+            parts.append("<h3>Underlag för bedömning</h3>" + _rows_html(rest, pages, sources))
     title = "Samverkansbrister och saknade länkar"
     return render("gaps.html", title=title, body="\n".join(parts), footer=footer or FOOTER_UNKNOWN)

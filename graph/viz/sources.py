@@ -70,6 +70,11 @@ def edge_quotes(evidence: dict, source: str, key: str, target: str, kind: str) -
     return evidence.get(key if kind == GAP else (source, kind, target), [])
 
 
+def source_links(store: ox.Store, project: Project | None = None) -> dict[str, str]:
+    """How quotes cite each source document (short title and date) → its source text's page."""
+    return {r["cited"]: source_page_name(r["file"]) for r in rows(store, "source-documents", project)}
+
+
 def source_pages(store: ox.Store, project: Project, footer: dict | None = None) -> list[tuple[str, str]]:
     """(path, HTML) of every source text's page: its lines numbered, each with an anchor `#L<n>`."""
     pages = []
