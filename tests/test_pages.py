@@ -310,7 +310,7 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         assert found, rel
         assert version in (None, found.group(1)), rel  # one data version for the whole build
         version = found.group(1)
-    assert (built_output / "assets" / "network.js").is_file()
+    assert (built_output / "assets" / "network.js").is_file() and (built_output / "assets" / "source.js").is_file()
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
@@ -347,7 +347,7 @@ def test_every_quote_of_every_edge_is_on_the_page_with_its_document(pages, open_
     for e in relations:
         key = (e["from"].replace("nvr:", ns), e["kind"], e["to"].replace("nvr:", ns))
         docs = data["documents"]
-        shown = {(q, docs[i]["cited"] + (f", rad {line}" if line else "")) for q, i, line in e["evidence"]}
+        shown = {(q, docs[i]["cited"] + (f", rad {line}" if line else "")) for q, i, line, _ in e["evidence"]}
         assert shown == stated[key], key
     # Region Jämtland Härjedalen collaborates with the region's municipalities: two quotes, two documents.
     p.fill("#search", "Region Jämtland Härjedalen")
@@ -359,13 +359,16 @@ def test_every_quote_of_every_edge_is_on_the_page_with_its_document(pages, open_
         "Översikt över 21 regioner (2020), rad 783",
     ]
     href = docs.filter(has_text="rad 783").get_attribute("href")
-    assert href == "../sources/004_ab6905b18fea9e05.html#L783"
+    assert href == "../sources/004_ab6905b18fea9e05.html#L783-L784"  # the quote's two lines
     with p.expect_navigation():
-        docs.filter(has_text="rad 783").click()  # the auditor follows the quote to its line
-    assert p.url.endswith("/sources/004_ab6905b18fea9e05.html#L783")
-    target = p.locator("#L783")
-    assert "I samverkan pågår även flera gemensamma" in target.inner_text()
-    assert target.evaluate("li => getComputedStyle(li).backgroundColor") == "rgb(255, 241, 184)"
+        docs.filter(has_text="rad 783").click()  # the auditor follows the quote to its lines
+    assert p.url.endswith("/sources/004_ab6905b18fea9e05.html#L783-L784")
+    p.wait_for_selector("li.quoted")
+    assert p.eval_on_selector_all("li.quoted", "ls => ls.map(l => l.id)") == ["L783", "L784"]
+    marked = " ".join(p.locator("li.quoted").all_inner_texts())
+    assert "I samverkan pågår även flera gemensamma" in marked and "utvecklingsarbeten" in marked
+    colour = p.locator("#L784").evaluate("li => getComputedStyle(li).backgroundColor")
+    assert colour == "rgb(255, 241, 184)"
     assert page.errors == [] and page.requests == []
 
 

@@ -27,12 +27,13 @@
     parent.appendChild(doc);
   }
   // Every quote of a relation, each with its own document and a link to its line in the source text.
-  // e.evidence: [quote, index into data.documents, line]; the line links to the source text's page.
+  // e.evidence: [quote, index into data.documents, line, last line]; the lines link to the source text's page.
   function evidenceList(parent, e) {
     if (!e.evidence) { evidenceBlock(parent, e.quote, e.document); return; }
-    e.evidence.forEach(([quote, i, line]) => {
+    e.evidence.forEach(([quote, i, line, end]) => {
       const d = data.documents[i];
-      const href = d.page ? d.page + (line ? "#L" + line : "") : null;
+      const lines = line ? "#L" + line + (end > line ? "-L" + end : "") : "";
+      const href = d.page ? d.page + lines : null;
       evidenceBlock(parent, quote, d.cited + (line ? ", rad " + line : ""), href);
     });
   }

@@ -69,7 +69,8 @@ def page_data(
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
     figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
     `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
-    [quote, index into `documents` ({cited, page}: the document and its source text's page), line];
+    [quote, index into `documents` ({cited, page}: the document and its source text's page), line,
+    last line];
     an edge without it keeps its one `quote` and `document`.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
@@ -116,9 +117,10 @@ def page_data(
     for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True)):
         edge = {"id": f"e{i}", "from": s, "to": t, "kind": d.get("kind", k)}
         quotes = edge_quotes(evidence or {}, s, k, t, edge["kind"])
-        if quotes:  # every quote once, its document by index: [quote, document, line]
+        if quotes:  # every quote once, its document by index: [quote, document, line, last line]
             edge["evidence"] = [
-                [q["quote"], documents.setdefault((q["cited"], q["page"]), len(documents)), q["line"]] for q in quotes
+                [q["quote"], documents.setdefault((q["cited"], q["page"]), len(documents)), q["line"], q["end"]]
+                for q in quotes
             ]
         else:
             edge.update(quote=d.get("quote", ""), document=d.get("document", ""))

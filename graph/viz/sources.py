@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..evidence import SourceText
 from ..namespaces import shorten
 from ..network import GAP
 from ..project import Project
@@ -25,29 +26,52 @@ def source_page_name(file: str) -> str:
 
 def cited(q: dict) -> tuple[str, str]:
     """(document, link) of one quote of `edge_evidence`: the document with its line, and the link to
-    that line of the source text's page ('' without one).
+    its lines of the source text's page ('' without one), `#L89` or `#L89-L91` (source.js marks them).
 
-    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 89, "page": "sources/004_x.html"})
-    ('Översikt (2020), rad 89', 'sources/004_x.html#L89')
-    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 0, "page": ""})
+    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 89, "end": 91, "page": "sources/004_x.html"})
+    ('Översikt (2020), rad 89', 'sources/004_x.html#L89-L91')
+    >>> cited({"quote": "x", "cited": "Översikt (2020)", "line": 0, "end": 0, "page": ""})
     ('Översikt (2020)', '')
     """
     line = f", rad {q['line']}" if q["line"] else ""
-    anchor = f"#L{q['line']}" if q["line"] else ""
+    anchor = (f"#L{q['line']}" + (f"-L{q['end']}" if q["end"] > q["line"] else "")) if q["line"] else ""
     return q["cited"] + line, (q["page"] + anchor if q["page"] else "")
+
+
+def last_line(lines: list[str], start: int, quote: str) -> int:
+    """The line (1-based) on which `quote`, starting on line `start`, ends: `start` where it is not
+    found within 40 lines.
+
+    >>> last_line(["a b", "c sam-", "verkan d", "e"], 2, "c samverkan d")
+    3
+    """
+    for end in range(start, min(start + 40, len(lines)) + 1):
+        if SourceText("\n".join(lines[start - 1 : end])).find(quote):
+            return end
+    return start
 
 
 def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
     """All quotes of the network's edges (queries/edge-evidence.rq), keyed as the edges of
     `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
     short IRI for a collaboration gap; each quote a dict {quote, cited (the document by short title
-    and date), line (0 if unknown), page (its source text's page, '' if none)}."""
+    and date), line and end (the lines it starts and ends on, 0 if unknown), page (its source text's
+    page, '' if none)}."""
+    project = project or Project.default()
+    texts: dict[str, list[str]] = {}
     out: dict = {}
     for r in rows(store, "edge-evidence", project):
+        line, end = int(r["line"] or 0), 0
+        path = project.sources_dir / r["file"] if r["file"] else None
+        if line and path and path.is_file():
+            if r["file"] not in texts:
+                texts[r["file"]] = path.read_text(encoding="utf-8").splitlines()
+            end = last_line(texts[r["file"]], line, r["quote"])
         q = {
             "quote": r["quote"],
             "cited": r["cited"],
-            "line": int(r["line"] or 0),
+            "line": line,
+            "end": end,
             "page": source_page_name(r["file"]) if r["file"] else "",
         }
         if r["gap"]:
