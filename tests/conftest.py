@@ -19,9 +19,13 @@ from graph.project import REPO_ROOT, Project
 
 def pytest_configure(config):
     """The suite does not follow the developer's NARAVARD_OUTPUT or NARAVARD_ROOT (set for builds by
-    hand): the real project's cache is its own output/, a copy's is the copy's, as under `make test`."""
+    hand): the real project's cache is its own output/, a copy's is the copy's, as under `make test`;
+    every build of the session has the same build date."""
     for name in ("NARAVARD_OUTPUT", "NARAVARD_ROOT"):
         os.environ.pop(name, None)
+    # one build date for every build of the session (pages' footers), so builds compared byte by byte
+    # match even across midnight
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1764806400")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -34,3 +35,10 @@ def test_data_version_is_a_fingerprint_of_the_inputs(tmp_path, project):
     assert data_version(empty) == ""  # a store served without its project's files
     assert footer(empty)["version"] == "" and re.fullmatch(r"\d{4}-\d\d-\d\d", footer(empty)["built"])
     assert set(FOOTER_UNKNOWN) == {"built", "version"}
+
+
+def test_build_date_follows_source_date_epoch(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    assert footer(project)["built"] == "1970-01-02"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert footer(project)["built"] == datetime.now(UTC).strftime("%Y-%m-%d")

@@ -10,6 +10,7 @@ False
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,6 +69,9 @@ def data_version(project: Project) -> str:
 
 
 def footer(project: Project | None) -> dict[str, str]:
-    """The footer's build date (UTC) and data version (`data_version`) for pages of `project`."""
+    """The footer's build date (UTC; `SOURCE_DATE_EPOCH` if set, for byte-identical builds on any day)
+    and data version (`data_version`) for pages of `project`."""
     project = project or Project.default()
-    return {"built": datetime.now(UTC).strftime("%Y-%m-%d"), "version": data_version(project)}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return {"built": when.strftime("%Y-%m-%d"), "version": data_version(project)}
