@@ -1,0 +1,85 @@
+"""The graph as a gazetteer: every name and acronym of the actors a document may mention, read from the store.
+
+A name matches in its definite and genitive forms too (*nämnd*, *nämnden*, *nämndens*; *Välfärdsrådets*;
+*HSN:s*): the endings come from ontology/ingest.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..project import Project
+from ..queries import rows
+from .rules import Rules
+
+_DEFINITE = re.compile(r"(?<=\w{4})(?:en|et|e|n)$")
+
+
+@dataclass
+class Gazetteer:
+    """Names → entities, the entities' classes, and a compiled pattern that finds every name."""
+
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # key → entity IRIs
+    classes: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    pattern: re.Pattern | None = None
+    acronyms: re.Pattern | None = None
+
+    def entities(self, surface: str) -> set[str]:
+        """The entities a matched name stands for."""
+        return self.names.get(key(surface), set()) or self.names.get(re.sub(r":?s$", "", surface), set())
+
+
+def key(name: str) -> str:
+    """A name's comparison key: lower case, whitespace collapsed, definite and genitive endings cut.
+
+    >>> key("Hälso- och sjukvårdsnämndens"), key("hälso- och  sjukvårdsnämnd")
+    ('hälso- och sjukvårdsnämnd', 'hälso- och sjukvårdsnämnd')
+    """
+    words = name.lower().replace(":s", "").split()
+    if not words:
+        return ""
+    last = words[-1]
+    if len(last) > 4 and last.endswith("s"):
+        last = last[:-1]
+    for end in ("en", "et", "e", "n", "t"):
+        if len(last) - len(end) >= 4 and last.endswith(end):
+            last = last[: -len(end)]
+            break
+    return " ".join([*words[:-1], last])
+
+
+def build(
+    store: ox.Store, project: Project, rules: Rules, region: str | None, leave_out: str | None = None
+) -> Gazetteer:
+    """The gazetteer of `region` (a slug or IRI; None: every region), without the entities that only
+    `leave_out` (a source IRI) evidences: those are what a new document must find for itself."""
+    found: dict[tuple[str, str, bool], set[str | None]] = defaultdict(set)
+    gaz = Gazetteer()
+    for r in rows(store, project.queries_dir / "ingest" / "names.rq", project, {"region": region} if region else {}):
+        found[(r["entity"], r["name"], r["acronym"] == "true")].add(r["source"])
+        gaz.classes[r["entity"]] = r["class"]
+        if r["acronym"] != "true":
+            gaz.labels.setdefault(r["entity"], r["name"])
+    words, acronyms = set(), set()
+    for (entity, name, acronym), sources in found.items():
+        if leave_out and sources == {leave_out}:
+            continue
+        if acronym and re.fullmatch(r"[A-ZÅÄÖ0-9][\wÅÄÖåäö&-]{1,9}", name) and sum(c.isupper() for c in name) >= 2:
+            gaz.names[name].add(entity)
+            acronyms.add(name)
+        elif len(name) >= 4:
+            gaz.names[key(name)].add(entity)
+            words.add(name)
+    if words:
+        stems = sorted({re.escape(_DEFINITE.sub("", n)) for n in words}, key=len, reverse=True)
+        body = "|".join(s.replace(r"\ ", r"\s+") for s in stems)
+        gaz.pattern = re.compile(rf"(?<![\w-])(?:{body}){rules.inflection}(?!\w)", re.I)
+    if acronyms:
+        body = "|".join(sorted(map(re.escape, acronyms), key=len, reverse=True))
+        gaz.acronyms = re.compile(rf"(?<![\w-])(?:{body})(?::s|s)?(?!\w)")
+    return gaz

@@ -1,0 +1,117 @@
+"""The ingest rules in ontology/ingest.toml, with every term checked against the ontology.
+
+>>> r = load_rules(Project.default())
+>>> r.actor_for("Välfärdsrådet").cls, r.actor_for("arbetsutskottets").structure
+('https://w3id.org/naravard/def#CollaborationBody', 'https://w3id.org/naravard/def#st-working-committee')
+>>> r.actor_for("Regionen") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import rdflib
+
+from ..errors import NaravardError
+from ..namespaces import NV
+from ..project import Project
+
+
+@dataclass(frozen=True)
+class ActorRule:
+    """A name ending that makes a new actor, with its guessed class and structure type (full IRIs)."""
+
+    ending: str
+    cls: str
+    structure: str | None
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    """A cue phrase (compiled), the property it states and how the ends are read."""
+
+    cue: re.Pattern
+    prop: str
+    reverse: bool
+    all: bool
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything ontology/ingest.toml says."""
+
+    inflection: str
+    modifiers: str
+    exclude: re.Pattern
+    levels: tuple[tuple[str, tuple[str, ...]], ...]
+    actors: tuple[ActorRule, ...]
+    relations: tuple[RelationRule, ...]
+
+    @property
+    def head(self) -> re.Pattern:
+        """A word ending in one of the actor endings (inflected), as group `head`, with its ending as `end`."""
+        endings = "|".join(re.escape(a.ending) for a in sorted(self.actors, key=lambda a: -len(a.ending)))
+        return re.compile(rf"(?P<head>\b\w*?(?P<end>{endings}){self.inflection})\b", re.I)
+
+    def actor_for(self, word: str) -> ActorRule | None:
+        """The rule of the longest ending `word` ends with (inflected), or None (also for an excluded word)."""
+        if self.exclude.fullmatch(word):
+            return None
+        for rule in sorted(self.actors, key=lambda a: -len(a.ending)):
+            if re.search(rf"{re.escape(rule.ending)}{self.inflection}$", word, re.I):
+                return rule
+        return None
+
+    def level(self, sentence: str) -> str:
+        """The level the sentence names, else nv:level-not-named."""
+        low = sentence.lower()
+        for level, cues in self.levels:
+            if any(c in low for c in cues):
+                return level
+        return str(NV["level-not-named"])
+
+
+def load_rules(project: Project) -> Rules:
+    """The rules of `project` (ontology/ingest.toml); an unknown term is a NaravardError naming it."""
+    return _load(project.root / "ontology" / "ingest.toml", project.ontology_file)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, ontology_file: Path) -> Rules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise NaravardError(f"{path}: {err}") from None
+    onto = rdflib.Graph().parse(ontology_file, format="turtle")
+    known = {str(s) for s in onto.subjects()}
+
+    def term(curie: str, where: str) -> str:
+        iri = str(NV[curie.removeprefix("nv:")])
+        if iri not in known:
+            raise NaravardError(f"{path}: {where}: {curie} is not a term of the ontology")
+        return iri
+
+    actors = tuple(
+        ActorRule(
+            a["ending"], term(a["class"], a["ending"]), term(a["structure"], a["ending"]) if "structure" in a else None
+        )
+        for a in data.get("actor", [])
+    )
+    relations = tuple(
+        RelationRule(
+            re.compile(rf"\b(?:{r['cue']})", re.I),
+            term(r["property"], r["cue"]),
+            r.get("reverse", False),
+            r.get("all", False),
+        )
+        for r in data.get("relation", [])
+    )
+    levels = tuple((term(k, "levels"), tuple(v)) for k, v in data.get("levels", {}).items())
+    modifiers = "|".join(w.strip() for w in data.get("modifiers", "").replace("\n", "|").split("|") if w.strip())
+    exclude = "|".join(w.strip() for w in data.get("exclude", "").replace("\n", "|").split("|") if w.strip())
+    return Rules(data.get("inflection", ""), modifiers, re.compile(rf"(?:{exclude})", re.I), levels, actors, relations)
