@@ -81,16 +81,20 @@ def slug(text: str) -> str:
 
 
 def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> Candidates:
-    """The candidates of `doc` for `region` (a slug; None for a document about every region)."""
+    """The candidates of `doc` for `region` (a slug; None for an overview of every region, whose sections
+    start with a line that is a region's name)."""
     found = Candidates()
     head, mods = rules.head, rules.modifiers
     region_iri = str(NVR[region]) if region else None
+    sections = {} if region else _sections(doc, gaz)
     for sentence in doc.sentences:
+        if not region:
+            region_iri = sections.get(doc.line_of(sentence.start), region_iri)
         if len(sentence.text) < 12:
             continue
         spans = _known(sentence, gaz)
         for span in spans:
-            if span.iri not in found.actors:
+            if span.iri not in found.actors and span.iri not in gaz.reference:
                 cls = gaz.classes.get(span.iri, "")
                 found.actors[span.iri] = Actor(
                     span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
@@ -100,6 +104,16 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
     return found
+
+
+def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
+    """Line → region IRI for each line that is only a region's name (the heading of its section)."""
+    regions = {label.lower(): iri for iri, label in gaz.labels.items() if gaz.classes.get(iri) == str(NV.Region)}
+    return {
+        i: regions[line.strip().lower()]
+        for i, line in enumerate(doc.text.splitlines(), 1)
+        if line.strip().lower() in regions
+    }
 
 
 def _evidence(doc: Document, sentence: Sentence, span: Span) -> Evidence:
@@ -156,24 +170,39 @@ def _new(doc, sentence, spans, found, rules, head, mods, region_iri) -> list[Spa
     return out
 
 
+def _pairs(sentence: Sentence, spans: list[Span], rule) -> list[tuple[Span, Span, str]]:
+    """(first, second, cue as written) for each pair of actors the rule reads in the sentence."""
+    raw, out = sentence.raw, []
+    if rule.between:
+        for a, b in zip(spans, spans[1:], strict=False):
+            gap = raw[a.hi : b.lo]
+            if rule.cue.fullmatch(gap) and (not rule.genitive or raw[a.lo : a.hi].endswith("s")):
+                out.append((a, b, gap.strip() or "-s"))
+        return out
+    for cue in rule.cue.finditer(raw):
+        before = [s for s in spans if s.hi <= cue.start()]
+        after = [s for s in spans if s.lo >= cue.end()]
+        if before and after:
+            out += [(before[-1], obj, cue.group()) for obj in (after if rule.all else after[:1])]
+    return out
+
+
 def _relations(doc, sentence, spans, found, rules, gaz) -> None:
     if len(spans) < 2 or len(sentence.text.split()) < MIN_RELATION_WORDS:
         return
+
+    def cls(iri: str) -> str:
+        return found.actors[iri].cls if iri in found.actors else gaz.classes.get(iri, "")
+
     for rule in rules.relations:
-        for cue in rule.cue.finditer(sentence.raw):
-            before = [s for s in spans if s.hi <= cue.start()]
-            after = [s for s in spans if s.lo >= cue.end()]
-            if not before or not after:
+        for first, second, cue in _pairs(sentence, spans, rule):
+            a, b = (second, first) if rule.reverse else (first, second)
+            if a.iri == b.iri or rule.subjects and cls(a.iri) not in rule.subjects:
                 continue
-            subject = before[-1]
-            for obj in after if rule.all else after[:1]:
-                a, b = (obj, subject) if rule.reverse else (subject, obj)
-                if a.iri == b.iri:
-                    continue
-                s, o = (
-                    (min(a.iri, b.iri), max(a.iri, b.iri)) if rule.prop == str(NV.collaboratesWith) else (a.iri, b.iri)
-                )
-                lo, hi = min(subject.lo, obj.lo), max(subject.hi, obj.hi)
-                line, quote = doc.quote(sentence, lo, hi)
-                if (s, rule.prop, o) not in found.relations and len(quote.split()) >= MIN_RELATION_WORDS:
-                    found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue.group())
+            if rule.objects and cls(b.iri) not in rule.objects:
+                continue
+            sym = rule.prop == str(NV.collaboratesWith)
+            s, o = (min(a.iri, b.iri), max(a.iri, b.iri)) if sym else (a.iri, b.iri)
+            line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
+            if not any(k[0] == s and k[2] == o for k in found.relations) and len(quote.split()) >= MIN_RELATION_WORDS:
+                found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue)

@@ -4,7 +4,9 @@ For source S the gazetteer is the graph without the entities only S evidences, a
 compared with what the curated graph says S states:
 
 - an entity candidate is right when it is an entity S evidences: a known one by its IRI, a new one when its
-  name has the same key (graph.ingest.gazetteer.key) as a label or acronym of such an entity;
+  name has the same key (graph.ingest.gazetteer.key) as a label or acronym of such an entity, or is that
+  label's head (the words before a complement: "förvaltningschefen" for "förvaltningschefen för
+  Hälso- och sjukvårdsförvaltningen", which the reviewer completes);
 - a relation candidate is right when S evidences a relation with the same property and both ends (new ends
   resolved by name as above; nv:collaboratesWith either way round).
 
@@ -14,6 +16,7 @@ Recall is over the entities of the network S evidences and the relations between
 from __future__ import annotations
 
 from collections import defaultdict
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -25,6 +28,9 @@ from . import gazetteer
 from .candidates import propose
 from .rules import load_rules
 from .sentences import Document
+
+
+_COMPLEMENT = re.compile(r"\s+(?:för|i|vid|inom|om|med|mot|på)\s+|\s*[(,–]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,9 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
     for r in rows(store, q / "names.rq", project):
         names[gazetteer.key(r["name"])].add(r["entity"])
         names[r["name"]].add(r["entity"])
+        head = _COMPLEMENT.split(r["name"], maxsplit=1)[0]
+        if head != r["name"]:
+            names[("head", gazetteer.key(head))].add(r["entity"])
         if r["source"]:
             evidenced[r["source"]].add(r["entity"])
     facts = defaultdict(set)
@@ -105,7 +114,8 @@ def _resolve(iri: str, found, names: dict, expected: set[str]) -> set[str]:
     if actor is None or actor.known:
         return {iri}
     keys = [actor.label, gazetteer.key(actor.label)] + ([actor.acronym] if actor.acronym else [])
-    return {e for k in keys for e in names.get(k, ())} & expected or {iri}
+    exact = {e for k in keys for e in names.get(k, ())} & expected
+    return exact or names.get(("head", gazetteer.key(actor.label)), set()) & expected or {iri}
 
 
 def table(scores: list[Score]) -> str:

@@ -26,6 +26,7 @@ class Gazetteer:
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # key → entity IRIs
     classes: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    reference: set[str] = field(default_factory=set)  # entities without evidence (regions, municipalities)
     pattern: re.Pattern | None = None
     acronyms: re.Pattern | None = None
 
@@ -69,6 +70,8 @@ def build(
     for (entity, name, acronym), sources in found.items():
         if leave_out and sources == {leave_out}:
             continue
+        if sources == {None}:
+            gaz.reference.add(entity)
         if acronym and re.fullmatch(r"[A-ZÅÄÖ0-9][\wÅÄÖåäö&-]{1,9}", name) and sum(c.isupper() for c in name) >= 2:
             gaz.names[name].add(entity)
             acronyms.add(name)

@@ -33,12 +33,21 @@ class ActorRule:
 
 @dataclass(frozen=True)
 class RelationRule:
-    """A cue phrase (compiled), the property it states and how the ends are read."""
+    """A cue phrase (compiled), the property it states and how the ends are read.
+
+    With `between`, the cue is the whole text between two neighbouring actors ("chefen *för* förvaltningen";
+    with `genitive`, the first ends in -s: "Region Dalarna*s* förvaltning"). `subjects` and `objects`, when
+    not empty, are the classes the ends must have (after `reverse`).
+    """
 
     cue: re.Pattern
     prop: str
     reverse: bool
     all: bool
+    between: bool = False
+    genitive: bool = False
+    subjects: frozenset = frozenset()
+    objects: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -104,10 +113,14 @@ def _load(path: Path, ontology_file: Path) -> Rules:
     )
     relations = tuple(
         RelationRule(
-            re.compile(rf"\b(?:{r['cue']})", re.I),
-            term(r["property"], r["cue"]),
+            re.compile(rf"\b(?:{r['cue']})", re.I) if "cue" in r else re.compile(r["between"], re.I),
+            term(r["property"], r.get("cue", r.get("between"))),
             r.get("reverse", False),
             r.get("all", False),
+            "between" in r,
+            r.get("genitive", False),
+            frozenset(term(c, r["property"]) for c in r.get("subjects", [])),
+            frozenset(term(c, r["property"]) for c in r.get("objects", [])),
         )
         for r in data.get("relation", [])
     )
