@@ -15,8 +15,8 @@ Recall is over the entities of the network S evidences and the relations between
 
 from __future__ import annotations
 
-from collections import defaultdict
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -28,7 +28,6 @@ from . import gazetteer
 from .candidates import propose
 from .rules import load_rules
 from .sentences import Document
-
 
 _COMPLEMENT = re.compile(r"\s+(?:för|i|vid|inom|om|med|mot|på)\s+|\s*[(,–]")
 
