@@ -50,7 +50,8 @@ class Relation:
     object: str
     evidence: Evidence
     cue: str  # the cue phrase as written ("" for a unit proposed as part of its region)
-    basis: str | None = None  # nv:basis-context when no phrase states it
+    basis: str | None = None  # nv:basis-context / nv:basis-layout when no phrase states it
+    heading: tuple[int, str] | None = None  # (line, text) of the list item a layout relation rests on
 
 
 @dataclass
@@ -87,13 +88,37 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     head, mods = rules.head, rules.modifiers
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
+    listing = None  # the list rule of the heading above, while its list lasts
+    group: tuple[str, int, str] | None = None  # (IRI, line, label) of the first item of the current group
+    previous = None
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
+        bullet = _BULLET.match(sentence.raw)
+        if not bullet and _HEADING.fullmatch(sentence.text):
+            listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+        spans = _known(sentence, gaz, region_iri, rules)
+        if bullet and listing and region_iri:
+            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri)
+            new_group = previous is None or "\n\n" in re.sub(r"[ \t]+", "", doc.text[previous.end : sentence.start])
+            if item and (new_group or group is None):
+                group = (item, doc.line_of(sentence.start), found.actors[item].label)
+            elif item and group and item != group[0]:
+                ev = found.actors[item].evidence
+                found.relations.setdefault(
+                    (item, str(NV.componentOf), group[0]),
+                    Relation(item, str(NV.componentOf), group[0], ev, "", str(NV["basis-layout"]), group[1:]),
+                )
+        elif not bullet:
+            group = None
+        previous = sentence
         if len(sentence.text) < 12:
             continue
-        spans = _known(sentence, gaz)
         for span in spans:
+            if span.iri not in found.actors and span.iri not in gaz.reference and gaz.home.get(span.iri) == region_iri:
+                _context(
+                    found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, _evidence(doc, sentence, span)
+                )
             if span.iri not in found.actors and span.iri not in gaz.reference:
                 cls = gaz.classes.get(span.iri, "")
                 found.actors[span.iri] = Actor(
@@ -103,7 +128,27 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             spans += _new(doc, sentence, spans, found, rules, head, mods, region_iri)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
+    _drop_context(found)
     return found
+
+
+_BULLET = re.compile(r"\s*[•▪●*–-]\s+")
+_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
+
+
+def _list_item(doc, sentence, start, spans, found, rule, region_iri) -> str | None:
+    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop);
+    returns its IRI."""
+    raw = sentence.raw
+    end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
+    label = re.sub(r"\s+", " ", raw[start:end]).strip()
+    if not label or len(label.split()) > rule.max_words or any(s.lo <= start and s.hi >= end - 1 for s in spans):
+        return None
+    iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+    if iri not in found.actors:
+        found.actors[iri] = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(start, end, iri)))
+    spans.append(Span(start, end, iri))
+    return iri
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -116,17 +161,34 @@ def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
     }
 
 
+def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence) -> None:
+    """An actor of a `context` rule's classes is proposed as related to the region (nv:basis-context)."""
+    for classes, prop in rules.context:
+        if cls in classes and len(ev.quote.split()) >= MIN_RELATION_WORDS:
+            key = (iri, prop, region_iri)
+            found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
+
+
+def _drop_context(found: Candidates) -> None:
+    """Drop a context relation of an actor that a phrase relates the same way to another actor."""
+    stated = {(s, p) for (s, p, _), r in found.relations.items() if r.basis is None}
+    for k in [k for k, r in found.relations.items() if r.basis == str(NV["basis-context"]) and k[:2] in stated]:
+        del found.relations[k]
+
+
 def _evidence(doc: Document, sentence: Sentence, span: Span) -> Evidence:
     return Evidence(*doc.quote(sentence, span.lo, span.hi))
 
 
-def _known(sentence: Sentence, gaz: Gazetteer) -> list[Span]:
+def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules) -> list[Span]:
+    """The actors of the graph the sentence names: by name or acronym, then by an alias of the region's own."""
     spans: list[Span] = []
-    for pattern in (gaz.pattern, gaz.acronyms):
+    for pattern, cls in [(gaz.pattern, None), (gaz.acronyms, None), *rules.aliases]:
         for m in pattern.finditer(sentence.raw) if pattern else ():
             if any(s.lo < m.end() and m.start() < s.hi for s in spans):
                 continue
-            for iri in sorted(gaz.entities(m.group()))[:1]:
+            iri = gaz.resolve(m.group(), region) if cls is None else gaz.own(cls, region)
+            if iri:
                 spans.append(Span(m.start(), m.end(), iri))
     return spans
 
@@ -160,12 +222,7 @@ def _new(doc, sentence, spans, found, rules, head, mods, region_iri) -> list[Spa
             if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
                 actor.acronym = acronym.group(1)
             found.actors[iri] = actor
-            if rule.cls in {str(NV.Board), str(NV.Committee), str(NV.Administration), str(NV.Assembly)}:
-                ev = actor.evidence
-                if len(ev.quote.split()) >= MIN_RELATION_WORDS:
-                    found.relations[(iri, str(NV.partOf), region_iri)] = Relation(
-                        iri, str(NV.partOf), region_iri, ev, "", str(NV["basis-context"])
-                    )
+            _context(found, rules, iri, rule.cls, region_iri, actor.evidence)
         out.append(Span(lo, hi, iri))
     return out
 

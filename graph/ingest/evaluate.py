@@ -10,7 +10,9 @@ compared with what the curated graph says S states:
 - a relation candidate is right when S evidences a relation with the same property and both ends (new ends
   resolved by name as above; nv:collaboratesWith either way round).
 
-Recall is over the entities of the network S evidences and the relations between them S evidences.
+Recall is over the entities of the network S evidences (kind `entities`), the same without findings
+(`actors`: no audit recommendations or measures, see `not_actors` in ontology/ingest.toml) and the
+relations between entities of the network S evidences.
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
     """Entity and relation scores for every source document with a text file."""
     rules = load_rules(project)
     q = project.queries_dir / "ingest"
-    names, evidenced = defaultdict(set), defaultdict(set)
+    names, evidenced, findings = defaultdict(set), defaultdict(set), set()
     for r in rows(store, q / "names.rq", project):
+        if r["class"] in rules.not_actors:
+            findings.add(r["entity"])
         names[gazetteer.key(r["name"])].add(r["entity"])
         names[r["name"]].add(r["entity"])
         head = _COMPLEMENT.split(r["name"], maxsplit=1)[0]
@@ -92,6 +96,11 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
                 len(expected),
                 len(set().union(*hits.values()) if hits else set()),
             )
+        )
+        actors = expected - findings
+        found_actors = set().union(*hits.values()) & actors if hits else set()
+        scores.append(
+            Score(source, "actors", len(hits), sum(bool(h) for h in hits.values()), len(actors), len(found_actors))
         )
         stated = facts[source]
         sym = str(NV.collaboratesWith)
@@ -129,7 +138,7 @@ def table(scores: list[Score]) -> str:
             f"| {name} | {s.kind} | {s.proposed} | {s.right} | {s.precision:.2f} | {s.expected} | {s.found} | "
             f"{s.recall:.2f} |"
         )
-    for kind in ("entities", "relations"):
+    for kind in ("entities", "actors", "relations"):
         some = [s for s in scores if s.kind == kind]
         if some:
             p = sum(s.precision for s in some) / len(some)

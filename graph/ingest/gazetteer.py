@@ -27,12 +27,31 @@ class Gazetteer:
     classes: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     reference: set[str] = field(default_factory=set)  # entities without evidence (regions, municipalities)
+    home: dict[str, str] = field(default_factory=dict)  # entity → its region (nv:inRegion)
     pattern: re.Pattern | None = None
     acronyms: re.Pattern | None = None
 
     def entities(self, surface: str) -> set[str]:
         """The entities a matched name stands for."""
         return self.names.get(key(surface), set()) or self.names.get(re.sub(r":?s$", "", surface), set())
+
+    def own(self, cls: str, region: str | None) -> str | None:
+        """The region itself (`cls` nv:Region) or the one entity of `cls` in the region, else None."""
+        if region is None:
+            return None
+        if self.classes.get(region) == cls:
+            return region
+        found = [e for e, c in self.classes.items() if c == cls and self.home.get(e) == region]
+        return found[0] if len(found) == 1 else None
+
+    def resolve(self, surface: str, region: str | None) -> str | None:
+        """The one entity a name stands for in `region` (an IRI): the region's own, else one without a
+        region; None when that leaves none or several."""
+        found = self.entities(surface)
+        for pick in ({e for e in found if self.home.get(e) == region}, {e for e in found if e not in self.home}):
+            if len(pick) == 1:
+                return next(iter(pick))
+        return None
 
 
 def key(name: str) -> str:
@@ -64,6 +83,8 @@ def build(
     for r in rows(store, project.queries_dir / "ingest" / "names.rq", project, {"region": region} if region else {}):
         found[(r["entity"], r["name"], r["acronym"] == "true")].add(r["source"])
         gaz.classes[r["entity"]] = r["class"]
+        if r["home"]:
+            gaz.home[r["entity"]] = r["home"]
         if r["acronym"] != "true":
             gaz.labels.setdefault(r["entity"], r["name"])
     words, acronyms = set(), set()

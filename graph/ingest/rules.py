@@ -51,6 +51,15 @@ class RelationRule:
 
 
 @dataclass(frozen=True)
+class ListRule:
+    """List items under a matching heading name actors of a class."""
+
+    heading: re.Pattern
+    cls: str
+    max_words: int
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -60,6 +69,10 @@ class Rules:
     levels: tuple[tuple[str, tuple[str, ...]], ...]
     actors: tuple[ActorRule, ...]
     relations: tuple[RelationRule, ...]
+    lists: tuple[ListRule, ...] = ()
+    not_actors: frozenset = frozenset()
+    aliases: tuple[tuple[re.Pattern, str], ...] = ()
+    context: tuple[tuple[frozenset, str], ...] = ()  # (classes, property) towards the document's region
 
     @property
     def head(self) -> re.Pattern:
@@ -127,4 +140,29 @@ def _load(path: Path, ontology_file: Path) -> Rules:
     levels = tuple((term(k, "levels"), tuple(v)) for k, v in data.get("levels", {}).items())
     modifiers = "|".join(w.strip() for w in data.get("modifiers", "").replace("\n", "|").split("|") if w.strip())
     exclude = "|".join(w.strip() for w in data.get("exclude", "").replace("\n", "|").split("|") if w.strip())
-    return Rules(data.get("inflection", ""), modifiers, re.compile(rf"(?:{exclude})", re.I), levels, actors, relations)
+    lists = tuple(
+        ListRule(re.compile(r["heading"], re.I), term(r["class"], r["heading"]), r.get("max_words", 10))
+        for r in data.get("list", [])
+    )
+    exclude_re = re.compile(rf"(?:{exclude})", re.I)
+    not_actors = frozenset(term(c, "not_actors") for c in data.get("not_actors", []))
+    aliases = tuple(
+        (re.compile(rf"(?<![\w-])(?:{a['words']})(?!\w)", re.I), term(a["class"], a["words"]))
+        for a in data.get("alias", [])
+    )
+    context = tuple(
+        (frozenset(term(c, "context") for c in r["classes"]), term(r["property"], "context"))
+        for r in data.get("context", [])
+    )
+    return Rules(
+        data.get("inflection", ""),
+        modifiers,
+        exclude_re,
+        levels,
+        actors,
+        relations,
+        lists,
+        not_actors,
+        aliases,
+        context,
+    )
