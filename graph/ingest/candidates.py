@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
 from .sentences import Document, Sentence
-
-MIN_RELATION_WORDS = 4  # graph/lint.py rejects a relation quote shorter than this
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri)
+            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
             new_group = previous is None or "\n\n" in re.sub(r"[ \t]+", "", doc.text[previous.end : sentence.start])
             if item and (new_group or group is None):
                 group = (item, doc.line_of(sentence.start), found.actors[item].label)
@@ -125,7 +124,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                     span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
                 )
         if region_iri:
-            spans += _new(doc, sentence, spans, found, rules, head, mods, region_iri)
+            spans += _new(doc, sentence, spans, found, rules, (head, mods), region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
     _drop_context(found)
@@ -136,7 +135,12 @@ _BULLET = re.compile(r"\s*[•▪●*–-]\s+")
 _HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri) -> str | None:
+def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
+    """The graph's own entity when a new name's IRI is one the graph already has (a mention, not a new actor)."""
+    return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
+
+
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> str | None:
     """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop);
     returns its IRI."""
     raw = sentence.raw
@@ -146,7 +150,8 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri) -> str | No
         return None
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
-        found.actors[iri] = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(start, end, iri)))
+        ev = _evidence(doc, sentence, Span(start, end, iri))
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
     spans.append(Span(start, end, iri))
     return iri
 
@@ -161,10 +166,22 @@ def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
     }
 
 
+def states_relation(quote: str) -> bool:
+    """Whether a quote can evidence a relation by its words (graph/lint.py's rules): long enough, and
+    not a heading (a short line without a sentence's end).
+
+    >>> states_relation("Digital vårdcentral – Min vård"), states_relation("Regionstyrelsen beslutade om planen.")
+    (False, True)
+    """
+    n = count_words(quote)
+    short_line = n <= HEADING_MAX_WORDS and not quote.rstrip().endswith((".", "!", "?", "…"))
+    return n >= MIN_RELATION_QUOTE_WORDS and not looks_like_heading(quote) and not short_line
+
+
 def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence) -> None:
     """An actor of a `context` rule's classes is proposed as related to the region (nv:basis-context)."""
     for classes, prop in rules.context:
-        if cls in classes and len(ev.quote.split()) >= MIN_RELATION_WORDS:
+        if cls in classes and states_relation(ev.quote):
             key = (iri, prop, region_iri)
             found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
 
@@ -193,9 +210,9 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
     return spans
 
 
-def _new(doc, sentence, spans, found, rules, head, mods, region_iri) -> list[Span]:
+def _new(doc, sentence, spans, found, rules, patterns, region_iri, gaz) -> list[Span]:
     """New actors in the sentence: a head word with an actor ending, its modifier, and a (ACRONYM)."""
-    out = []
+    out, (head, mods) = [], patterns
     raw = sentence.raw
     for m in head.finditer(raw):
         lo, hi = m.start(), m.end()
@@ -215,7 +232,9 @@ def _new(doc, sentence, spans, found, rules, head, mods, region_iri) -> list[Spa
         if key(label) in {key(a.label) for a in found.actors.values() if a.known}:
             continue
         iri = f"{region_iri}--{slug(re.sub(r'(?<=[^s]{4})(?::s|s)$', '', label))}"
-        if iri not in found.actors:
+        if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
+            found.actors[iri] = known
+        elif iri not in found.actors:
             actor = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(lo, hi, iri)), rule.structure)
             if rule.cls == str(NV.CollaborationBody):
                 actor.level = rules.level(sentence.text)
@@ -245,7 +264,7 @@ def _pairs(sentence: Sentence, spans: list[Span], rule) -> list[tuple[Span, Span
 
 
 def _relations(doc, sentence, spans, found, rules, gaz) -> None:
-    if len(spans) < 2 or len(sentence.text.split()) < MIN_RELATION_WORDS:
+    if len(spans) < 2 or count_words(sentence.text) < MIN_RELATION_QUOTE_WORDS:
         return
 
     def cls(iri: str) -> str:
@@ -260,6 +279,8 @@ def _relations(doc, sentence, spans, found, rules, gaz) -> None:
                 continue
             sym = rule.prop == str(NV.collaboratesWith)
             s, o = (min(a.iri, b.iri), max(a.iri, b.iri)) if sym else (a.iri, b.iri)
+            if not rules.fits(cls(s), rule.prop, cls(o)) or sym and not rules.fits(cls(o), rule.prop, cls(s)):
+                continue
             line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
-            if not any(k[0] == s and k[2] == o for k in found.relations) and len(quote.split()) >= MIN_RELATION_WORDS:
+            if not any(k[0] == s and k[2] == o for k in found.relations) and states_relation(quote):
                 found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue)

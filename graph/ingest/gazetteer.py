@@ -78,21 +78,26 @@ def build(
 ) -> Gazetteer:
     """The gazetteer of `region` (a slug or IRI; None: every region), without the entities that only
     `leave_out` (a source IRI) evidences: those are what a new document must find for itself."""
-    found: dict[tuple[str, str, bool], set[str | None]] = defaultdict(set)
+    found = rows(store, project.queries_dir / "ingest" / "names.rq", project, {"region": region} if region else {})
+    sources: dict[str, set[str | None]] = defaultdict(set)
+    for r in found:
+        sources[r["entity"]].add(r["source"])
     gaz = Gazetteer()
-    for r in rows(store, project.queries_dir / "ingest" / "names.rq", project, {"region": region} if region else {}):
-        found[(r["entity"], r["name"], r["acronym"] == "true")].add(r["source"])
-        gaz.classes[r["entity"]] = r["class"]
-        if r["home"]:
-            gaz.home[r["entity"]] = r["home"]
-        if r["acronym"] != "true":
-            gaz.labels.setdefault(r["entity"], r["name"])
-    words, acronyms = set(), set()
-    for (entity, name, acronym), sources in found.items():
-        if leave_out and sources == {leave_out}:
+    names = set()
+    for r in found:
+        entity = r["entity"]
+        if leave_out and sources[entity] == {leave_out}:
             continue
-        if sources == {None}:
+        gaz.classes[entity] = r["class"]
+        if r["home"]:
+            gaz.home[entity] = r["home"]
+        if r["acronym"] != "true":
+            gaz.labels.setdefault(entity, r["name"])
+        if sources[entity] == {None}:
             gaz.reference.add(entity)
+        names.add((entity, r["name"], r["acronym"] == "true"))
+    words, acronyms = set(), set()
+    for entity, name, acronym in names:
         if acronym and re.fullmatch(r"[A-ZÅÄÖ0-9][\wÅÄÖåäö&-]{1,9}", name) and sum(c.isupper() for c in name) >= 2:
             gaz.names[name].add(entity)
             acronyms.add(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +73,25 @@ class Rules:
     not_actors: frozenset = frozenset()
     aliases: tuple[tuple[re.Pattern, str], ...] = ()
     context: tuple[tuple[frozenset, str], ...] = ()  # (classes, property) towards the document's region
+    ranges: dict = field(default_factory=dict)  # property → the classes its object may have (ontology/shapes.ttl)
+    domains: dict = field(default_factory=dict)  # property → the classes its subject may have
+    supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
+
+    def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
+        """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
+
+        >>> r = load_rules(Project.default())
+        >>> r.fits(str(NV.Board), str(NV.collaboratesWith), str(NV.Project))
+        False
+        >>> r.fits(str(NV.Board), str(NV.collaboratesWith), str(NV.Board))
+        True
+        >>> r.fits(str(NV.Post), str(NV.steers), str(NV.Plan))  # a post leads, a body steers
+        False
+        """
+        ok = True
+        for allowed, cls in ((self.domains.get(prop), subject_class), (self.ranges.get(prop), object_class)):
+            ok = ok and (not allowed or bool(allowed & self.supers.get(cls, {cls})))
+        return ok
 
     @property
     def head(self) -> re.Pattern:
@@ -100,11 +119,41 @@ class Rules:
 
 def load_rules(project: Project) -> Rules:
     """The rules of `project` (ontology/ingest.toml); an unknown term is a NaravardError naming it."""
-    return _load(project.root / "ontology" / "ingest.toml", project.ontology_file)
+    return _load(project.root / "ontology" / "ingest.toml", project.ontology_file, project.shapes_file)
+
+
+def _ranges(onto: rdflib.Graph, shapes_file: Path) -> tuple[dict, dict, dict]:
+    """The classes each property's object may have (sh:class, or sh:or of sh:class, on a sh:path), those
+    its subject may have (the same on a shape targeting the property's subjects) and each class's
+    superclasses."""
+    from rdflib.collection import Collection
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    shapes = rdflib.Graph().parse(shapes_file, format="turtle")
+
+    def classes(node) -> set[str]:
+        found = {str(c) for c in shapes.objects(node, sh["class"])}
+        for lst in shapes.objects(node, sh["or"]):
+            found |= {str(c) for item in Collection(shapes, lst) for c in shapes.objects(item, sh["class"])}
+        return found
+
+    ranges: dict[str, set[str]] = {}
+    domains: dict[str, set[str]] = {}
+    for node, path in shapes.subject_objects(sh.path):
+        if (found := classes(node)) and isinstance(path, rdflib.URIRef):
+            ranges.setdefault(str(path), set()).update(found)
+    for node, prop in shapes.subject_objects(sh.targetSubjectsOf):
+        if found := classes(node):
+            domains.setdefault(str(prop), set()).update(found)
+    supers = {
+        str(c): frozenset(str(s) for s in onto.transitive_objects(c, rdflib.RDFS.subClassOf))
+        for c in onto.subjects(rdflib.RDF.type, rdflib.OWL.Class)
+    }
+    return {p: frozenset(c) for p, c in ranges.items()}, {p: frozenset(c) for p, c in domains.items()}, supers
 
 
 @lru_cache(maxsize=4)
-def _load(path: Path, ontology_file: Path) -> Rules:
+def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
@@ -154,6 +203,7 @@ def _load(path: Path, ontology_file: Path) -> Rules:
         (frozenset(term(c, "context") for c in r["classes"]), term(r["property"], "context"))
         for r in data.get("context", [])
     )
+    ranges, domains, supers = _ranges(onto, shapes_file)
     return Rules(
         data.get("inflection", ""),
         modifiers,
@@ -165,4 +215,7 @@ def _load(path: Path, ontology_file: Path) -> Rules:
         not_actors,
         aliases,
         context,
+        ranges,
+        domains,
+        supers,
     )

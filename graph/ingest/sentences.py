@@ -3,6 +3,9 @@
 >>> doc = Document("Rubrik\\n\\nVälfärdsrådet består av\\nregionen och kommunerna. Nästa mening.\\n")
 >>> [s.text for s in doc.sentences]
 ['Rubrik', 'Välfärdsrådet består av regionen och kommunerna.', 'Nästa mening.']
+>>> [s.text for s in Document("En lång rad som fortsätter efter en tom rad i en dubbelradig text av\\n\\nRegion "
+...                            "Dalarna.\\n\\nRubrik\\n\\nText.").sentences]
+['En lång rad som fortsätter efter en tom rad i en dubbelradig text av Region Dalarna.', 'Rubrik', 'Text.']
 >>> doc.quote(doc.sentences[1], 0, 13)
 (3, 'Välfärdsrådet består av regionen och kommunerna.')
 """
@@ -17,6 +20,8 @@ from functools import cached_property
 from ..evidence import normalise
 
 MAX_QUOTE = 300  # characters (data/CURATION.md: a quote is normally under 300 characters)
+_SHORT_LINE = 60  # a line shorter than this before a blank line ends its sentence (a heading, a paragraph's end)
+_BULLET_START = re.compile(r"\s*(?:[•▪●\-–*]|\d+[.)])\s")
 _BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•–\"”])|\n\s*\n|\n(?=\s*(?:[•▪●\-–*]|\d+[.)])\s)")
 
 
@@ -41,11 +46,23 @@ class Document:
         self.text = text
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
+    def _breaks(self):
+        """Where sentences end: a stop before a capital, a list item, and a blank line unless the text runs
+        on across it (a long line, then a lower-case word: a double-spaced conversion of a PDF)."""
+        for m in _BREAK.finditer(self.text):
+            if "\n" in m.group() and m.group().count("\n") >= 2:
+                before = self.text[: m.start()].rsplit("\n", 1)[-1].rstrip()
+                after = self.text[m.end() : m.end() + 1]
+                runs_on = not before.endswith((".", "!", "?", ":")) and len(before) >= _SHORT_LINE
+                if after.islower() or runs_on and not _BULLET_START.match(self.text, m.end()):
+                    continue
+            yield m
+
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """The sentences in order (a blank line, a list item and an end stop followed by a capital end one)."""
+        """The sentences in order (see `_breaks`)."""
         out, pos = [], 0
-        for m in [*_BREAK.finditer(self.text), None]:
+        for m in [*self._breaks(), None]:
             end = m.start() if m else len(self.text)
             raw = self.text[pos:end]
             lead = len(raw) - len(raw.lstrip())
