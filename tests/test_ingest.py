@@ -12,6 +12,7 @@ from cli.main import cli
 from graph.evidence import SourceText
 from graph.ingest.extract import clean_pages
 from graph.ingest.gazetteer import key
+from graph.namespaces import NV, NVR
 from graph.validate import validate
 from tests.conftest import write
 
@@ -102,8 +103,6 @@ def test_pdf_round_trip(fixture_project):
     report = validate(fixture_project)
     assert report.ok, [str(p) for p in report.errors[:3]]
     g = report.graph
-    from graph.namespaces import NV, NVR
-
     forum = NVR["dalarna--lanssamverkansradet"]
     (ev,) = list(g.objects(forum, NV.evidence))
     line, quote = int(g.value(ev, NV.line)), str(g.value(ev, NV.quote))
@@ -140,3 +139,25 @@ def test_bad_input(fixture_project, tmp_path):
     r = run(fixture_project, "--accept", str(review))
     assert r.exit_code == 1 and "does not parse" in r.output and r.output.count("\n") == 1, r.output
     assert tree(root) == written
+
+
+def test_review_page_escapes_the_text():
+    from graph.ingest.candidates import Actor, Candidates, Evidence
+    from graph.ingest.review import review_html
+
+    found = Candidates()
+    iri = "https://w3id.org/naravard/id/dalarna--x"
+    found.actors[iri] = Actor(iri, "<script>alert(1)</script>", False, str(NV.Board), Evidence(1, 'a "b" & <c>'))
+    page = review_html(found, ['a "b" & <c>'], "<Titel>", {})
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;Titel&gt;" in page
+
+
+def test_evaluate_every_source(store, project):
+    from graph.ingest.evaluate import evaluate, table
+
+    scores = evaluate(store, project)
+    assert {s.source.rsplit("-", 1)[1] for s in scores} == {"000", "001", "002", "003", "004"}
+    assert all(0 <= s.precision <= 1 and 0 <= s.recall <= 1 for s in scores)
+    entities = [s for s in scores if s.kind == "entities"]
+    assert sum(s.precision for s in entities) / len(entities) >= 0.6  # the README's figure, as a floor
+    assert "| mean | relations |" in table(scores)
