@@ -49,8 +49,7 @@ class Relation:
     object: str
     evidence: Evidence
     cue: str  # the cue phrase as written ("" for a unit proposed as part of its region)
-    basis: str | None = None  # nv:basis-context / nv:basis-layout when no phrase states it
-    heading: tuple[int, str] | None = None  # (line, text) of the list item a layout relation rests on
+    basis: str | None = None  # nv:basis-context when no phrase states it
 
 
 @dataclass
@@ -84,12 +83,9 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     """The candidates of `doc` for `region` (a slug; None for an overview of every region, whose sections
     start with a line that is a region's name)."""
     found = Candidates()
-    head, mods = rules.head, rules.modifiers
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
-    group: tuple[str, int, str] | None = None  # (IRI, line, label) of the first item of the current group
-    previous = None
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
@@ -98,19 +94,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
-            new_group = previous is None or "\n\n" in re.sub(r"[ \t]+", "", doc.text[previous.end : sentence.start])
-            if item and (new_group or group is None):
-                group = (item, doc.line_of(sentence.start), found.actors[item].label)
-            elif item and group and item != group[0]:
-                ev = found.actors[item].evidence
-                found.relations.setdefault(
-                    (item, str(NV.componentOf), group[0]),
-                    Relation(item, str(NV.componentOf), group[0], ev, "", str(NV["basis-layout"]), group[1:]),
-                )
-        elif not bullet:
-            group = None
-        previous = sentence
+            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
         if len(sentence.text) < 12:
             continue
         for span in spans:
@@ -124,7 +108,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                     span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
                 )
         if region_iri:
-            spans += _new(doc, sentence, spans, found, rules, (head, mods), region_iri, gaz)
+            spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
     _drop_context(found)
@@ -140,20 +124,18 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
     return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> str | None:
-    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop);
-    returns its IRI."""
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> None:
+    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop)."""
     raw = sentence.raw
     end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
     label = re.sub(r"\s+", " ", raw[start:end]).strip()
     if not label or len(label.split()) > rule.max_words or any(s.lo <= start and s.hi >= end - 1 for s in spans):
-        return None
+        return
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
     spans.append(Span(start, end, iri))
-    return iri
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -210,11 +192,11 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
     return spans
 
 
-def _new(doc, sentence, spans, found, rules, patterns, region_iri, gaz) -> list[Span]:
+def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     """New actors in the sentence: a head word with an actor ending, its modifier, and a (ACRONYM)."""
-    out, (head, mods) = [], patterns
+    out = []
     raw = sentence.raw
-    for m in head.finditer(raw):
+    for m in rules.head.finditer(raw):
         lo, hi = m.start(), m.end()
         if any(s.lo < hi and lo < s.hi for s in spans + out):
             continue
@@ -222,7 +204,7 @@ def _new(doc, sentence, spans, found, rules, patterns, region_iri, gaz) -> list[
         rule = rules.actor_for(word)
         if rule is None:
             continue
-        before = re.search(rf"(?:\b(?:{mods})\s+|\b[\w-]+-\s+och\s+)$", raw[:lo], re.I) if mods else None
+        before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
         if not before and not acronym and m.start("end") - m.start() < 3:
             continue  # a bare "projektet", "planen", "gruppen": too general to be a name

@@ -67,8 +67,6 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         n += 1
         s, p, o = _iri(rel.subject), _iri(rel.prop), _iri(rel.object)
         basis = f" nv:basis {_iri(rel.basis)} ;" if rel.basis else ""
-        if rel.heading:
-            basis += f" nv:heading {_lit(rel.heading[1])} ; nv:headingLine {rel.heading[0]} ;"
         out.append(
             f"{s} {p} {o} .\n[] rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
             f"   nv:source {src} ; nv:line {rel.evidence.line} ;{basis}\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import rdflib
@@ -93,20 +93,28 @@ class Rules:
             ok = ok and (not allowed or bool(allowed & self.supers.get(cls, {cls})))
         return ok
 
-    @property
+    @cached_property
     def head(self) -> re.Pattern:
         """A word ending in one of the actor endings (inflected), as group `head`, with its ending as `end`."""
         endings = "|".join(re.escape(a.ending) for a in sorted(self.actors, key=lambda a: -len(a.ending)))
         return re.compile(rf"(?P<head>\b\w*?(?P<end>{endings}){self.inflection})\b", re.I)
 
+    @cached_property
+    def _endings(self) -> list[tuple[re.Pattern, ActorRule]]:
+        rules = sorted(self.actors, key=lambda a: -len(a.ending))
+        return [(re.compile(rf"{re.escape(r.ending)}{self.inflection}$", re.I), r) for r in rules]
+
+    @cached_property
+    def before(self) -> re.Pattern:
+        """The words before a head word that belong to the name: a modifier, or "X- och " (hälso- och …)."""
+        mods = rf"\b(?:{self.modifiers})\s+|" if self.modifiers else ""
+        return re.compile(rf"(?:{mods}\b[\w-]+-\s+och\s+)$", re.I)
+
     def actor_for(self, word: str) -> ActorRule | None:
         """The rule of the longest ending `word` ends with (inflected), or None (also for an excluded word)."""
         if self.exclude.fullmatch(word):
             return None
-        for rule in sorted(self.actors, key=lambda a: -len(a.ending)):
-            if re.search(rf"{re.escape(rule.ending)}{self.inflection}$", word, re.I):
-                return rule
-        return None
+        return next((rule for pattern, rule in self._endings if pattern.search(word)), None)
 
     def level(self, sentence: str) -> str:
         """The level the sentence names, else nv:level-not-named."""
@@ -175,7 +183,7 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
     )
     relations = tuple(
         RelationRule(
-            re.compile(rf"\b(?:{r['cue']})", re.I) if "cue" in r else re.compile(r["between"], re.I),
+            re.compile(rf"\b(?:{r['cue']})\b", re.I) if "cue" in r else re.compile(r["between"], re.I),
             term(r["property"], r.get("cue", r.get("between"))),
             r.get("reverse", False),
             r.get("all", False),
