@@ -27,7 +27,7 @@ from . import gazetteer
 from .accept import accept
 from .candidates import Candidates, propose
 from .extract import read_document
-from .review import _lit, review_html, review_turtle
+from .review import literal, review_html, review_turtle
 from .rules import load_rules
 from .sentences import Document
 
@@ -99,11 +99,11 @@ def ingest(
     found = propose(Document(text), gaz, rules, region)
 
     entry = (
-        f"\nnvr:source-{number:03d} a nv:SourceDocument ;\n    rdfs:label {_lit(title, 'sv')} ;\n"
-        f"    nv:sourceFile {_lit(name)} ;\n    nv:documentKind nv:{KINDS[kind]} ;\n"
-        f"    nv:shortTitle {_lit(title[:80], 'sv')} ;\n    dcterms:coverage nvr:{region} ;\n"
+        f"\nnvr:source-{number:03d} a nv:SourceDocument ;\n    rdfs:label {literal(title, 'sv')} ;\n"
+        f"    nv:sourceFile {literal(name)} ;\n    nv:documentKind nv:{KINDS[kind]} ;\n"
+        f"    nv:shortTitle {literal(title[:80], 'sv')} ;\n    dcterms:coverage nvr:{region} ;\n"
         f'    dcterms:date "{date}"^^xsd:{_DATES[len(date)]} ;\n    dcterms:language "sv" ;\n'
-        f"    dcterms:title {_lit(title, 'sv')} .\n"
+        f"    dcterms:title {literal(title, 'sv')} .\n"
     )
     catalogue = sources / "sources.ttl"
     new_catalogue = format_text(catalogue.read_text(encoding="utf-8") + entry, project.ontology_file)

@@ -27,7 +27,12 @@ def _iri(value: str) -> str:
     return URIRef(value).n3()
 
 
-def _lit(text: str, lang: str | None = None) -> str:
+def literal(text: str, lang: str | None = None) -> str:
+    """A Turtle literal, escaped.
+
+    >>> literal('Säg "hej"', "sv")
+    '"Säg \\\\"hej\\\\""@sv'
+    """
     return Literal(text, lang=lang).n3()
 
 
@@ -47,15 +52,15 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
     n = 0
     for actor in found.actors.values():
         n += 1
-        ev = f"nv:source {src} ; nv:line {actor.evidence.line} ; nv:quote {_lit(actor.evidence.quote)}"
+        ev = f"nv:source {src} ; nv:line {actor.evidence.line} ; nv:quote {literal(actor.evidence.quote)}"
         if actor.known:
             out.append(
                 f'{_iri(actor.iri)} nv:evidence [ {ev} ;\n    rv:candidate "A{n}" ; rv:decision "proposed" ] .\n'
             )
             continue
-        parts = [f"{_iri(actor.iri)} a {_iri(actor.cls)}", f"rdfs:label {_lit(actor.label, 'sv')}"]
+        parts = [f"{_iri(actor.iri)} a {_iri(actor.cls)}", f"rdfs:label {literal(actor.label, 'sv')}"]
         if actor.acronym:
-            parts.append(f"skos:altLabel {_lit(actor.acronym, 'sv')}")
+            parts.append(f"skos:altLabel {literal(actor.acronym, 'sv')}")
         parts.append(f"nv:inRegion {_iri(region)}")
         if actor.level:
             parts.append(f"nv:level {_iri(actor.level)}")
@@ -70,8 +75,8 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         out.append(
             f"{s} {p} {o} .\n[] rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
             f"   nv:source {src} ; nv:line {rel.evidence.line} ;{basis}\n"
-            f"   nv:quote {_lit(rel.evidence.quote)} ;\n"
-            f'   rv:candidate "R{n}" ; rv:cue {_lit(rel.cue)} ; rv:decision "proposed" .\n'
+            f"   nv:quote {literal(rel.evidence.quote)} ;\n"
+            f'   rv:candidate "R{n}" ; rv:cue {literal(rel.cue)} ; rv:decision "proposed" .\n'
         )
     return "\n".join(out)
 
