@@ -29,6 +29,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.load
+	$(BIN)/naravard ingest --evaluate   # leave-one-document-out precision and recall of the ingest candidates
 
 reference: $(BIN)/python
 	$(BIN)/pip install -q -e '.[reference]'

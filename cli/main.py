@@ -519,6 +519,74 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
         click.echo(render.gaps_text(analysis.gaps, fmt), nl=False)
 
 
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--region", help="Slug of the region the document is about (e.g. `dalarna`).")
+@click.option("--title", help="The document's title; default: the PDF's title, else its first line.")
+@click.option("--date", help="The document's date, YYYY, YYYY-MM or YYYY-MM-DD; default: the PDF's creation date.")
+@click.option(
+    "--kind",
+    type=click.Choice(["audit", "answer", "overview", "plan"]),
+    default="audit",
+    show_default=True,
+    help="What the document is: an audit report, an answer to one, an overview or a plan.",
+)
+@click.option(
+    "--accept",
+    "review",
+    type=click.Path(dir_okay=False),
+    help='Merge the candidates marked "accept" in this review file into the region\'s data file.',
+)
+@click.option(
+    "--evaluate", is_flag=True, help="Measure the candidates leave-one-document-out against the curated graph."
+)
+@project_option
+@friendly
+def ingest(file, region, title, date, kind, review, evaluate, root):
+    """Turn a new document (PDF or text) into candidates to review, then merge the accepted ones.
+
+    \b
+    naravard ingest rapport.pdf --region dalarna --date 2024-05-02 --kind audit
+        writes data/sources/NNN_….txt, its entry in data/sources/sources.ttl and review/NNN_….review.ttl
+        (+ .html): mentions of known actors, new actors and relations, each with its sentence and line.
+    naravard ingest --accept review/NNN_….review.ttl
+        merges the candidates whose rv:decision is "accept" into data/regions/<region>.ttl, only if the
+        project then validates (nothing is written otherwise).
+    naravard ingest --evaluate
+        precision and recall of the candidates, each source ingested as if new.
+    """
+    project = get_project(root)
+    if evaluate:
+        from graph.ingest.evaluate import evaluate as run, table
+        from graph.store import open_store
+
+        click.echo(table(run(open_store(project), project)))
+        return
+    if review:
+        from graph.ingest import accept
+
+        if file:
+            raise NaravardError("give either FILE (to ingest) or --accept REVIEWFILE, not both")
+        if project.read_only:
+            raise NaravardError(f"{project.root} is the installed copy (read-only); use a checkout or --root DIR")
+        target, n = accept(Path(review), project)
+        click.echo(f"merged {n} triple(s) into {project.relative(target)}; the project validates")
+        return
+    if not file or not region:
+        raise NaravardError(
+            "give FILE and --region SLUG (or --accept REVIEWFILE, or --evaluate); see naravard ingest -h"
+        )
+    from graph.ingest import ingest as run_ingest
+
+    done = run_ingest(Path(file), region, project, title=title, date=date, kind=kind)
+    known = sum(a.known for a in done.candidates.actors.values())
+    click.echo(
+        f"{project.relative(done.text_file)}: {known} known actor(s), "
+        f"{len(done.candidates.actors) - known} new actor(s), {len(done.candidates.relations)} relation(s)"
+    )
+    click.echo(f"review: {project.relative(done.review_file)} (read {project.relative(done.review_page)})")
+
+
 def main():
     """The `naravard` command: usage errors too are one line (`Error: …`), exit code 2."""
     try:

@@ -1,4 +1,4 @@
-"""The bad-input catalogue (issue 13): every probe a hostile or unlucky user tried.
+"""The bad-input catalogue: every probe a hostile or unlucky user tried.
 
 Each row breaks the session's project copy (or passes a bad option), runs `naravard`, and
 checks the exit code, the message, that there is no traceback, that an error is one line

@@ -1,4 +1,4 @@
-"""Issue 2: reference data, ontology labels, SHACL, evidence validation, bad input."""
+"""The project's foundation: reference data, ontology labels, SHACL, evidence validation, bad input."""
 
 from __future__ import annotations
 

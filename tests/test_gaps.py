@@ -94,7 +94,7 @@ def test_cli_gaps_in_process(fixture_project):
     res = CliRunner().invoke(cli, ["gaps", "--evaluate", "--seeds", "2", "--root", root])
     assert res.exit_code == 0 and "random baseline" in res.output and "seeds 11, 23" in res.output
     res = CliRunner().invoke(cli, ["gaps", "--format", "html", "--kind", "audit", "--root", root])
-    assert res.exit_code == 0 and "Link prediction was not run." in res.output
+    assert res.exit_code == 0 and "Länkprediktionen kördes inte." in res.output
 
 
 def test_viz_draws_suggestions_only_when_asked(tmp_path, project, store, analysis):

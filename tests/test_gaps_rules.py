@@ -122,3 +122,14 @@ def test_no_recommendation_without_measure_in_the_answers(analysis):
     """Both answers among the sources (000 Jämtland Härjedalen, 002 Kronoberg) answer every
     recommendation with measures, so the rule finds nothing in the real data (it finds the planted one)."""
     assert not [g for g in analysis.gaps if g.name == "recommendation-without-measure"]
+
+
+@pytest.mark.parametrize(
+    "forum",
+    [
+        "nvr:norrbotten--lansstyrgruppen",  # 004:1316 "Tidigare … fem socialchefer" (nv:validUntil 2020)
+        "nvr:vasterbotten--tidigare-samverkansstruktur",  # 004:2204 "den tidigare samverkansstrukturen"
+    ],
+)
+def test_partial_representation_keeps_to_the_present(analysis, forum):
+    assert not [g for g in analysis.gaps if g.name == "partial-municipal-representation" and g.a == forum]

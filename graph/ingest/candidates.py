@@ -1,0 +1,268 @@
+"""Candidates: actors (known or new) and relations found in a document, each with its evidence.
+
+`propose` runs the three finders over the sentences: mentions of the graph's actors (gazetteer),
+new actors by the name forms of ontology/ingest.toml, and relations by its cue phrases between
+two actors of one sentence. Every candidate's quote is its sentence (or the clauses around the
+match), so it is verbatim by construction, and its line is where the quote starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
+from ..namespaces import NV, NVR
+from .gazetteer import Gazetteer, key
+from .rules import Rules
+from .sentences import Document, Sentence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a candidate is stated: the line its quote starts on and the quote."""
+
+    line: int
+    quote: str
+
+
+@dataclass
+class Actor:
+    """An actor candidate: a known entity (`known`) or a new one with guessed class, level and structure type."""
+
+    iri: str
+    label: str
+    known: bool
+    cls: str
+    evidence: Evidence
+    structure: str | None = None
+    level: str | None = None
+    acronym: str | None = None
+
+
+@dataclass
+class Relation:
+    """A relation candidate between two actors, with the cue that stated it."""
+
+    subject: str
+    prop: str
+    object: str
+    evidence: Evidence
+    cue: str  # the cue phrase as written ("" for a unit proposed as part of its region)
+    basis: str | None = None  # nv:basis-context when no phrase states it
+
+
+@dataclass
+class Candidates:
+    """Everything proposed for one document."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)  # IRI → actor
+    relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Span:
+    """An actor named in a sentence: offsets in the sentence's raw text and the entity IRI."""
+
+    lo: int
+    hi: int
+    iri: str
+
+
+def slug(text: str) -> str:
+    """An IRI slug as data/CURATION.md writes them.
+
+    >>> slug("Välfärdsrådet i Dalarna (VR)")
+    'valfardsradet-i-dalarna-vr'
+    """
+    text = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> Candidates:
+    """The candidates of `doc` for `region` (a slug; None for an overview of every region, whose sections
+    start with a line that is a region's name)."""
+    found = Candidates()
+    region_iri = str(NVR[region]) if region else None
+    sections = {} if region else _sections(doc, gaz)
+    listing = None  # the list rule of the heading above, while its list lasts
+    for sentence in doc.sentences:
+        if not region:
+            region_iri = sections.get(doc.line_of(sentence.start), region_iri)
+        bullet = _BULLET.match(sentence.raw)
+        if not bullet and _HEADING.fullmatch(sentence.text):
+            listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+        spans = _known(sentence, gaz, region_iri, rules)
+        if bullet and listing and region_iri:
+            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
+        if len(sentence.text) < 12:
+            continue
+        for span in spans:
+            if span.iri not in found.actors and span.iri not in gaz.reference and gaz.home.get(span.iri) == region_iri:
+                _context(
+                    found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, _evidence(doc, sentence, span)
+                )
+            if span.iri not in found.actors and span.iri not in gaz.reference:
+                cls = gaz.classes.get(span.iri, "")
+                found.actors[span.iri] = Actor(
+                    span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
+                )
+        if region_iri:
+            spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
+        spans.sort(key=lambda s: s.lo)
+        _relations(doc, sentence, spans, found, rules, gaz)
+    _drop_context(found)
+    return found
+
+
+_BULLET = re.compile(r"\s*[•▪●*–-]\s+")
+_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
+
+
+def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
+    """The graph's own entity when a new name's IRI is one the graph already has (a mention, not a new actor)."""
+    return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
+
+
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> None:
+    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop)."""
+    raw = sentence.raw
+    end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
+    label = re.sub(r"\s+", " ", raw[start:end]).strip()
+    if not label or len(label.split()) > rule.max_words or any(s.lo <= start and s.hi >= end - 1 for s in spans):
+        return
+    iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+    if iri not in found.actors:
+        ev = _evidence(doc, sentence, Span(start, end, iri))
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
+    spans.append(Span(start, end, iri))
+
+
+def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
+    """Line → region IRI for each line that is only a region's name (the heading of its section)."""
+    regions = {label.lower(): iri for iri, label in gaz.labels.items() if gaz.classes.get(iri) == str(NV.Region)}
+    return {
+        i: regions[line.strip().lower()]
+        for i, line in enumerate(doc.text.splitlines(), 1)
+        if line.strip().lower() in regions
+    }
+
+
+def states_relation(quote: str) -> bool:
+    """Whether a quote can evidence a relation by its words (graph/lint.py's rules): long enough, and
+    not a heading (a short line without a sentence's end).
+
+    >>> states_relation("Digital vårdcentral – Min vård"), states_relation("Regionstyrelsen beslutade om planen.")
+    (False, True)
+    """
+    n = count_words(quote)
+    short_line = n <= HEADING_MAX_WORDS and not quote.rstrip().endswith((".", "!", "?", "…"))
+    return n >= MIN_RELATION_QUOTE_WORDS and not looks_like_heading(quote) and not short_line
+
+
+def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence) -> None:
+    """An actor of a `context` rule's classes is proposed as related to the region (nv:basis-context)."""
+    for classes, prop in rules.context:
+        if cls in classes and states_relation(ev.quote):
+            key = (iri, prop, region_iri)
+            found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
+
+
+def _drop_context(found: Candidates) -> None:
+    """Drop a context relation of an actor that a phrase relates the same way to another actor."""
+    stated = {(s, p) for (s, p, _), r in found.relations.items() if r.basis is None}
+    for k in [k for k, r in found.relations.items() if r.basis == str(NV["basis-context"]) and k[:2] in stated]:
+        del found.relations[k]
+
+
+def _evidence(doc: Document, sentence: Sentence, span: Span) -> Evidence:
+    return Evidence(*doc.quote(sentence, span.lo, span.hi))
+
+
+def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules) -> list[Span]:
+    """The actors of the graph the sentence names: by name or acronym, then by an alias of the region's own."""
+    spans: list[Span] = []
+    for pattern, cls in [(gaz.pattern, None), (gaz.acronyms, None), *rules.aliases]:
+        for m in pattern.finditer(sentence.raw) if pattern else ():
+            if any(s.lo < m.end() and m.start() < s.hi for s in spans):
+                continue
+            iri = gaz.resolve(m.group(), region) if cls is None else gaz.own(cls, region)
+            if iri:
+                spans.append(Span(m.start(), m.end(), iri))
+    return spans
+
+
+def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
+    """New actors in the sentence: a head word with an actor ending, its modifier, and a (ACRONYM)."""
+    out = []
+    raw = sentence.raw
+    for m in rules.head.finditer(raw):
+        lo, hi = m.start(), m.end()
+        if any(s.lo < hi and lo < s.hi for s in spans + out):
+            continue
+        word = m.group("head")
+        rule = rules.actor_for(word)
+        if rule is None:
+            continue
+        before = rules.before.search(raw, 0, lo)
+        acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
+        if not before and not acronym and m.start("end") - m.start() < 3:
+            continue  # a bare "projektet", "planen", "gruppen": too general to be a name
+        if before:
+            lo = before.start()
+        label = re.sub(r"\s+", " ", raw[lo:hi])
+        if key(label) in {key(a.label) for a in found.actors.values() if a.known}:
+            continue
+        iri = f"{region_iri}--{slug(re.sub(r'(?<=[^s]{4})(?::s|s)$', '', label))}"
+        if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
+            found.actors[iri] = known
+        elif iri not in found.actors:
+            actor = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(lo, hi, iri)), rule.structure)
+            if rule.cls == str(NV.CollaborationBody):
+                actor.level = rules.level(sentence.text)
+            if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
+                actor.acronym = acronym.group(1)
+            found.actors[iri] = actor
+            _context(found, rules, iri, rule.cls, region_iri, actor.evidence)
+        out.append(Span(lo, hi, iri))
+    return out
+
+
+def _pairs(sentence: Sentence, spans: list[Span], rule) -> list[tuple[Span, Span, str]]:
+    """(first, second, cue as written) for each pair of actors the rule reads in the sentence."""
+    raw, out = sentence.raw, []
+    if rule.between:
+        for a, b in zip(spans, spans[1:], strict=False):
+            gap = raw[a.hi : b.lo]
+            if rule.cue.fullmatch(gap) and (not rule.genitive or raw[a.lo : a.hi].endswith("s")):
+                out.append((a, b, gap.strip() or "-s"))
+        return out
+    for cue in rule.cue.finditer(raw):
+        before = [s for s in spans if s.hi <= cue.start()]
+        after = [s for s in spans if s.lo >= cue.end()]
+        if before and after:
+            out += [(before[-1], obj, cue.group()) for obj in (after if rule.all else after[:1])]
+    return out
+
+
+def _relations(doc, sentence, spans, found, rules, gaz) -> None:
+    if len(spans) < 2 or count_words(sentence.text) < MIN_RELATION_QUOTE_WORDS:
+        return
+
+    def cls(iri: str) -> str:
+        return found.actors[iri].cls if iri in found.actors else gaz.classes.get(iri, "")
+
+    for rule in rules.relations:
+        for first, second, cue in _pairs(sentence, spans, rule):
+            a, b = (second, first) if rule.reverse else (first, second)
+            if a.iri == b.iri or rule.subjects and cls(a.iri) not in rule.subjects:
+                continue
+            if rule.objects and cls(b.iri) not in rule.objects:
+                continue
+            sym = rule.prop == str(NV.collaboratesWith)
+            s, o = (min(a.iri, b.iri), max(a.iri, b.iri)) if sym else (a.iri, b.iri)
+            if not rules.fits(cls(s), rule.prop, cls(o)) or sym and not rules.fits(cls(o), rule.prop, cls(s)):
+                continue
+            line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
+            if not any(k[0] == s and k[2] == o for k in found.relations) and states_relation(quote):
+                found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue)

@@ -1,0 +1,119 @@
+"""The review file: a Turtle draft with every candidate marked, and an offline HTML page to read it by.
+
+Each candidate carries `rv:decision "proposed"`; the person sets it to `"accept"` or `"reject"` (and may
+correct labels, classes, levels or ends) before `naravard ingest --accept FILE`. A known actor's candidate
+is a new evidence block on its entity; a new actor is a whole entity block; a relation is its triple and
+its evidence statement.
+"""
+
+from __future__ import annotations
+
+import html
+
+from rdflib import Literal, Namespace, URIRef
+
+from ..namespaces import NV, NVR, PREFIXES
+from .candidates import Candidates
+
+RV = Namespace("https://w3id.org/naravard/review#")
+DECISIONS = ("proposed", "accept", "reject")
+
+
+def _iri(value: str) -> str:
+    for prefix in ("nvr", "nv"):
+        ns = PREFIXES[prefix]
+        if value.startswith(ns) and value[len(ns) :].replace("-", "").isalnum():
+            return f"{prefix}:{value[len(ns) :]}"
+    return URIRef(value).n3()
+
+
+def literal(text: str, lang: str | None = None) -> str:
+    """A Turtle literal, escaped.
+
+    >>> literal('Säg "hej"', "sv")
+    '"Säg \\\\"hej\\\\""@sv'
+    """
+    return Literal(text, lang=lang).n3()
+
+
+def review_turtle(found: Candidates, source: str, region: str, source_file: str) -> str:
+    """The Turtle draft of `found` for `source` (IRI) in `region` (IRI)."""
+    src = _iri(source)
+    out = [
+        *(f"@prefix {p}: <{PREFIXES[p]}> ." for p in ("nv", "nvr", "rdf", "rdfs", "skos", "xsd")),
+        f"@prefix rv: <{RV}> .",
+        "",
+        f'# Review draft for data/sources/{source_file}: set each rv:decision to "accept" or "reject",',
+        "# correct what is wrong, then run: naravard ingest --accept THIS-FILE",
+        "",
+        f"rv:draft rv:source {src} ; rv:region {_iri(region)} .",
+        "",
+    ]
+    n = 0
+    for actor in found.actors.values():
+        n += 1
+        ev = f"nv:source {src} ; nv:line {actor.evidence.line} ; nv:quote {literal(actor.evidence.quote)}"
+        if actor.known:
+            out.append(
+                f'{_iri(actor.iri)} nv:evidence [ {ev} ;\n    rv:candidate "A{n}" ; rv:decision "proposed" ] .\n'
+            )
+            continue
+        parts = [f"{_iri(actor.iri)} a {_iri(actor.cls)}", f"rdfs:label {literal(actor.label, 'sv')}"]
+        if actor.acronym:
+            parts.append(f"skos:altLabel {literal(actor.acronym, 'sv')}")
+        parts.append(f"nv:inRegion {_iri(region)}")
+        if actor.level:
+            parts.append(f"nv:level {_iri(actor.level)}")
+        if actor.structure:
+            parts.append(f"nv:structureType {_iri(actor.structure)}")
+        parts += [f"nv:evidence [ {ev} ]", f'rv:candidate "A{n}"', 'rv:decision "proposed"']
+        out.append(" ;\n    ".join(parts) + " .\n")
+    for rel in found.relations.values():
+        n += 1
+        s, p, o = _iri(rel.subject), _iri(rel.prop), _iri(rel.object)
+        basis = f" nv:basis {_iri(rel.basis)} ;" if rel.basis else ""
+        out.append(
+            f"{s} {p} {o} .\n[] rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
+            f"   nv:source {src} ; nv:line {rel.evidence.line} ;{basis}\n"
+            f"   nv:quote {literal(rel.evidence.quote)} ;\n"
+            f'   rv:candidate "R{n}" ; rv:cue {literal(rel.cue)} ; rv:decision "proposed" .\n'
+        )
+    return "\n".join(out)
+
+
+def review_html(found: Candidates, lines: list[str], title: str, labels: dict[str, str]) -> str:
+    """An offline page (no scripts, no links out) listing each candidate with its sentence in context."""
+    esc = html.escape
+
+    def name(iri: str) -> str:
+        actor = found.actors.get(iri)
+        return labels.get(iri) or (actor.label if actor else iri.removeprefix(str(NVR)))
+
+    def context(line: int, quote: str) -> str:
+        lo, hi = max(0, line - 3), min(len(lines), line + 3)
+        rows = "".join(f"<tr><td class=n>{i + 1}</td><td>{esc(lines[i])}</td></tr>" for i in range(lo, hi))
+        summary = f"<details><summary>rad {line}</summary><table>{rows}</table></details>"
+        return f"<blockquote>{esc(quote)}</blockquote>{summary}"
+
+    items, n = [], 0
+    for actor in found.actors.values():
+        n += 1
+        what = "känd aktör" if actor.known else f"ny aktör ({esc(actor.cls.removeprefix(str(NV)))})"
+        items.append(
+            f"<li id=A{n}><h2>A{n}: {esc(actor.label)} <small>{what}</small></h2>"
+            f"{context(actor.evidence.line, actor.evidence.quote)}</li>"
+        )
+    for rel in found.relations.values():
+        n += 1
+        items.append(
+            f"<li id=R{n}><h2>R{n}: {esc(name(rel.subject))} — {esc(rel.prop.removeprefix(str(NV)))} → "
+            f"{esc(name(rel.object))}</h2>{context(rel.evidence.line, rel.evidence.quote)}</li>"
+        )
+    return (
+        f"<!doctype html><html lang=sv><head><meta charset=utf-8><title>Granska: {esc(title)}</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:auto}td.n{color:#666;text-align:right}"
+        "blockquote{background:#f4f4f4;padding:.5em}</style></head><body>"
+        f'<h1>Granska förslag: {esc(title)}</h1><p>Sätt rv:decision till "accept" eller "reject" i '
+        "granskningsfilen (.ttl) och kör <code>naravard ingest --accept FIL</code>.</p>"
+        f"<ol>{''.join(items)}</ol></body></html>\n"
+    )
