@@ -53,12 +53,25 @@ class SourceText:
             return True
         return normalise(_BROKEN_WORD.sub(r"\1\2", quote.replace(" ", "\n"))) in self._joined
 
+    @cached_property
+    def _plain_lines(self) -> list[str]:
+        return [normalise(line) for line in self.lines]
+
     def near_line(self, quote: str, line: int, slack: int = 3) -> bool:
-        """Whether the quote starts within `slack` lines of `line` (1-based)."""
-        lo = max(0, line - 1 - slack)
-        window = SourceText("\n".join(self.lines[lo : line + slack + 40]))
+        """Whether the quote starts within `slack` lines of `line` (1-based).
+
+        The window's lines, normalised and joined by one space, are the window normalised (a line
+        break is whitespace): that is tried first, from lines normalised once per document; the
+        window as a text of its own (hyphenated words joined) only if the quote is not there.
+
+        >>> SourceText("a\\n\\n  Vi har en \\n lokal sam-\\nverkansgrupp.").near_line("lokal samverkansgrupp", 4)
+        True
+        """
+        lo, hi = max(0, line - 1 - slack), line + slack + 40
         head = normalise(quote)[:60]
-        return window.find(head)
+        if head in " ".join(x for x in self._plain_lines[lo:hi] if x):
+            return True
+        return SourceText("\n".join(self.lines[lo:hi])).find(head)
 
 
 @dataclass(frozen=True)

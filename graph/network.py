@@ -95,18 +95,55 @@ def induced(g: nx.Graph, keep) -> nx.Graph:
 
     `g.subgraph(keep)` iterates a set when it is much smaller than `g`, so its order
     (and the layouts and pages drawn from it) would change with PYTHONHASHSEED.
+    Only the kept nodes' adjacency is read (pages take small neighbourhoods of a large
+    graph): the edges come out as `g.edges(...)` lists them, filtered to `keep`.
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("a", "b")])
+    >>> list(induced(g, {"a", "b"}).edges(keys=True))
+    [('a', 'b', 0), ('a', 'b', 1)]
+    >>> list(induced(nx.Graph([("c", "a"), ("a", "b"), ("b", "c")]), "ca").edges)
+    [('c', 'a')]
     """
     keep = set(keep)
     h = g.__class__()
-    h.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep)
-    edges = g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True)
-    h.add_edges_from(e for e in edges if e[0] in keep and e[1] in keep)
+    nodes = [n for n in g if n in keep]
+    data = g.nodes
+    h.add_nodes_from((n, data[n]) for n in nodes)
+    adj = g.succ if g.is_directed() else g.adj
+    multi = g.is_multigraph()
+    seen: set = set()
+    edges = []
+    for n in nodes:
+        for v, d in adj[n].items():
+            if v in keep and v not in seen:
+                if multi:
+                    edges.extend((n, v, k, kd) for k, kd in d.items())
+                else:
+                    edges.append((n, v, d))
+        if not g.is_directed():
+            seen.add(n)
+    h.add_edges_from(edges)
     return h
+
+
+def ego_nodes(g: nx.MultiDiGraph, node: str, radius: int = 2) -> set:
+    """`node` and the nodes within `radius` steps of it, ignoring direction."""
+    succ, pred = (g.succ, g.pred) if g.is_directed() else (g.adj, g.adj)
+    seen, frontier = {node}, [node]
+    for _ in range(radius):
+        nxt = []
+        for x in frontier:
+            for w in (*succ[x], *pred[x]):
+                if w not in seen:
+                    seen.add(w)
+                    nxt.append(w)
+        frontier = nxt
+    return seen
 
 
 def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
     """`node` and its neighbourhood within `radius` steps, ignoring direction."""
-    return induced(g, nx.ego_graph(g.to_undirected(as_view=True), node, radius=radius).nodes)
+    return induced(g, ego_nodes(g, node, radius))
 
 
 def term_labels(store: ox.Store, names, lang: str = "sv") -> dict[str, str]:

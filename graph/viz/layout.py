@@ -33,7 +33,7 @@ def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
 
 def layout(g: nx.Graph, seed: int = 7, iterations: int = 50) -> dict:
     """Deterministic positions for every node of `g` (directed or multi graphs allowed)."""
-    u = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
+    u = undirected(g) if g.is_directed() or g.is_multigraph() else g
     comps = sorted(
         (induced(u, c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c)))
     )
@@ -52,6 +52,25 @@ def layout(g: nx.Graph, seed: int = 7, iterations: int = 50) -> dict:
         x += w
         row_h = max(row_h, h)
     return pos
+
+
+def undirected(g: nx.Graph) -> nx.Graph:
+    """`nx.Graph(g.to_undirected())` as the layout reads it: the same nodes, edges and order, edges
+    keeping only their "weight" (spring_layout's one attribute), nodes none; not a deep copy of
+    every attribute of the page's graph.
+
+    >>> g = nx.MultiDiGraph([("a", "b", {"weight": 2, "kind": "x"}), ("b", "a")])
+    >>> list(undirected(g).edges(data="weight")) == list(nx.Graph(g.to_undirected()).edges(data="weight"))
+    True
+    """
+    if not (g.is_directed() and g.is_multigraph()):
+        return nx.Graph(g.to_undirected())
+    m = nx.MultiGraph()
+    m.add_nodes_from(g)
+    m.add_edges_from(
+        (u, v, k, {"weight": d["weight"]} if "weight" in d else {}) for u, v, k, d in g.edges(keys=True, data=True)
+    )
+    return nx.Graph(m)
 
 
 def grouped_layout(g: nx.Graph, group: dict, seed: int = 7) -> dict:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..atomic import write_atomic
 from ..errors import NaravardError
 from ..metrics import PROPERTIES
-from ..network import GAP, ego_subgraph, network, region_subgraph, term_labels
+from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
 from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
@@ -138,9 +138,8 @@ class Site:
         if node not in self.g:
             raise NaravardError(f"unknown actor {node!r}; `naravard query find-actor --param name=…` finds IRIs")
         d = self.g.nodes[node]
-        sub = ego_subgraph(self.g, node, 2)
-        if sub.number_of_nodes() > MAX_EGO_NODES:
-            sub = ego_subgraph(self.g, node, 1)
+        near = ego_nodes(self.g, node, 2)
+        sub = induced(self.g, near if len(near) <= MAX_EGO_NODES else ego_nodes(self.g, node, 1))
         path = page_name(node, d["cls"])
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
