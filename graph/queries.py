@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .namespaces import NVR, PREFIXES, shorten, sparql_prologue
+from .namespaces import PREFIXES, shorten, sparql_prologue
 from .project import Project
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -76,7 +76,7 @@ def expand_iri(value: str, where: str) -> str:
         prefix, local = value.split(":", 1)
         iri = PREFIXES[prefix] + local
     else:
-        iri = str(NVR) + value
+        iri = PREFIXES["nvr"] + value
     if not value or _IRI_BAD.search(iri):
         raise QueryError(f"{where}: {value!r} is not a valid IRI or name")
     return iri
@@ -218,8 +218,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
 
     >>> region = "https://w3id.org/naravard/def#Region"
-    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
-    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), region, "region-forums: parameter region")
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode(PREFIXES["nvr"] + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
+    >>> check_entity(s, ox.NamedNode(PREFIXES["nvr"] + "dalarn"), region, "region-forums: parameter region")
     Traceback (most recent call last):
     graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
     """
@@ -260,7 +261,7 @@ def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
     IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
 
     >>> s = ox.Store()
-    >>> s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> s.add(ox.Quad(ox.NamedNode(PREFIXES["nvr"] + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
     >>> checked_curie(s, "dalarna", RESOURCE, "--region")
     'nvr:dalarna'
     """

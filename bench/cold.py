@@ -1,0 +1,101 @@
+"""Cold `naravard query NAME` against the `oxigraph query` binary on the same store (issue 17).
+
+Each pair runs both commands as fresh processes, one after the other, alternating which goes
+first; the store cache is warm on disk (built before the first pair). The binary gets the same
+query text our command runs (the standard prefixes, parameters in a VALUES block) and writes
+CSV; `naravard query` writes its default table. Prints medians and the ratio of the medians.
+
+    .venv/bin/python -m bench.cold                    # count-by-class and region-forums, 21 pairs
+    .venv/bin/python -m bench.cold --pairs 41 count-by-class
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.project import Project
+
+BIN = Path(sys.executable).parent
+#: The queries measured by default, with their parameters (`--param NAME=VALUE`).
+QUERIES = {"count-by-class": {}, "region-forums": {"region": "jamtland-harjedalen"}}
+
+
+@dataclass
+class Cold:
+    """The wall-clock seconds of each paired run of one query."""
+
+    name: str
+    naravard: list[float]
+    oxigraph: list[float]
+
+    @property
+    def ratio(self) -> float:
+        """Median of naravard over median of the binary."""
+        return statistics.median(self.naravard) / statistics.median(self.oxigraph)
+
+
+def wall(cmd: list[str], env: dict[str, str]) -> float:
+    """Seconds `cmd` takes as a fresh process (its output discarded; a failure raises)."""
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - t
+
+
+def measure(project: Project, name: str, params: dict[str, str], pairs: int, env: dict[str, str]) -> Cold:
+    """`pairs` paired cold runs of `naravard query name` and `oxigraph query` on the same store."""
+    from graph.queries import full_text, prepare, with_values
+    from graph.store import store_path
+
+    ours = [str(BIN / "naravard"), "query", name, "--root", str(project.root)]
+    for key, value in params.items():
+        ours += ["--param", f"{key}={value}"]
+    subprocess.run(ours, env=env, capture_output=True, check=True)  # the store cache, warm on disk
+    location = store_path(project)
+    prepared = prepare(name, params, project)
+    with tempfile.NamedTemporaryFile("w", suffix=".rq", delete=False) as f:
+        f.write(full_text(with_values(prepared.text, prepared.bindings)))
+    binary = [str(BIN / "oxigraph"), "query", "--location", str(location), "--query-file", f.name]
+    binary += ["--results-format", "csv"]
+    try:
+        cold = Cold(name, [], [])
+        for i in range(pairs):
+            order = [(ours, cold.naravard), (binary, cold.oxigraph)]
+            for cmd, times in order if i % 2 == 0 else order[::-1]:
+                times.append(wall(cmd, env))
+        return cold
+    finally:
+        os.unlink(f.name)
+
+
+def main(argv: list[str] | None = None) -> list[Cold]:
+    """Measure, print one line per query, and return the figures (bench.run reports them too)."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", help=f"library queries (default: {', '.join(QUERIES)})")
+    ap.add_argument("--pairs", type=int, default=21, help="paired runs per query (default 21)")
+    ap.add_argument("--root", type=Path, help="project folder (default: this checkout)")
+    a = ap.parse_args(argv)
+    project = Project(a.root.resolve()) if a.root else Project.default()
+    env = {**os.environ, "NARAVARD_OUTPUT": str(project.output_dir)}
+    found = []
+    for name in a.names or list(QUERIES):
+        c = measure(project, name, QUERIES.get(name, {}), a.pairs, env)
+        found.append(c)
+        print(
+            f"{name}: naravard query {statistics.median(c.naravard) * 1000:.0f} ms, "
+            f"oxigraph query {statistics.median(c.oxigraph) * 1000:.0f} ms (medians of {a.pairs} pairs): "
+            f"{c.ratio:.2f}x",
+            flush=True,
+        )
+    return found
+
+
+if __name__ == "__main__":
+    main()
