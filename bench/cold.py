@@ -5,6 +5,10 @@ first; the store cache is warm on disk (built before the first pair). The binary
 query text our command runs (the standard prefixes, parameters in a VALUES block) and writes
 CSV; `naravard query` writes its default table. Prints medians and the ratio of the medians.
 
+Python runs as it does for users, with its bytecode cache (`__pycache__/`, written by the warm-up
+run): PYTHONDONTWRITEBYTECODE, set in some sandboxes, is dropped, as compiling our modules on
+every start costs about 40 ms. `--no-bytecode-cache` keeps it, to show that cost.
+
     .venv/bin/python -m bench.cold                    # count-by-class and region-forums, 21 pairs
     .venv/bin/python -m bench.cold --pairs 41 count-by-class
 """
@@ -30,11 +34,14 @@ QUERIES = {"count-by-class": {}, "region-forums": {"region": "jamtland-harjedale
 
 @dataclass
 class Cold:
-    """The wall-clock seconds of each paired run of one query."""
+    """The wall-clock seconds of each paired run of one query, and the CPU seconds (user + system)
+    of each process: less disturbed than wall-clock when the machine is shared."""
 
     name: str
     naravard: list[float]
     oxigraph: list[float]
+    naravard_cpu: list[float]
+    oxigraph_cpu: list[float]
 
     @property
     def ratio(self) -> float:
@@ -42,11 +49,24 @@ class Cold:
         return statistics.median(self.naravard) / statistics.median(self.oxigraph)
 
 
-def wall(cmd: list[str], env: dict[str, str]) -> float:
-    """Seconds `cmd` takes as a fresh process (its output discarded; a failure raises)."""
+def environment(output: Path, bytecode_cache: bool = True) -> dict[str, str]:
+    """The commands' environment: builds in `output`, Python's bytecode cache on unless asked."""
+    env = {**os.environ, "NARAVARD_OUTPUT": str(output)}
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds `cmd` takes as a fresh process (its output discarded; a failure raises)."""
     t = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - t
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def measure(project: Project, name: str, params: dict[str, str], pairs: int, env: dict[str, str]) -> Cold:
@@ -65,11 +85,13 @@ def measure(project: Project, name: str, params: dict[str, str], pairs: int, env
     binary = [str(BIN / "oxigraph"), "query", "--location", str(location), "--query-file", f.name]
     binary += ["--results-format", "csv"]
     try:
-        cold = Cold(name, [], [])
+        cold = Cold(name, [], [], [], [])
         for i in range(pairs):
-            order = [(ours, cold.naravard), (binary, cold.oxigraph)]
-            for cmd, times in order if i % 2 == 0 else order[::-1]:
-                times.append(wall(cmd, env))
+            order = [(ours, cold.naravard, cold.naravard_cpu), (binary, cold.oxigraph, cold.oxigraph_cpu)]
+            for cmd, times, cpu in order if i % 2 == 0 else order[::-1]:
+                w, c = timed(cmd, env)
+                times.append(w)
+                cpu.append(c)
         return cold
     finally:
         os.unlink(f.name)
@@ -81,9 +103,10 @@ def main(argv: list[str] | None = None) -> list[Cold]:
     ap.add_argument("names", nargs="*", help=f"library queries (default: {', '.join(QUERIES)})")
     ap.add_argument("--pairs", type=int, default=21, help="paired runs per query (default 21)")
     ap.add_argument("--root", type=Path, help="project folder (default: this checkout)")
+    ap.add_argument("--no-bytecode-cache", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set")
     a = ap.parse_args(argv)
     project = Project(a.root.resolve()) if a.root else Project.default()
-    env = {**os.environ, "NARAVARD_OUTPUT": str(project.output_dir)}
+    env = environment(project.output_dir, bytecode_cache=not a.no_bytecode_cache)
     found = []
     for name in a.names or list(QUERIES):
         c = measure(project, name, QUERIES.get(name, {}), a.pairs, env)
@@ -91,7 +114,8 @@ def main(argv: list[str] | None = None) -> list[Cold]:
         print(
             f"{name}: naravard query {statistics.median(c.naravard) * 1000:.0f} ms, "
             f"oxigraph query {statistics.median(c.oxigraph) * 1000:.0f} ms (medians of {a.pairs} pairs): "
-            f"{c.ratio:.2f}x",
+            f"{c.ratio:.2f}x; CPU {statistics.median(c.naravard_cpu) * 1000:.0f} ms vs "
+            f"{statistics.median(c.oxigraph_cpu) * 1000:.0f} ms",
             flush=True,
         )
     return found

@@ -399,16 +399,16 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
 
 def bench_cli_query(project: Project, pairs: int) -> None:
     """Cold `naravard query` beside the `oxigraph query` binary on the same store (bench/cold.py)."""
-    from bench.cold import QUERIES, measure
+    from bench.cold import QUERIES, environment, measure
 
-    env = {**os.environ, "NARAVARD_OUTPUT": str(BENCH / "out-real")}
+    env = environment(BENCH / "out-real")
     for name, params in QUERIES.items():
         c = measure(Project(project.root, BENCH / "out-real"), name, params, pairs, env)
         m, base = med(c.naravard), med(c.oxigraph)
         row(
             "cli",
             f"`naravard query {name}` cold process vs `oxigraph query` on the same store, cache warm on disk "
-            f"(medians of {pairs} paired runs)",
+            f"(medians of {pairs} paired runs; bytecode cache on, as for users)",
             "real",
             fmt_s(m),
             fmt_s(base),
