@@ -23,7 +23,6 @@ group, the same locally and on remote stores.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +141,8 @@ class Library:
         """The query called `name`; an unknown name raises QueryError with the nearest names."""
         if name in self.queries:
             return self.queries[name]
+        import difflib  # only for the error: the query path stays without it
+
         near = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else "; `naravard queries` lists them"
         raise QueryError(f"unknown query {name!r}{hint}")
@@ -238,6 +239,8 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
         (r["e"].value, r["label"].value if r["label"] is not None else None)
         for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))
     ]
+    import difflib
+
     candidates: dict[str, str] = {}
     for entity, label in found:
         short = shorten(entity)

@@ -22,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -151,6 +149,9 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
 
 def _build(project: Project, files: list[Path], target: Path) -> None:
     """Build the store in a temporary folder, record its checksums, then move it into place."""
+    import shutil  # here, as in _remove_old: opening a store (the query path) does not need them
+    import tempfile
+
     cache = target.parent
     tmp = Path(tempfile.mkdtemp(dir=cache, prefix=".building-"))
     try:
@@ -186,6 +187,8 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
     The previous store is kept so that a server still reading it is not cut off while
     it moves to the new one. Leftovers of killed builds (`.building-*`) go too: we hold the lock.
     """
+    import shutil
+
     older = sorted(
         (p for p in cache.glob("store-*") if p.is_dir() and p != target), key=lambda p: p.stat().st_mtime, reverse=True
     )
