@@ -240,7 +240,7 @@ def queries(fmt, root):
                 "title": q.title,
                 "answers": q.answers,
                 "example": q.example,
-                "params": [p.__dict__ for p in q.params],
+                "params": [p._asdict() for p in q.params],
             }
             for q in lib
         ]

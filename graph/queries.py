@@ -24,8 +24,8 @@ group, the same locally and on remote stores.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -39,10 +39,11 @@ MAX_QUERY_CHARS = 100_000
 _IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One `# param:` line of a query's header: name, kind (iri, string, integer), description,
     whether it may be left out, and the class an iri value must belong to.
+
+    This module's classes are NamedTuples: the query path does without `dataclasses` (see Project).
     """
 
     name: str
@@ -81,8 +82,7 @@ def expand_iri(value: str, where: str) -> str:
     return iri
 
 
-@dataclass
-class LibraryQuery:
+class LibraryQuery(NamedTuple):
     """A query of the library: its `.rq` text and what its comment header declares
     (`# title:`, `# answers:`, `# example:`, `# param:`, `# rank:`).
     """
@@ -93,14 +93,15 @@ class LibraryQuery:
     title: str = ""
     answers: str = ""
     example: str = ""
-    params: list[Param] = field(default_factory=list)
+    params: tuple[Param, ...] = ()
     rank: int | None = None  # `# rank: N`: a rule's place in the gap analysis' order (None: after the ranked, by name)
 
     @classmethod
     def from_file(cls, path: Path) -> LibraryQuery:
         """The query in `path`, its header read; a malformed `# param:` or `# rank:` line raises QueryError."""
         text = path.read_text(encoding="utf-8")
-        q = cls(name=path.stem, path=path, text=text)
+        header: dict[str, str | int] = {}
+        params: list[Param] = []
         for line in text.splitlines():
             if not line.startswith("#"):
                 if line.strip():
@@ -116,15 +117,15 @@ class LibraryQuery:
                 )
                 if not pm:
                     raise QueryError(f"{path}: bad param line {line!r}")
-                cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
-                q.params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), cls))
+                klass = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
+                params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), klass))
             elif key == "rank":
                 if not re.fullmatch(r"\d+", value.strip()):
                     raise QueryError(f"{path}: bad rank line {line!r} (a whole number, such as `# rank: 1`)")
-                q.rank = int(value)
+                header["rank"] = int(value)
             else:
-                setattr(q, key, value.strip())
-        return q
+                header[key] = value.strip()
+        return cls(name=path.stem, path=path, text=text, params=tuple(params), **header)
 
 
 class Library:
@@ -157,14 +158,13 @@ def library_query(name: str, project: Project) -> LibraryQuery:
     return Library(project).get(name)
 
 
-@dataclass
-class Prepared:
+class Prepared(NamedTuple):
     """A query ready to run: its text, where it came from and its bound parameters."""
 
     text: str
     origin: str
     bindings: dict[str, object]
-    params: list[Param] = field(default_factory=list)  # the declared parameters (library queries)
+    params: tuple[Param, ...] | list[Param] = ()  # the declared parameters (library queries)
 
 
 def prepare(
