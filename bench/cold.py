@@ -7,7 +7,8 @@ CSV; `naravard query` writes its default table. Prints medians and the ratio of 
 
 Python runs as it does for users, with its bytecode cache (`__pycache__/`, written by the warm-up
 run): PYTHONDONTWRITEBYTECODE, set in some sandboxes, is dropped, as compiling our modules on
-every start costs about 40 ms. `--no-bytecode-cache` keeps it, to show that cost.
+every start costs about 40 ms. `--no-bytecode-cache` keeps the variable (it shows that cost
+only where no `__pycache__/` has been written yet: Python still reads an existing one).
 
     .venv/bin/python -m bench.cold                    # count-by-class and region-forums, 21 pairs
     .venv/bin/python -m bench.cold --pairs 41 count-by-class
