@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from cli.entry import QUERY_FORMATS, get_project, run_query, split_params
 from graph.errors import NaravardError
-from graph.project import Project
 
 
 def friendly(fn):
@@ -35,12 +35,6 @@ def project_option(fn):
         envvar="NARAVARD_ROOT",
         help="Project folder (ontology/, data/, queries/); default: this repository, or the copy installed with it.",
     )(fn)
-
-
-def get_project(root: str | None, out: str | None = None) -> Project:
-    """The project at `root` (default: Project.default()), writing to `out` if given."""
-    output = Path(out) if out else None
-    return Project(Path(root).resolve(), output) if root else Project.default(output)
 
 
 def format_option(*choices: str, default: str = "table", help: str | None = None):
@@ -194,13 +188,10 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     >>> parse_params(("region=dalarna", "q=a=b"))
     {'region': 'dalarna', 'q': 'a=b'}
     """
-    params = {}
     for pair in pairs:
         if "=" not in pair:
             raise click.BadParameter(f"{pair!r} is not name=value", param_hint="--param")
-        key, value = pair.split("=", 1)
-        params[key.strip()] = value
-    return params
+    return split_params(pairs)
 
 
 @cli.command()
@@ -210,14 +201,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable)."
 )
 @format_option(
-    "table",
-    "csv",
-    "tsv",
-    "json",
-    "xml",
-    "turtle",
-    "nt",
-    "jsonld",
+    *QUERY_FORMATS,
     help="table for people; csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for CONSTRUCT and DESCRIBE.",
 )
 @click.option(
@@ -236,23 +220,7 @@ def query(name, expression, params, fmt, endpoint, root):
       naravard query region-forums --param region=dalarna
       naravard query -e 'SELECT ?r WHERE { ?r a nv:Region }' --format csv
     """
-    from graph.errors import QueryError
-    from graph.queries import execute, prepare
-    from graph.results import format_result
-
-    if bool(name) == bool(expression):
-        raise QueryError("give a query NAME or FILE.rq, or -e 'SPARQL' (one of them)")
-    project = get_project(root)
-    prepared = prepare(expression or name, parse_params(params), project, is_text=bool(expression))
-    if endpoint:
-        from graph.remote import remote_query
-
-        result = remote_query(endpoint, prepared)
-    else:
-        from graph.load import load_store
-
-        result = execute(load_store(project), prepared)
-    click.echo(format_result(result, fmt))
+    click.echo(run_query(name, expression, parse_params(params), fmt, endpoint, root))
 
 
 @cli.command()
@@ -272,7 +240,7 @@ def queries(fmt, root):
                 "title": q.title,
                 "answers": q.answers,
                 "example": q.example,
-                "params": [p.__dict__ for p in q.params],
+                "params": [p._asdict() for p in q.params],
             }
             for q in lib
         ]

@@ -20,8 +20,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +60,8 @@ def atomic_file(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
     >>> p.read_bytes()
     b'<a> <b> <c> .'
     """
+    import tempfile
+
     path = Path(path)
     tmp = None
     try:
@@ -136,6 +136,8 @@ def check_output(out: Path) -> None:
     Traceback (most recent call last):
     graph.errors.NaravardError: cannot write the build output .../a-file: Not a directory
     """
+    import tempfile
+
     out = Path(out)
     _refuse_foreign(out)
     builds = builds_dir(out)
@@ -153,6 +155,9 @@ def new_version(out: Path, link_cache: Path | None = None) -> Iterator[Path]:
     `link_cache` (the store cache) gets a `.cache` symlink in the new build so that
     `output/.cache` keeps working. On error the new folder is removed and `out` is untouched.
     """
+    import shutil  # here and in the other writers: the query path (cache_dir) stays without it
+    import tempfile
+
     out = Path(out)
     builds = builds_dir(out)
     _refuse_foreign(out)
@@ -200,6 +205,8 @@ def _clean(builds: Path, out: Path) -> None:
 
     Called with the builds lock held, so no other build is writing.
     """
+    import shutil
+
     current = current_version(out)
     finished = sorted((p for p in builds.glob("build-*") if p.is_dir()), reverse=True)
     keep = {p for p in finished[:KEEP_BUILDS]} | ({current} if current else set())

@@ -29,8 +29,8 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -43,8 +43,7 @@ NVR_ = "https://w3id.org/naravard/id/"
 MAX_ROUNDS = 20
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One derivation rule: its file, name (file stem), header fields and SPARQL text."""
 
     name: str

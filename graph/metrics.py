@@ -27,9 +27,8 @@ Figures(degree=2, betweenness=1.0, community=1)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -51,8 +50,7 @@ _NV = "https://w3id.org/naravard/def#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """One node's figures: degree, normalised betweenness (6 significant digits), community number."""
 
     degree: int

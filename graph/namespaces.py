@@ -1,5 +1,9 @@
 """The project's IRIs, defined once.
 
+`PREFIXES` holds them as text; `NV`, `NVR`, `ORG` and `PROV` are the same namespaces as
+rdflib `Namespace`s, made on first use so that importing this module (as the query path
+does) does not import rdflib.
+
 >>> from graph.namespaces import NV, NVR
 >>> NV.Region
 rdflib.term.URIRef('https://w3id.org/naravard/def#Region')
@@ -7,28 +11,36 @@ rdflib.term.URIRef('https://w3id.org/naravard/def#Region')
 
 from __future__ import annotations
 
-from rdflib import Namespace
-
 BASE = "https://w3id.org/naravard/"
-NV = Namespace(BASE + "def#")
-NVR = Namespace(BASE + "id/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 
 #: Prefixes known to every query (library files, -e queries, competency questions).
 PREFIXES: dict[str, str] = {
-    "nv": str(NV),
-    "nvr": str(NVR),
+    "nv": BASE + "def#",
+    "nvr": BASE + "id/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
-    "org": str(ORG),
-    "prov": str(PROV),
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
+
+
+#: The rdflib namespaces this module offers, by name, and their prefix in PREFIXES.
+_NAMESPACES = {"NV": "nv", "NVR": "nvr", "ORG": "org", "PROV": "prov"}
+
+
+def __getattr__(name: str):
+    """`NV`, `NVR`, `ORG`, `PROV` as rdflib Namespaces, made (and rdflib imported) on first use."""
+    if name not in _NAMESPACES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    ns = globals()[name] = Namespace(PREFIXES[_NAMESPACES[name]])
+    return ns
 
 
 def sparql_prologue() -> str:

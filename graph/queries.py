@@ -23,15 +23,14 @@ group, the same locally and on remote stores.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .namespaces import NVR, PREFIXES, shorten, sparql_prologue
+from .namespaces import PREFIXES, shorten, sparql_prologue
 from .project import Project
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,10 +39,11 @@ MAX_QUERY_CHARS = 100_000
 _IRI_BAD = re.compile(r'[\s<>"{}|^`\\]')
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One `# param:` line of a query's header: name, kind (iri, string, integer), description,
     whether it may be left out, and the class an iri value must belong to.
+
+    This module's classes are NamedTuples: the query path does without `dataclasses` (see Project).
     """
 
     name: str
@@ -76,14 +76,13 @@ def expand_iri(value: str, where: str) -> str:
         prefix, local = value.split(":", 1)
         iri = PREFIXES[prefix] + local
     else:
-        iri = str(NVR) + value
+        iri = PREFIXES["nvr"] + value
     if not value or _IRI_BAD.search(iri):
         raise QueryError(f"{where}: {value!r} is not a valid IRI or name")
     return iri
 
 
-@dataclass
-class LibraryQuery:
+class LibraryQuery(NamedTuple):
     """A query of the library: its `.rq` text and what its comment header declares
     (`# title:`, `# answers:`, `# example:`, `# param:`, `# rank:`).
     """
@@ -94,14 +93,15 @@ class LibraryQuery:
     title: str = ""
     answers: str = ""
     example: str = ""
-    params: list[Param] = field(default_factory=list)
+    params: tuple[Param, ...] = ()
     rank: int | None = None  # `# rank: N`: a rule's place in the gap analysis' order (None: after the ranked, by name)
 
     @classmethod
     def from_file(cls, path: Path) -> LibraryQuery:
         """The query in `path`, its header read; a malformed `# param:` or `# rank:` line raises QueryError."""
         text = path.read_text(encoding="utf-8")
-        q = cls(name=path.stem, path=path, text=text)
+        header: dict[str, str | int] = {}
+        params: list[Param] = []
         for line in text.splitlines():
             if not line.startswith("#"):
                 if line.strip():
@@ -117,15 +117,15 @@ class LibraryQuery:
                 )
                 if not pm:
                     raise QueryError(f"{path}: bad param line {line!r}")
-                cls = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
-                q.params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), cls))
+                klass = expand_iri(pm.group(3).strip("<>"), f"{path}: param {pm.group(1)} class") if pm.group(3) else ""
+                params.append(Param(pm.group(1), pm.group(2), pm.group(5), bool(pm.group(4)), klass))
             elif key == "rank":
                 if not re.fullmatch(r"\d+", value.strip()):
                     raise QueryError(f"{path}: bad rank line {line!r} (a whole number, such as `# rank: 1`)")
-                q.rank = int(value)
+                header["rank"] = int(value)
             else:
-                setattr(q, key, value.strip())
-        return q
+                header[key] = value.strip()
+        return cls(name=path.stem, path=path, text=text, params=tuple(params), **header)
 
 
 class Library:
@@ -142,6 +142,8 @@ class Library:
         """The query called `name`; an unknown name raises QueryError with the nearest names."""
         if name in self.queries:
             return self.queries[name]
+        import difflib  # only for the error: the query path stays without it
+
         near = difflib.get_close_matches(name, list(self.queries), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else "; `naravard queries` lists them"
         raise QueryError(f"unknown query {name!r}{hint}")
@@ -156,14 +158,13 @@ def library_query(name: str, project: Project) -> LibraryQuery:
     return Library(project).get(name)
 
 
-@dataclass
-class Prepared:
+class Prepared(NamedTuple):
     """A query ready to run: its text, where it came from and its bound parameters."""
 
     text: str
     origin: str
     bindings: dict[str, object]
-    params: list[Param] = field(default_factory=list)  # the declared parameters (library queries)
+    params: tuple[Param, ...] | list[Param] = ()  # the declared parameters (library queries)
 
 
 def prepare(
@@ -218,8 +219,9 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
 
     >>> region = "https://w3id.org/naravard/def#Region"
-    >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
-    >>> check_entity(s, ox.NamedNode(str(NVR) + "dalarn"), region, "region-forums: parameter region")
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode(PREFIXES["nvr"] + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(region)))
+    >>> check_entity(s, ox.NamedNode(PREFIXES["nvr"] + "dalarn"), region, "region-forums: parameter region")
     Traceback (most recent call last):
     graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
     """
@@ -237,6 +239,8 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
         (r["e"].value, r["label"].value if r["label"] is not None else None)
         for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))
     ]
+    import difflib
+
     candidates: dict[str, str] = {}
     for entity, label in found:
         short = shorten(entity)
@@ -260,7 +264,7 @@ def checked_curie(store: ox.Store, value: str, cls: str, where: str) -> str:
     IRI), checked to name an instance of `cls` (`check_entity`): the one conversion at an API boundary.
 
     >>> s = ox.Store()
-    >>> s.add(ox.Quad(ox.NamedNode(str(NVR) + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
+    >>> s.add(ox.Quad(ox.NamedNode(PREFIXES["nvr"] + "dalarna"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RESOURCE)))
     >>> checked_curie(s, "dalarna", RESOURCE, "--region")
     'nvr:dalarna'
     """

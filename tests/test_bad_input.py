@@ -9,7 +9,7 @@ Rows of one `batch` (validation reports, whose probes break different files, ent
 run as one command with all their breakages at once, and each row finds its own message in that
 report: one validation of the project per batch instead of one per row (about 1 s each).
 
-Rows run the command in this process (`cli.main.main` with the row's arguments, environment
+Rows run the command in this process (`cli.entry.main` with the row's arguments, environment
 and folder: the code path of the installed command, without 1-2 s of start-up per row). The
 rows marked `process=True`, one of each kind (a syntax error, a validation failure, a usage
 error, an unwritable output folder), run the installed command as a subprocess, to show the
@@ -645,9 +645,9 @@ def run_case(root: Path, case: Case, monkeypatch, capsys) -> subprocess.Complete
 
 
 def in_process(root: Path, case: Case, monkeypatch, capsys) -> subprocess.CompletedProcess:
-    """`naravard ARGS` as `cli.main.main` in this process, with the environment and folder that
+    """`naravard ARGS` as `cli.entry.main` in this process, with the environment and folder that
     conftest.naravard gives the installed command; a traceback would fail the test here."""
-    from cli.main import main
+    from cli.entry import main
 
     monkeypatch.delenv("NARAVARD_OUTPUT", raising=False)
     for name, value in {"NARAVARD_ROOT": str(root), **(case.env or {})}.items():

@@ -601,9 +601,9 @@ BAD_OPTIONS = [
 
 @pytest.mark.parametrize("args, message", BAD_OPTIONS, ids=[" ".join(a) for a, _ in BAD_OPTIONS])
 def test_bad_options_are_one_line_errors(args, message, monkeypatch, capsys):
-    """The command's own entry point (`naravard` is `cli.main:main`), in this process: the options are
+    """The command's own entry point (`naravard` is `cli.entry:main`), in this process: the options are
     refused before anything starts."""
-    from cli.main import main
+    from cli.entry import main
 
     monkeypatch.setattr(sys, "argv", ["naravard", *args])
     with pytest.raises(SystemExit) as exit_:
