@@ -29,7 +29,8 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
     `nv:st-political-joint-forum` …, `nv:level-political` …; empty lists where none) and, once the
     store has them (graph/metrics.py), degree, betweenness and community; edge key = relation kind
     (`partOf`, …), or the gap's short IRI for a stated gap (kind `gap`: two findings about the same
-    actors are two edges), attrs kind, quote, document, evidence. Relations derived at build time
+    actors are two edges), attrs kind, quote, document, evidence (and for a gap its summary,
+    gap_kind and gap_kind_en, the kind's Swedish and English labels). Relations derived at build time
     (the inverse of a symmetric relation) carry no evidence of their own and are not drawn.
     `project` gives the queries (default: the current project)."""
     g = nx.MultiDiGraph()
@@ -71,6 +72,11 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
             quote=r["quote"] or "",
             document=r["document"] or "",
             evidence=int(r["evidence"] or 0),
+            **(
+                {"summary": r["gapSummary"] or "", "gap_kind": r["gapKind"] or "", "gap_kind_en": r["gapKindEn"] or ""}
+                if kind == GAP
+                else {}
+            ),
         )
     for nid, attrs in nodes.items():
         # reference entities (regions, municipalities, municipality groups from SCB data) carry no

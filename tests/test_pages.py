@@ -355,8 +355,8 @@ def test_every_quote_of_every_edge_is_on_the_page_with_its_document(pages, open_
     item = p.locator("#details li", has_text="Kommunerna i Jämtlands län").filter(has_text="samverkar")
     docs = item.first.locator("p.doc a")
     assert sorted(docs.all_inner_texts()) == [
-        "Regionstyrelsens svar, Region Jämtland Härjedalen (2025-03-26), rad 185",
-        "Översikt över 21 regioner (2020), rad 783",
+        "svar på revisionsrapport: Regionstyrelsens svar, Region Jämtland Härjedalen (2025-03-26), rad 185",
+        "översikt: Översikt över 21 regioner (2020), rad 783",
     ]
     href = docs.filter(has_text="rad 783").get_attribute("href")
     assert href == "../sources/004_ab6905b18fea9e05.html#L783-L784"  # the quote's two lines
@@ -433,6 +433,15 @@ def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site)
         ".length"
     )
     assert pair == 7
+    # each finding carries its kind, summary and every quote's source kind and date, as the store has them
+    findings = p.evaluate(
+        "naravard.data.edges.filter(e => e.kind === 'gap' && e.from === 'nvr:dalarna' && e.to === 'nvr:kommuner-20')"
+        ".map(e => [e.gapKind, e.summary, e.evidence.map(([q, i]) => naravard.data.documents[i].kind)])"
+    )
+    assert all(kind and summary and docs and all(docs) for kind, summary, docs in findings), findings
+    p.evaluate("naravard.select('nvr:dalarna')")
+    shown = p.inner_text("#details")
+    assert shown.count("revisionsrapport: ") >= 7 and findings[0][1] in shown
     for box, kind in (("#toggle-gaps", "gap"), ("#toggle-computed", "predicted")):
         colour = p.eval_on_selector(f"{box} + .swatch", "s => getComputedStyle(s).borderTopColor")
         rgb = tuple(int(relation_style(kind)["color"][i : i + 2], 16) for i in (1, 3, 5))

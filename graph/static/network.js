@@ -34,8 +34,12 @@
       const d = data.documents[i];
       const lines = line ? "#L" + line + (end > line ? "-L" + end : "") : "";
       const href = d.page ? d.page + lines : null;
-      evidenceBlock(parent, quote, d.cited + (line ? ", rad " + line : ""), href);
+      evidenceBlock(parent, quote, (d.kind ? d.kind + ": " : "") + d.cited + (line ? ", rad " + line : ""), href);
     });
+  }
+  // A stated gap: its kind and what the source says is missing (the quotes follow, with source kind and date).
+  function gapLine(parent, e) {
+    if (e.summary) parent.appendChild(el("div", (e.gapKind ? e.gapKind + ": " : "") + e.summary, "meta gap-summary"));
   }
   // Class, region and side; then structure types and levels, all named by the ontology.
   function meta(n) {
@@ -58,6 +62,7 @@
     const from = byId.get(e.from), to = byId.get(e.to);
     box.appendChild(el("strong", (from ? from.label : e.from) + " — " + (relStyle[e.kind] ? relStyle[e.kind].label : e.kind) + " — " + (to ? to.label : e.to)));
     if (e.explanation) box.appendChild(el("div", e.explanation, "meta"));
+    gapLine(box, e);
     evidenceList(box, e);
     return box;
   }
@@ -171,6 +176,7 @@
       if (e.from === id) li.append(el("span", rel + " → ", "rel"), name);
       else li.append(name, el("span", " → " + rel + " (denna)", "rel"));
       if (e.explanation) li.appendChild(el("div", e.explanation, "meta"));
+      gapLine(li, e);
       evidenceList(li, e);
       list.appendChild(li);
     });
@@ -200,5 +206,6 @@
   document.getElementById("search").addEventListener("keydown", ev => { if (ev.key === "Enter") search(); });
 
   if (data.focus && byId.has(data.focus)) { network.selectNodes([data.focus]); showDetails(data.focus); }
-  window.naravard = {network, nodes, edges, nodesView, edgesView, isStabilized: () => stabilized};
+  const select = id => { network.selectNodes([id]); showDetails(id); };
+  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, isStabilized: () => stabilized};
 })();

@@ -69,8 +69,9 @@ def page_data(
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
     figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
     `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
-    [quote, index into `documents` ({cited, page}: the document and its source text's page), line,
-    last line];
+    [quote, index into `documents` ({cited, page, kind, kindEn}: the document, its source text's page
+    and its kind, revisionsrapport, svar …), line, last line]; a stated gap's edge has its `summary`
+    and `gapKind` (`gapKindEn`);
     an edge without it keeps its one `quote` and `document`.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
@@ -112,14 +113,23 @@ def page_data(
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
-    documents: dict[tuple[str, str], int] = {}  # (cited, page) → its index in "documents"
+    documents: dict[tuple, int] = {}  # (cited, page, kind, kindEn) → its index in "documents"
     edges = []
     for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True)):
         edge = {"id": f"e{i}", "from": s, "to": t, "kind": d.get("kind", k)}
+        if d.get("summary"):  # a stated gap: what the source says is missing, and its kind
+            edge.update(summary=d["summary"], gapKind=d.get("gap_kind", ""), gapKindEn=d.get("gap_kind_en", ""))
         quotes = edge_quotes(evidence or {}, s, k, t, edge["kind"])
         if quotes:  # every quote once, its document by index: [quote, document, line, last line]
             edge["evidence"] = [
-                [q["quote"], documents.setdefault((q["cited"], q["page"]), len(documents)), q["line"], q["end"]]
+                [
+                    q["quote"],
+                    documents.setdefault(
+                        (q["cited"], q["page"], q.get("kind", ""), q.get("kindEn", "")), len(documents)
+                    ),
+                    q["line"],
+                    q["end"],
+                ]
                 for q in quotes
             ]
         else:
@@ -149,7 +159,7 @@ def page_data(
         "selfPage": self_page,
         "nodes": nodes,
         "edges": edges,
-        "documents": [{"cited": c, "page": p} for c, p in documents],
+        "documents": [{"cited": c, "page": p, "kind": k, "kindEn": ke} for c, p, k, ke in documents],
         "figureLabels": figure_labels or {},
         "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
         "structureTypes": {

@@ -56,7 +56,7 @@ def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
     `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
     short IRI for a collaboration gap; each quote a dict {quote, cited (the document by short title
     and date), line and end (the lines it starts and ends on, 0 if unknown), page (its source text's
-    page, '' if none)}."""
+    page, '' if none), kind and kindEn (the source's kind: revisionsrapport, svar …)}."""
     project = project or Project.default()
     texts: dict[str, list[str]] = {}
     out: dict = {}
@@ -73,6 +73,8 @@ def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
             "line": line,
             "end": end,
             "page": source_page_name(r["file"]) if r["file"] else "",
+            "kind": r["sourceKind"] or "",
+            "kindEn": r["sourceKindEn"] or "",
         }
         if r["gap"]:
             key = shorten(r["gap"])
