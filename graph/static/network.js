@@ -68,7 +68,8 @@
   }
 
   const maxDeg = Math.max(1, ...data.nodes.map(n => n.degree));
-  const nodes = new vis.DataSet(data.nodes.map(n => {
+  // One page node (or a municipality shown on demand, diagram.js) as vis-network draws it.
+  function visNode(n) {
     const s = classStyle[n.cls] || {color: "#888", shape: "dot"};
     const v = {id: n.id, label: n.label.length > 40 ? n.label.slice(0, 38) + "…" : n.label,
       title: nodeTitle(n), shape: s.shape, color: {background: s.color, border: "#333",
@@ -77,20 +78,25 @@
     if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
     if (n.id === data.focus) { v.borderWidth = 4; v.color.border = "#000"; }
     return v;
-  }));
-  const edges = new vis.DataSet(data.edges.map(e => {
+  }
+  function visEdge(e) {
     const s = relStyle[e.kind] || {color: "#999"};
     return {id: e.id, from: e.from, to: e.to, kind: e.kind, title: edgeTitle(e),
       color: {color: s.color, highlight: s.color}, dashes: s.dashes || false,
-      width: (e.kind === "gap" || e.kind === "predicted") ? 3 : 1.5,
-      arrows: s.arrows ? {to: {enabled: true, scaleFactor: 0.5}} : undefined};
-  }));
+      width: s.width || ((e.kind === "gap" || e.kind === "predicted") ? 3 : 1.5),
+      arrows: s.arrows ? {to: {enabled: true, scaleFactor: s.width ? 0.8 : 0.5}} : undefined};
+  }
+  const nodes = new vis.DataSet(data.nodes.map(visNode));
+  const edges = new vis.DataSet(data.edges.map(visEdge));
+  // The governance diagram, the level filter, highlight, Fit/Reset and the municipalities on demand (diagram.js).
+  const view = window.naravardDiagram(data, {nodes, edges, byId, el, visNode, visEdge});
 
   const shownClasses = new Set(Object.keys(classStyle));
   const shownTypes = new Set(Object.keys(typeNames));
   const shownRelations = new Set(Object.keys(relStyle));
   // A node shows when its class is shown and, if it has structure types, one of them is.
-  const nodeShown = n => shownClasses.has(n.cls) && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)));
+  const nodeShown = n => shownClasses.has(n.cls) && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)))
+    && view.shown(n);
   const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id))});
   const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind)});
 
@@ -113,6 +119,7 @@
     box.addEventListener("change", () => {
       if (box.checked) set.add(key); else set.delete(key);
       nodesView.refresh(); edgesView.refresh();
+      view.refit();
     });
     lab.append(box);
     if (color) {
@@ -182,20 +189,23 @@
     });
     details.appendChild(el("h3", "Relationer"));
     details.appendChild(list);
+    view.details(n, details);  // "länets kommuner": the button that shows its municipalities
   }
   network.on("click", params => { if (params.nodes.length) showDetails(params.nodes[0]); });
 
   // Search by name or acronym, ignoring case and diacritics.
   const names = document.getElementById("names");
-  data.nodes.forEach(n => { const o = el("option"); o.value = n.label; names.appendChild(o); });
+  const findable = data.nodes.concat(view.members);  // the region's municipalities too, shown when found
+  findable.forEach(n => { const o = el("option"); o.value = n.label; names.appendChild(o); });
   const status = document.getElementById("search-status");
   function search() {
     const q = plain(document.getElementById("search").value).trim();
     if (!q) return;
-    const hits = data.nodes.filter(n => plain(n.label) === q || (n.acronyms || []).some(a => plain(a) === q));
-    const found = hits.length ? hits : data.nodes.filter(n => plain(n.label).includes(q) || (n.acronyms || []).some(a => plain(a).includes(q)));
+    const hits = findable.filter(n => plain(n.label) === q || (n.acronyms || []).some(a => plain(a) === q));
+    const found = hits.length ? hits : findable.filter(n => plain(n.label).includes(q) || (n.acronyms || []).some(a => plain(a).includes(q)));
     if (!found.length) { status.textContent = "Ingen träff"; return; }
     const n = found[0];
+    view.reveal(n.id);
     if (!nodeShown(n)) { shownClasses.add(n.cls); n.structureTypes.forEach(t => shownTypes.add(t)); nodesView.refresh(); }
     network.selectNodes([n.id]);
     network.focus(n.id, {scale: 1.0, animation: false});
@@ -207,5 +217,12 @@
 
   if (data.focus && byId.has(data.focus)) { network.selectNodes([data.focus]); showDetails(data.focus); }
   const select = id => { network.selectNodes([id]); showDetails(id); };
-  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, isStabilized: () => stabilized};
+  // Filters reset by the Reset button: every box ticked again (the level boxes are diagram.js's own).
+  function resetFilters() {
+    document.querySelectorAll("#class-filters input, #type-filters input, #relation-filters input").forEach(box => {
+      if (!box.checked) { box.checked = true; box.dispatchEvent(new Event("change")); }
+    });
+  }
+  view.attach(network, {nodesView, edgesView, showDetails, resetFilters});
+  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, view, isStabilized: () => stabilized};
 })();

@@ -57,6 +57,7 @@ def page_data(
     pages: set | None = None,
     figure_labels: dict | None = None,
     evidence: dict | None = None,
+    diagram: dict | None = None,
 ) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
@@ -73,6 +74,8 @@ def page_data(
     and its kind, revisionsrapport, svar …), line, last line]; a stated gap's edge has its `summary`
     and `gapKind` (`gapKindEn`);
     an edge without it keeps its one `quote` and `document`.
+    `diagram` (`graph.viz.diagram.diagram_data`, region pages) is passed on as is: the governance
+    diagram's positions, rows, columns and hidden municipalities (their class named in `classes`).
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -148,9 +151,12 @@ def page_data(
                     "document": "",
                 }
             )
-    kinds = dict.fromkeys([*(e["kind"] for e in edges), GAP, "predicted"])
+    members = (diagram or {}).get("members", [])  # shown on demand: their class and relation named too
+    kinds = dict.fromkeys([*(e["kind"] for e in edges), *(m["kind"] for m in members), GAP, "predicted"])
     relations = {k: named("relation", k, **relation_style(k)) for k in kinds}
     relations["predicted"].update(label=PREDICTED["sv"], labelEn=PREDICTED["en"])
+    classes = dict.fromkeys(n["cls"] for n in nodes)
+    classes.update(dict.fromkeys(m["cls"] for m in members))
     return {
         "title": title,
         "base": base,
@@ -161,12 +167,13 @@ def page_data(
         "edges": edges,
         "documents": [{"cited": c, "page": p, "kind": k, "kindEn": ke} for c, p, k, ke in documents],
         "figureLabels": figure_labels or {},
-        "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
+        "classes": {c: named("class", c, **class_style(c)) for c in classes},
         "structureTypes": {
             t: named("structureType", t) for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])
         },
         "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
         "relations": relations,
+        **({"diagram": diagram} if diagram else {}),
     }
 
 

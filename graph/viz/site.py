@@ -18,7 +18,9 @@ from ..errors import NaravardError
 from ..metrics import PROPERTIES
 from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
 from ..project import Project
+from ..queries import rows
 from ..stats import stats
+from .diagram import diagram_data, diagram_model
 from .layout import grouped_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .shell import ASSETS, footer, render
@@ -59,7 +61,9 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js", ASSETS / "source.js")}
+    files = {
+        src.name: src.read_bytes() for src in (js, ASSETS / "diagram.js", ASSETS / "network.js", ASSETS / "source.js")
+    }
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
@@ -93,12 +97,16 @@ class Site:
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
+        self.diagram_model = diagram_model(store, self.project)  # region pages: sides as columns, levels as rows
         self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
-    def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
-        """The HTML of the page at `path` (relative to the output folder) drawing `sub`."""
+    def render(
+        self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, diagram=None
+    ) -> str:
+        """The HTML of the page at `path` (relative to the output folder) drawing `sub` (with the
+        governance `diagram` of a region page, `graph.viz.diagram.diagram_data`)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -113,6 +121,7 @@ class Site:
             pages=self.pages,
             figure_labels=self.figure_labels,
             evidence=self.evidence,
+            diagram=diagram,
         )
         return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
 
@@ -129,8 +138,10 @@ class Site:
             f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
             f"{r['plans']} planer, {r['gaps']} brister ur källorna"
         )
+        members = rows(self.store, "region-municipalities", self.project, {"region": region})
+        diagram = diagram_data(sub, self.diagram_model, self.labels, members)
         return f"regions/{slug}.html", self.render(
-            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
+            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None, diagram=diagram
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
