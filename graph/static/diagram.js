@@ -14,9 +14,9 @@ window.naravardDiagram = function (data, h) {
   let network = null, hooks = null, mode = d ? "diagram" : "force";
   const dimmed = new Set();
 
-  // The municipalities of the region not on the page, as page nodes, found by the search and added on demand.
+  // The municipalities of the region (the page's title) not on the page, as page nodes, found by the search and added on demand.
   const members = d ? d.members.map(m => ({id: m.id, label: m.label, cls: m.cls, group: m.group, kind: m.kind,
-    region: "", regionLabel: "", acronyms: [], sideLabel: "", sideLabelEn: "", structureTypes: [], levels: [],
+    region: "", regionLabel: data.title, acronyms: [], sideLabel: "", sideLabelEn: "", structureTypes: [], levels: [],
     quote: "", document: "", degree: 0, page: null, figures: {}})) : [];
   const memberOf = new Map(members.map(m => [m.id, m]));
   const shownMembers = new Set();
@@ -74,15 +74,25 @@ window.naravardDiagram = function (data, h) {
 
   // The first view: the whole drawing, or, where that makes labels too small to read, the diagram from
   // its top left corner (the political level of the region side) at a scale where they are legible.
+  // vis-network's fit() reads the nodes' boxes as last drawn (nodes off screen are not drawn): after a
+  // switch of layout they are stale, so the view is fitted to the nodes' positions (ids: all shown).
+  function fit(ids) {
+    const pos = Object.values(network.getPositions(ids || hooks.nodesView.getIds()));
+    if (!pos.length) return;
+    const xs = pos.map(p => p.x), ys = pos.map(p => p.y), box = network.body.container;
+    const x0 = Math.min(...xs) - 90, x1 = Math.max(...xs) + 90, y0 = Math.min(...ys) - 40, y1 = Math.max(...ys) + 60;
+    const scale = Math.min(box.clientWidth / (x1 - x0), box.clientHeight / (y1 - y0), 1.5);
+    network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale, animation: false});
+  }
   function firstView() {
-    network.fit({animation: false});
+    fit();
     if (mode !== "diagram" || network.getScale() * FONT >= LEGIBLE) return;
     const scale = LEGIBLE / FONT, box = network.body.container;
     const left = d.columns[0].x0 - 10, top = d.rows[0].y0 - 50;
     network.moveTo({position: {x: left + box.clientWidth / scale / 2, y: top + box.clientHeight / scale / 2},
       scale, animation: false});
   }
-  function refit() { if (network) network.fit({animation: false}); }
+  function refit() { if (network) fit(); }
 
   function expand(group) {
     const mine = members.filter(m => m.group === group && !shownMembers.has(m.id));
@@ -106,10 +116,10 @@ window.naravardDiagram = function (data, h) {
       if (!shownRows.has(i)) return;
       ctx.fillStyle = i % 2 ? "#ffffff" : "#eef3f8";
       ctx.fillRect(x0, r.y0, x1 - x0, r.y1 - r.y0);
-      ctx.fillStyle = "#1f4e79"; ctx.font = "bold 22px system-ui, sans-serif"; ctx.textAlign = "right";
-      ctx.fillText(r.label, x0 - 16, r.y0 + 30);
+      ctx.fillStyle = "#1f4e79"; ctx.font = "bold 18px system-ui, sans-serif";
+      ctx.fillText(r.label, x0 + 10, r.y0 + 22);
     });
-    ctx.strokeStyle = "#c3ccd8"; ctx.lineWidth = 2; ctx.textAlign = "left";
+    ctx.strokeStyle = "#c3ccd8"; ctx.lineWidth = 2;
     d.columns.forEach(c => {
       ctx.beginPath(); ctx.moveTo(c.x0, y0 - 40); ctx.lineTo(c.x0, y1); ctx.stroke();
       ctx.fillStyle = "#1f4e79"; ctx.font = "bold 24px system-ui, sans-serif";
@@ -126,8 +136,15 @@ window.naravardDiagram = function (data, h) {
     // whether the level filter shows `n` (a node of the page, or a municipality once shown)
     shown: n => (memberOf.has(n.id) ? shownMembers.has(n.id) : true) && (rowOf(n) === null || shownRows.has(rowOf(n))),
     refit,
-    // a municipality found by the search: its group's municipalities are added first
-    reveal: id => { if (memberOf.has(id)) expand(memberOf.get(id).group); },
+    // a node found by the search: its level shown again; a municipality: its group's municipalities added first
+    reveal(id) {
+      if (memberOf.has(id)) expand(memberOf.get(id).group);
+      const row = rowOf(h.byId.get(id) || {id});
+      if (row === null || shownRows.has(row)) return;
+      shownRows.add(row);
+      document.querySelectorAll("#level-filters input")[row].checked = true;
+      hooks.nodesView.refresh(); hooks.edgesView.refresh();
+    },
     details(n, panel) {
       const mine = members.filter(m => m.group === n.id);
       if (!mine.length) return;
@@ -136,7 +153,7 @@ window.naravardDiagram = function (data, h) {
       button.disabled = mine.every(m => shownMembers.has(m.id));
       button.addEventListener("click", () => {
         expand(n.id); button.disabled = true;
-        network.fit({nodes: [n.id, ...mine.map(m => m.id)], animation: false});
+        fit([n.id, ...mine.map(m => m.id)]);
       });
       panel.insertBefore(button, panel.querySelector("h3"));
     },
