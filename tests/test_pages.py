@@ -455,3 +455,118 @@ def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site)
             p.keyboard.press("Enter")
     assert p.evaluate("document.activeElement.id") == "details", presses
     assert page.errors == [] and page.requests == []
+
+
+# ---------------------------------------------------------------- the governance diagram (graph/static/diagram.js)
+
+
+@pytest.fixture(scope="module")
+def dalarna(pages, chromium):
+    """Dalarna's region page, opened once for the diagram tests (each leaves it as it found it)."""
+    page = Page(chromium, (pages / "regions/dalarna.html").as_uri())
+    page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    yield page
+    page.page.close()
+
+
+#: The shown nodes outside the network's box (none after a fit), and the smallest label in screen px.
+OUTSIDE = """(() => { const n = naravard.network, box = n.body.container;
+  return naravard.nodesView.getIds().filter(id => { const p = n.canvasToDOM(n.getPositions([id])[id]);
+    return p.x < 0 || p.y < 0 || p.x > box.clientWidth || p.y > box.clientHeight; }); })()"""
+SMALLEST_LABEL = "Math.min(...naravard.nodesView.get().map(v => v.font.size)) * naravard.network.getScale()"
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_diagram_puts_sides_in_columns_and_levels_in_rows_with_legible_labels(dalarna, site):
+    """Region side left of the joint forums left of the municipal side; political above executive above
+    operational (the bodies that state one level); labels at least 11 px on first view."""
+    p = dalarna.page
+    assert p.evaluate("naravard.view.mode()") == "diagram"
+    assert p.evaluate(SMALLEST_LABEL) >= 11
+    pos = p.evaluate("naravard.network.getPositions()")
+    g = region_subgraph(site.g, "nvr:dalarna")
+    by_side = {
+        s: [pos[n]["x"] for n, d in g.nodes(data=True) if d["side"] == f"nv:side-{s}"]
+        for s in ("region", "joint", "municipal")
+    }
+    assert max(by_side["region"]) < min(by_side["joint"]) and max(by_side["joint"]) < min(by_side["municipal"])
+    one = {
+        v: [pos[n]["y"] for n, d in g.nodes(data=True) if d["levels"] == [f"nv:level-{v}"]]
+        for v in ("political", "executive", "operational")
+    }
+    assert all(one.values()), one
+    assert max(one["political"]) < min(one["executive"]) and max(one["executive"]) < min(one["operational"])
+    # Dalarna's political forum, Välfärdsrådet: the joint column, the political row
+    data = p.evaluate("naravard.data.diagram")
+    x, y, row, col = data["place"]["nvr:dalarna--valfardsradet"]
+    assert (data["columns"][col]["label"], data["rows"][row]["label"]) == ("gemensam", "politisk nivå")
+    # the free layout stays as the alternative
+    p.check("#view-switch input[value=force]")
+    first = p.evaluate("naravard.data.nodes[0]")
+    at = p.evaluate(f"naravard.network.getPositions(['{first['id']}'])['{first['id']}']")
+    assert (at["x"], at["y"]) == (pytest.approx(first["x"], abs=1), pytest.approx(first["y"], abs=1))
+    assert p.evaluate(OUTSIDE) == []
+    p.check("#view-switch input[value=diagram]")
+    assert p.evaluate(SMALLEST_LABEL) >= 11
+    assert dalarna.errors == [] and dalarna.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_diagram_click_highlights_filters_refit_and_reset(dalarna):
+    p = dalarna.page
+    first_scale = p.evaluate("naravard.network.getScale()")
+    # A click on Välfärdsrådet dims all but it and its neighbours; a click on the background undims.
+    forum = "nvr:dalarna--valfardsradet"
+    at = p.evaluate(f"(n => n.canvasToDOM(n.getPositions(['{forum}'])['{forum}']))(naravard.network)")
+    box = p.locator("#network").bounding_box()
+    p.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    near = set(p.evaluate(f"naravard.network.getConnectedNodes('{forum}')")) | {forum}
+    dimmed = set(p.evaluate("naravard.view.dimmed()"))
+    assert dimmed and not dimmed & near and dimmed | near == set(p.evaluate("naravard.nodes.getIds()"))
+    assert p.evaluate(f"naravard.nodes.get('{forum}').opacity") == 1
+    assert all(p.evaluate(f"naravard.nodes.get({sorted(dimmed)[:3]!r}).map(v => v.opacity)")[i] < 1 for i in range(3))
+    p.mouse.click(box["x"] + 5, box["y"] + box["height"] - 5)
+    assert p.evaluate("naravard.view.dimmed()") == []
+    # The level filter: only the political level, the view fitted to it.
+    for key in p.eval_on_selector_all("#level-filters input", "bs => bs.map(b => b.dataset.key)"):
+        if key != "nv:level-political":
+            p.uncheck(f'#level-filters input[data-key="{key}"]')
+    rows = p.evaluate("naravard.data.diagram.rows.map(r => r.key)")
+    shown = p.evaluate("naravard.nodesView.getIds().map(id => naravard.data.diagram.place[id][2])")
+    assert shown and {rows[r] for r in shown} == {"nv:level-political"}
+    assert forum in p.evaluate("naravard.nodesView.getIds()")
+    assert p.evaluate(OUTSIDE) == []
+    # Reset: every node back, the first view again; Fit: every node in the box.
+    p.click("#view-reset")
+    assert p.evaluate("naravard.nodesView.length") == p.evaluate("naravard.nodes.length")
+    assert p.evaluate("naravard.network.getScale()") == pytest.approx(first_scale)
+    p.click("#view-fit")
+    assert p.evaluate(OUTSIDE) == []
+    p.click("#view-reset")
+    assert dalarna.errors == [] and dalarna.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_every_municipality_of_the_region_is_findable(dalarna, store):
+    """Searching "Rättvik" (a municipality behind "länets kommuner") selects it; the group's button
+    shows the rest, each a member of the group."""
+    from graph.queries import rows
+
+    p = dalarna.page
+    county = {r["name"] for r in rows(store, "region-municipalities", params={"region": "nvr:dalarna"})}
+    on_page = set(p.evaluate("naravard.data.nodes.filter(n => n.cls === 'Municipality').map(n => n.label)"))
+    hidden = set(p.evaluate("naravard.view.members.map(m => m.label)"))
+    assert len(county) == 15 and on_page | hidden == county and "Rättvik" in hidden
+    p.fill("#search", "rattvik")
+    p.press("#search", "Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:kommun-2031"]
+    assert "Rättvik" in p.inner_text("#details h2") and "Kommunerna i Dalarnas län" in p.inner_text("#details")
+    assert p.evaluate("naravard.nodesView.getIds()").count("nvr:kommun-2031") == 1
+    p.evaluate("naravard.select('nvr:kommuner-20')")
+    assert p.is_disabled("#show-members")  # all shown already, by the search
+    members = p.evaluate("naravard.edges.get().filter(e => e.to === 'nvr:kommuner-20' && e.id.startsWith('m-')).length")
+    assert members == len(hidden)
+    assert dalarna.errors == [] and dalarna.requests == []
