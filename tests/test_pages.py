@@ -501,6 +501,10 @@ def test_diagram_puts_sides_in_columns_and_levels_in_rows_with_legible_labels(da
     data = p.evaluate("naravard.data.diagram")
     x, y, row, col = data["place"]["nvr:dalarna--valfardsradet"]
     assert (data["columns"][col]["label"], data["rows"][row]["label"]) == ("gemensam", "politisk nivå")
+    # steering drawn thicker than the other relations, as style.toml says
+    widths = p.evaluate("naravard.edges.get().filter(e => e.kind === 'steers').map(e => e.width)")
+    assert widths and set(widths) == {3}
+    dalarna.shot("page-region-diagram")
     # the free layout stays as the alternative
     p.check("#view-switch input[value=force]")
     first = p.evaluate("naravard.data.nodes[0]")
