@@ -30,7 +30,8 @@ window.naravardDiagram = function (data, h) {
     if (mode === "diagram") {
       if (!m) return d.place[id] ? {x: d.place[id][0], y: d.place[id][1]} : null;
       const mine = members.filter(o => o.group === m.group), i = mine.indexOf(m);
-      const col = d.columns[d.place[m.group][3]], bottom = d.rows[d.rows.length - 1].y1;
+      const group = d.place[m.group];  // the group's column (the last one if the group is not on the page)
+      const col = d.columns[group ? group[3] : d.columns.length - 1], bottom = d.rows[d.rows.length - 1].y1;
       const across = Math.max(1, Math.floor((col.x1 - col.x0) / 170));
       return {x: col.x0 + 85 + (i % across) * 170, y: bottom + 60 + Math.floor(i / across) * 70};
     }
