@@ -14,7 +14,8 @@ window.naravardDiagram = function (data, h) {
   let network = null, hooks = null, mode = d ? "diagram" : "force";
   const dimmed = new Set();
 
-  // The municipalities of the region (the page's title) not on the page, as page nodes, found by the search and added on demand.
+  // The municipalities of the region (the page's title) not on the page, as page nodes: found by the
+  // search and added on demand.
   const members = d ? d.members.map(m => ({id: m.id, label: m.label, cls: m.cls, group: m.group, kind: m.kind,
     region: "", regionLabel: data.title, acronyms: [], sideLabel: "", sideLabelEn: "", structureTypes: [], levels: [],
     quote: "", document: "", degree: 0, page: null, figures: {}})) : [];
@@ -48,9 +49,14 @@ window.naravardDiagram = function (data, h) {
     return {id, ...where(id), font: fontOf(id), opacity: dimmed.has(id) ? DIM : 1,
       widthConstraint: mode === "diagram" ? {maximum: 150} : false};
   }
-  function place(next) {
+  // Node sizes by degree: smaller in the diagram, whose cells have room for one node each.
+  const SIZES = {diagram: {min: 8, max: 18}, force: h.scaling};
+  function place(next) {  // a switch of layout ends any highlight
     mode = next;
+    dimmed.clear();
+    if (network) network.setOptions({nodes: {scaling: SIZES[mode]}});  // before the update that applies it
     nodes.update(nodes.getIds().map(look));
+    shade(null);
   }
   if (d) place("diagram");
 
@@ -69,8 +75,14 @@ window.naravardDiagram = function (data, h) {
       nodes.getIds().forEach(n => { if (!near.has(n)) dimmed.add(n); });
     }
     nodes.update(nodes.getIds().map(n => ({id: n, font: fontOf(n), opacity: dimmed.has(n) ? DIM : 1})));
-    edges.update(edges.get().map(e => ({id: e.id,
-      color: {...e.color, opacity: id !== null && e.from !== id && e.to !== id ? DIM : 1}})));
+    shade(id);
+  }
+  // Edge opacity: in the diagram the thick ones (preparation, steering, gaps: style.toml's width) stand
+  // out and the rest recede; around a clicked node `id` only its own edges show.
+  function shade(id) {
+    const faint = e => mode === "diagram" && e.width < 3;
+    const opacity = e => (id !== null && e.from !== id && e.to !== id ? DIM : faint(e) ? 0.45 : 1);
+    edges.update(edges.get().map(e => ({id: e.id, color: {...e.color, opacity: opacity(e)}})));
   }
 
   // The first view: the whole drawing, or, where that makes labels too small to read, the diagram from
@@ -160,6 +172,7 @@ window.naravardDiagram = function (data, h) {
     },
     attach(net, more) {
       network = net; hooks = more;
+      place(mode);
       network.on("beforeDrawing", bands);
       network.on("click", p => highlight(p.nodes.length ? p.nodes[0] : null));
       document.getElementById("view-fit").addEventListener("click", refit);

@@ -89,20 +89,21 @@
   const nodes = new vis.DataSet(data.nodes.map(visNode));
   const edges = new vis.DataSet(data.edges.map(visEdge));
   // The governance diagram, the level filter, highlight, Fit/Reset and the municipalities on demand (diagram.js).
-  const view = window.naravardDiagram(data, {nodes, edges, byId, el, visNode, visEdge});
+  const scaling = {min: 8, max: 40};  // node sizes by degree (the diagram draws them smaller)
+  const view = window.naravardDiagram(data, {nodes, edges, byId, el, visNode, visEdge, scaling});
 
   const shownClasses = new Set(Object.keys(classStyle));
   const shownTypes = new Set(Object.keys(typeNames));
   const shownRelations = new Set(Object.keys(relStyle));
-  // A node shows when its class is shown and, if it has structure types, one of them is.
-  const nodeShown = n => shownClasses.has(n.cls) && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)))
-    && view.shown(n);
+  // A node shows when its class is shown, if it has structure types one of them is, and its level is (diagram.js).
+  const nodeShown = n => shownClasses.has(n.cls) && view.shown(n)
+    && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)));
   const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id))});
   const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind)});
 
   const physics = !data.layout;
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
-    nodes: {scaling: {min: 8, max: 40}, borderWidth: 1},
+    nodes: {scaling, borderWidth: 1},
     edges: {smooth: false, selectionWidth: 2},
     interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: {enabled: true, bindToWindow: false}},
     physics: {enabled: physics, stabilization: {iterations: 300}, barnesHut: {gravitationalConstant: -4000, springLength: 120}},
