@@ -33,8 +33,8 @@ window.naravardDiagram = function (data, h) {
       const mine = members.filter(o => o.group === m.group), i = mine.indexOf(m);
       const group = d.place[m.group];  // the group's column (the last one if the group is not on the page)
       const col = d.columns[group ? group[3] : d.columns.length - 1], bottom = d.rows[d.rows.length - 1].y1;
-      const across = Math.max(1, Math.floor((col.x1 - col.x0) / 170));
-      return {x: col.x0 + 85 + (i % across) * 170, y: bottom + 60 + Math.floor(i / across) * 70};
+      const [dx, dy] = d.step, across = Math.max(1, Math.floor((col.x1 - col.x0) / dx));
+      return {x: col.x0 + dx / 2 + (i % across) * dx, y: bottom + dy + Math.floor(i / across) * dy};
     }
     if (!m) return force.get(id) || null;
     const g = force.get(m.group) || {x: 0, y: 0}, mine = members.filter(o => o.group === m.group);

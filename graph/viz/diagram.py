@@ -104,8 +104,8 @@ def across(counts: list[int]) -> int:
 def diagram_layout(g: nx.Graph, model: dict) -> dict:
     """Deterministic diagram positions: `place` (node → [x, y, row index, column index]), `rows` and
     `columns` (their keys, `""` for none, in display order, with the canvas band each takes:
-    `y0`, `y1` or `x0`, `x1`). Only rows and columns that hold a node are kept; a cell's nodes are
-    in class and label order."""
+    `y0`, `y1` or `x0`, `x1`) and `step`, the distance between two nodes of a cell across and down.
+    Only rows and columns that hold a node are kept; a cell's nodes are in class and label order."""
     cells: dict[tuple[str, str], list] = {}
     for n, d in g.nodes(data=True):
         key = (
@@ -133,7 +133,7 @@ def diagram_layout(g: nx.Graph, model: dict) -> dict:
             px = col_bands[ci]["x0"] + PAD + (i % wide[c] + 0.5) * DX
             py = row_bands[ri]["y0"] + PAD + (i // wide[c] + 0.5) * DY
             place[n] = [round(px, 1), round(py, 1), ri, ci]
-    return {"place": {n: place[n] for n in g}, "rows": row_bands, "columns": col_bands}
+    return {"place": {n: place[n] for n in g}, "rows": row_bands, "columns": col_bands, "step": [DX, DY]}
 
 
 def diagram_data(g: nx.Graph, model: dict, labels: dict, members: list[dict] | None = None) -> dict:

@@ -61,9 +61,8 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {
-        src.name: src.read_bytes() for src in (js, ASSETS / "diagram.js", ASSETS / "network.js", ASSETS / "source.js")
-    }
+    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js", ASSETS / "source.js")}
+    files["diagram.js"] = (ASSETS / "diagram.js").read_bytes()  # the region pages' governance diagram
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
