@@ -13,6 +13,7 @@ window.naravardDiagram = function (data, h) {
   const nodes = h.nodes, edges = h.edges;
   let network = null, hooks = null, mode = d ? "diagram" : "force";
   const dimmed = new Set();
+  let lit = null;  // the clicked node whose neighbourhood is highlighted, or null
 
   // The municipalities of the region (the page's title) not on the page, as page nodes: found by the
   // search and added on demand.
@@ -53,7 +54,7 @@ window.naravardDiagram = function (data, h) {
   const SIZES = {diagram: {min: 8, max: 18}, force: h.scaling};
   function place(next) {  // a switch of layout ends any highlight
     mode = next;
-    dimmed.clear();
+    dimmed.clear(); lit = null;
     if (network) network.setOptions({nodes: {scaling: SIZES[mode]}});  // before the update that applies it
     nodes.update(nodes.getIds().map(look));
     shade(null);
@@ -69,6 +70,7 @@ window.naravardDiagram = function (data, h) {
 
   // A click on a node dims everything but it and its neighbours; a click on the background undims.
   function highlight(id) {
+    lit = id;
     dimmed.clear();
     if (id !== null) {
       const near = new Set([id, ...network.getConnectedNodes(id)]);
@@ -85,8 +87,6 @@ window.naravardDiagram = function (data, h) {
     edges.update(edges.get().map(e => ({id: e.id, color: {...e.color, opacity: opacity(e)}})));
   }
 
-  // The first view: the whole drawing, or, where that makes labels too small to read, the diagram from
-  // its top left corner (the political level of the region side) at a scale where they are legible.
   // vis-network's fit() reads the nodes' boxes as last drawn (nodes off screen are not drawn): after a
   // switch of layout they are stale, so the view is fitted to the nodes' positions (ids: all shown).
   function fit(ids) {
@@ -97,6 +97,8 @@ window.naravardDiagram = function (data, h) {
     const scale = Math.min(box.clientWidth / (x1 - x0), box.clientHeight / (y1 - y0), 1.5);
     network.moveTo({position: {x: (x0 + x1) / 2, y: (y0 + y1) / 2}, scale, animation: false});
   }
+  // The first view: the whole drawing, or, where that makes labels too small to read, the diagram from
+  // its top left corner (the political level of the region side) at a scale where they are legible.
   function firstView() {
     fit();
     if (mode !== "diagram" || network.getScale() * FONT >= LEGIBLE) return;
@@ -117,6 +119,7 @@ window.naravardDiagram = function (data, h) {
     });
     nodes.add(mine.map(m => ({...h.visNode(m), ...look(m.id)})));
     edges.add(mine.map(m => h.visEdge(data.edges.find(e => e.id === "m-" + m.id))));
+    shade(lit);
   }
 
   // Drawn behind the nodes in the diagram: a band per level (its name at the left), the sides' names on top.
@@ -145,9 +148,9 @@ window.naravardDiagram = function (data, h) {
     members,
     mode: () => mode,
     dimmed: () => [...dimmed],
-    legible: LEGIBLE,
     // whether the level filter shows `n` (a node of the page, or a municipality once shown)
-    shown: n => (memberOf.has(n.id) ? shownMembers.has(n.id) : true) && (rowOf(n) === null || shownRows.has(rowOf(n))),
+    shown: n => (memberOf.has(n.id) ? shownMembers.has(n.id) : true)
+      && (rowOf(n) === null || shownRows.has(rowOf(n))),
     refit,
     // a node found by the search: its level shown again; a municipality: its group's municipalities added first
     reveal(id) {
@@ -172,14 +175,14 @@ window.naravardDiagram = function (data, h) {
     },
     attach(net, more) {
       network = net; hooks = more;
-      place(mode);
+      if (d) place(mode);  // the diagram's node sizes
       network.on("beforeDrawing", bands);
       network.on("click", p => highlight(p.nodes.length ? p.nodes[0] : null));
       document.getElementById("view-fit").addEventListener("click", refit);
       document.getElementById("view-reset").addEventListener("click", () => {
         hooks.resetFilters();
         document.querySelectorAll("#level-filters input").forEach(b => { b.checked = true; });
-        d && d.rows.forEach((r, i) => shownRows.add(i));
+        if (d) d.rows.forEach((r, i) => shownRows.add(i));
         hooks.nodesView.refresh(); hooks.edgesView.refresh();
         network.unselectAll(); highlight(null);
         firstView();

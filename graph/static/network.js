@@ -224,6 +224,6 @@
       if (!box.checked) { box.checked = true; box.dispatchEvent(new Event("change")); }
     });
   }
-  view.attach(network, {nodesView, edgesView, showDetails, resetFilters});
+  view.attach(network, {nodesView, edgesView, resetFilters});
   window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, view, isStabilized: () => stabilized};
 })();
