@@ -91,8 +91,13 @@
   const shownRelations = new Set(Object.keys(relStyle));
   // A node shows when its class is shown and, if it has structure types, one of them is.
   const nodeShown = n => shownClasses.has(n.cls) && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)));
-  const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id))});
-  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind)});
+  // Hook for other page scripts (graph/static/timeline.js, the region pages' source switch): extra tests
+  // a node or an edge must also pass to be shown, functions of its id in filters.node / filters.edge
+  // (window.naravard.filters); call naravard.refresh() after changing them.
+  const filters = {node: [], edge: []};
+  const passes = (kind, id) => filters[kind].every(f => f(id));
+  const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id)) && passes("node", v.id)});
+  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind) && passes("edge", e.id)});
 
   const physics = !data.layout;
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
@@ -207,5 +212,7 @@
 
   if (data.focus && byId.has(data.focus)) { network.selectNodes([data.focus]); showDetails(data.focus); }
   const select = id => { network.selectNodes([id]); showDetails(id); };
-  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, isStabilized: () => stabilized};
+  const refresh = () => { nodesView.refresh(); edgesView.refresh(); };
+  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, isStabilized: () => stabilized,
+    filters, refresh, evidenceList};
 })();

@@ -22,7 +22,8 @@ from ..stats import stats
 from .layout import grouped_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .shell import ASSETS, footer, render
-from .sources import edge_evidence, source_pages
+from ..queries import rows
+from .sources import edge_evidence, node_evidence, node_time, source_pages
 from .style import model_labels, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -59,7 +60,7 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js", ASSETS / "source.js")}
+    files = {src.name: src.read_bytes() for src in (js, *(ASSETS / f for f in ("network.js", "timeline.js", "source.js")))}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
@@ -87,6 +88,10 @@ class Site:
         self.project = project or Project.default()
         self.footer = footer(self.project)
         self.evidence = edge_evidence(store, project)
+        self.node_evidence = node_evidence(store, project)
+        self.node_time = node_time(store, project)
+        # each source's date by how quotes cite it, to order a region's sources (its timeline)
+        self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
         self.g = network(store, project)
         self.computed = computed or []
         self.stats = stats(store, project)
@@ -97,8 +102,11 @@ class Site:
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
-    def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
-        """The HTML of the page at `path` (relative to the output folder) drawing `sub`."""
+    def render(
+        self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, timeline=None
+    ) -> str:
+        """The HTML of the page at `path` (relative to the output folder) drawing `sub`; `timeline` names
+        the region whose sources the page can switch between (`page_data`)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -113,6 +121,9 @@ class Site:
             pages=self.pages,
             figure_labels=self.figure_labels,
             evidence=self.evidence,
+            node_evidence=self.node_evidence,
+            node_time=self.node_time,
+            timeline={"region": timeline, "dates": self.source_dates} if timeline else None,
         )
         return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
 
@@ -130,7 +141,7 @@ class Site:
             f"{r['plans']} planer, {r['gaps']} brister ur källorna"
         )
         return f"regions/{slug}.html", self.render(
-            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
+            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None, timeline=region
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
