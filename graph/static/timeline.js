@@ -80,14 +80,15 @@
   // Colours of the comparison, read from the stylesheet's legend swatches (naravard.css); the drawing's
   // own colours come back when it ends.
   const original = {nodes: new Map(nv.nodes.get().map(n => [n.id, n.color])), edges: new Map(nv.edges.get().map(e => [e.id, e.color]))};
-  const colourOf = k => getComputedStyle(swatches[k]).backgroundColor;
   function paint(states) {
+    const colour = {};
+    Object.keys(swatches).forEach(k => { colour[k] = getComputedStyle(swatches[k]).backgroundColor; });
     nv.nodes.update(nv.nodes.get().map(n => {
-      const c = states ? colourOf(states.nodes.get(n.id) || "same") : null;
+      const c = states ? colour[states.nodes.get(n.id) || "same"] : null;
       return {id: n.id, color: c ? {background: c, border: "#333", highlight: {background: c, border: "#000"}} : original.nodes.get(n.id)};
     }));
     nv.edges.update(nv.edges.get().map(e => {
-      const c = states ? colourOf(states.edges.get(e.id) || "same") : null;
+      const c = states ? colour[states.edges.get(e.id) || "same"] : null;
       return {id: e.id, color: c ? {color: c, highlight: c} : original.edges.get(e.id)};
     }));
   }

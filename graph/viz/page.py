@@ -163,9 +163,9 @@ def page_data(
     sources = region_sources(timeline["region"], nodes, edges) if timeline else []
     if len(sources) > 1:  # a region described by several sources: its source switch and "what changed"
         cited = {i: c for (c, *_), i in documents.items()}
-        dates = [timeline["dates"].get(cited[i], "") for i in sources]
-        dates, sources = map(list, zip(*sorted(zip(dates, sources), key=lambda ds: (ds[0], cited[ds[1]]))))
-        timeline = {"region": timeline["region"], "sources": sources, "dates": dates}
+        date = {i: timeline["dates"].get(cited[i], "") for i in sources}
+        sources.sort(key=lambda i: (date[i], cited[i]))
+        timeline = {"region": timeline["region"], "sources": sources, "dates": [date[i] for i in sources]}
         for node in nodes:  # all its quotes, for the list of changes
             node["evidence"] = cite((node_evidence or {}).get(node["id"], []))
     else:

@@ -18,11 +18,11 @@ from ..errors import NaravardError
 from ..metrics import PROPERTIES
 from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
 from ..project import Project
+from ..queries import rows
 from ..stats import stats
 from .layout import grouped_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .shell import ASSETS, footer, render
-from ..queries import rows
 from .sources import edge_evidence, node_evidence, node_time, source_pages
 from .style import model_labels, style
 
@@ -60,7 +60,8 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {src.name: src.read_bytes() for src in (js, *(ASSETS / f for f in ("network.js", "timeline.js", "source.js")))}
+    scripts = (ASSETS / name for name in ("network.js", "timeline.js", "source.js"))
+    files = {src.name: src.read_bytes() for src in (js, *scripts)}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
