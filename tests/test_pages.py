@@ -553,7 +553,6 @@ def test_what_changed_lists_and_colours_what_only_one_source_describes(pages, op
         has=p.get_by_role("button", name="Projekt Ny Nära Vård Södra Dalarna", exact=True)
     )
     assert "avvecklad · gäller till 2019" in project.inner_text()
-    page.shot("page-region-changes")
     p.click("#compare-stop")
     assert p.evaluate("naravard.nodes.get().map(n => [n.id, n.color.background])") == before
     assert page.errors == [] and page.requests == []

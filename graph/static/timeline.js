@@ -184,7 +184,8 @@
       const ids = kind => [...states[kind]].filter(([, s]) => s === state).map(([id]) => id);
       const nodeIds = ids("nodes"), edgeIds = state === "changed" ? [] : ids("edges");
       const section = el("section", null, "change change-list-" + state);
-      section.appendChild(el("h3", titles[state] + " (" + nodeIds.length + " noder, " + edgeIds.length + " relationer)"));
+      const counts = nodeIds.length + " noder" + (state === "changed" ? "" : ", " + edgeIds.length + " relationer");
+      section.appendChild(el("h3", titles[state] + " (" + counts + ")"));
       const ul = el("ul", null, "relations");
       nodeIds.forEach(id => ul.appendChild(nodeItem(id, a, b, state === "changed" ? linksChanged(states, id, sameDate) : "")));
       edgeIds.forEach(id => ul.appendChild(edgeItem(id, a, b)));
