@@ -515,6 +515,11 @@ def test_source_switch_shows_only_what_the_chosen_source_evidences(pages, open_p
         assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == [len(nodes), len(edges)]
         assert set(p.evaluate("naravard.nodesView.getIds()")) == nodes
     assert f"Visar {len(nodes)} av {everything[0]} noder" in p.inner_text("#timeline-status")
+    # searching for what the overview does not evidence says so (the audit's pilot project)
+    assert "nvr:dalarna--ny-nara-vard-sodra-dalarna" not in nodes
+    p.fill("#search", "Projekt Ny Nära Vård Södra Dalarna")
+    p.press("#search", "Enter")
+    assert p.inner_text("#search-status") == "Projekt Ny Nära Vård Södra Dalarna: dold av källvalet"
     p.select_option("#source-switch", label="alla")
     assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == everything
     assert page.errors == [] and page.requests == []

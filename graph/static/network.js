@@ -202,6 +202,7 @@
     if (!found.length) { status.textContent = "Ingen träff"; return; }
     const n = found[0];
     if (!nodeShown(n)) { shownClasses.add(n.cls); n.structureTypes.forEach(t => shownTypes.add(t)); nodesView.refresh(); }
+    if (!nodesView.get(n.id)) { status.textContent = n.label + ": dold av källvalet"; return; }  // a hook's filter (filters)
     network.selectNodes([n.id]);
     network.focus(n.id, {scale: 1.0, animation: false});
     showDetails(n.id);
