@@ -79,7 +79,8 @@ def page_data(
     has `validFrom` / `validUntil`.
     `node_evidence` (`graph.viz.sources.node_evidence`) gives each node `sources`, the documents that
     evidence it (indexes into `documents`); `node_time` (`graph.viz.sources.node_time`) its time facts
-    (`lifecycle`, `lifecycleEn`, `validFrom`, `validUntil`, `succeededBy`) where the model states them.
+    (`lifecycle`, `lifecycleEn`, `validFrom`, `validUntil`, `succeededBy`, and `ended` where they say it
+    ended) where the model states them.
     `timeline` ({region, dates: each document's date by how it is cited}) makes a region page's
     source switch (graph/static/timeline.js): where two or more documents evidence the region's own
     entities and relations, `timeline` holds the region and those documents as `sources` (indexes,
