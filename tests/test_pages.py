@@ -312,7 +312,7 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         assert found, rel
         assert version in (None, found.group(1)), rel  # one data version for the whole build
         version = found.group(1)
-    assert (built_output / "assets" / "network.js").is_file() and (built_output / "assets" / "source.js").is_file()
+    assert all((built_output / "assets" / f).is_file() for f in ("network.js", "timeline.js", "source.js"))
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
