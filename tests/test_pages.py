@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.namespaces import shorten
 from graph.network import ego_subgraph, network, region_subgraph
+from graph.queries import rows
 from graph.viz.page import page_name
 from graph.viz.site import Site, write_assets, write_site
 from graph.viz.sources import source_pages
@@ -310,7 +312,9 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         assert found, rel
         assert version in (None, found.group(1)), rel  # one data version for the whole build
         version = found.group(1)
-    assert (built_output / "assets" / "network.js").is_file() and (built_output / "assets" / "source.js").is_file()
+    assert all(
+        (built_output / "assets" / f).is_file() for f in ("network.js", "diagram.js", "timeline.js", "source.js")
+    )
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
@@ -574,3 +578,125 @@ def test_every_municipality_of_the_region_is_findable(dalarna, store):
     members = p.evaluate("naravard.edges.get().filter(e => e.to === 'nvr:kommuner-20' && e.id.startsWith('m-')).length")
     assert members == len(hidden)
     assert dalarna.errors == [] and dalarna.requests == []
+
+
+# ---------------------------------------------------------------- sources over time (graph/static/timeline.js)
+
+# What each source states, by queries independent of the pages': its relations (statements of a drawn
+# relation), its collaboration gaps (one edge per gap and pair), the entities it evidences, and the
+# entities the model says ended.
+STATED = """SELECT DISTINCT ?src ?s ?p ?o ?gap WHERE {
+  { ?st nv:source ?src ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?s ?p ?o .
+    ?p rdfs:subPropertyOf* nv:relation FILTER(?p != nv:fromReport) }
+  UNION { ?gap a nv:CollaborationGap ; nv:evidence/nv:source ?src ; nv:between ?s , ?o FILTER(STR(?s) < STR(?o)) }
+}"""
+EVIDENCED = "SELECT DISTINCT ?src ?n WHERE { ?n nv:evidence/nv:source ?src }"
+ENDED = """SELECT DISTINCT ?n WHERE {
+  { ?n nv:lifecycle nv:lifecycle-dissolved } UNION { ?n nv:validUntil ?u } UNION { ?n nv:succeededBy ?x }
+}"""
+
+
+def said_by(store, site, region: str) -> dict:
+    """source (nvr:source-…) → (nodes, edges) of `region`'s page that it evidences, by STATED and EVIDENCED."""
+    on_page = set(region_subgraph(site.g, region))
+    said: dict = {}
+    for r in rows(store, STATED):
+        s, o = shorten(r["s"]), shorten(r["o"])
+        if {s, o} <= on_page:
+            nodes, edges = said.setdefault(shorten(r["src"]), (set(), set()))
+            edges.add((s, shorten(r["gap"] or r["p"]), o))
+            nodes |= {s, o}
+    for r in rows(store, EVIDENCED):
+        if shorten(r["n"]) in on_page:
+            said.setdefault(shorten(r["src"]), (set(), set()))[0].add(shorten(r["n"]))
+    return said
+
+
+def cited_as(store, source: str) -> str:
+    return next(r["cited"] for r in rows(store, "source-documents") if r["source"].endswith("/" + source))
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_source_switch_shows_only_what_the_chosen_source_evidences(pages, open_page, site, store):
+    """Dalarna's page switches between the audit and the overview: the nodes and edges drawn are those the
+    store says the chosen source evidences; "alla" draws everything again."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    everything = p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]")
+    said = said_by(store, site, "nvr:dalarna")
+    options = p.eval_on_selector_all("#source-switch option", "os => os.map(o => o.textContent)")
+    assert options[0] == "alla" and len(options) == 3
+    for source in ("source-003", "source-004"):
+        label = next(o for o in options if o.startswith(cited_as(store, source)))
+        p.select_option("#source-switch", label=label)
+        nodes, edges = said[f"nvr:{source}"]
+        assert 0 < len(edges) < everything[1]
+        assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == [len(nodes), len(edges)]
+        assert set(p.evaluate("naravard.nodesView.getIds()")) == nodes
+    assert f"Visar {len(nodes)} av {everything[0]} noder" in p.inner_text("#timeline-status")
+    # searching for what the overview does not evidence says so (the audit's pilot project)
+    assert "nvr:dalarna--ny-nara-vard-sodra-dalarna" not in nodes
+    p.fill("#search", "Projekt Ny Nära Vård Södra Dalarna")
+    p.press("#search", "Enter")
+    assert p.inner_text("#search-status") == "Projekt Ny Nära Vård Södra Dalarna: dold av källvalet"
+    p.select_option("#source-switch", label="alla")
+    assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == everything
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_what_changed_lists_and_colours_what_only_one_source_describes(pages, open_page, site, store):
+    """Comparing Dalarna's two sources (both dated 2020, so "only in", not "new"): each node only one
+    source evidences is listed under that source with its quotes and drawn in that state's colour; the
+    dissolved pilot project is listed as ended, with its end date; ending the comparison restores the page."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    before = p.evaluate("naravard.nodes.get().map(n => [n.id, n.color.background])")
+    p.click("#compare-go")
+    said = said_by(store, site, "nvr:dalarna")
+    ended = {shorten(r["n"]) for r in rows(store, ENDED)}
+    audit, overview = said["nvr:source-003"][0], said["nvr:source-004"][0]
+    only = {"appears": overview - audit - ended, "disappears": audit - overview - ended}
+    assert only["appears"] and only["disappears"]
+    sections = p.eval_on_selector_all("#changes section h3", "hs => hs.map(h => h.textContent)")
+    assert sections[0].startswith(f"Bara i {cited_as(store, 'source-004')} ({len(only['appears'])} noder")
+    assert sections[1].startswith(f"Bara i {cited_as(store, 'source-003')} ({len(only['disappears'])} noder")
+    assert "samma datum (2020)" in p.inner_text("#changes")
+    # every node only one source evidences is in its state's colour (the stylesheet's swatch)
+    for state, ids in only.items():
+        swatch = p.eval_on_selector(f".swatch.change-{state}", "s => getComputedStyle(s).backgroundColor")
+        colours = p.evaluate(f"{sorted(ids)}.map(id => naravard.nodes.get(id).color.background)")
+        assert set(colours) == {swatch}, state
+    item = "#changes .change-list-{} li"
+    network = p.locator(item.format("appears")).filter(has=p.get_by_role("button", name="chefsnätverk", exact=True))
+    assert "I ett chefsnätverk ingår socialchefer" in network.inner_text()
+    assert "Översikt över 21 regioner (2020), rad 229" in network.inner_text()
+    project = p.locator(item.format("ended")).filter(
+        has=p.get_by_role("button", name="Projekt Ny Nära Vård Södra Dalarna", exact=True)
+    )
+    assert "avvecklad · gäller till 2019" in project.inner_text()
+    p.click("#compare-stop")
+    assert p.evaluate("naravard.nodes.get().map(n => [n.id, n.color.background])") == before
+    assert page.errors == [] and page.requests == []
+
+
+def test_region_pages_order_their_sources_by_date(site):
+    """Jämtland Härjedalen's page offers the 2020 overview before the 2025 answer; a region with one
+    source has no switch; every node lists the documents that evidence it."""
+    data = {}
+    for region in ("nvr:jamtland-harjedalen", "nvr:uppsala"):
+        text = site.region_page(region)[1]
+        data[region] = json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+    jh = data["nvr:jamtland-harjedalen"]
+    assert [jh["documents"][i]["cited"] for i in jh["timeline"]["sources"]] == [
+        "Översikt över 21 regioner (2020)",
+        "Regionstyrelsens svar, Region Jämtland Härjedalen (2025-03-26)",
+    ]
+    assert jh["timeline"]["dates"] == ["2020", "2025-03-26"]
+    assert data["nvr:uppsala"]["timeline"] is None
+    svom = next(n for n in jh["nodes"] if n["id"] == "nvr:jamtland-harjedalen--svom")
+    assert {jh["documents"][i]["cited"] for i in svom["sources"]} >= {"Översikt över 21 regioner (2020)"}

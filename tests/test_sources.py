@@ -9,7 +9,7 @@ import pytest
 
 from graph.evidence import SourceText
 from graph.queries import rows
-from graph.viz.sources import cited, edge_evidence, source_pages
+from graph.viz.sources import cited, edge_evidence, node_evidence, node_time, source_pages
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,34 @@ def test_source_pages_number_every_line(project, sources):
     first = sources[f"sources/{files[0].removesuffix('.txt')}.html"]
     n = len((project.sources_dir / files[0]).read_text(encoding="utf-8").splitlines())
     assert first.count('<li id="L') == n and f'<li id="L{n}">' in first
+
+
+def test_every_quote_of_every_entity_keeps_its_own_source(store, project):
+    """node_evidence gives each entity all its quotes, each credited to its own document (the sources an
+    entity is evidenced by drive the region pages' source switch)."""
+    quotes = node_evidence(store, project)
+    stated = rows(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?node ?q ?src ?l WHERE { ?c nv:inNetwork true . "
+        "?node a ?c ; nv:evidence ?ev . ?ev nv:quote ?q ; nv:source ?src OPTIONAL { ?ev nv:line ?l } } }",
+    )
+    assert sum(len(qs) for qs in quotes.values()) == int(stated[0]["n"])
+    svom = {q["cited"] for q in quotes["nvr:jamtland-harjedalen--svom"]}
+    assert "Översikt över 21 regioner (2020)" in svom
+
+
+@pytest.mark.parametrize(
+    "node,facts",
+    [
+        ("nvr:dalarna--landstingsstyrelsen", {"succeededBy": ["nvr:dalarna--regionstyrelsen"], "ended": True}),
+        (
+            "nvr:dalarna--ny-nara-vard-sodra-dalarna",
+            {"lifecycle": "avvecklad", "lifecycleEn": "dissolved", "validUntil": "2019", "ended": True},
+        ),
+        ("nvr:dalarna--gemensam-malbild-och-strategi", {"lifecycle": "planerad", "lifecycleEn": "planned"}),
+        ("nvr:uppsala--hsvo", {"validFrom": "2017"}),
+    ],
+)
+def test_time_facts_say_ended_only_where_the_model_does(store, project, node, facts):
+    """A planned body or one with only a start date has not ended; dissolved, an end date or a successor has."""
+    assert node_time(store, project)[node] == facts

@@ -98,8 +98,13 @@
   // A node shows when its class is shown, if it has structure types one of them is, and its level is (diagram.js).
   const nodeShown = n => shownClasses.has(n.cls) && view.shown(n)
     && (!n.structureTypes.length || n.structureTypes.some(t => shownTypes.has(t)));
-  const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id))});
-  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind)});
+  // Hook for other page scripts (graph/static/timeline.js, the region pages' source switch): extra tests
+  // a node or an edge must also pass to be shown, functions of its id in filters.node / filters.edge
+  // (window.naravard.filters); call naravard.refresh() after changing them.
+  const filters = {node: [], edge: []};
+  const passes = (kind, id) => filters[kind].every(f => f(id));
+  const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id)) && passes("node", v.id)});
+  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind) && passes("edge", e.id)});
 
   const physics = !data.layout;
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
@@ -208,6 +213,7 @@
     const n = found[0];
     view.reveal(n.id);
     if (!nodeShown(n)) { shownClasses.add(n.cls); n.structureTypes.forEach(t => shownTypes.add(t)); nodesView.refresh(); }
+    if (!nodesView.get(n.id)) { status.textContent = n.label + ": dold av källvalet"; return; }  // a hook's filter (filters)
     network.selectNodes([n.id]);
     network.focus(n.id, {scale: 1.0, animation: false});
     showDetails(n.id);
@@ -225,5 +231,7 @@
     });
   }
   view.attach(network, {nodesView, edgesView, resetFilters});
-  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, view, isStabilized: () => stabilized};
+  const refresh = () => { nodesView.refresh(); edgesView.refresh(); };
+  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, view, isStabilized: () => stabilized,
+    filters, refresh, evidenceList};
 })();

@@ -58,6 +58,9 @@ def page_data(
     figure_labels: dict | None = None,
     evidence: dict | None = None,
     diagram: dict | None = None,
+    node_evidence: dict | None = None,
+    node_time: dict | None = None,
+    timeline: dict | None = None,
 ) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
 
@@ -73,9 +76,18 @@ def page_data(
     [quote, index into `documents` ({cited, page, kind, kindEn}: the document, its source text's page
     and its kind, revisionsrapport, svar …), line, last line]; a stated gap's edge has its `summary`
     and `gapKind` (`gapKindEn`);
-    an edge without it keeps its one `quote` and `document`.
+    an edge without it keeps its one `quote` and `document`; an edge whose statement dates the relation
+    has `validFrom` / `validUntil`.
     `diagram` (`graph.viz.diagram.diagram_data`, region pages) is passed on as is: the governance
     diagram's positions, rows, columns and hidden municipalities (their class named in `classes`).
+    `node_evidence` (`graph.viz.sources.node_evidence`) gives each node `sources`, the documents that
+    evidence it (indexes into `documents`); `node_time` (`graph.viz.sources.node_time`) its time facts
+    (`lifecycle`, `lifecycleEn`, `validFrom`, `validUntil`, `succeededBy`, and `ended` where they say it
+    ended) where the model states them.
+    `timeline` ({region, dates: each document's date by how it is cited}) makes a region page's
+    source switch (graph/static/timeline.js): where two or more documents evidence the region's own
+    entities and relations, `timeline` holds the region and those documents as `sources` (indexes,
+    ordered by the sources' dates) with their `dates`, and each node all its quotes as `evidence`.
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -90,6 +102,14 @@ def page_data(
     def named(kind: str, key: str, **extra) -> dict:
         label = labels.get(kind, {}).get(key, {})
         return {**extra, "label": label.get("sv", key), "labelEn": label.get("en", key)}
+
+    documents: dict[tuple, int] = {}  # (cited, page, kind, kindEn) → its index in "documents"
+
+    def document(q: dict) -> int:
+        return documents.setdefault((q["cited"], q["page"], q.get("kind", ""), q.get("kindEn", "")), len(documents))
+
+    def cite(quotes: list[dict]) -> list[list]:  # every quote once, its document by index
+        return [[q["quote"], document(q), q["line"], q["end"]] for q in quotes]
 
     undirected_degree = dict(g.degree())
     nodes = []
@@ -112,11 +132,13 @@ def page_data(
             "degree": undirected_degree.get(n, 0),
             "page": page if pages is None or page in pages else None,
             "figures": {k: d[k] for k in figure_labels or {} if k in d},
+            # the sources that evidence the node (documents by index), for the source switch
+            "sources": sorted({document(q) for q in (node_evidence or {}).get(n, [])}),
+            **(node_time or {}).get(n, {}),
         }
         if positions and n in positions:
             node["x"], node["y"] = round(positions[n][0], 1), round(positions[n][1], 1)
         nodes.append(node)
-    documents: dict[tuple, int] = {}  # (cited, page, kind, kindEn) → its index in "documents"
     edges = []
     for i, (s, t, k, d) in enumerate(g.edges(keys=True, data=True)):
         edge = {"id": f"e{i}", "from": s, "to": t, "kind": d.get("kind", k)}
@@ -124,17 +146,8 @@ def page_data(
             edge.update(summary=d["summary"], gapKind=d.get("gap_kind", ""), gapKindEn=d.get("gap_kind_en", ""))
         quotes = edge_quotes(evidence or {}, s, k, t, edge["kind"])
         if quotes:  # every quote once, its document by index: [quote, document, line, last line]
-            edge["evidence"] = [
-                [
-                    q["quote"],
-                    documents.setdefault(
-                        (q["cited"], q["page"], q.get("kind", ""), q.get("kindEn", "")), len(documents)
-                    ),
-                    q["line"],
-                    q["end"],
-                ]
-                for q in quotes
-            ]
+            edge["evidence"] = cite(quotes)
+            edge.update({k: q[k] for q in quotes for k in ("validFrom", "validUntil") if k in q})
         else:
             edge.update(quote=d.get("quote", ""), document=d.get("document", ""))
         edges.append(edge)
@@ -151,6 +164,16 @@ def page_data(
                     "document": "",
                 }
             )
+    sources = region_sources(timeline["region"], nodes, edges) if timeline else []
+    if len(sources) > 1:  # a region described by several sources: its source switch and "what changed"
+        cited = {i: c for (c, *_), i in documents.items()}
+        date = {i: timeline["dates"].get(cited[i], "") for i in sources}
+        sources.sort(key=lambda i: (date[i], cited[i]))
+        timeline = {"region": timeline["region"], "sources": sources, "dates": [date[i] for i in sources]}
+        for node in nodes:  # all its quotes, for the list of changes
+            node["evidence"] = cite((node_evidence or {}).get(node["id"], []))
+    else:
+        timeline = None
     members = (diagram or {}).get("members", [])  # shown on demand: their class and relation named too
     kinds = dict.fromkeys([*(e["kind"] for e in edges), *(m["kind"] for m in members), GAP, "predicted"])
     relations = {k: named("relation", k, **relation_style(k)) for k in kinds}
@@ -174,7 +197,22 @@ def page_data(
         "levels": {v: named("level", v) for v in dict.fromkeys(v for n in nodes for v in n["levels"])},
         "relations": relations,
         **({"diagram": diagram} if diagram else {}),
+        "timeline": timeline,
     }
+
+
+def region_sources(region: str, nodes: list[dict], edges: list[dict]) -> list[int]:
+    """The documents (indexes) that evidence `region`'s own entities (the region and those in it) or a
+    relation of one of them, in the order first met.
+
+    >>> nodes = [{"id": "r", "region": "r", "sources": [1]}, {"id": "x", "region": "", "sources": [2]}]
+    >>> region_sources("r", nodes, [{"from": "r", "to": "x", "evidence": [["q", 3, 1, 1]]}])
+    [1, 3]
+    """
+    own = {n["id"] for n in nodes if n["region"] == region or n["id"] == region}
+    found = [i for n in nodes if n["id"] in own for i in n["sources"]]
+    found += [ev[1] for e in edges if own & {e["from"], e["to"]} for ev in e.get("evidence", [])]
+    return list(dict.fromkeys(found))
 
 
 def script_json(data: dict) -> str:

@@ -24,7 +24,7 @@ from .diagram import diagram_data, diagram_model
 from .layout import grouped_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page
 from .shell import ASSETS, footer, render
-from .sources import edge_evidence, source_pages
+from .sources import edge_evidence, node_evidence, node_time, source_pages
 from .style import model_labels, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -61,8 +61,8 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js", ASSETS / "source.js")}
-    files["diagram.js"] = (ASSETS / "diagram.js").read_bytes()  # the region pages' governance diagram
+    scripts = (ASSETS / name for name in ("network.js", "diagram.js", "timeline.js", "source.js"))
+    files = {src.name: src.read_bytes() for src in (js, *scripts)}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
@@ -90,6 +90,10 @@ class Site:
         self.project = project or Project.default()
         self.footer = footer(self.project)
         self.evidence = edge_evidence(store, project)
+        self.node_evidence = node_evidence(store, project)
+        self.node_time = node_time(store, project)
+        # each source's date by how quotes cite it, to order a region's sources (its timeline)
+        self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
         self.g = network(store, project)
         self.computed = computed or []
         self.stats = stats(store, project)
@@ -102,10 +106,19 @@ class Site:
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(
-        self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, diagram=None
+        self,
+        sub: nx.MultiDiGraph,
+        path: str,
+        title: str,
+        subtitle: str,
+        positions=None,
+        focus=None,
+        diagram=None,
+        timeline=None,
     ) -> str:
         """The HTML of the page at `path` (relative to the output folder) drawing `sub` (with the
-        governance `diagram` of a region page, `graph.viz.diagram.diagram_data`)."""
+        governance `diagram` of a region page, `graph.viz.diagram.diagram_data`); `timeline` names the
+        region whose sources the page can switch between (`page_data`)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -121,6 +134,9 @@ class Site:
             figure_labels=self.figure_labels,
             evidence=self.evidence,
             diagram=diagram,
+            node_evidence=self.node_evidence,
+            node_time=self.node_time,
+            timeline={"region": timeline, "dates": self.source_dates} if timeline else None,
         )
         return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
 
@@ -140,7 +156,13 @@ class Site:
         members = rows(self.store, "region-municipalities", self.project, {"region": region})
         diagram = diagram_data(sub, self.diagram_model, self.labels, members)
         return f"regions/{slug}.html", self.render(
-            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None, diagram=diagram
+            sub,
+            f"regions/{slug}.html",
+            r["name"],
+            subtitle,
+            focus=region if region in sub else None,
+            diagram=diagram,
+            timeline=region,
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:

@@ -51,37 +51,74 @@ def last_line(lines: list[str], start: int, quote: str) -> int:
     return start
 
 
+def quote_of(row: dict, project: Project, texts: dict[str, list[str]]) -> dict:
+    """One quote of a row of edge-evidence.rq or node-evidence.rq as the pages cite it: {quote, cited
+    (the document by short title and date), line and end (the lines it starts and ends on, 0 if
+    unknown), page (its source text's page, '' if none), kind and kindEn (the source's kind:
+    revisionsrapport, svar …)}; `texts` caches the source texts read, by file."""
+    line, end = int(row["line"] or 0), 0
+    path = project.sources_dir / row["file"] if row["file"] else None
+    if line and path and path.is_file():
+        if row["file"] not in texts:
+            texts[row["file"]] = path.read_text(encoding="utf-8").splitlines()
+        end = last_line(texts[row["file"]], line, row["quote"])
+    return {
+        "quote": row["quote"],
+        "cited": row["cited"],
+        "line": line,
+        "end": end,
+        "page": source_page_name(row["file"]) if row["file"] else "",
+        "kind": row["sourceKind"] or "",
+        "kindEn": row["sourceKindEn"] or "",
+    }
+
+
 def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
     """All quotes of the network's edges (queries/edge-evidence.rq), keyed as the edges of
     `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
-    short IRI for a collaboration gap; each quote a dict {quote, cited (the document by short title
-    and date), line and end (the lines it starts and ends on, 0 if unknown), page (its source text's
-    page, '' if none), kind and kindEn (the source's kind: revisionsrapport, svar …)}."""
+    short IRI for a collaboration gap; each quote a dict as `quote_of` makes it, with `validFrom` and
+    `validUntil` where its statement dates the relation."""
     project = project or Project.default()
     texts: dict[str, list[str]] = {}
     out: dict = {}
     for r in rows(store, "edge-evidence", project):
-        line, end = int(r["line"] or 0), 0
-        path = project.sources_dir / r["file"] if r["file"] else None
-        if line and path and path.is_file():
-            if r["file"] not in texts:
-                texts[r["file"]] = path.read_text(encoding="utf-8").splitlines()
-            end = last_line(texts[r["file"]], line, r["quote"])
-        q = {
-            "quote": r["quote"],
-            "cited": r["cited"],
-            "line": line,
-            "end": end,
-            "page": source_page_name(r["file"]) if r["file"] else "",
-            "kind": r["sourceKind"] or "",
-            "kindEn": r["sourceKindEn"] or "",
-        }
+        q = quote_of(r, project, texts)
+        q.update({k: r[k] for k in ("validFrom", "validUntil") if r[k]})
         if r["gap"]:
             key = shorten(r["gap"])
         else:
             key = (shorten(r["source"]), shorten(r["relation"]).removeprefix("nv:"), shorten(r["target"]))
         if q not in out.setdefault(key, []):
             out[key].append(q)
+    return out
+
+
+def node_evidence(store: ox.Store, project: Project | None = None) -> dict[str, list[dict]]:
+    """All quotes of the network's entities (queries/node-evidence.rq) by short IRI, each a dict as
+    `quote_of` makes it, in the order of the sources' dates."""
+    project = project or Project.default()
+    texts: dict[str, list[str]] = {}
+    out: dict[str, list[dict]] = {}
+    for r in rows(store, "node-evidence", project):
+        q = quote_of(r, project, texts)
+        if q not in out.setdefault(shorten(r["node"]), []):
+            out[shorten(r["node"])].append(q)
+    return out
+
+
+def node_time(store: ox.Store, project: Project | None = None) -> dict[str, dict]:
+    """The time facts of the network's entities that have any (queries/node-time.rq) by short IRI:
+    lifecycle and lifecycleEn (the state's labels), validFrom, validUntil (as the source dates them)
+    and succeededBy (a list of short IRIs), each only where the model states it, and ended (True where
+    these facts say the entity ended: dissolved, an end date or a successor)."""
+    out: dict[str, dict] = {}
+    for r in rows(store, "node-time", project):
+        facts = out.setdefault(shorten(r["node"]), {})
+        facts.update({k: r[k] for k in ("lifecycle", "lifecycleEn", "validFrom", "validUntil") if r[k]})
+        if r["ended"] == "true":
+            facts["ended"] = True
+        if r["succeededBy"]:
+            facts.setdefault("succeededBy", []).append(shorten(r["succeededBy"]))
     return out
 
 
