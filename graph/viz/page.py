@@ -181,8 +181,9 @@ def script_json(data: dict) -> str:
 
 
 def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | None = None) -> str:
-    """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
-    Jinja2 escapes the title, so a label containing `{{DATA}}` stays text.
+    """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block (and
+    graph/static/clusters.js when `data` has cluster labels); Jinja2 escapes the title, so a label
+    containing `{{DATA}}` stays text.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -193,5 +194,6 @@ def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | No
         subtitle=subtitle,
         base=data["base"],
         data_json=script_json(data),
+        clusters=bool(data.get("clusters")),
         footer=footer or FOOTER_UNKNOWN,
     )
