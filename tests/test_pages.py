@@ -11,7 +11,7 @@ import pytest
 
 from graph.network import ego_subgraph, network, region_subgraph
 from graph.queries import rows
-from graph.viz.page import page_name
+from graph.viz.page import pack, page_data, page_name, render_page, script_json
 from graph.viz.site import (
     MAP_STEPS,
     Site,
@@ -257,7 +257,7 @@ def test_label_with_template_slots_stays_text(labelled):
     assert f"<title>{SLOTS} – naravard-kg</title>" in text and f"<h1>{SLOTS}</h1>" in text
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1)
     data = json.loads(block)
-    assert data["title"] == SLOTS and any(n["label"] == SLOTS for n in data["nodes"])
+    assert data["title"] == SLOTS and SLOTS in data["nodes"]["cols"]["label"]["v"]  # packed (page.pack)
     assert text.count('id="graph-data"') == 1
 
 
@@ -499,6 +499,24 @@ def test_map_indicators_count_what_the_entity_counts_count(site):
     assert by_key["nv:AuditRecommendation"]["values"] == {r: v["recommendations"] for r, v in site.regions.items()}
     sv = "SELECT ?l WHERE { nv:CollaborationGap rdfs:label ?l FILTER(LANG(?l) = 'sv') }"
     assert by_key["nv:CollaborationGap"]["label"] == rows(site.store, sv)[0]["l"]
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_packed_page_data_is_unpacked_before_the_pages_scripts_read_it(site, open_page, tmp_path):
+    """page.pack on the page, graph/static/unpack.js in the browser: the data every script reads is
+    `page_data` itself (Dalarna's region, with the keys some nodes and edges lack), and smaller written."""
+    data = page_data(
+        region_subgraph(site.g, "nvr:dalarna"), title="Dalarna", labels=site.labels, evidence=site.evidence
+    )
+    write_assets(tmp_path)
+    (tmp_path / "p.html").write_text(render_page(data, title="Dalarna"), encoding="utf-8")
+    page = open_page(tmp_path / "p.html")
+    page.page.wait_for_function("() => window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    shown = page.page.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert shown == json.loads(script_json(data))
+    assert len(script_json(pack(data))) < 0.8 * len(script_json(data))
+    assert page.errors == [] and page.requests == []
 
 
 def test_map_page_is_light_and_has_no_script_of_its_own(pages):

@@ -71,7 +71,7 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    scripts = [ASSETS / f for f in ("network.js", "clusters.js", "source.js", "map.js")]
+    scripts = [ASSETS / f for f in ("unpack.js", "network.js", "clusters.js", "source.js", "map.js")]
     files = {src.name: src.read_bytes() for src in (js, *scripts)}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
