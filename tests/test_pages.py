@@ -519,6 +519,31 @@ def test_packed_page_data_is_unpacked_before_the_pages_scripts_read_it(site, ope
     assert page.errors == [] and page.requests == []
 
 
+@pytest.mark.parametrize("text,reason", [(None, "No such file or directory"), ("{", "line 1 column 2")])
+def test_a_missing_or_broken_county_map_is_one_line_naming_the_file(tmp_path, text, reason):
+    from graph.errors import NaravardError
+    from graph.project import Project
+
+    if text is not None:
+        write_text = tmp_path / "data" / "reference" / "regions-map.json"
+        write_text.parent.mkdir(parents=True)
+        write_text.write_text(text, encoding="utf-8")
+    with pytest.raises(NaravardError, match=rf"^data/reference/regions-map\.json: .*{reason}.*make reference"):
+        county_map(Project(tmp_path))
+
+
+def test_network_of_all_actors_labels_each_region_above_its_cluster(pages, site):
+    text = (pages / "national-network.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+    labels = {c["label"]: c for c in data["clusters"]["labels"]}
+    assert set(labels) == set(site.region_labels.values())
+    cols = data["nodes"]["cols"]
+    region = [cols["region"]["s"][i] for i in cols["region"]["i"]]
+    for r, name in site.region_labels.items():
+        ys = [y for y, g in zip(cols["y"]["v"], region, strict=True) if g == r]
+        assert labels[name]["y"] < min(ys), name
+
+
 def test_map_page_is_light_and_has_no_script_of_its_own(pages):
     text = (pages / "national.html").read_text(encoding="utf-8")
     assert len(text.encode()) <= 600 * 1024

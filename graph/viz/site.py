@@ -123,8 +123,9 @@ def county_map(project: Project) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
+        reason = e.strerror if isinstance(e, OSError) else str(e)
         where = project.relative(path)
-        raise NaravardError(f"{where}: cannot read the county map ({e}); `make reference` writes it") from e
+        raise NaravardError(f"{where}: cannot read the county map ({reason}); `make reference` writes it") from e
 
 
 def region_indicators(store: ox.Store, project: Project) -> tuple[dict[str, str], list[dict]]:
