@@ -259,7 +259,7 @@ class Site:
         ]
         return MAP_PAGE, render(
             "map.html",
-            title="Hela landet: 21 regioner",
+            title=f"Hela landet: {len(regions)} regioner",
             subtitle="Regionerna på kartan, färgade efter det mått du väljer; klicka på en region för dess sida.",
             view_box=shape["viewBox"],
             source=shape["source"],
