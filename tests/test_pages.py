@@ -12,8 +12,17 @@ import pytest
 from graph.namespaces import shorten
 from graph.network import ego_subgraph, network, region_subgraph
 from graph.queries import rows
-from graph.viz.page import page_name
-from graph.viz.site import Site, write_assets, write_site
+from graph.viz.page import pack, page_data, page_name, render_page, script_json
+from graph.viz.site import (
+    MAP_STEPS,
+    Site,
+    colour_class,
+    colour_legend,
+    county_map,
+    region_indicators,
+    write_assets,
+    write_site,
+)
 from graph.viz.sources import source_pages
 
 from .axe import serious_violations
@@ -29,12 +38,14 @@ def site(store):
 
 @pytest.fixture(scope="module")
 def pages(site, tmp_path_factory):
-    """The index, national view, two regions, a few actors and the source texts, written from the real graph."""
+    """The index, the national map and network, two regions, a few actors and the source texts, written from
+    the real graph."""
     out = tmp_path_factory.mktemp("site")
     write_assets(out)
     jobs = [
         site.index_page,
-        site.national_page,
+        site.map_page,
+        site.network_page,
         lambda: site.region_page("nvr:jamtland-harjedalen"),
         lambda: site.region_page("nvr:dalarna"),
         lambda: site.actor_page("nvr:jamtland-harjedalen--svom"),
@@ -139,7 +150,7 @@ def test_build_writes_every_page_and_index_links_resolve(small_project, built_ou
 
 
 def expected(site, rel):
-    if rel == "national.html":
+    if rel == "national-network.html":
         return site.g
     if rel.startswith("regions/"):
         return region_subgraph(site.g, "nvr:" + Path(rel).stem)
@@ -152,7 +163,8 @@ def expected(site, rel):
     "rel,shot",
     [
         ("index.html", "index"),
-        ("national.html", "national"),
+        ("national.html", "map"),
+        ("national-network.html", "national"),
         ("regions/jamtland-harjedalen.html", "region"),
         ("regions/dalarna.html", None),
         ("actors/jamtland-harjedalen--svom.html", "actor"),
@@ -163,7 +175,7 @@ def test_page_loads_offline_and_holds_the_expected_nodes_and_edges(pages, open_p
     """Each page opened once: no error, no request, and (the network pages) the nodes and edges of its
     subgraph plus the computed links between them."""
     page = open_page(pages / rel)
-    if rel != "index.html":
+    if rel not in ("index.html", "national.html"):
         page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
         n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
         sub = expected(site, rel)
@@ -246,7 +258,7 @@ def test_label_with_template_slots_stays_text(labelled):
     assert f"<title>{SLOTS} – naravard-kg</title>" in text and f"<h1>{SLOTS}</h1>" in text
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(1)
     data = json.loads(block)
-    assert data["title"] == SLOTS and any(n["label"] == SLOTS for n in data["nodes"])
+    assert data["title"] == SLOTS and SLOTS in data["nodes"]["cols"]["label"]["v"]  # packed (page.pack)
     assert text.count('id="graph-data"') == 1
 
 
@@ -298,7 +310,15 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
     no inline script, style attribute or event handler, the one stylesheet and the footer."""
     built = sorted(built_output.rglob("*.html"))
     kinds = {p.relative_to(built_output).parts[0] for p in built}
-    assert {"index.html", "national.html", "gaps.html", "regions", "actors", "sources"} <= kinds
+    assert {
+        "index.html",
+        "national.html",
+        "national-network.html",
+        "gaps.html",
+        "regions",
+        "actors",
+        "sources",
+    } <= kinds
     version = None
     for path in built:
         text = path.read_text(encoding="utf-8")
@@ -312,9 +332,8 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         assert found, rel
         assert version in (None, found.group(1)), rel  # one data version for the whole build
         version = found.group(1)
-    assert all(
-        (built_output / "assets" / f).is_file() for f in ("network.js", "diagram.js", "timeline.js", "source.js")
-    )
+    names = {p.name for p in (built_output / "assets").iterdir()}
+    assert {"unpack.js", "network.js", "diagram.js", "timeline.js", "clusters.js", "source.js", "map.js"} <= names
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
@@ -408,7 +427,7 @@ def test_no_serious_accessibility_violation(pages, open_page, rel):
     """axe-core (tests/assets/axe-core/, from npm) finds no serious or critical violation; the query page
     is checked in tests/test_server_app.py, the gaps report below."""
     page = open_page(pages / rel)
-    if not rel.startswith(("index", "sources")):
+    if not rel.startswith(("index", "sources", "national")):
         page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
     assert page.errors == [] and page.requests == []
     assert serious_violations(page.page) == []
@@ -684,13 +703,26 @@ def test_what_changed_lists_and_colours_what_only_one_source_describes(pages, op
     assert page.errors == [] and page.requests == []
 
 
+def unpacked(data: dict) -> dict:
+    """A page's data block as graph/static/unpack.js restores it (the inverse of graph.viz.page.pack)."""
+
+    def rows(table: dict) -> list[dict]:
+        cols = table["cols"].items()
+        return [
+            {k: c["v"][r] if "v" in c else c["s"][c["i"][r]] for k, c in cols if "v" in c or c["i"][r] >= 0}
+            for r in range(table["n"])
+        ]
+
+    return {k: rows(v) if k in ("nodes", "edges") else v for k, v in data.items() if k != "packed"}
+
+
 def test_region_pages_order_their_sources_by_date(site):
     """Jämtland Härjedalen's page offers the 2020 overview before the 2025 answer; a region with one
     source has no switch; every node lists the documents that evidence it."""
     data = {}
     for region in ("nvr:jamtland-harjedalen", "nvr:uppsala"):
         text = site.region_page(region)[1]
-        data[region] = json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+        data[region] = unpacked(json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1)))
     jh = data["nvr:jamtland-harjedalen"]
     assert [jh["documents"][i]["cited"] for i in jh["timeline"]["sources"]] == [
         "Översikt över 21 regioner (2020)",
@@ -700,3 +732,144 @@ def test_region_pages_order_their_sources_by_date(site):
     assert data["nvr:uppsala"]["timeline"] is None
     svom = next(n for n in jh["nodes"] if n["id"] == "nvr:jamtland-harjedalen--svom")
     assert {jh["documents"][i]["cited"] for i in svom["sources"]} >= {"Översikt över 21 regioner (2020)"}
+
+
+# The national map (Site.map_page, graph/viz/map.html, graph/static/map.js).
+
+
+@pytest.mark.parametrize("top", [0, 1, 2, 3, 4, 5, 11, 100])
+def test_colour_classes_rise_with_the_count_and_the_legend_names_each(top):
+    classes = [colour_class(v, top) for v in range(top + 1)]
+    assert classes[0] == 0 and all(c > 0 for c in classes[1:]) and classes == sorted(classes)
+    assert len(set(classes)) == min(top + 1, MAP_STEPS) and max(classes) <= MAP_STEPS - 1  # every step used
+    assert [k["css"] for k in colour_legend(top)] == [f"map-q{c}" for c in dict.fromkeys(classes)]
+
+
+def test_map_indicators_count_what_the_entity_counts_count(site):
+    """queries/region-indicators.rq against queries/count-by-region.rq (the index page's counts): the same
+    stated gaps and recommendations per region; labels from the model."""
+    codes, indicators = region_indicators(site.store, site.project)
+    by_key = {ind["key"]: ind for ind in indicators}
+    assert len(codes) == 21 and list(by_key)[0] == "nv:st-political-joint-forum" and len(indicators) == 5
+    assert by_key["nv:CollaborationGap"]["values"] == {r: v["gaps"] for r, v in site.regions.items()}
+    assert by_key["nv:AuditRecommendation"]["values"] == {r: v["recommendations"] for r, v in site.regions.items()}
+    sv = "SELECT ?l WHERE { nv:CollaborationGap rdfs:label ?l FILTER(LANG(?l) = 'sv') }"
+    assert by_key["nv:CollaborationGap"]["label"] == rows(site.store, sv)[0]["l"]
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_packed_page_data_is_unpacked_before_the_pages_scripts_read_it(site, open_page, tmp_path):
+    """page.pack on the page, graph/static/unpack.js in the browser: the data every script reads is
+    `page_data` itself (Dalarna's region, with the keys some nodes and edges lack), and smaller written."""
+    data = page_data(
+        region_subgraph(site.g, "nvr:dalarna"), title="Dalarna", labels=site.labels, evidence=site.evidence
+    )
+    write_assets(tmp_path)
+    (tmp_path / "p.html").write_text(render_page(data, title="Dalarna"), encoding="utf-8")
+    page = open_page(tmp_path / "p.html")
+    page.page.wait_for_function("() => window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    shown = page.page.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert shown == json.loads(script_json(data))
+    assert len(script_json(pack(data))) < 0.8 * len(script_json(data))
+    assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.parametrize("text,reason", [(None, "No such file or directory"), ("{", "line 1 column 2")])
+def test_a_missing_or_broken_county_map_is_one_line_naming_the_file(tmp_path, text, reason):
+    from graph.errors import NaravardError
+    from graph.project import Project
+
+    if text is not None:
+        write_text = tmp_path / "data" / "reference" / "regions-map.json"
+        write_text.parent.mkdir(parents=True)
+        write_text.write_text(text, encoding="utf-8")
+    with pytest.raises(NaravardError, match=rf"^data/reference/regions-map\.json: .*{reason}.*make reference"):
+        county_map(Project(tmp_path))
+
+
+def test_network_of_all_actors_labels_each_region_above_its_cluster(pages, site):
+    text = (pages / "national-network.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+    labels = {c["label"]: c for c in data["clusters"]["labels"]}
+    assert set(labels) == set(site.region_labels.values())
+    cols = data["nodes"]["cols"]
+    region = [cols["region"]["s"][i] for i in cols["region"]["i"]]
+    for r, name in site.region_labels.items():
+        ys = [y for y, g in zip(cols["y"]["v"], region, strict=True) if g == r]
+        assert labels[name]["y"] < min(ys), name
+
+
+def test_map_page_is_light_and_has_no_script_of_its_own(pages):
+    text = (pages / "national.html").read_text(encoding="utf-8")
+    assert len(text.encode()) <= 600 * 1024
+    assert text.count("<script") == 2 and 'src="assets/map.js"' in text and 'id="map-data"' in text
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_map_has_21_region_links_coloured_by_the_chosen_indicator(pages, open_page, site):
+    """Each region a link to its page with its name; each indicator of the select colours the regions by
+    the query's values (`colour_class`), one colour per class, and the legend follows."""
+    codes, indicators = region_indicators(site.store, site.project)
+    region = {c: r for r, c in codes.items()}
+    page = open_page(pages / "national.html")
+    p = page.page
+    links = p.eval_on_selector_all(
+        "#map a", "as => as.map(a => [a.dataset.code, a.getAttribute('href'), a.getAttribute('aria-label')])"
+    )
+    assert len(links) == 21 and {c for c, _, _ in links} == set(region)
+    for code, href, name in links:
+        assert href == page_name(region[code], "Region") and href in site.pages
+        assert name.startswith(site.region_labels[region[code]] + ": ")
+    options = p.eval_on_selector_all("#indicator option", "os => os.map(o => o.textContent)")
+    assert options == [ind["label"] for ind in indicators]
+    shown_by_indicator = []
+    for i, ind in enumerate(indicators):
+        p.select_option("#indicator", str(i))
+        shown = p.eval_on_selector_all(
+            "#map a",
+            "as => as.map(a => [a.dataset.code, a.getAttribute('class'), "
+            "getComputedStyle(a.querySelector('path')).fill])",
+        )
+        top = max(ind["values"].values())
+        assert [css for _, css, _ in shown] == [
+            f"map-q{colour_class(ind['values'][region[c]], top)}" for c, _, _ in shown
+        ]
+        fills = {css: fill for _, css, fill in shown}
+        assert len(set(fills.values())) == len(fills) == len({css for _, css, _ in shown})
+        legend = p.eval_on_selector_all("#map-legend li", "ls => ls.map(l => l.textContent.trim())")
+        assert legend == [k["label"] for k in colour_legend(top)]
+        shown_by_indicator.append(tuple(css for _, css, _ in shown))
+    assert len(set(shown_by_indicator)) > 1  # the colours change with the indicator
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_map_table_sorts_by_keyboard_and_a_click_on_the_map_opens_the_region(pages, open_page, site):
+    page = open_page(pages / "national.html")
+    p = page.page
+    column = "#matrix tbody tr td:nth-of-type(1)"  # the first structure type
+    for order in ("ascending", "descending"):
+        p.focus("#matrix thead th:nth-child(2) button")
+        p.keyboard.press("Enter")
+        assert p.get_attribute("#matrix thead th:nth-child(2)", "aria-sort") == order
+        counts = [int(t) for t in p.eval_on_selector_all(column, "ts => ts.map(t => t.textContent)")]
+        assert counts == sorted(counts, reverse=order == "descending") and len(counts) == 21
+    # A real click inside Dalarna (its inner point in data/reference/regions-map.json) opens its page.
+    code = region_indicators(site.store, site.project)[0]["nvr:dalarna"]
+    inner = county_map(site.project)["counties"][code]
+    x, y = p.evaluate(
+        """([code, x, y]) => {
+          const svg = document.getElementById("map");
+          svg.querySelector(`a[data-code="${code}"]`).scrollIntoView();
+          const pt = svg.createSVGPoint(); pt.x = x; pt.y = y;
+          const q = pt.matrixTransform(svg.getScreenCTM());
+          return [q.x, q.y];
+        }""",
+        [code, inner["x"], inner["y"]],
+    )
+    p.mouse.click(x, y)
+    p.wait_for_url("**/regions/dalarna.html")
+    assert page.errors == [] and page.requests == []

@@ -21,6 +21,9 @@ from ..network import induced
 #: Pixels per node, roughly: a component of n nodes gets a box of about UNIT * sqrt(n).
 UNIT = 110
 
+#: The size of the letters of cluster labels in network units (graph/static/clusters.js draws them so).
+LABEL_UNITS = 72
+
 
 def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
     """Positions of one connected component, centred on 0 with radius about UNIT*sqrt(n)/2."""
@@ -73,21 +76,75 @@ def undirected(g: nx.Graph) -> nx.Graph:
     return nx.Graph(m)
 
 
-def grouped_layout(g: nx.Graph, group: dict, seed: int = 7) -> dict:
-    """Each group (region) laid out on its own, the groups placed on a grid.
+def ring_order(centres: dict) -> list:
+    """The names of `centres` ({name: (x, y)}, y down) in the order of a short closed tour through them
+    (nearest neighbour, then 2-opt), from the northernmost clockwise: neighbours on the map are
+    neighbours on the ring.
 
-    Nodes without a group (national actors) form a group of their own.
+    >>> ring_order({"n": (0, 0), "w": (-1, 1), "e": (1, 1), "s": (0, 2)})
+    ['n', 'e', 's', 'w']
+    """
+
+    def dist(a: str, b: str) -> float:
+        return math.dist(centres[a], centres[b])
+
+    tour = sorted(centres, key=lambda n: (centres[n][1], n))[:1]
+    rest = sorted(set(centres) - set(tour))
+    while rest:
+        tour.append(min(rest, key=lambda n: (dist(tour[-1], n), n)))
+        rest.remove(tour[-1])
+    improved = True
+    while improved:
+        improved = False
+        for i in range(1, len(tour) - 1):
+            for j in range(i + 1, len(tour)):
+                a, b, c, d = tour[i - 1], tour[i], tour[j], tour[(j + 1) % len(tour)]
+                if dist(a, c) + dist(b, d) < dist(a, b) + dist(c, d) - 1e-9:
+                    tour[i : j + 1] = reversed(tour[i : j + 1])
+                    improved = True
+    pts = [centres[n] for n in tour]
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True))
+    return tour if area >= 0 else tour[:1] + tour[:0:-1]  # positive: clockwise on screen (y down)
+
+
+def cluster_layout(g: nx.Graph, group: dict, centres: dict, names: dict | None = None) -> dict:
+    """Each group's nodes (a region's actors) laid out on their own (`layout`); the groups on a ring in
+    `ring_order` of their `centres` (clockwise from the north, so the ring follows the map); nodes of no
+    group (national actors) in the middle. Groups without a centre follow, by name. Each group gets room
+    on the ring for its name (`names`, default the group's key) drawn above it.
+
+    >>> g = nx.Graph([("a", "b"), ("c", "d"), ("a", "x")])
+    >>> pos = cluster_layout(g, {"a": "N", "b": "N", "c": "S", "d": "S"}, {"N": (0, 0), "S": (0, 10)})
+    >>> pos["a"][1] < pos["x"][1] < pos["c"][1]  # north above the national actors above south
+    True
     """
     members: dict[str, list] = {}
     for n in g.nodes:
         members.setdefault(group.get(n) or "", []).append(n)
-    names = sorted(members, key=lambda k: (k == "", k))
-    parts = {name: layout(induced(g, members[name]), seed=seed, iterations=100) for name in names}
-    cols = math.ceil(math.sqrt(len(names)))
-    cell = max(max(max(c) for p in parts[name].values() for c in [p]) for name in names) + 2 * UNIT
-    pos: dict = {}
-    for i, name in enumerate(names):
-        cx, cy = (i % cols) * cell, (i // cols) * cell
-        for n, (x, y) in parts[name].items():
-            pos[n] = (x + cx, y + cy)
+    parts = {name: layout(induced(g, ns), iterations=100) for name, ns in members.items()}
+
+    def extent(pos: dict) -> tuple[float, float, float]:  # centre x, centre y, radius
+        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+        return (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, max(max(xs) - min(xs), max(ys) - min(ys)) / 2
+
+    placed = ring_order({name: c for name, c in centres.items() if name in members})
+    ring = placed + sorted(name for name in members if name and name not in placed)
+    # a group's share of the ring: its radius, or half the width of its name in LABEL_UNITS-unit letters
+    names = names or {}
+    sizes = {n: max(extent(parts[n])[2] + UNIT, 0.3 * LABEL_UNITS * len(names.get(n, n))) for n in members}
+    middle = sizes.get("", 0.0)
+    radius = max(sum(2 * sizes[n] for n in ring) / (2 * math.pi), middle + max((sizes[n] for n in ring), default=0))
+    places = {"": (0.0, 0.0)}
+    total = max(1.0, sum(sizes[n] for n in ring))
+    angle = -math.pi * sizes[ring[0]] / total if ring else 0.0  # the first group centred at the top
+    for name in ring:
+        half = math.pi * sizes[name] / total  # its share of the ring, halved
+        angle += half
+        places[name] = (radius * math.sin(angle), -radius * math.cos(angle))
+        angle += half
+    pos = {}
+    for name, part in parts.items():
+        cx, cy, _ = extent(part)
+        px, py = places[name]
+        pos.update({n: (x - cx + px, y - cy + py) for n, (x, y) in part.items()})
     return pos

@@ -215,6 +215,38 @@ def region_sources(region: str, nodes: list[dict], edges: list[dict]) -> list[in
     return list(dict.fromkeys(found))
 
 
+def pack(data: dict) -> dict:
+    """`data` (`page_data`) with its nodes and edges by column, so that no key and no repeated value is
+    written more than once (a page's weight is mostly these): each list becomes {"n": rows, "cols": {key:
+    column}}, a column either {"v": [value per row]} or {"s": [distinct values], "i": [index per row, -1
+    where the row has no such key]}. graph/static/unpack.js restores `data` before any other script reads it.
+
+    >>> pack({"nodes": [{"id": "a", "cls": "X"}, {"id": "b", "cls": "X", "page": None}], "edges": []})["nodes"]
+    {'n': 2, 'cols': {'id': {'v': ['a', 'b']}, 'cls': {'s': ['X'], 'i': [0, 0]}, 'page': {'s': [None], 'i': [-1, 0]}}}
+    """
+
+    def columns(rows: list[dict]) -> dict:
+        cols = {}
+        for key in dict.fromkeys(k for r in rows for k in r):
+            seen: dict[str, int] = {}
+            values: list = []
+            index = []
+            for r in rows:
+                if key not in r:
+                    index.append(-1)
+                    continue
+                ident = json.dumps(r[key], ensure_ascii=False, sort_keys=True)
+                if ident not in seen:
+                    seen[ident] = len(values)
+                    values.append(r[key])
+                index.append(seen[ident])
+            whole = -1 not in index and 2 * len(values) > len(rows)
+            cols[key] = {"v": [r[key] for r in rows]} if whole else {"s": values, "i": index}
+        return {"n": len(rows), "cols": cols}
+
+    return {**data, "packed": 1, **{k: columns(data[k]) for k in ("nodes", "edges") if k in data}}
+
+
 def script_json(data: dict) -> str:
     """JSON safe inside a <script> element."""
     return (
@@ -226,8 +258,9 @@ def script_json(data: dict) -> str:
 
 
 def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | None = None) -> str:
-    """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
-    Jinja2 escapes the title, so a label containing `{{DATA}}` stays text.
+    """The network page (graph/viz/network.html on the base layout) with `data`, `pack`ed, as its JSON
+    block (and graph/static/clusters.js when `data` has cluster labels); Jinja2 escapes the title, so a
+    label containing `{{DATA}}` stays text.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -237,6 +270,7 @@ def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | No
         title=title,
         subtitle=subtitle,
         base=data["base"],
-        data_json=script_json(data),
+        data_json=script_json(pack(data)),
+        clusters=bool(data.get("clusters")),
         footer=footer or FOOTER_UNKNOWN,
     )

@@ -1,4 +1,4 @@
-"""Write the network pages: index, national view, one page per region and per actor.
+"""Write the network pages: index, the national map, the all-actor network, one page per region and per actor.
 
 Every page links to shared, vendored assets in output/assets/ (vis-network from the
 pyvis wheel), so the pages work from disk with no network.
@@ -6,6 +6,7 @@ pyvis wheel), so the pages work from disk with no network.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,20 +16,29 @@ import pyoxigraph as ox
 
 from ..atomic import write_atomic
 from ..errors import NaravardError
+from ..gaps.compare import structure_matrix
 from ..metrics import PROPERTIES
+from ..namespaces import shorten
 from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
 from ..project import Project
 from ..queries import rows
 from ..stats import stats
 from .diagram import diagram_data, diagram_model
-from .layout import grouped_layout, layout
-from .page import PREDICTED, page_data, page_name, page_names, render_page
+from .layout import LABEL_UNITS, UNIT, cluster_layout, layout
+from .page import PREDICTED, page_data, page_name, page_names, render_page, script_json
 from .shell import ASSETS, footer, render
 from .sources import edge_evidence, node_evidence, node_time, source_pages
 from .style import model_labels, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
 MAX_EGO_NODES = 250
+
+#: The national map's colour classes: `map-q0` for none, then MAP_STEPS - 1 steps up to the largest
+#: value (colours in naravard.css).
+MAP_STEPS = 5
+
+#: The national pages: the map of the regions (the country's page) and the network of all actors.
+MAP_PAGE, NETWORK_PAGE = "national.html", "national-network.html"
 
 
 def vis_assets() -> list[Path]:
@@ -61,7 +71,10 @@ def write_assets(out: Path) -> list[Path]:
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    scripts = (ASSETS / name for name in ("network.js", "diagram.js", "timeline.js", "source.js"))
+    scripts = [
+        ASSETS / f
+        for f in ("unpack.js", "network.js", "diagram.js", "timeline.js", "clusters.js", "source.js", "map.js")
+    ]
     files = {src.name: src.read_bytes() for src in (js, *scripts)}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
@@ -80,6 +93,59 @@ def swatch(cls: str, label: str, dashed: bool = False) -> dict:
     kind, prefix = ("relation", "rel") if dashed else ("class", "cls")
     name = cls if cls in style()[kind] else "default"
     return {"css": f"swatch{' dashed' if dashed else ''} {prefix}-{name}", "label": label}
+
+
+def colour_class(value: int, top: int) -> int:
+    """The map colour class (0 … MAP_STEPS - 1) of a count `value` when the largest count is `top`:
+    0 for none, the others in equal steps of the range 1 … `top`.
+
+    >>> [colour_class(v, 11) for v in (0, 1, 4, 8, 11)], [colour_class(v, 1) for v in (0, 1)]
+    ([0, 1, 2, 3, 4], [0, 1])
+    """
+    return 0 if value <= 0 else 1 + (value - 1) * (MAP_STEPS - 1) // max(1, top)
+
+
+def colour_legend(top: int) -> list[dict]:
+    """The map legend when the largest count is `top`: each colour class used, with the counts it holds
+    (`0`, `1`, `2–3` …).
+
+    >>> colour_legend(1), [k["label"] for k in colour_legend(11)]
+    ([{'css': 'map-q0', 'label': '0'}, {'css': 'map-q1', 'label': '1'}], ['0', '1–3', '4–6', '7–9', '10–11'])
+    """
+    held: dict[int, list[int]] = {}
+    for v in range(top + 1):
+        held.setdefault(colour_class(v, top), []).append(v)
+    return [
+        {"css": f"map-q{c}", "label": str(vs[0]) if len(vs) == 1 else f"{vs[0]}–{vs[-1]}"} for c, vs in held.items()
+    ]
+
+
+def county_map(project: Project) -> dict:
+    """data/reference/regions-map.json (made by `make reference`): the counties' SVG paths by SCB code,
+    the viewBox and a centre point per county."""
+    path = project.data_dir / "reference" / "regions-map.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        reason = e.strerror if isinstance(e, OSError) else str(e)
+        where = project.relative(path)
+        raise NaravardError(f"{where}: cannot read the county map ({reason}); `make reference` writes it") from e
+
+
+def region_indicators(store: ox.Store, project: Project) -> tuple[dict[str, str], list[dict]]:
+    """The national map's indicators from the library query `region-indicators`: each region's SCB county
+    code, and the indicators in the query's order, each {"key", "label", "labelEn", "values": {region: count}}
+    (labels from the model)."""
+    codes: dict[str, str] = {}
+    out: dict[str, dict] = {}
+    for r in rows(store, "region-indicators", project):
+        key, region = shorten(r["indicator"]), shorten(r["region"])
+        codes[region] = r["code"]
+        entry = out.setdefault(
+            key, {"key": key, "label": r["label"] or key, "labelEn": r["labelEn"] or key, "values": {}}
+        )
+        entry["values"][region] = int(r["value"])
+    return codes, list(out.values())
 
 
 class Site:
@@ -115,10 +181,12 @@ class Site:
         focus=None,
         diagram=None,
         timeline=None,
+        clusters=None,
     ) -> str:
         """The HTML of the page at `path` (relative to the output folder) drawing `sub` (with the
         governance `diagram` of a region page, `graph.viz.diagram.diagram_data`); `timeline` names the
-        region whose sources the page can switch between (`page_data`)."""
+        region whose sources the page can switch between (`page_data`); `clusters`, if given, are labels
+        drawn over the network ({"size", "labels": [{"label", "x", "y", "align"}]}, clusters.js)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -138,6 +206,8 @@ class Site:
             node_time=self.node_time,
             timeline={"region": timeline, "dates": self.source_dates} if timeline else None,
         )
+        if clusters:
+            data["clusters"] = clusters
         return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
 
     def region_page(self, region: str) -> tuple[str, str]:
@@ -178,15 +248,91 @@ class Site:
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
         return path, self.render(sub, path, d["label"], subtitle, focus=node)
 
-    def national_page(self) -> tuple[str, str]:
-        """(path, HTML) of the national page: the whole network, grouped by region."""
-        pos = grouped_layout(self.g, {n: d.get("region") for n, d in self.g.nodes(data=True)})
-        return "national.html", self.render(
+    def map_page(self) -> tuple[str, str]:
+        """(path, HTML) of the country's page: the 21 regions on a map (data/reference/regions-map.json),
+        coloured by the indicator the reader picks (`region_indicators`), each a link to its region's page,
+        and the region × structure matrix (`structure_matrix`) as a sortable table beside it."""
+        shape = county_map(self.project)
+        codes, found = region_indicators(self.store, self.project)
+        regions = sorted(self.regions, key=lambda r: codes.get(r, ""))
+        missing = [r for r in regions if codes.get(r) not in shape["counties"]]
+        if missing:
+            raise NaravardError(f"the county map has no county for {', '.join(missing)}; run `make reference`")
+        indicators = []
+        for ind in found:
+            top = max(ind["values"].values(), default=0)
+            values = [ind["values"].get(r, 0) for r in regions]
+            indicators.append(
+                {
+                    "label": ind["label"],
+                    "labelEn": ind["labelEn"],
+                    "values": values,
+                    "classes": [f"map-q{colour_class(v, top)}" for v in values],
+                    "legend": colour_legend(top),
+                }
+            )
+        first = indicators[0]
+        counties = [
+            {
+                "code": codes[r],
+                "name": self.region_labels[r],
+                "href": page_name(r, "Region"),
+                "d": shape["counties"][codes[r]]["d"],
+                "css": first["classes"][i],
+                "value": first["values"][i],
+            }
+            for i, r in enumerate(regions)
+        ]
+        m = structure_matrix(self.store, self.project)
+        types = list(m.type_names)
+        table = [
+            {"name": m.region_names[r], "href": page_name(r, "Region"), "counts": [m.cells[r].get(t, 0) for t in types]}
+            for r in sorted(m.cells, key=lambda r: m.region_names[r])
+        ]
+        return MAP_PAGE, render(
+            "map.html",
+            title=f"Hela landet: {len(regions)} regioner",
+            subtitle="Regionerna på kartan, färgade efter det mått du väljer; klicka på en region för dess sida.",
+            view_box=shape["viewBox"],
+            source=shape["source"],
+            counties=counties,
+            indicators=indicators,
+            types=[m.type_names_sv.get(t, m.type_names[t]) for t in types],
+            table=table,
+            network_page=NETWORK_PAGE,
+            data_json=script_json({"indicators": indicators}),
+            footer=self.footer,
+        )
+
+    def network_page(self) -> tuple[str, str]:
+        """(path, HTML) of the all-actor network: each region's actors in a cluster around its region node,
+        the clusters on a ring in map order (`cluster_layout`), the national actors in the middle."""
+        shape = county_map(self.project)["counties"]
+        codes, _ = region_indicators(self.store, self.project)
+        centres = {r: (shape[c]["x"], shape[c]["y"]) for r, c in codes.items() if c in shape}
+        group = {n: d.get("region") for n, d in self.g.nodes(data=True)}
+        pos = cluster_layout(self.g, group, centres, self.region_labels)
+        members: dict[str, list] = {}
+        for n, r in group.items():
+            if r in self.region_labels:
+                members.setdefault(r, []).append(pos[n])
+        labels = []  # each region's name above its cluster, towards the middle (not off the drawing's edge)
+        reach = max((abs(p[0]) for ps in members.values() for p in ps), default=0.0)
+        for r, ps in members.items():
+            left, right = min(p[0] for p in ps), max(p[0] for p in ps)
+            middle = (left + right) / 2
+            align = "center" if abs(middle) < reach / 2 else "left" if middle < 0 else "right"
+            x = {"center": middle, "left": left, "right": right}[align]
+            y = min(p[1] for p in ps) - UNIT / 2
+            labels.append({"label": self.region_labels[r], "x": round(x, 1), "y": round(y, 1), "align": align})
+        return NETWORK_PAGE, self.render(
             self.g,
-            "national.html",
-            "Hela landet: 21 regioner",
-            f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region",
+            NETWORK_PAGE,
+            "Hela landet: alla aktörer",
+            f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer; varje region i en egen "
+            "klunga kring sin region, i kartans ordning, de nationella aktörerna i mitten",
             positions=pos,
+            clusters={"size": LABEL_UNITS, "labels": labels},
         )
 
     def index_page(self) -> tuple[str, str]:
@@ -228,7 +374,7 @@ def write_site(
     everything = regions is None and actors is None
     jobs = []
     if everything:
-        jobs += [site.index_page, site.national_page]
+        jobs += [site.index_page, site.map_page, site.network_page]
         regions = list(site.regions)
         actors = [n for n, d in site.g.nodes(data=True) if d["cls"] != "Region"]
     for r in regions or []:  # unknown names are errors before anything is written
