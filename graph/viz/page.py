@@ -56,6 +56,7 @@ def page_data(
     computed: list | None = None,
     pages: set | None = None,
     figure_labels: dict | None = None,
+    figure_labels_en: dict | None = None,
     evidence: dict | None = None,
 ) -> dict:
     """The JSON the page's script reads: nodes, edges, styles and where links go.
@@ -67,7 +68,8 @@ def page_data(
     names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
-    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows
+    (`figure_labels_en` in English).
     `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
     [quote, index into `documents` ({cited, page, kind, kindEn}: the document, its source text's page
     and its kind, revisionsrapport, svar …), line, last line]; a stated gap's edge has its `summary`
@@ -161,6 +163,7 @@ def page_data(
         "edges": edges,
         "documents": [{"cited": c, "page": p, "kind": k, "kindEn": ke} for c, p, k, ke in documents],
         "figureLabels": figure_labels or {},
+        "figureLabelsEn": figure_labels_en or figure_labels or {},
         "classes": {c: named("class", c, **class_style(c)) for c in dict.fromkeys(n["cls"] for n in nodes)},
         "structureTypes": {
             t: named("structureType", t) for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])
@@ -180,9 +183,12 @@ def script_json(data: dict) -> str:
     )
 
 
-def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | None = None) -> str:
+def render_page(
+    data: dict, *, title: str, subtitle: str = "", footer: dict | None = None, related: list | None = None
+) -> str:
     """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
-    Jinja2 escapes the title, so a label containing `{{DATA}}` stays text.
+    Jinja2 escapes the title, so a label containing `{{DATA}}` stays text. `related`: links to the
+    pages that show the same actors ({text, href} each).
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -194,4 +200,5 @@ def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | No
         base=data["base"],
         data_json=script_json(data),
         footer=footer or FOOTER_UNKNOWN,
+        related=related or [],
     )

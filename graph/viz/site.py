@@ -20,7 +20,7 @@ from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_la
 from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
-from .page import PREDICTED, page_data, page_name, page_names, render_page
+from .page import PREDICTED, page_data, page_name, page_names, render_page, script_json
 from .shell import ASSETS, footer, render
 from .sources import edge_evidence, source_pages
 from .style import model_labels, style
@@ -53,13 +53,17 @@ def swatch_css() -> str:
     return "\n".join(rules) + "\n"
 
 
+#: The pages' scripts in graph/static/, copied to output/assets/ (network.html loads all but source.js).
+PAGE_SCRIPTS = ("lang.js", "network.js", "state.js", "search.js", "table.js", "source.js")
+
+
 def write_assets(out: Path) -> list[Path]:
     """Write `out`/assets/: vis-network's script, the page scripts, and the one stylesheet
     (vis-network's rules, graph/static/naravard.css and `swatch_css`); the files written."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    files = {src.name: src.read_bytes() for src in (js, ASSETS / "network.js", ASSETS / "source.js")}
+    files = {src.name: src.read_bytes() for src in (js, *(ASSETS / name for name in PAGE_SCRIPTS))}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
@@ -94,11 +98,15 @@ class Site:
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
         self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        self.figure_labels_en = term_labels(store, PROPERTIES, "en")
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
-    def render(self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None) -> str:
-        """The HTML of the page at `path` (relative to the output folder) drawing `sub`."""
+    def render(
+        self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, related=()
+    ) -> str:
+        """The HTML of the page at `path` (relative to the output folder) drawing `sub`; `related`: the
+        pages it links to beside the nav, (text, path relative to the output folder) each."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -112,9 +120,36 @@ class Site:
             computed=self.computed,
             pages=self.pages,
             figure_labels=self.figure_labels,
+            figure_labels_en=self.figure_labels_en,
             evidence=self.evidence,
         )
-        return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
+        links = [{"text": text, "href": base + href} for text, href in related]
+        return render_page(data, title=title, subtitle=subtitle, footer=self.footer, related=links)
+
+    def related(self, node: str) -> list[tuple[str, str]]:
+        """The other pages that show `node` with it selected (`#n=` in the address, graph/static/state.js):
+        its region's page (for an actor of a region) and the national page."""
+        region = self.g.nodes[node].get("region")
+        pages = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
+        return [*pages, ("Hela landet", f"national.html#n={node}")]
+
+    def search_index(self) -> str:
+        """A script that sets `window.naravardIndex`, the one search index of every page
+        (graph/static/search.js): `regions`, the regions' names, and `actors`, one row per node:
+        [IRI, label, acronyms joined by "|", index into `regions` (-1 for none), its page]."""
+        regions = sorted(self.region_labels)
+        where = {r: i for i, r in enumerate(regions)}
+        actors = [
+            [n, d["label"], "|".join(d.get("acronyms", [])), where.get(d.get("region"), -1), page_name(n, d["cls"])]
+            for n, d in self.g.nodes(data=True)
+        ]
+        index = {"regions": [self.region_labels[r] for r in regions], "actors": actors}
+        return f"window.naravardIndex={script_json(index)};\n"
+
+    def write_search_index(self, out: Path) -> Path:
+        """Write `search_index` to `out`/assets/search-index.js, which every network page loads."""
+        write_atomic(out / "assets" / "search-index.js", self.search_index())
+        return out / "assets" / "search-index.js"
 
     def region_page(self, region: str) -> tuple[str, str]:
         """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
@@ -130,7 +165,12 @@ class Site:
             f"{r['plans']} planer, {r['gaps']} brister ur källorna"
         )
         return f"regions/{slug}.html", self.render(
-            sub, f"regions/{slug}.html", r["name"], subtitle, focus=region if region in sub else None
+            sub,
+            f"regions/{slug}.html",
+            r["name"],
+            subtitle,
+            focus=region if region in sub else None,
+            related=[("Hela landet", f"national.html#n={region}")],
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
@@ -144,7 +184,7 @@ class Site:
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
-        return path, self.render(sub, path, d["label"], subtitle, focus=node)
+        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=self.related(node))
 
     def national_page(self) -> tuple[str, str]:
         """(path, HTML) of the national page: the whole network, grouped by region."""
@@ -155,6 +195,7 @@ class Site:
             "Hela landet: 21 regioner",
             f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region",
             positions=pos,
+            related=[(self.region_labels[r], f"regions/{r.split(':', 1)[1]}.html") for r in sorted(self.regions)],
         )
 
     def index_page(self) -> tuple[str, str]:
@@ -206,6 +247,7 @@ def write_site(
         if a not in site.g:
             site.actor_page(a)
     written = write_assets(out)
+    written.append(site.write_search_index(out))
     if everything:
         jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
         jobs.append(lambda: ("sparql.html", render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
