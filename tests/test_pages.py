@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -27,9 +29,11 @@ def site(store):
 
 @pytest.fixture(scope="module")
 def pages(site, tmp_path_factory):
-    """The index, national view, two regions, a few actors and the source texts, written from the real graph."""
+    """The index, national view, two regions, a few actors, the source texts and the search index of every
+    actor, written from the real graph."""
     out = tmp_path_factory.mktemp("site")
     write_assets(out)
+    site.write_search_index(out)
     jobs = [
         site.index_page,
         site.national_page,
@@ -455,3 +459,125 @@ def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site)
             p.keyboard.press("Enter")
     assert p.evaluate("document.activeElement.id") == "details", presses
     assert page.errors == [] and page.requests == []
+
+
+def test_search_index_holds_every_actor_once_for_all_pages(site, pages):
+    """One index per build (assets/search-index.js), every node of the network with its region and page."""
+    text = (pages / "assets" / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("window.naravardIndex=").removesuffix(";\n"))
+    assert [row[0] for row in index["actors"]] == list(site.g.nodes)
+    svom = next(row for row in index["actors"] if row[0] == "nvr:jamtland-harjedalen--svom")
+    assert "SVOM" in svom[2].split("|") and index["regions"][svom[3]] == "Region Jämtland Härjedalen"
+    assert svom[4] == "actors/jamtland-harjedalen--svom.html"
+    assert "naravardIndex" not in (pages / "regions/dalarna.html").read_text(encoding="utf-8")  # not per page
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_search_over_all_pages(pages, open_page):
+    """Exact names and acronyms first, case, diacritics and punctuation ignored; a hit on another page is a
+    link to it with its region; a hit in a hidden class ticks its box again; no hit clears the selection."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    p.uncheck("#class-filters input[data-key=CollaborationBody]")
+    p.fill("#search", "  VALFARDSRADET! ")
+    p.press("#search", "Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:dalarna--valfardsradet"]
+    assert p.is_checked("#class-filters input[data-key=CollaborationBody]")
+    assert "Välfärdsrådet" in p.inner_text("#details h2") and "Region Dalarna" in p.inner_text("#search-status")
+    p.fill("#search", "s.v.o.m")  # Jämtland Härjedalen's forum, not on this page
+    p.click("#search-go")
+    hit = p.locator("#search-hits li").first
+    assert "Region Jämtland Härjedalen" in hit.inner_text()
+    assert hit.locator("a").get_attribute("href") == "../actors/jamtland-harjedalen--svom.html"
+    assert p.evaluate("naravard.network.getSelectedNodes()") == []
+    p.evaluate("naravard.select('nvr:dalarna')")
+    p.fill("#search", "ingen sådan aktör")
+    p.press("#search", "Enter")
+    assert p.inner_text("#search-status") == "Ingen träff"
+    assert p.evaluate("naravard.network.getSelectedNodes()") == [] and "Detaljer" in p.inner_text("#details h2")
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_lists_sort_filter_select_and_download(pages, open_page):
+    """The actors' and relations' tables: sorted by a heading, filtered by the box, a row's button (reached
+    by keyboard) selects its node; CSV of what the table shows, PNG of the view; no serious axe violation."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    nodes = p.evaluate("naravard.data.nodes.length")
+    p.click("#node-list summary")
+    assert p.inner_text("#node-list caption") == f"{nodes} rader"
+    p.click("#node-list th:nth-child(5) button")  # grad (the first network figure), smallest first
+    degrees = [int(t) for t in p.locator("#node-list tbody td:nth-child(5)").all_inner_texts()]
+    assert degrees == sorted(degrees) and p.get_attribute("#node-list th:nth-child(5)", "aria-sort") == "ascending"
+    p.fill("#node-filter", "valfardsradet")
+    assert p.locator("#node-list tbody tr").count() == 1
+    assert serious_violations(p) == []  # with the table shown (one row: axe takes seconds a row)
+    p.focus("#node-filter")
+    for _ in range(11):  # the CSV button, the nine headings' buttons, then the row's name
+        p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.textContent") == "Välfärdsrådet"
+    p.keyboard.press("Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:dalarna--valfardsradet"]
+    with p.expect_download() as got:
+        p.click("#node-csv")
+    assert got.value.suggested_filename == "dalarna-aktorer.csv"
+    rows = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Namn,Klass,Region,Akronymer,grad,mellanhet,gemenskap,Sida,IRI") and len(rows) == 2
+    p.click("#edge-list summary")
+    quotes = p.evaluate("naravard.data.edges.reduce((k, e) => k + (e.evidence ? e.evidence.length : 1), 0)")
+    with p.expect_download() as got:
+        p.click("#edge-csv")
+    table = list(csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig"))))
+    assert table[0] == ["Från", "Relation", "Till", "Belägg", "Dokument"] and len(table) == 1 + quotes
+    assert any(r[2] == "Välfärdsrådet" and r[3] and "rad " in r[4] for r in table)
+    with p.expect_download() as got:
+        p.click("#png")
+    assert Path(got.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.shot("page-region-lists")
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_address_keeps_the_state_and_the_english_switch(pages, open_page, chromium):
+    """Selection, hidden boxes and view go into the address and come back from it; the actor's page links
+    to its region's page with the actor selected; English swaps interface strings and model labels."""
+    actor = open_page(pages / "actors/dalarna--valfardsradet.html").page
+    actor.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    related = actor.eval_on_selector_all("#related a", "as => as.map(a => a.getAttribute('href'))")
+    assert related == [
+        "../regions/dalarna.html#n=nvr:dalarna--valfardsradet",
+        "../national.html#n=nvr:dalarna--valfardsradet",
+    ]
+    page = Page(chromium, (pages / "regions/dalarna.html").as_uri() + "#n=nvr:dalarna--valfardsradet&hide=class:Post,toggle-gaps")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    p.wait_for_function("() => naravard.network.getSelectedNodes()[0] === 'nvr:dalarna--valfardsradet'")
+    assert not p.is_checked("#class-filters input[data-key=Post]") and not p.is_checked("#toggle-gaps")
+    assert "Välfärdsrådet" in p.inner_text("#details h2")
+    p.evaluate("naravard.network.moveTo({scale: 0.5, position: {x: 10, y: 20}}); naravard.network.emit('zoom', {})")
+    p.check("#class-filters input[data-key=Post]")
+    assert p.url.endswith("#n=nvr:dalarna--valfardsradet&hide=toggle-gaps&z=0.5,10,20")
+    swedish = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
+    with p.expect_navigation():
+        p.click("#lang")
+    p.wait_for_function("() => document.documentElement.lang === 'en' && window.naravard && naravard.isStabilized()")
+    p.wait_for_function("() => naravard.network.getSelectedNodes().length === 1")  # a string would need eval
+    assert p.url.endswith("&lang=en") and not p.is_checked("#toggle-gaps")
+    english = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
+    assert [s for s, e in zip(swedish, english, strict=True) if s == e] == []  # every marked string translated
+    classes = p.evaluate("Object.values(naravard.data.classes).map(c => [c.label, c.labelEn])")
+    assert all(label == en for label, en in classes)
+    assert "Collaboration body" in p.inner_text("#class-filters")
+    assert "Details" not in p.inner_text("#details h2") and "degree: " in p.inner_text("#details")
+    with p.expect_navigation():
+        p.click("#lang")
+    p.wait_for_function("() => document.documentElement.lang === 'sv' && window.naravard && naravard.isStabilized()")
+    assert "Samverkansorgan" in p.inner_text("#class-filters")
+    assert page.errors == [] and page.requests == []
+    p.close()

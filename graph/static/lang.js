@@ -46,8 +46,10 @@
     // search.js
     "Ingen träff": "No match",
     "på denna sida": "on this page",
-    " träffar; visar ": " hits; showing ",
-    " träffar på andra sidor": " hits on other pages",
+    "träff": "hit",
+    "träffar": "hits",
+    "; visar ": "; showing ",
+    "; den bästa finns på en annan sida": "; the best one is on another page",
     // table.js
     "Namn": "Name",
     "Klass": "Class",

@@ -86,13 +86,14 @@
       return;
     }
     const best = found[0], where = best.region ? " (" + best.region + ")" : "";
+    const count = found.length + " " + tr(found.length === 1 ? "träff" : "träffar");
     if (!here.has(best.id)) {
       nv.clear();
-      status.textContent = found.length + tr(" träffar på andra sidor");
+      status.textContent = count + tr("; den bästa finns på en annan sida");
       return;
     }
     reveal(best.id);
-    status.textContent = found.length > 1 ? found.length + tr(" träffar; visar ") + best.label + where : best.label + where;
+    status.textContent = (found.length > 1 ? count + tr("; visar ") : "") + best.label + where;
   }
   document.getElementById("search-go").addEventListener("click", search);
   document.getElementById("search").addEventListener("keydown", ev => { if (ev.key === "Enter") search(); });
