@@ -399,14 +399,14 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
     [
         "index.html",
         "national.html",
-        "regions/dalarna.html",
         "actors/dalarna--valfardsradet.html",
         "sources/000_05c46514b3df74ab.html",
     ],
 )
 def test_no_serious_accessibility_violation(pages, open_page, rel):
     """axe-core (tests/assets/axe-core/, from npm) finds no serious or critical violation; the query page
-    is checked in tests/test_server_app.py, the gaps report below."""
+    is checked in tests/test_server_app.py, the gaps report below, a region's page with its lists open in
+    test_lists_sort_filter_select_and_download."""
     page = open_page(pages / rel)
     if not rel.startswith(("index", "sources")):
         page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
@@ -545,8 +545,8 @@ def test_lists_sort_filter_select_and_download(pages, open_page):
 @needs_chromium
 @pytest.mark.browser
 def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
-    """Selection, hidden boxes and view go into the address and come back from it; the actor's page links
-    to its region's page with the actor selected; English swaps interface strings and model labels."""
+    """Selection, hidden boxes and view go into the address and come back from it (as when the actor's page
+    links to its region's page with the actor selected); English swaps interface strings and model labels."""
     links = Links()
     links.feed((pages / "actors/dalarna--valfardsradet.html").read_text(encoding="utf-8"))
     related = [h for h in links.hrefs if "#n=" in h]
@@ -556,19 +556,19 @@ def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
     ]
     links.feed((pages / "national.html").read_text(encoding="utf-8"))  # the national page lists every region
     assert len([h for h in links.hrefs if h.startswith("regions/")]) == 21
-    state = "#n=nvr:dalarna--valfardsradet&hide=class:Post,toggle-gaps"
+    state = "#n=nvr:dalarna&hide=class:Post,toggle-gaps"
     # a function: a string that is not true at once is polled with eval, which the page's policy forbids
     drawn_in = "() => document.documentElement.lang === '{}' && window.naravard && naravard.isStabilized()"
-    page = Page(chromium, (pages / "regions/dalarna.html").as_uri() + state)  # open_page would escape the #
+    page = Page(chromium, (pages / "actors/dalarna--valfardsradet.html").as_uri() + state)  # open_page escapes #
     try:
         p = page.page
         p.wait_for_function("window.naravard && window.naravard.isStabilized()")
-        p.wait_for_function("() => naravard.network.getSelectedNodes()[0] === 'nvr:dalarna--valfardsradet'")
+        p.wait_for_function("() => naravard.network.getSelectedNodes()[0] === 'nvr:dalarna'")
         assert not p.is_checked("#class-filters input[data-key=Post]") and not p.is_checked("#toggle-gaps")
-        assert "Välfärdsrådet" in p.inner_text("#details h2")
+        assert "Region Dalarna" in p.inner_text("#details h2")
         p.evaluate("naravard.network.moveTo({scale: 0.5, position: {x: 10, y: 20}}); naravard.network.emit('zoom', {})")
         p.check("#class-filters input[data-key=Post]")
-        assert p.url.endswith("#n=nvr:dalarna--valfardsradet&hide=toggle-gaps&z=0.5,10,20")
+        assert p.url.endswith("#n=nvr:dalarna&hide=toggle-gaps&z=0.5,10,20")
         swedish = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
         with p.expect_navigation():
             p.click("#lang")
