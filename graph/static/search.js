@@ -54,7 +54,8 @@
     nv.select(id);
     nv.network.focus(id, {scale: 1.0, animation: false});
   }
-  nv.reveal = reveal;
+  nv.reveal = reveal;  // for table.js, with the search's way of comparing text
+  nv.searchKey = key;
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);

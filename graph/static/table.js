@@ -1,7 +1,7 @@
 // The lists of a network page (#lists): its actors and its relations with their evidence as tables,
 // sortable (a button in each heading), filterable (a text box), with a CSV download of what they show;
 // an actor's button selects it in the network, so the tables are also the keyboard's and the screen
-// reader's way to the nodes. And the PNG download of the network's current view (#png).
+// reader's way to the nodes (naravard.reveal and searchKey from search.js). And the PNG of the network's view (#png).
 "use strict";
 (function () {
   const nv = window.naravard;
@@ -11,7 +11,6 @@
   const byId = new Map(data.nodes.map(n => [n.id, n]));
   const label = (group, k) => ((group || {})[k] || {}).label || k;
   const MAX_ROWS = 400;  // rows drawn at once; the filter and the CSV reach all of them
-  const key = s => String(s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -24,7 +23,7 @@
     const n = byId.get(id);
     const b = el("button", n ? n.label : id, "link");
     b.type = "button";
-    b.addEventListener("click", () => { if (nv.reveal) nv.reveal(id); else nv.select(id); });
+    b.addEventListener("click", () => nv.reveal(id));
     return b;
   }
   // The file name of a download: "dalarna-aktorer.csv" for regions/dalarna.html.
@@ -82,9 +81,9 @@
     const tableEl = box.querySelector("table"), caption = tableEl.querySelector("caption");
     const filter = box.querySelector("input[type=search]");
     let sortBy = 0, ascending = true, drawn = false;
-    const texts = rows.map(r => key(columns.map(c => c[1](r)).join(" ")));
+    const texts = rows.map(r => nv.searchKey(columns.map(c => c[1](r)).join(" ")));
     function shown() {
-      const q = key(filter.value).trim();
+      const q = nv.searchKey(filter.value);
       const keep = rows.filter((r, i) => !q || texts[i].includes(q));
       const value = columns[sortBy][1];
       const order = (a, b) => {

@@ -184,11 +184,17 @@ def script_json(data: dict) -> str:
 
 
 def render_page(
-    data: dict, *, title: str, subtitle: str = "", footer: dict | None = None, related: list | None = None
+    data: dict,
+    *,
+    title: str,
+    subtitle: str = "",
+    footer: dict | None = None,
+    related: list | None = None,
+    national: str = "",
 ) -> str:
     """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
     Jinja2 escapes the title, so a label containing `{{DATA}}` stays text. `related`: links to the
-    pages that show the same actors ({text, href} each).
+    pages that show the same actors ({text, href} each); `national`: the link to the national page.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -201,4 +207,5 @@ def render_page(
         data_json=script_json(data),
         footer=footer or FOOTER_UNKNOWN,
         related=related or [],
+        national=national,
     )

@@ -106,7 +106,8 @@ class Site:
         self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, related=()
     ) -> str:
         """The HTML of the page at `path` (relative to the output folder) drawing `sub`; `related`: the
-        pages it links to beside the nav, (text, path relative to the output folder) each."""
+        pages it links to beside the nav, (text, path relative to the output folder) each; with `focus`,
+        outside the national page, also the national page with `focus` selected."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -124,14 +125,8 @@ class Site:
             evidence=self.evidence,
         )
         links = [{"text": text, "href": base + href} for text, href in related]
-        return render_page(data, title=title, subtitle=subtitle, footer=self.footer, related=links)
-
-    def related(self, node: str) -> list[tuple[str, str]]:
-        """The other pages that show `node` with it selected (`#n=` in the address, graph/static/state.js):
-        its region's page (for an actor of a region) and the national page."""
-        region = self.g.nodes[node].get("region")
-        pages = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
-        return [*pages, ("Hela landet", f"national.html#n={node}")]
+        national = f"{base}national.html#n={focus}" if focus else ""
+        return render_page(data, title=title, subtitle=subtitle, footer=self.footer, related=links, national=national)
 
     def search_index(self) -> str:
         """A script that sets `window.naravardIndex`, the one search index of every page
@@ -170,7 +165,6 @@ class Site:
             r["name"],
             subtitle,
             focus=region if region in sub else None,
-            related=[("Hela landet", f"national.html#n={region}")],
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
@@ -184,7 +178,9 @@ class Site:
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
-        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=self.related(node))
+        region = d.get("region")  # its region's page with it selected (`#n=` in the address, graph/static/state.js)
+        related = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
+        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=related)
 
     def national_page(self) -> tuple[str, str]:
         """(path, HTML) of the national page: the whole network, grouped by region."""
