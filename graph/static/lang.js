@@ -102,7 +102,7 @@
     button.addEventListener("click", () => {
       const other = lang === "en" ? "sv" : "en";
       try { localStorage.setItem(KEY, other); } catch (e) { /* a page from disk may have no storage */ }
-      const params = new URLSearchParams(location.hash.slice(1));
+      const params = new URLSearchParams(location.hash.includes("=") ? location.hash.slice(1) : "");  // not #lists
       params.set("lang", other);
       history.replaceState(null, "", "#" + params.toString().replace(/%3A/g, ":").replace(/%2C/g, ","));
       location.reload();

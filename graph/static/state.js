@@ -6,7 +6,8 @@
   const nv = window.naravard;
   if (!nv) return;
   const network = nv.network;
-  const params = () => new URLSearchParams(location.hash.slice(1));
+  // the state in the address; "#details" and "#lists" (the skip links' targets) are none
+  const params = () => new URLSearchParams(location.hash.includes("=") ? location.hash.slice(1) : "");
   const boxes = () => [...document.querySelectorAll("#controls input[type=checkbox]")];
   const boxKey = b => b.id || b.closest("fieldset").id.replace(/-filters$/, "") + ":" + b.dataset.key;
   let restoring = true, viewMoved = false;
@@ -58,5 +59,5 @@
   }
   // The view can be set once the drawing has settled (physics pages stabilise first).
   (function wait() { if (nv.isStabilized()) restore(); else requestAnimationFrame(wait); })();
-  window.addEventListener("hashchange", () => { restoring = true; restore(); });
+  window.addEventListener("hashchange", () => { if (location.hash.includes("=")) { restoring = true; restore(); } });
 })();
