@@ -315,6 +315,7 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         assert version in (None, found.group(1)), rel  # one data version for the whole build
         version = found.group(1)
     assert (built_output / "assets" / "network.js").is_file() and (built_output / "assets" / "source.js").is_file()
+    assert (built_output / "assets" / "search-index.js").is_file()  # one search index for every page
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
@@ -387,6 +388,8 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
         assert box["width"] >= 0.9 * 390 and box["height"] >= 400, box
         assert p.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
         page.shot("page-region-phone")
+        p.click("#node-list summary")  # the lists scroll sideways within their box
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()
