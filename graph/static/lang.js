@@ -27,8 +27,8 @@
     "Klicka på en nod för dess relationer och belägg. Håll muspekaren över en nod eller kant för källcitatet.":
       "Click a node for its relations and evidence. Hover over a node or edge for the quote from the source.",
     "Listor: aktörer och relationer": "Lists: actors and relations",
-    "Samma innehåll som nätverket, som tabeller. Klicka på en rubrik för att sortera; välj en aktör för att markera den i nätverket.":
-      "The network's content as tables. Click a heading to sort; choose an actor to select it in the network.",
+    "Nätverkets innehåll som tabeller. Klicka på en rubrik för att sortera; välj en aktör för att markera den.":
+      "The network's content as tables. Click a heading to sort; choose an actor to select it.",
     "Aktörer": "Actors",
     "Relationer med belägg": "Relations with evidence",
     "Filtrera": "Filter",
@@ -88,8 +88,13 @@
       if (data.figureLabelsEn) data.figureLabels = data.figureLabelsEn;
       block.textContent = JSON.stringify(data);
     }
-    document.querySelectorAll("[data-i18n]").forEach(e => { e.textContent = t(e.textContent.trim()); });
-    document.querySelectorAll("[data-i18n-label]").forEach(e => e.setAttribute("aria-label", t(e.getAttribute("aria-label"))));
+    // the key: the element's Swedish text on one line
+    document.querySelectorAll("[data-i18n]").forEach(e => {
+      e.textContent = t(e.textContent.replace(/\s+/g, " ").trim());
+    });
+    document.querySelectorAll("[data-i18n-label]").forEach(e => {
+      e.setAttribute("aria-label", t(e.getAttribute("aria-label")));
+    });
     const search = document.getElementById("search");
     if (search) search.placeholder = t(search.placeholder);
   }

@@ -67,9 +67,11 @@
     return [[e, e.quote || e.explanation || "", e.document || ""]];
   });
   const name = id => (byId.get(id) || {label: id}).label;
+  // a stated gap's kind and summary after its relation's name
+  const gap = e => (e.summary ? " (" + (e.gapKind ? e.gapKind + ": " : "") + e.summary + ")" : "");
   const edgeColumns = [
     [tr("Från"), r => name(r[0].from), r => actorButton(r[0].from)],
-    [tr("Relation"), r => label(data.relations, r[0].kind) + (r[0].summary ? " (" + (r[0].gapKind ? r[0].gapKind + ": " : "") + r[0].summary + ")" : "")],
+    [tr("Relation"), r => label(data.relations, r[0].kind) + gap(r[0])],
     [tr("Till"), r => name(r[0].to), r => actorButton(r[0].to)],
     [tr("Belägg"), r => r[1]],
     [tr("Dokument"), r => r[2]],
@@ -119,13 +121,15 @@
         const row = el("tr");
         columns.forEach(([, value, cell]) => {
           const v = value(r), number = typeof v === "number";
-          const td = el("td", cell ? null : number && !Number.isInteger(v) ? v.toPrecision(3) : v, number ? "num" : null);
+          const text = number && !Number.isInteger(v) ? v.toPrecision(3) : v;
+          const td = el("td", cell ? null : text, number ? "num" : null);
           if (cell) td.appendChild(cell(r));
           row.appendChild(td);
         });
         return row;
       }));
-      caption.textContent = keep.length + tr(" rader") + (keep.length > MAX_ROWS ? " (" + tr("visar de första ") + MAX_ROWS + ")" : "");
+      const cut = keep.length > MAX_ROWS ? " (" + tr("visar de första ") + MAX_ROWS + ")" : "";
+      caption.textContent = keep.length + tr(" rader") + cut;
       drawn = true;
     }
     box.addEventListener("toggle", () => { if (box.open && !drawn) draw(); });
