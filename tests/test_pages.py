@@ -583,6 +583,7 @@ def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
         classes = p.evaluate("Object.values(naravard.data.classes).map(c => [c.label, c.labelEn])")
         assert all(label == en for label, en in classes)
         assert "Collaboration body" in p.inner_text("#class-filters")
+        assert "Collaboration body · Region Dalarna — neighbourhood in two steps" in p.inner_text("header")
         assert "Details" not in p.inner_text("#details h2") and "degree: " in p.inner_text("#details")
         with p.expect_navigation():
             p.click("#lang")

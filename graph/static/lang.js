@@ -2,7 +2,8 @@
 // #…&lang=en or the reader chose it before (localStorage). Runs before network.js: in English it puts
 // the model's English labels (labelEn, sideLabelEn, gapKindEn, kindEn, figureLabelsEn) into the
 // page's data block, and it translates every element marked data-i18n (its text) or
-// data-i18n-label (its aria-label). The other scripts translate their strings with naravardLang.t.
+// data-i18n-label (its aria-label), and shows data-en (the title and subtitle in English, from the build).
+// The other scripts translate their strings with naravardLang.t.
 "use strict";
 (function () {
   // The one dictionary of interface strings: Swedish (as written in the page and the scripts) → English.
@@ -92,6 +93,7 @@
     document.querySelectorAll("[data-i18n]").forEach(e => {
       e.textContent = t(e.textContent.replace(/\s+/g, " ").trim());
     });
+    document.querySelectorAll("[data-en]").forEach(e => { e.textContent = e.dataset.en; });  // the page's title
     document.querySelectorAll("[data-i18n-label]").forEach(e => {
       e.setAttribute("aria-label", t(e.getAttribute("aria-label")));
     });

@@ -191,10 +191,12 @@ def render_page(
     footer: dict | None = None,
     related: list | None = None,
     national: str = "",
+    english: dict | None = None,
 ) -> str:
     """The network page (graph/viz/network.html on the base layout) with `data` as its JSON block;
     Jinja2 escapes the title, so a label containing `{{DATA}}` stays text. `related`: links to the
-    pages that show the same actors ({text, href} each); `national`: the link to the national page.
+    pages that show the same actors ({text, href} each); `national`: the link to the national page;
+    `english`: the title and subtitle in English (`title_en`, `subtitle_en`), for the English switch.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -208,4 +210,5 @@ def render_page(
         footer=footer or FOOTER_UNKNOWN,
         related=related or [],
         national=national,
+        **(english or {}),
     )

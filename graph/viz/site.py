@@ -103,11 +103,20 @@ class Site:
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
     def render(
-        self, sub: nx.MultiDiGraph, path: str, title: str, subtitle: str, positions=None, focus=None, related=()
+        self,
+        sub: nx.MultiDiGraph,
+        path: str,
+        title: str,
+        subtitle: str,
+        positions=None,
+        focus=None,
+        related=(),
+        english: dict | None = None,
     ) -> str:
         """The HTML of the page at `path` (relative to the output folder) drawing `sub`; `related`: the
         pages it links to beside the nav, (text, path relative to the output folder) each; with `focus`,
-        outside the national page, also the national page with `focus` selected."""
+        outside the national page, also the national page with `focus` selected; `english`: `title_en`
+        and `subtitle_en` (`render_page`)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -126,7 +135,9 @@ class Site:
         )
         links = [{"text": text, "href": base + href} for text, href in related]
         national = f"{base}national.html#n={focus}" if focus else ""
-        return render_page(data, title=title, subtitle=subtitle, footer=self.footer, related=links, national=national)
+        return render_page(
+            data, title=title, subtitle=subtitle, footer=self.footer, related=links, national=national, english=english
+        )
 
     def search_index(self) -> str:
         """A script that sets `window.naravardIndex`, the one search index of every page
@@ -159,12 +170,17 @@ class Site:
             f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
             f"{r['plans']} planer, {r['gaps']} brister ur källorna"
         )
+        subtitle_en = (
+            f"{r['bodies']} bodies, {r['forums']} collaboration forums, {r['projects']} projects, "
+            f"{r['plans']} plans, {r['gaps']} gaps stated in the sources"
+        )
         return f"regions/{slug}.html", self.render(
             sub,
             f"regions/{slug}.html",
             r["name"],
             subtitle,
             focus=region if region in sub else None,
+            english={"subtitle_en": subtitle_en},
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
@@ -178,9 +194,11 @@ class Site:
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
+        cls_en = self.labels["class"].get(d["cls"], {}).get("en", d["cls"])
+        english = {"subtitle_en": f"{cls_en}{in_region} — neighbourhood in two steps"}
         region = d.get("region")  # its region's page with it selected (`#n=` in the address, graph/static/state.js)
         related = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
-        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=related)
+        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=related, english=english)
 
     def national_page(self) -> tuple[str, str]:
         """(path, HTML) of the national page: the whole network, grouped by region."""
@@ -191,6 +209,11 @@ class Site:
             "Hela landet: 21 regioner",
             f"{self.g.number_of_nodes()} aktörer och {self.g.number_of_edges()} relationer, grupperade per region",
             positions=pos,
+            english={
+                "title_en": "Whole country: 21 regions",
+                "subtitle_en": f"{self.g.number_of_nodes()} actors and {self.g.number_of_edges()} relations, "
+                "grouped by region",
+            },
             related=[(self.region_labels[r], f"regions/{r.split(':', 1)[1]}.html") for r in sorted(self.regions)],
         )
 
