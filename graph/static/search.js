@@ -21,7 +21,7 @@
   function entries() {
     if (!actors) {
       actors = index.actors.map(([id, label, acronyms, region, page]) => ({
-        id, label, page, region: index.regions[region] || "",
+        id, label, page: page || "actors/" + id.split(":")[1] + ".html", region: index.regions[region] || "",
         keys: [label, ...(acronyms ? acronyms.split("|") : [])].map(key).filter(Boolean),
       }));
     }

@@ -142,13 +142,15 @@ class Site:
     def search_index(self) -> str:
         """A script that sets `window.naravardIndex`, the one search index of every page
         (graph/static/search.js): `regions`, the regions' names, and `actors`, one row per node:
-        [IRI, label, acronyms joined by "|", index into `regions` (-1 for none), its page]."""
+        [IRI, label, acronyms joined by "|", index into `regions` (-1 for none), its page], the page ""
+        where it is actors/ and the IRI's local name (most of them: the index stays small)."""
         regions = sorted(self.region_labels)
         where = {r: i for i, r in enumerate(regions)}
-        actors = [
-            [n, d["label"], "|".join(d.get("acronyms", [])), where.get(d.get("region"), -1), page_name(n, d["cls"])]
-            for n, d in self.g.nodes(data=True)
-        ]
+        actors = []
+        for n, d in self.g.nodes(data=True):
+            page = page_name(n, d["cls"])
+            short = "" if page == f"actors/{n.split(':', 1)[1]}.html" else page
+            actors.append([n, d["label"], "|".join(d.get("acronyms", [])), where.get(d.get("region"), -1), short])
         index = {"regions": [self.region_labels[r] for r in regions], "actors": actors}
         return f"window.naravardIndex={script_json(index)};\n"
 
