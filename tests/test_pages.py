@@ -581,6 +581,7 @@ def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
         assert p.url.endswith("&lang=en") and not p.is_checked("#toggle-gaps")
         english = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
         assert [s for s, e in zip(swedish, english, strict=True) if s == e] == []  # every marked string translated
+        assert p.get_attribute("#network", "aria-label").startswith("Network (")
         classes = p.evaluate("Object.values(naravard.data.classes).map(c => [c.label, c.labelEn])")
         assert all(label == en for label, en in classes)
         assert "Collaboration body" in p.inner_text("#class-filters")

@@ -34,7 +34,8 @@
     "Relationer med belägg": "Relations with evidence",
     "Filtrera": "Filter",
     "Ladda ner CSV": "Download CSV",
-    "Nätverk (piltangenter flyttar, +/- zoomar)": "Network (arrow keys move, +/- zoom)",
+    "Nätverk (piltangenter flyttar, +/- zoomar; samma innehåll som tabeller under Listor)":
+      "Network (arrow keys move, +/- zoom; the same content as tables under Lists)",
     "Sök och filter": "Search and filters",
     "Översikt": "Overview",
     "SPARQL-frågesida": "SPARQL query page",
