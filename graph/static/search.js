@@ -36,7 +36,6 @@
   }
   function find(text) {
     const q = key(text);
-    if (!q) return [];
     return entries().map(a => ({a, r: rank(q, a)})).filter(h => h.r >= 0)
       .sort((x, y) => x.r - y.r || here.has(y.a.id) - here.has(x.a.id) || x.a.label.length - y.a.label.length
         || x.a.label.localeCompare(y.a.label, "sv"))
@@ -79,7 +78,9 @@
     return li;
   }
   function search() {
-    const found = find(document.getElementById("search").value);
+    const text = document.getElementById("search").value;
+    if (!key(text)) { list.replaceChildren(); status.textContent = ""; return; }  // nothing asked
+    const found = find(text);
     list.replaceChildren(...found.slice(0, MAX_HITS).map(hitItem));
     if (!found.length) {
       nv.clear();
