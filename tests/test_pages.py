@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -42,6 +44,7 @@ def pages(site, tmp_path_factory):
     the real graph."""
     out = tmp_path_factory.mktemp("site")
     write_assets(out)
+    site.write_search_index(out)  # the search index of every actor, which every network page loads
     jobs = [
         site.index_page,
         site.map_page,
@@ -334,6 +337,7 @@ def test_every_built_page_is_on_the_base_layout_with_a_strict_policy(built_outpu
         version = found.group(1)
     names = {p.name for p in (built_output / "assets").iterdir()}
     assert {"unpack.js", "network.js", "diagram.js", "timeline.js", "clusters.js", "source.js", "map.js"} <= names
+    assert (built_output / "assets" / "search-index.js").is_file()  # one search index for every page
 
 
 def test_gaps_and_suggestions_look_like_no_other_relation():
@@ -406,6 +410,8 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
         assert box["width"] >= 0.9 * 390 and box["height"] >= 400, box
         assert p.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
         page.shot("page-region-phone")
+        p.click("#node-list summary")  # the lists scroll sideways within their box
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()
@@ -418,14 +424,14 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
     [
         "index.html",
         "national.html",
-        "regions/dalarna.html",
         "actors/dalarna--valfardsradet.html",
         "sources/000_05c46514b3df74ab.html",
     ],
 )
 def test_no_serious_accessibility_violation(pages, open_page, rel):
     """axe-core (tests/assets/axe-core/, from npm) finds no serious or critical violation; the query page
-    is checked in tests/test_server_app.py, the gaps report below."""
+    is checked in tests/test_server_app.py, the gaps report below, a region's page with its lists open in
+    test_lists_sort_filter_select_and_download."""
     page = open_page(pages / rel)
     if not rel.startswith(("index", "sources", "national")):
         page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
@@ -873,3 +879,135 @@ def test_map_table_sorts_by_keyboard_and_a_click_on_the_map_opens_the_region(pag
     p.mouse.click(x, y)
     p.wait_for_url("**/regions/dalarna.html")
     assert page.errors == [] and page.requests == []
+
+
+def test_search_index_holds_every_actor_once_for_all_pages(site, pages):
+    """One index per build (assets/search-index.js), every node of the network with its region and page."""
+    text = (pages / "assets" / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("window.naravardIndex=").removesuffix(";\n"))
+    assert [row[0] for row in index["actors"]] == list(site.g.nodes)
+    svom = next(row for row in index["actors"] if row[0] == "nvr:jamtland-harjedalen--svom")
+    assert "SVOM" in svom[2].split("|") and index["regions"][svom[3]] == "Region Jämtland Härjedalen"
+    assert svom[4] == ""  # actors/ and its local name: actors/jamtland-harjedalen--svom.html
+    assert next(row for row in index["actors"] if row[0] == "nvr:dalarna")[4] == "regions/dalarna.html"
+    assert "naravardIndex" not in (pages / "regions/dalarna.html").read_text(encoding="utf-8")  # not per page
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_search_over_all_pages(pages, open_page):
+    """Exact names and acronyms first, case, diacritics and punctuation ignored; a hit on another page is a
+    link to it with its region; a hit in a hidden class ticks its box again; no hit clears the selection."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    p.uncheck("#class-filters input[data-key=CollaborationBody]")
+    p.fill("#search", "  VALFARDSRADET! ")
+    p.press("#search", "Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:dalarna--valfardsradet"]
+    assert p.is_checked("#class-filters input[data-key=CollaborationBody]")
+    assert "Välfärdsrådet" in p.inner_text("#details h2") and "Region Dalarna" in p.inner_text("#search-status")
+    p.fill("#search", "s.v.o.m")  # Jämtland Härjedalen's forum, not on this page
+    p.click("#search-go")
+    hit = p.locator("#search-hits li").first
+    assert "Region Jämtland Härjedalen" in hit.inner_text()
+    assert hit.locator("a").get_attribute("href") == "../actors/jamtland-harjedalen--svom.html"
+    assert p.evaluate("naravard.network.getSelectedNodes()") == []
+    p.evaluate("naravard.select('nvr:dalarna')")
+    p.fill("#search", "ingen sådan aktör")
+    p.press("#search", "Enter")
+    assert p.inner_text("#search-status") == "Ingen träff"
+    assert p.evaluate("naravard.network.getSelectedNodes()") == [] and "Detaljer" in p.inner_text("#details h2")
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_lists_sort_filter_select_and_download(pages, open_page):
+    """The actors' and relations' tables: sorted by a heading, filtered by the box, a row's button (reached
+    by keyboard) selects its node; CSV of what the table shows, PNG of the view; no serious axe violation."""
+    page = open_page(pages / "regions/dalarna.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    nodes = p.evaluate("naravard.data.nodes.length")
+    p.click("#node-list summary")
+    assert p.inner_text("#node-list caption") == f"{nodes} rader"
+    p.click("#node-list th:nth-child(5) button")  # grad (the first network figure), smallest first
+    degrees = [int(t) for t in p.locator("#node-list tbody td:nth-child(5)").all_inner_texts()]
+    assert degrees == sorted(degrees) and p.get_attribute("#node-list th:nth-child(5)", "aria-sort") == "ascending"
+    p.fill("#node-filter", "valfardsradet")
+    assert p.locator("#node-list tbody tr").count() == 1
+    assert serious_violations(p) == []  # with the table shown (one row: axe takes seconds a row)
+    p.focus("#node-filter")
+    for _ in range(11):  # the CSV button, the nine headings' buttons, then the row's name
+        p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.textContent") == "Välfärdsrådet"
+    p.keyboard.press("Enter")
+    assert p.evaluate("naravard.network.getSelectedNodes()") == ["nvr:dalarna--valfardsradet"]
+    with p.expect_download() as got:
+        p.click("#node-csv")
+    assert got.value.suggested_filename == "dalarna-aktorer.csv"
+    rows = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Namn,Klass,Region,Akronymer,grad,mellanhet,gemenskap,Sida,IRI") and len(rows) == 2
+    p.click("#edge-list summary")
+    quotes = p.evaluate("naravard.data.edges.reduce((k, e) => k + (e.evidence ? e.evidence.length : 1), 0)")
+    with p.expect_download() as got:
+        p.click("#edge-csv")
+    table = list(csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig"))))
+    assert table[0] == ["Från", "Relation", "Till", "Belägg", "Dokument"] and len(table) == 1 + quotes
+    assert any(r[2] == "Välfärdsrådet" and r[3] and "rad " in r[4] for r in table)
+    with p.expect_download() as got:
+        p.click("#png")
+    assert Path(got.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.shot("page-region-lists")
+    assert page.errors == [] and page.requests == []
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
+    """Selection, hidden boxes and view go into the address and come back from it (as when the actor's page
+    links to its region's page with the actor selected); English swaps interface strings and model labels."""
+    links = Links()
+    links.feed((pages / "actors/dalarna--valfardsradet.html").read_text(encoding="utf-8"))
+    related = [h for h in links.hrefs if "#n=" in h]
+    assert related == [
+        "../regions/dalarna.html#n=nvr:dalarna--valfardsradet",
+        "../national-network.html#n=nvr:dalarna--valfardsradet",
+    ]
+    links.feed((pages / "national-network.html").read_text(encoding="utf-8"))  # the national network lists every region
+    assert len([h for h in links.hrefs if h.startswith("regions/")]) == 21
+    state = "#n=nvr:dalarna&hide=class:Post,toggle-gaps"
+    # a function: a string that is not true at once is polled with eval, which the page's policy forbids
+    drawn_in = "() => document.documentElement.lang === '{}' && window.naravard && naravard.isStabilized()"
+    page = Page(chromium, (pages / "actors/dalarna--valfardsradet.html").as_uri() + state)  # open_page escapes #
+    try:
+        p = page.page
+        p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+        p.wait_for_function("() => naravard.network.getSelectedNodes()[0] === 'nvr:dalarna'")
+        assert not p.is_checked("#class-filters input[data-key=Post]") and not p.is_checked("#toggle-gaps")
+        assert "Region Dalarna" in p.inner_text("#details h2")
+        p.evaluate("naravard.network.moveTo({scale: 0.5, position: {x: 10, y: 20}}); naravard.network.emit('zoom', {})")
+        p.check("#class-filters input[data-key=Post]")
+        assert p.url.endswith("#n=nvr:dalarna&hide=toggle-gaps&z=0.5,10,20")
+        swedish = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
+        with p.expect_navigation():
+            p.click("#lang")
+        p.wait_for_function(drawn_in.format("en"))
+        p.wait_for_function("() => naravard.network.getSelectedNodes().length === 1")
+        assert p.url.endswith("&lang=en") and not p.is_checked("#toggle-gaps")
+        english = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
+        assert [s for s, e in zip(swedish, english, strict=True) if s == e] == []  # every marked string translated
+        assert p.get_attribute("#network", "aria-label").startswith("Network (")
+        classes = p.evaluate("Object.values(naravard.data.classes).map(c => [c.label, c.labelEn])")
+        assert all(label == en for label, en in classes)
+        assert "Collaboration body" in p.inner_text("#class-filters")
+        assert "Collaboration body · Region Dalarna — neighbourhood in two steps" in p.inner_text("header")
+        assert "Details" not in p.inner_text("#details h2") and "degree: " in p.inner_text("#details")
+        with p.expect_navigation():
+            p.click("#lang")
+        p.wait_for_function(drawn_in.format("sv"))
+        assert "Samverkansorgan" in p.inner_text("#class-filters")
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()

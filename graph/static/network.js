@@ -6,15 +6,13 @@
   const base = data.base;
   const classStyle = data.classes, relStyle = data.relations, typeNames = data.structureTypes, levelNames = data.levels;
   const byId = new Map(data.nodes.map(n => [n.id, n]));
+  const tr = window.naravardLang ? window.naravardLang.t : s => s;  // hook: the English switch (lang.js)
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
     if (cls) e.className = cls;
     return e;
-  }
-  function plain(s) {
-    return String(s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
   function pageOf(n) { return n && n.page ? base + n.page : null; }
   function evidenceBlock(parent, quote, document_, href) {
@@ -34,7 +32,7 @@
       const d = data.documents[i];
       const lines = line ? "#L" + line + (end > line ? "-L" + end : "") : "";
       const href = d.page ? d.page + lines : null;
-      evidenceBlock(parent, quote, (d.kind ? d.kind + ": " : "") + d.cited + (line ? ", rad " + line : ""), href);
+      evidenceBlock(parent, quote, (d.kind ? d.kind + ": " : "") + d.cited + (line ? tr(", rad ") + line : ""), href);
     });
   }
   // A stated gap: its kind and what the source says is missing (the quotes follow, with source kind and date).
@@ -166,7 +164,7 @@
     details.replaceChildren(el("h2", n.label));
     details.appendChild(el("p", meta(n), "meta"));
     if (kinds(n)) details.appendChild(el("p", kinds(n), "meta"));
-    if (n.acronyms && n.acronyms.length) details.appendChild(el("p", "Även: " + n.acronyms.join(", "), "meta"));
+    if (n.acronyms && n.acronyms.length) details.appendChild(el("p", tr("Även: ") + n.acronyms.join(", "), "meta"));
     // network figures computed at build time (degree, betweenness, community), named by the ontology
     const figure = v => Number.isInteger(v) ? String(v) : v.toPrecision(3);
     const figures = Object.entries(data.figureLabels).filter(([k]) => k in n.figures)
@@ -174,7 +172,7 @@
     if (figures.length) details.appendChild(el("p", figures.join(" · "), "meta figures"));
     const own = pageOf(n);
     if (own && !data.selfPage.includes(n.page)) {
-      const a = el("a", "Öppna aktörens sida"); a.href = own; details.appendChild(a);
+      const a = el("a", tr("Öppna aktörens sida")); a.href = own; details.appendChild(a);
     }
     evidenceBlock(details, n.quote, n.document);
     const list = el("ul", null, "relations");
@@ -187,41 +185,26 @@
       if (target) name.href = target;
       // Outgoing: "member of → Forum"; incoming: "Municipality → member of (this)".
       if (e.from === id) li.append(el("span", rel + " → ", "rel"), name);
-      else li.append(name, el("span", " → " + rel + " (denna)", "rel"));
+      else li.append(name, el("span", " → " + rel + tr(" (denna)"), "rel"));
       if (e.explanation) li.appendChild(el("div", e.explanation, "meta"));
       gapLine(li, e);
       evidenceList(li, e);
       list.appendChild(li);
     });
-    details.appendChild(el("h3", "Relationer"));
+    details.appendChild(el("h3", tr("Relationer")));
     details.appendChild(list);
     view.details(n, details);  // "länets kommuner": the button that shows its municipalities
   }
   network.on("click", params => { if (params.nodes.length) showDetails(params.nodes[0]); });
 
-  // Search by name or acronym, ignoring case and diacritics.
+  // Search: graph/static/search.js (over the actors of all pages).
   const names = document.getElementById("names");
-  const findable = data.nodes.concat(view.members);  // the region's municipalities too, shown when found
-  findable.forEach(n => { const o = el("option"); o.value = n.label; names.appendChild(o); });
-  const status = document.getElementById("search-status");
-  function search() {
-    const q = plain(document.getElementById("search").value).trim();
-    if (!q) return;
-    const hits = findable.filter(n => plain(n.label) === q || (n.acronyms || []).some(a => plain(a) === q));
-    const found = hits.length ? hits : findable.filter(n => plain(n.label).includes(q) || (n.acronyms || []).some(a => plain(a).includes(q)));
-    if (!found.length) { status.textContent = "Ingen träff"; return; }
-    const n = found[0];
-    view.reveal(n.id);
-    if (!nodeShown(n)) { shownClasses.add(n.cls); n.structureTypes.forEach(t => shownTypes.add(t)); nodesView.refresh(); }
-    if (!nodesView.get(n.id)) { status.textContent = n.label + ": dold av källvalet"; return; }  // a hook's filter (filters)
-    network.selectNodes([n.id]);
-    network.focus(n.id, {scale: 1.0, animation: false});
-    showDetails(n.id);
-    status.textContent = found.length > 1 ? found.length + " träffar; visar " + n.label : n.label;
-  }
-  document.getElementById("search-go").addEventListener("click", search);
-  document.getElementById("search").addEventListener("keydown", ev => { if (ev.key === "Enter") search(); });
+  // the region's municipalities too (diagram.js), shown when found; the search itself is search.js
+  data.nodes.concat(view.members).forEach(n => { const o = el("option"); o.value = n.label; names.appendChild(o); });
 
+  // hooks for search.js, table.js and state.js: select a node, or clear the selection and the details panel
+  const hint = [...details.childNodes].map(c => c.cloneNode(true));
+  const clear = () => { network.unselectAll(); details.replaceChildren(...hint.map(c => c.cloneNode(true))); };
   if (data.focus && byId.has(data.focus)) { network.selectNodes([data.focus]); showDetails(data.focus); }
   const select = id => { network.selectNodes([id]); showDetails(id); };
   // Filters reset by the Reset button: every box ticked again (the level boxes are diagram.js's own).
@@ -232,6 +215,6 @@
   }
   view.attach(network, {nodesView, edgesView, resetFilters});
   const refresh = () => { nodesView.refresh(); edgesView.refresh(); };
-  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, view, isStabilized: () => stabilized,
-    filters, refresh, evidenceList};
+  window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, clear, view,
+    isStabilized: () => stabilized, filters, refresh, evidenceList};
 })();

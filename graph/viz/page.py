@@ -56,6 +56,7 @@ def page_data(
     computed: list | None = None,
     pages: set | None = None,
     figure_labels: dict | None = None,
+    figure_labels_en: dict | None = None,
     evidence: dict | None = None,
     diagram: dict | None = None,
     node_evidence: dict | None = None,
@@ -71,7 +72,8 @@ def page_data(
     names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
     dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
-    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows.
+    figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows
+    (`figure_labels_en` in English).
     `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
     [quote, index into `documents` ({cited, page, kind, kindEn}: the document, its source text's page
     and its kind, revisionsrapport, svar …), line, last line]; a stated gap's edge has its `summary`
@@ -190,6 +192,7 @@ def page_data(
         "edges": edges,
         "documents": [{"cited": c, "page": p, "kind": k, "kindEn": ke} for c, p, k, ke in documents],
         "figureLabels": figure_labels or {},
+        "figureLabelsEn": figure_labels_en or figure_labels or {},
         "classes": {c: named("class", c, **class_style(c)) for c in classes},
         "structureTypes": {
             t: named("structureType", t) for t in dict.fromkeys(t for n in nodes for t in n["structureTypes"])
@@ -257,10 +260,21 @@ def script_json(data: dict) -> str:
     )
 
 
-def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | None = None) -> str:
+def render_page(
+    data: dict,
+    *,
+    title: str,
+    subtitle: str = "",
+    footer: dict | None = None,
+    related: list | None = None,
+    national: str = "",
+    english: dict | None = None,
+) -> str:
     """The network page (graph/viz/network.html on the base layout) with `data`, `pack`ed, as its JSON
     block (and graph/static/clusters.js when `data` has cluster labels); Jinja2 escapes the title, so a
-    label containing `{{DATA}}` stays text.
+    label containing `{{DATA}}` stays text. `related`: links to the
+    pages that show the same actors ({text, href} each); `national`: the link to the national page;
+    `english`: the title and subtitle in English (`title_en`, `subtitle_en`), for the English switch.
 
     >>> "{{DATA}}" in render_page({"base": "", "title": "{{DATA}}"}, title="{{DATA}}")
     True
@@ -273,4 +287,7 @@ def render_page(data: dict, *, title: str, subtitle: str = "", footer: dict | No
         data_json=script_json(pack(data)),
         clusters=bool(data.get("clusters")),
         footer=footer or FOOTER_UNKNOWN,
+        related=related or [],
+        national=national,
+        **(english or {}),
     )

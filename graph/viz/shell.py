@@ -43,11 +43,14 @@ _ENV = jinja2.Environment(
 def render(template: str, **context) -> str:
     """The page `template` (a file in graph/viz/) filled with `context`; `csp`, `base` (the way to
     the output folder's root), `assets` (the way to its assets), `subtitle` and `query_page` (the
-    nav's link to the SPARQL page) have defaults."""
+    nav's link to the SPARQL page) have defaults; so do `title_en` and `subtitle_en`, the English the
+    network pages' English switch shows (graph/static/lang.js)."""
     base = context.setdefault("base", "")
     context.setdefault("assets", base + "assets/")
     context.setdefault("csp", CSP)
     context.setdefault("subtitle", "")
+    context.setdefault("title_en", "")
+    context.setdefault("subtitle_en", "")
     context.setdefault("query_page", base + "sparql.html")  # `naravard serve` redirects it to its query page
     return _ENV.get_template(template).render(**context)
 

@@ -65,17 +65,21 @@ def swatch_css() -> str:
     return "\n".join(rules) + "\n"
 
 
+#: The pages' scripts in graph/static/, copied to output/assets/ (network.html loads all but source.js).
+#: The page scripts (graph/static/), copied once to assets/ and shared by every page.
+PAGE_SCRIPTS = (
+    *("unpack.js", "lang.js", "diagram.js", "network.js", "timeline.js", "clusters.js"),
+    *("state.js", "search.js", "table.js", "source.js", "map.js"),
+)
+
+
 def write_assets(out: Path) -> list[Path]:
     """Write `out`/assets/: vis-network's script, the page scripts, and the one stylesheet
     (vis-network's rules, graph/static/naravard.css and `swatch_css`); the files written."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
-    scripts = [
-        ASSETS / f
-        for f in ("unpack.js", "network.js", "diagram.js", "timeline.js", "clusters.js", "source.js", "map.js")
-    ]
-    files = {src.name: src.read_bytes() for src in (js, *scripts)}
+    files = {src.name: src.read_bytes() for src in (js, *(ASSETS / name for name in PAGE_SCRIPTS))}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
     for name, data in files.items():
@@ -168,6 +172,7 @@ class Site:
         self.labels = model_labels(store)
         self.diagram_model = diagram_model(store, self.project)  # region pages: sides as columns, levels as rows
         self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        self.figure_labels_en = term_labels(store, PROPERTIES, "en")
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
@@ -182,11 +187,16 @@ class Site:
         diagram=None,
         timeline=None,
         clusters=None,
+        related=(),
+        english: dict | None = None,
     ) -> str:
         """The HTML of the page at `path` (relative to the output folder) drawing `sub` (with the
         governance `diagram` of a region page, `graph.viz.diagram.diagram_data`); `timeline` names the
         region whose sources the page can switch between (`page_data`); `clusters`, if given, are labels
-        drawn over the network ({"size", "labels": [{"label", "x", "y", "align"}]}, clusters.js)."""
+        drawn over the network ({"size", "labels": [{"label", "x", "y", "align"}]}, clusters.js); `related`: the
+        pages it links to beside the nav, (text, path relative to the output folder) each; with `focus`,
+        outside the national network page, also that page with `focus` selected; `english`: `title_en`
+        and `subtitle_en` (`render_page`)."""
         base = "../" * path.count("/")
         data = page_data(
             sub,
@@ -200,6 +210,7 @@ class Site:
             computed=self.computed,
             pages=self.pages,
             figure_labels=self.figure_labels,
+            figure_labels_en=self.figure_labels_en,
             evidence=self.evidence,
             diagram=diagram,
             node_evidence=self.node_evidence,
@@ -208,7 +219,31 @@ class Site:
         )
         if clusters:
             data["clusters"] = clusters
-        return render_page(data, title=title, subtitle=subtitle, footer=self.footer)
+        links = [{"text": text, "href": base + href} for text, href in related]
+        national = f"{base}{NETWORK_PAGE}#n={focus}" if focus and path != NETWORK_PAGE else ""
+        return render_page(
+            data, title=title, subtitle=subtitle, footer=self.footer, related=links, national=national, english=english
+        )
+
+    def search_index(self) -> str:
+        """A script that sets `window.naravardIndex`, the one search index of every page
+        (graph/static/search.js): `regions`, the regions' names, and `actors`, one row per node:
+        [IRI, label, acronyms joined by "|", index into `regions` (-1 for none), its page], the page ""
+        where it is actors/ and the IRI's local name (most of them: the index stays small)."""
+        regions = sorted(self.region_labels)
+        where = {r: i for i, r in enumerate(regions)}
+        actors = []
+        for n, d in self.g.nodes(data=True):
+            page = page_name(n, d["cls"])
+            short = "" if page == f"actors/{n.split(':', 1)[1]}.html" else page
+            actors.append([n, d["label"], "|".join(d.get("acronyms", [])), where.get(d.get("region"), -1), short])
+        index = {"regions": [self.region_labels[r] for r in regions], "actors": actors}
+        return f"window.naravardIndex={script_json(index)};\n"
+
+    def write_search_index(self, out: Path) -> Path:
+        """Write `search_index` to `out`/assets/search-index.js, which every network page loads."""
+        write_atomic(out / "assets" / "search-index.js", self.search_index())
+        return out / "assets" / "search-index.js"
 
     def region_page(self, region: str) -> tuple[str, str]:
         """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
@@ -225,6 +260,10 @@ class Site:
         )
         members = rows(self.store, "region-municipalities", self.project, {"region": region})
         diagram = diagram_data(sub, self.diagram_model, self.labels, members)
+        subtitle_en = (
+            f"{r['bodies']} bodies, {r['forums']} collaboration forums, {r['projects']} projects, "
+            f"{r['plans']} plans, {r['gaps']} gaps stated in the sources"
+        )
         return f"regions/{slug}.html", self.render(
             sub,
             f"regions/{slug}.html",
@@ -233,6 +272,7 @@ class Site:
             focus=region if region in sub else None,
             diagram=diagram,
             timeline=region,
+            english={"subtitle_en": subtitle_en},
         )
 
     def actor_page(self, node: str) -> tuple[str, str]:
@@ -246,7 +286,11 @@ class Site:
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
-        return path, self.render(sub, path, d["label"], subtitle, focus=node)
+        cls_en = self.labels["class"].get(d["cls"], {}).get("en", d["cls"])
+        english = {"subtitle_en": f"{cls_en}{in_region} — neighbourhood in two steps"}
+        region = d.get("region")  # its region's page with it selected (`#n=` in the address, graph/static/state.js)
+        related = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
+        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=related, english=english)
 
     def map_page(self) -> tuple[str, str]:
         """(path, HTML) of the country's page: the 21 regions on a map (data/reference/regions-map.json),
@@ -333,6 +377,12 @@ class Site:
             "klunga kring sin region, i kartans ordning, de nationella aktörerna i mitten",
             positions=pos,
             clusters={"size": LABEL_UNITS, "labels": labels},
+            english={
+                "title_en": "Whole country: all actors",
+                "subtitle_en": f"{self.g.number_of_nodes()} actors and {self.g.number_of_edges()} relations; each "
+                "region a cluster around the region, in the map's order, the national actors in the middle",
+            },
+            related=[(self.region_labels[r], f"regions/{r.split(':', 1)[1]}.html") for r in sorted(self.regions)],
         )
 
     def index_page(self) -> tuple[str, str]:
@@ -384,6 +434,7 @@ def write_site(
         if a not in site.g:
             site.actor_page(a)
     written = write_assets(out)
+    written.append(site.write_search_index(out))
     if everything:
         jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
         jobs.append(lambda: ("sparql.html", render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
