@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
+from ..evidence import normalise
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
@@ -86,12 +87,14 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
+    recs = _Recommending()
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
         bullet = _BULLET.match(sentence.raw)
         if not bullet and _HEADING.fullmatch(sentence.text):
             listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+            recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
             _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
@@ -111,11 +114,13 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
+        if region_iri and rules.recommendation:
+            _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
     _drop_context(found)
     return found
 
 
-_BULLET = re.compile(r"\s*[•▪●*–-]\s+")
+_BULLET = re.compile(r"\s*[•▪●*–—-]\s+")
 _HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
 
 
@@ -136,6 +141,51 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> Non
         ev = _evidence(doc, sentence, Span(start, end, iri))
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
     spans.append(Span(start, end, iri))
+
+
+@dataclass
+class _Recommending:
+    """What the recommendation rule has read so far in a document."""
+
+    addressees: list = field(default_factory=list)  # (IRI, evidence, cue) of the last cue that named some
+    listing: bool = False  # after a cue ending in a colon, until a heading
+    author: str | None = None
+    numbers: dict = field(default_factory=dict)  # a recommendation's text → its number
+
+
+def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state: _Recommending) -> None:
+    """Audit recommendations the sentence names (a heading, a list item after a cue, or the cue's sentence
+    itself; see `[recommendation]` in ontology/ingest.toml), each addressed to the last cue's addressees."""
+    rule, raw = rules.recommendation, sentence.raw
+    named = [(m["name"], m.start("name"), m.end("name")) for m in rule.heading.finditer(raw)]
+    cue, bullet = rule.cue.search(raw), _BULLET.match(raw)
+    item = None
+    if cue and not bullet:
+        end = next((u.start() for u in rule.until.finditer(raw, cue.end())), len(raw))
+        ev = Evidence(*doc.quote(sentence, cue.start(), end))
+        if addressees := [(s.iri, ev, cue.group()) for s in spans if cue.end() <= s.lo and s.hi <= end]:
+            state.addressees = addressees
+        author = rule.author.search(raw)
+        state.author = author and author["author"]
+        state.listing = raw.rstrip().endswith(":")
+        if not state.listing and end < len(raw) and states_relation(sentence.text):
+            item = (sentence.text, 0, len(raw))
+    elif bullet and state.listing:
+        item = (normalise(raw[bullet.end() :]), bullet.end(), len(raw))
+    if item:
+        n = state.numbers.setdefault(item[0], len(state.numbers) + 1)
+        form = rule.authored if state.author else rule.label
+        named.append((form.format(n=n, author=state.author), *item[1:]))
+    for name, lo, hi in named:
+        label = name[:1].upper() + re.sub(r"\s+", " ", name[1:])
+        iri = f"{region_iri}--{slug(label)}"
+        ev = _evidence(doc, sentence, Span(lo, hi, iri))
+        if iri not in found.actors:
+            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
+        for addressee, quote, cue_text in state.addressees:
+            to = found.actors[addressee].cls if addressee in found.actors else gaz.classes.get(addressee, "")
+            if rules.fits(found.actors[iri].cls, rule.prop, to) and states_relation(quote.quote):
+                found.relations.setdefault((iri, rule.prop, addressee), Relation(iri, rule.prop, addressee, quote, cue_text))
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:

@@ -60,6 +60,20 @@ class ListRule:
 
 
 @dataclass(frozen=True)
+class RecommendationRule:
+    """How audit recommendations are named and addressed (the `[recommendation]` table)."""
+
+    cls: str
+    prop: str
+    heading: re.Pattern
+    cue: re.Pattern
+    until: re.Pattern
+    author: re.Pattern
+    label: str
+    authored: str
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -76,6 +90,7 @@ class Rules:
     ranges: dict = field(default_factory=dict)  # property → the classes its object may have (ontology/shapes.ttl)
     domains: dict = field(default_factory=dict)  # property → the classes its subject may have
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
+    recommendation: RecommendationRule | None = None
 
     def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
         """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
@@ -212,6 +227,14 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         for r in data.get("context", [])
     )
     ranges, domains, supers = _ranges(onto, shapes_file)
+    rec = data.get("recommendation")
+    recommendation = rec and RecommendationRule(
+        term(rec["class"], "recommendation"),
+        term(rec["property"], "recommendation"),
+        *(re.compile(rec[k], re.I | re.M) for k in ("heading", "cue", "until", "author")),
+        rec["label"],
+        rec["authored"],
+    )
     return Rules(
         data.get("inflection", ""),
         modifiers,
@@ -226,4 +249,5 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         ranges,
         domains,
         supers,
+        recommendation,
     )

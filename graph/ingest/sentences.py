@@ -21,8 +21,8 @@ from ..evidence import normalise
 
 MAX_QUOTE = 300  # characters (data/CURATION.md: a quote is normally under 300 characters)
 _SHORT_LINE = 60  # a line shorter than this before a blank line ends its sentence (a heading, a paragraph's end)
-_BULLET_START = re.compile(r"\s*(?:[•▪●\-–*]|\d+[.)])\s")
-_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•–\"”])|\n\s*\n|\n(?=\s*(?:[•▪●\-–*]|\d+[.)])\s)")
+_BULLET_START = re.compile(r"\s*(?:[•▪●\-–—*]|\d+[.)])\s")
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•–—\"”])|\n\s*\n|\n(?=\s*(?:[•▪●\-–—*]|\d+[.)])\s)")
 
 
 @dataclass(frozen=True)
