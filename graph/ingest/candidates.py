@@ -256,8 +256,11 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             continue
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
-        if not before and not acronym and m.start("end") - m.start() < 3:
+        bare = not before and not acronym and m.start("end") - m.start() < 3
+        complement = bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
+        if bare and not complement:
             continue  # a bare "projektet", "planen", "gruppen": too general to be a name
+        hi = complement.end() if complement else hi
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])

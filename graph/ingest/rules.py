@@ -91,6 +91,7 @@ class Rules:
     domains: dict = field(default_factory=dict)  # property → the classes its subject may have
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
     recommendation: RecommendationRule | None = None
+    complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
 
     def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
         """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
@@ -250,4 +251,5 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         domains,
         supers,
         recommendation,
+        (frozenset(c["endings"]), re.compile(c["pattern"])) if (c := data.get("complement")) else None,
     )
