@@ -319,3 +319,11 @@ def _relations(doc, sentence, spans, found, rules, gaz) -> None:
             line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
             if not any(k[0] == s and k[2] == o for k in found.relations) and states_relation(quote):
                 found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue)
+    for a in spans:
+        for b in spans:
+            for prop in sorted(gaz.relations.get((a.iri, b.iri), ())):
+                line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
+                if not any(k[0] == a.iri and k[2] == b.iri for k in found.relations) and states_relation(quote):
+                    found.relations[(a.iri, prop, b.iri)] = Relation(
+                        a.iri, prop, b.iri, Evidence(line, quote), "", str(NV["basis-context"])
+                    )
