@@ -97,7 +97,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
+            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules)
         if len(sentence.text) < 12:
             continue
         for span in spans:
@@ -129,8 +129,9 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
     return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> None:
-    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop)."""
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules) -> None:
+    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop), of
+    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's."""
     raw = sentence.raw
     end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
     label = re.sub(r"\s+", " ", raw[start:end]).strip()
@@ -139,7 +140,8 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> Non
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
-        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
+        named = next((r.cls for w in re.findall(r"\w+", label) if (r := rules.actor_for(w))), rule.cls)
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rules.guess(named, ev.quote), ev)
     spans.append(Span(start, end, iri))
 
 
@@ -270,13 +272,15 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
             found.actors[iri] = known
         elif iri not in found.actors:
-            actor = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(lo, hi, iri)), rule.structure)
-            if rule.cls == str(NV.CollaborationBody):
+            cls = rules.guess(rule.cls, sentence.text)
+            structure = rule.structure if cls == rule.cls else None
+            actor = Actor(iri, label, False, cls, _evidence(doc, sentence, Span(lo, hi, iri)), structure)
+            if cls == str(NV.CollaborationBody):
                 actor.level = rules.level(sentence.text)
             if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
                 actor.acronym = acronym.group(1)
             found.actors[iri] = actor
-            _context(found, rules, iri, rule.cls, region_iri, actor.evidence)
+            _context(found, rules, iri, cls, region_iri, actor.evidence)
         out.append(Span(lo, hi, iri))
     return out
 

@@ -92,6 +92,18 @@ class Rules:
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
     recommendation: RecommendationRule | None = None
     complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
+    shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
+
+    def guess(self, cls: str, sentence: str) -> str:
+        """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
+
+        >>> r = load_rules(Project.default())
+        >>> r.guess(str(NV.Committee), "En gemensam styrgrupp med kommunerna.").removeprefix(str(NV))
+        'CollaborationBody'
+        """
+        if self.shared and cls in self.shared[0] and self.shared[1].search(sentence):
+            return self.shared[2]
+        return cls
 
     def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
         """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
@@ -252,4 +264,9 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         supers,
         recommendation,
         (frozenset(c["endings"]), re.compile(c["pattern"])) if (c := data.get("complement")) else None,
+        (
+            (frozenset(term(c, "shared") for c in sh["classes"]), re.compile(sh["words"], re.I), term(sh["class"], "shared"))
+            if (sh := data.get("shared"))
+            else None
+        ),
     )
