@@ -16,7 +16,7 @@ from ..evidence import normalise
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
-from .sentences import Document, Sentence
+from .sentences import _BULLETS, Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
         bullet = _BULLET.match(sentence.raw)
         if not bullet and _HEADING.fullmatch(sentence.text):
-            listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+            matching = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+            listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps the heading's
             recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
@@ -120,8 +121,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     return found
 
 
-_BULLET = re.compile(r"\s*[•▪●*–—-]\s+")
-_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
+_BULLET = re.compile(rf"\s*[{_BULLETS}]\s+")
+_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}:?")  # a heading, or the line that introduces a list
 
 
 def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
@@ -150,7 +151,7 @@ class _Recommending:
     """What the recommendation rule has read so far in a document."""
 
     addressees: list = field(default_factory=list)  # (IRI, evidence, cue) of the last cue that named some
-    listing: bool = False  # after a cue ending in a colon, until a heading
+    listing: bool = False  # after a cue ending in a colon, until a heading or another list's lead
     author: str | None = None
     numbers: dict = field(default_factory=dict)  # a recommendation's text → its number
 
@@ -174,6 +175,8 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
             item = (sentence.text, 0, len(raw))
     elif bullet and state.listing:
         item = (normalise(raw[bullet.end() :]), bullet.end(), len(raw))
+    elif raw.rstrip().endswith(":"):
+        state.listing = False  # another list begins
     if item:
         n = state.numbers.setdefault(item[0], len(state.numbers) + 1)
         form = rule.authored if state.author else rule.label
