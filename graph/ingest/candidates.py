@@ -112,6 +112,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                     span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
                 )
         if region_iri:
+            spans += _named(doc, sentence, spans, found, rules, region_iri, gaz)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
@@ -141,8 +142,8 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules)
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
-        named = next((r.cls for w in re.findall(r"\w+", label) if (r := rules.actor_for(w))), rule.cls)
-        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rules.guess(named, ev.quote), ev)
+        cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
 
 
@@ -245,6 +246,24 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
             if iri:
                 spans.append(Span(m.start(), m.end(), iri))
     return spans
+
+
+def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
+    """New actors by the `named` patterns of ontology/ingest.toml (a quoted name, "Strategi 1 - …")."""
+    out = []
+    for pattern, default in rules.named:
+        for m in pattern.finditer(sentence.raw):
+            lo, hi = m.span("name")
+            if any(s.lo < hi and lo < s.hi for s in spans + out):
+                continue
+            label = normalise(m["name"])
+            iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+            if iri not in found.actors:
+                ev = _evidence(doc, sentence, Span(lo, hi, iri))
+                cls = rules.class_of(label, default)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+            out.append(Span(lo, hi, iri))
+    return out
 
 
 def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:

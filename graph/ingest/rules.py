@@ -93,6 +93,7 @@ class Rules:
     recommendation: RecommendationRule | None = None
     complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
+    named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -104,6 +105,15 @@ class Rules:
         if self.shared and cls in self.shared[0] and self.shared[1].search(sentence):
             return self.shared[2]
         return cls
+
+    def class_of(self, name: str, default: str) -> str:
+        """The class the first word of `name` with an actor ending names, else `default`.
+
+        >>> r = load_rules(Project.default())
+        >>> r.class_of("Handlingsplan patientkontrakt 2021", str(NV.Project)).removeprefix(str(NV))
+        'Plan'
+        """
+        return next((r.cls for w in re.findall(r"\w+", name) if (r := self.actor_for(w))), default)
 
     def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
         """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
@@ -269,4 +279,5 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             if (sh := data.get("shared"))
             else None
         ),
+        tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
     )
