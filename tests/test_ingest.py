@@ -80,6 +80,69 @@ def test_key_forms(a, b):
     assert key(a) == key(b)
 
 
+@pytest.fixture(scope="module")
+def kronoberg(store, project):
+    """The rules and the gazetteer of Region Kronoberg (the whole graph)."""
+    from graph.ingest import gazetteer
+    from graph.ingest.rules import load_rules
+
+    rules = load_rules(project)
+    return rules, gazetteer.build(store, project, rules, "kronoberg")
+
+
+def propose_text(kronoberg, text: str):
+    from graph.ingest.candidates import propose
+    from graph.ingest.sentences import Document
+
+    rules, gaz = kronoberg
+    return propose(Document(text), gaz, rules, "kronoberg")
+
+
+@pytest.mark.parametrize(
+    "text, label, cls",
+    [
+        (
+            "Ärendet bereds av nämnden för folkhälsa och sjukvård inför beslut.",
+            "nämnden för folkhälsa och sjukvård",
+            "Board",
+        ),
+        ("I länet arbetar tandvårdscheferna med frågor om äldres munhälsa.", "tandvårdscheferna", "Post"),
+        ("Appen ”Bra liv nära” används av patienter i hela länet sedan 2015.", "Bra liv nära", "Project"),
+        ("En gemensam styrgrupp med kommunerna leder arbetet i länet.", "gemensam styrgrupp", "CollaborationBody"),
+        ("Strategi 2 - Öka tryggheten genom jämlik och säker vård i länet.", "Strategi 2", "Plan"),
+        ("\uf0b7 Digitaliseringsstrategin – ett samordnat digitaliseringsarbete i länet.", None, None),
+    ],
+)
+def test_new_actor_forms(kronoberg, text, label, cls):
+    found = {a.label: a.cls.removeprefix(str(NV)) for a in propose_text(kronoberg, text).actors.values()}
+    if label:
+        assert found.get(label) == cls, found
+    else:
+        assert "\uf0b7" not in " ".join(found), found  # a symbol-font bullet is not part of a name
+
+
+def test_recommendations_and_their_addressees(kronoberg):
+    text = (
+        "Utifrån våra bedömningar och slutsatsen av granskningen rekommenderar revisionen regionstyrelsen att:\n\n"
+        "• Tydliggöra ansvaret för omställningen till en god och nära vård.\n\n"
+        "• Säkerställa en långsiktig finansiering av omställningen.\n\n"
+        "Rekommendation 3\nAtt följa upp arbetet med indikatorer.\n"
+    )
+    found = propose_text(kronoberg, text)
+    recs = {a.label: iri for iri, a in found.actors.items() if a.cls == str(NV.AuditRecommendation)}
+    assert set(recs) == {"Rekommendation 1", "Rekommendation 2", "Rekommendation 3"}
+    board = str(NVR["kronoberg--regionstyrelsen"])
+    assert all((iri, str(NV.addressedTo), board) in found.relations for iri in recs.values())
+
+
+def test_a_relation_the_graph_knows(kronoberg):
+    found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
+    rel = found.relations[
+        (str(NVR["kronoberg--regionstyrelsen"]), str(NV.commissions), str(NVR["kronoberg--halso-och-sjukvardsnamnden"]))
+    ]
+    assert rel.basis == str(NV["basis-context"]) and rel.cue == ""
+
+
 def test_pdf_round_trip(fixture_project):
     root = fixture_project.root
     pdf = make_pdf(root.parent / "rapport.pdf")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
 from ..evidence import normalise
+from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
-from .sentences import _BULLETS, Document, Sentence
+from .sentences import BULLETS, Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     return found
 
 
-_BULLET = re.compile(rf"\s*[{_BULLETS}]\s+")
+_BULLET = re.compile(rf"\s*[{BULLETS}]\s+")
 _HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}:?")  # a heading, or the line that introduces a list
 
 
@@ -191,7 +191,9 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
         for addressee, quote, cue_text in state.addressees:
             to = found.actors[addressee].cls if addressee in found.actors else gaz.classes.get(addressee, "")
             if rules.fits(found.actors[iri].cls, rule.prop, to) and states_relation(quote.quote):
-                found.relations.setdefault((iri, rule.prop, addressee), Relation(iri, rule.prop, addressee, quote, cue_text))
+                found.relations.setdefault(
+                    (iri, rule.prop, addressee), Relation(iri, rule.prop, addressee, quote, cue_text)
+                )
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -281,7 +283,9 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
         bare = not before and not acronym and m.start("end") - m.start() < 3
-        complement = bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
+        complement = (
+            bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
+        )
         if bare and not complement:
             continue  # a bare "projektet", "planen", "gruppen": too general to be a name
         hi = complement.end() if complement else hi

@@ -275,7 +275,11 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         recommendation,
         (frozenset(c["endings"]), re.compile(c["pattern"])) if (c := data.get("complement")) else None,
         (
-            (frozenset(term(c, "shared") for c in sh["classes"]), re.compile(sh["words"], re.I), term(sh["class"], "shared"))
+            (
+                frozenset(term(c, "shared") for c in sh["classes"]),
+                re.compile(sh["words"], re.I),
+                term(sh["class"], "shared"),
+            )
             if (sh := data.get("shared"))
             else None
         ),
