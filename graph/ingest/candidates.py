@@ -103,9 +103,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             continue
         for span in spans:
             if span.iri not in found.actors and span.iri not in gaz.reference and gaz.home.get(span.iri) == region_iri:
-                _context(
-                    found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, _evidence(doc, sentence, span)
-                )
+                ev = _evidence(doc, sentence, span)
+                _context(found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, ev, gaz)
             if span.iri not in found.actors and span.iri not in gaz.reference:
                 cls = gaz.classes.get(span.iri, "")
                 found.actors[span.iri] = Actor(
@@ -218,12 +217,14 @@ def states_relation(quote: str) -> bool:
     return n >= MIN_RELATION_QUOTE_WORDS and not looks_like_heading(quote) and not short_line
 
 
-def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence) -> None:
-    """An actor of a `context` rule's classes is proposed as related to the region (nv:basis-context)."""
-    for classes, prop in rules.context:
-        if cls in classes and states_relation(ev.quote):
-            key = (iri, prop, region_iri)
-            found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
+def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence, gaz) -> None:
+    """An actor of a `context` rule's classes is proposed as related to the region, or as the object of the
+    region's own entities of the rule's `subjects` classes (nv:basis-context)."""
+    for classes, prop, subjects, joint in rules.context:
+        if cls in classes and states_relation(ev.quote) and joint in (None, rules.joint(ev.quote)):
+            keys = [(o, prop, iri) for c in subjects if (o := gaz.own(c, region_iri))] or [(iri, prop, region_iri)]
+            for key in keys if subjects else keys[-1:]:
+                found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
 
 
 def _drop_context(found: Candidates) -> None:
@@ -306,7 +307,7 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
                 actor.acronym = acronym.group(1)
             found.actors[iri] = actor
-            _context(found, rules, iri, cls, region_iri, actor.evidence)
+            _context(found, rules, iri, cls, region_iri, actor.evidence, gaz)
         out.append(Span(lo, hi, iri))
     return out
 

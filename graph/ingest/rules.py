@@ -86,7 +86,7 @@ class Rules:
     lists: tuple[ListRule, ...] = ()
     not_actors: frozenset = frozenset()
     aliases: tuple[tuple[re.Pattern, str], ...] = ()
-    context: tuple[tuple[frozenset, str], ...] = ()  # (classes, property) towards the document's region
+    context: tuple[tuple[frozenset, str, tuple, bool | None], ...] = ()  # (classes, property, subjects, joint)
     ranges: dict = field(default_factory=dict)  # property → the classes its object may have (ontology/shapes.ttl)
     domains: dict = field(default_factory=dict)  # property → the classes its subject may have
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
@@ -102,9 +102,15 @@ class Rules:
         >>> r.guess(str(NV.Committee), "En gemensam styrgrupp med kommunerna.").removeprefix(str(NV))
         'CollaborationBody'
         """
-        if self.shared and cls in self.shared[0] and self.shared[1].search(sentence):
-            return self.shared[2]
-        return cls
+        return self.shared[2] if self.shared and cls in self.shared[0] and self.joint(sentence) else cls
+
+    def joint(self, sentence: str) -> bool:
+        """Whether the sentence speaks of something the region shares with others (`[shared]` words).
+
+        >>> load_rules(Project.default()).joint("Forumet samlar regionen och kommunerna.")
+        True
+        """
+        return bool(self.shared and self.shared[1].search(sentence))
 
     def class_of(self, name: str, default: str) -> str:
         """The class the first word of `name` with an actor ending names, else `default`.
@@ -246,7 +252,12 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         for a in data.get("alias", [])
     )
     context = tuple(
-        (frozenset(term(c, "context") for c in r["classes"]), term(r["property"], "context"))
+        (
+            frozenset(term(c, "context") for c in r["classes"]),
+            term(r["property"], "context"),
+            tuple(term(c, "context") for c in r.get("subjects", [])),
+            r.get("joint"),
+        )
         for r in data.get("context", [])
     )
     ranges, domains, supers = _ranges(onto, shapes_file)
