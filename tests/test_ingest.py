@@ -135,6 +135,15 @@ def test_recommendations_and_their_addressees(kronoberg):
     assert all((iri, str(NV.addressedTo), board) in found.relations for iri in recs.values())
 
 
+def test_signature_block(kronoberg):
+    found = propose_text(
+        kronoberg, "Med vänlig hälsning\n\nAnna Berg (S)    Erik Lind\nNämndens ordförande   Regiondirektör\n"
+    )
+    labels = {a.label: a.cls.removeprefix(str(NV)) for a in found.actors.values()}
+    assert labels.get("Anna Berg") == "Person" and labels.get("Erik Lind") == "Person", labels
+    assert labels.get("Nämndens ordförande") == "Post", labels  # the posts under the names
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[

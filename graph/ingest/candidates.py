@@ -117,8 +117,32 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
+    if region and rules.signature:
+        _signatures(doc, found, rules, region_iri, gaz)
     _drop_context(found)
     return found
+
+
+def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str, gaz: Gazetteer) -> None:
+    """People in a signature block (`[signature]` in ontology/ingest.toml) and the posts under their names."""
+    lines = doc.text.splitlines()
+    below = [next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None) for i in range(len(lines))]
+    name, cls = rules.signature
+    for i, line in enumerate(lines):
+        names = re.split(r"\s{3,}", line.strip())
+        if not line.strip() or below[i] is None or not all(name.fullmatch(n) for n in names):
+            continue
+        posts = re.split(r"\s{3,}", lines[below[i]].strip())
+        if len(posts) != len(names) or any(
+            getattr(rules.actor_for(p.split()[-1]), "cls", "") != str(NV.Post) for p in posts
+        ):
+            continue
+        for j, text in [(i, name.fullmatch(n)["name"]) for n in names] + [(below[i], p) for p in posts]:
+            iri = f"{region_iri}--{slug(text)}"
+            if iri not in found.actors:
+                ev = Evidence(j + 1, text)
+                kind = cls if j == i else str(NV.Post)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, text, False, kind, ev)
 
 
 _BULLET = re.compile(rf"\s*[{BULLETS}]\s+")

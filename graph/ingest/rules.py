@@ -94,6 +94,7 @@ class Rules:
     complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
     named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
+    signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -295,4 +296,5 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             else None
         ),
         tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
+        (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
     )
