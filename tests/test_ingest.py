@@ -23,7 +23,14 @@ PAGES = [
         "rådet består av Region Dalarna och Socialstyrelsen på politisk nivå.",
         "Socialstyrelsen stödjer arbetet med nära vård i hela länet.",
     ],
-    ["Hälso- och sjukvården ska ställa om till en god och nära vård där patienten", "får stöd nära sitt hem."],
+    [
+        "Hälso- och sjukvården ska ställa om till en god och nära vård där patienten",
+        "får stöd nära sitt hem.",
+        "",
+        "Utifrån våra bedömningar rekommenderar vi regionstyrelsen och hälso- och sjukvårdsnämnden att:",
+        "",
+        "• Tydliggöra ansvaret för omställningen till en god och nära vård.",
+    ],
 ]
 
 
@@ -166,6 +173,7 @@ def test_pdf_round_trip(fixture_project):
     assert "nvr:dalarna--lanssamverkansradet a nv:CollaborationBody" in draft
     assert "nv:level nv:level-political" in draft
     assert "nvr:dalarna nv:memberOf nvr:dalarna--lanssamverkansradet" in draft
+    assert "nvr:dalarna--rekommendation-1 a nv:AuditRecommendation" in draft and "nv:number 1" in draft
     assert "<script" not in review.with_suffix(".html").read_text(encoding="utf-8")
     review.write_text(draft.replace('rv:decision "proposed"', 'rv:decision "accept"'), encoding="utf-8")
     r = run(fixture_project, "--accept", str(review))
@@ -181,6 +189,7 @@ def test_pdf_round_trip(fixture_project):
     assert quote.startswith("Länssamverkansrådet består av Region Dalarna") and line == 1
     assert SourceText(text).near_line(quote, line, slack=0)
     assert (NVR.dalarna, NV.memberOf, forum) in g
+    assert (NVR["dalarna--rekommendation-1"], NV.addressedTo, NVR["dalarna--regionstyrelsen"]) in g
 
 
 def test_bad_input(fixture_project, tmp_path):

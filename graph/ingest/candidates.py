@@ -39,6 +39,8 @@ class Actor:
     structure: str | None = None
     level: str | None = None
     acronym: str | None = None
+    number: int | None = None  # an audit recommendation's number in the document, with its text
+    text: str | None = None
 
 
 @dataclass
@@ -210,7 +212,12 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
         iri = f"{region_iri}--{slug(label)}"
         ev = _evidence(doc, sentence, Span(lo, hi, iri))
         if iri not in found.actors:
-            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
+            count = sum(a.cls == rule.cls for a in found.actors.values()) + 1
+            number = int(m[1]) if (m := re.search(r"(\d+)$", label)) else count
+            text = item[0] if item else ev.quote
+            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(
+                iri, label, False, rule.cls, ev, number=number, text=text
+            )
         for addressee, quote, cue_text in state.addressees:
             to = found.actors[addressee].cls if addressee in found.actors else gaz.classes.get(addressee, "")
             if rules.fits(found.actors[iri].cls, rule.prop, to) and states_relation(quote.quote):
