@@ -249,13 +249,23 @@ def states_relation(quote: str) -> bool:
 
 
 def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence, gaz) -> None:
-    """An actor of a `context` rule's classes is proposed as related to the region, or as the object of the
-    region's own entities of the rule's `subjects` classes (nv:basis-context)."""
-    for classes, prop, subjects, joint in rules.context:
-        if cls in classes and states_relation(ev.quote) and joint in (None, rules.joint(ev.quote)):
-            keys = [(o, prop, iri) for c in subjects if (o := gaz.own(c, region_iri))] or [(iri, prop, region_iri)]
-            for key in keys if subjects else keys[-1:]:
-                found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
+    """An actor of a `context` rule's classes (and `names`) is proposed as related to the region (or to the
+    region's own entity of class `object`), or as the object of the region's own entities of the rule's
+    `subjects` classes (nv:basis-context); the first rule that applies for a property wins."""
+    label = found.actors[iri].label if iri in found.actors else gaz.labels.get(iri, "")
+    done = set()
+    for classes, prop, subjects, joint, names, obj in rules.context:
+        if prop in done or cls not in classes or names and not names.search(label):
+            continue
+        if not states_relation(ev.quote) or joint not in (None, rules.joint(ev.quote)):
+            continue
+        if subjects:
+            keys = [(s, prop, iri) for c in subjects if (s := gaz.own(c, region_iri))]
+        else:
+            keys = [(iri, prop, o)] if (o := gaz.own(obj, region_iri) if obj else region_iri) else []
+        for k in keys:
+            found.relations.setdefault(k, Relation(*k, ev, "", str(NV["basis-context"])))
+        done.add(prop)
 
 
 def _drop_context(found: Candidates) -> None:

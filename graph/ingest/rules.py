@@ -86,7 +86,7 @@ class Rules:
     lists: tuple[ListRule, ...] = ()
     not_actors: frozenset = frozenset()
     aliases: tuple[tuple[re.Pattern, str], ...] = ()
-    context: tuple[tuple[frozenset, str, tuple, bool | None], ...] = ()  # (classes, property, subjects, joint)
+    context: tuple[tuple, ...] = ()  # (classes, property, subjects, joint, names, object): see ingest.toml
     ranges: dict = field(default_factory=dict)  # property → the classes its object may have (ontology/shapes.ttl)
     domains: dict = field(default_factory=dict)  # property → the classes its subject may have
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
@@ -258,6 +258,8 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             term(r["property"], "context"),
             tuple(term(c, "context") for c in r.get("subjects", [])),
             r.get("joint"),
+            re.compile(r["names"], re.I) if "names" in r else None,
+            term(r["object"], "context") if "object" in r else None,
         )
         for r in data.get("context", [])
     )
