@@ -52,7 +52,8 @@ class Relation:
     object: str
     evidence: Evidence
     cue: str  # the cue phrase as written ("" for a unit proposed as part of its region)
-    basis: str | None = None  # nv:basis-context when no phrase states it
+    basis: str | None = None  # nv:basis-context when no phrase states it, nv:basis-layout under a heading
+    heading: Evidence | None = None  # with nv:basis-layout: the heading (or list lead) the quote stands under
 
 
 @dataclass
@@ -218,12 +219,17 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
             found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(
                 iri, label, False, rule.cls, ev, number=number, text=text
             )
-        for addressee, quote, cue_text in state.addressees:
+        for addressee, lead, cue_text in state.addressees:
             to = found.actors[addressee].cls if addressee in found.actors else gaz.classes.get(addressee, "")
-            if rules.fits(found.actors[iri].cls, rule.prop, to) and states_relation(quote.quote):
-                found.relations.setdefault(
-                    (iri, rule.prop, addressee), Relation(iri, rule.prop, addressee, quote, cue_text)
-                )
+            if not rules.fits(found.actors[iri].cls, rule.prop, to):
+                continue
+            if states_relation(lead.quote):  # the lead names the addressee in a sentence
+                rel = Relation(iri, rule.prop, addressee, lead, cue_text)
+            elif count_words(ev.quote) >= MIN_RELATION_QUOTE_WORDS:  # the item under the lead "… bör:"
+                rel = Relation(iri, rule.prop, addressee, ev, cue_text, str(NV["basis-layout"]), lead)
+            else:
+                continue
+            found.relations.setdefault((iri, rule.prop, addressee), rel)
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -251,7 +257,8 @@ def states_relation(quote: str) -> bool:
 def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence, gaz) -> None:
     """An actor of a `context` rule's classes (and `names`) is proposed as related to the region (or to the
     region's own entity of class `object`), or as the object of the region's own entities of the rule's
-    `subjects` classes (nv:basis-context); the first rule that applies for a property wins."""
+    `subjects` classes (nv:basis-context); the first rule that applies for a property wins, and none
+    between two actors the graph already links otherwise."""
     label = found.actors[iri].label if iri in found.actors else gaz.labels.get(iri, "")
     done = set()
     for classes, prop, subjects, joint, names, obj in rules.context:
@@ -264,15 +271,22 @@ def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: st
         else:
             keys = [(iri, prop, o)] if (o := gaz.own(obj, region_iri) if obj else region_iri) else []
         for k in keys:
-            found.relations.setdefault(k, Relation(*k, ev, "", str(NV["basis-context"])))
+            if prop in gaz.relations.get((k[0], k[2]), {prop}):
+                found.relations.setdefault(k, Relation(*k, ev, "", str(NV["basis-context"])))
         done.add(prop)
 
 
 def _drop_context(found: Candidates) -> None:
-    """Drop a context relation of an actor that a phrase relates the same way to another actor."""
+    """Drop a context relation of an actor that a phrase relates the same way to another actor, and one
+    between two actors that another relation already links (a phrase's, else the first proposed)."""
+    context = str(NV["basis-context"])
     stated = {(s, p) for (s, p, _), r in found.relations.items() if r.basis is None}
-    for k in [k for k, r in found.relations.items() if r.basis == str(NV["basis-context"]) and k[:2] in stated]:
-        del found.relations[k]
+    linked = {(s, o) for (s, _, o), r in found.relations.items() if r.basis != context}
+    for k in [k for k, r in found.relations.items() if r.basis == context]:
+        if k[:2] in stated or (k[0], k[2]) in linked:
+            del found.relations[k]
+        else:
+            linked.add((k[0], k[2]))
 
 
 def _evidence(doc: Document, sentence: Sentence, span: Span) -> Evidence:

@@ -74,6 +74,8 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         n += 1
         s, p, o = _iri(rel.subject), _iri(rel.prop), _iri(rel.object)
         basis = f" nv:basis {_iri(rel.basis)} ;" if rel.basis else ""
+        if rel.heading:
+            basis += f"\n   nv:heading {literal(rel.heading.quote)} ; nv:headingLine {rel.heading.line} ;"
         out.append(
             f"{s} {p} {o} .\n[] rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
             f"   nv:source {src} ; nv:line {rel.evidence.line} ;{basis}\n"
