@@ -23,7 +23,14 @@ PAGES = [
         "rådet består av Region Dalarna och Socialstyrelsen på politisk nivå.",
         "Socialstyrelsen stödjer arbetet med nära vård i hela länet.",
     ],
-    ["Hälso- och sjukvården ska ställa om till en god och nära vård där patienten", "får stöd nära sitt hem."],
+    [
+        "Hälso- och sjukvården ska ställa om till en god och nära vård där patienten",
+        "får stöd nära sitt hem.",
+        "",
+        "Utifrån våra bedömningar rekommenderar vi regionstyrelsen och hälso- och sjukvårdsnämnden att:",
+        "",
+        "• Tydliggöra ansvaret för omställningen till en god och nära vård.",
+    ],
 ]
 
 
@@ -80,6 +87,78 @@ def test_key_forms(a, b):
     assert key(a) == key(b)
 
 
+@pytest.fixture(scope="module")
+def kronoberg(store, project):
+    """The rules and the gazetteer of Region Kronoberg (the whole graph)."""
+    from graph.ingest import gazetteer
+    from graph.ingest.rules import load_rules
+
+    rules = load_rules(project)
+    return rules, gazetteer.build(store, project, rules, "kronoberg")
+
+
+def propose_text(kronoberg, text: str):
+    from graph.ingest.candidates import propose
+    from graph.ingest.sentences import Document
+
+    rules, gaz = kronoberg
+    return propose(Document(text), gaz, rules, "kronoberg")
+
+
+@pytest.mark.parametrize(
+    "text, label, cls",
+    [
+        (
+            "Ärendet bereds av nämnden för folkhälsa och sjukvård inför beslut.",
+            "nämnden för folkhälsa och sjukvård",
+            "Board",
+        ),
+        ("I länet arbetar tandvårdscheferna med frågor om äldres munhälsa.", "tandvårdscheferna", "Post"),
+        ("Appen ”Bra liv nära” används av patienter i hela länet sedan 2015.", "Bra liv nära", "Project"),
+        ("En gemensam styrgrupp med kommunerna leder arbetet i länet.", "gemensam styrgrupp", "CollaborationBody"),
+        ("Strategi 2 - Öka tryggheten genom jämlik och säker vård i länet.", "Strategi 2", "Plan"),
+        ("\uf0b7 Digitaliseringsstrategin – ett samordnat digitaliseringsarbete i länet.", None, None),
+    ],
+)
+def test_new_actor_forms(kronoberg, text, label, cls):
+    found = {a.label: a.cls.removeprefix(str(NV)) for a in propose_text(kronoberg, text).actors.values()}
+    if label:
+        assert found.get(label) == cls, found
+    else:
+        assert "\uf0b7" not in " ".join(found), found  # a symbol-font bullet is not part of a name
+
+
+def test_recommendations_and_their_addressees(kronoberg):
+    text = (
+        "Utifrån våra bedömningar och slutsatsen av granskningen rekommenderar revisionen regionstyrelsen att:\n\n"
+        "• Tydliggöra ansvaret för omställningen till en god och nära vård.\n\n"
+        "• Säkerställa en långsiktig finansiering av omställningen.\n\n"
+        "Rekommendation 3\nAtt följa upp arbetet med indikatorer.\n"
+    )
+    found = propose_text(kronoberg, text)
+    recs = {a.label: iri for iri, a in found.actors.items() if a.cls == str(NV.AuditRecommendation)}
+    assert set(recs) == {"Rekommendation 1", "Rekommendation 2", "Rekommendation 3"}
+    board = str(NVR["kronoberg--regionstyrelsen"])
+    assert all((iri, str(NV.addressedTo), board) in found.relations for iri in recs.values())
+
+
+def test_signature_block(kronoberg):
+    found = propose_text(
+        kronoberg, "Med vänlig hälsning\n\nAnna Berg (S)    Erik Lind\nNämndens ordförande   Regiondirektör\n"
+    )
+    labels = {a.label: a.cls.removeprefix(str(NV)) for a in found.actors.values()}
+    assert labels.get("Anna Berg") == "Person" and labels.get("Erik Lind") == "Person", labels
+    assert labels.get("Nämndens ordförande") == "Post", labels  # the posts under the names
+
+
+def test_a_relation_the_graph_knows(kronoberg):
+    found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
+    rel = found.relations[
+        (str(NVR["kronoberg--regionstyrelsen"]), str(NV.commissions), str(NVR["kronoberg--halso-och-sjukvardsnamnden"]))
+    ]
+    assert rel.basis == str(NV["basis-context"]) and rel.cue == ""
+
+
 def test_pdf_round_trip(fixture_project):
     root = fixture_project.root
     pdf = make_pdf(root.parent / "rapport.pdf")
@@ -94,6 +173,7 @@ def test_pdf_round_trip(fixture_project):
     assert "nvr:dalarna--lanssamverkansradet a nv:CollaborationBody" in draft
     assert "nv:level nv:level-political" in draft
     assert "nvr:dalarna nv:memberOf nvr:dalarna--lanssamverkansradet" in draft
+    assert "nvr:dalarna--rekommendation-1 a nv:AuditRecommendation" in draft and "nv:number 1" in draft
     assert "<script" not in review.with_suffix(".html").read_text(encoding="utf-8")
     review.write_text(draft.replace('rv:decision "proposed"', 'rv:decision "accept"'), encoding="utf-8")
     r = run(fixture_project, "--accept", str(review))
@@ -109,6 +189,7 @@ def test_pdf_round_trip(fixture_project):
     assert quote.startswith("Länssamverkansrådet består av Region Dalarna") and line == 1
     assert SourceText(text).near_line(quote, line, slack=0)
     assert (NVR.dalarna, NV.memberOf, forum) in g
+    assert (NVR["dalarna--rekommendation-1"], NV.addressedTo, NVR["dalarna--regionstyrelsen"]) in g
 
 
 def test_bad_input(fixture_project, tmp_path):

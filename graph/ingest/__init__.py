@@ -114,5 +114,5 @@ def ingest(
     write_atomic(sources / name, text)
     write_atomic(catalogue, new_catalogue)
     write_atomic(review_file, turtle)
-    write_atomic(page, review_html(found, text.splitlines(), title, gaz.labels))
+    write_atomic(page, review_html(found, text.splitlines(), title, gaz.labels | {source: title}, source))
     return Ingested(source, sources / name, review_file, page, found)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..evidence import normalise
 from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, looks_like_heading
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
-from .sentences import Document, Sentence
+from .sentences import BULLETS, Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Actor:
     structure: str | None = None
     level: str | None = None
     acronym: str | None = None
+    number: int | None = None  # an audit recommendation's number in the document, with its text
+    text: str | None = None
 
 
 @dataclass
@@ -49,7 +52,8 @@ class Relation:
     object: str
     evidence: Evidence
     cue: str  # the cue phrase as written ("" for a unit proposed as part of its region)
-    basis: str | None = None  # nv:basis-context when no phrase states it
+    basis: str | None = None  # nv:basis-context when no phrase states it, nv:basis-layout under a heading
+    heading: Evidence | None = None  # with nv:basis-layout: the heading (or list lead) the quote stands under
 
 
 @dataclass
@@ -86,37 +90,66 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
+    recs = _Recommending()
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
         bullet = _BULLET.match(sentence.raw)
         if not bullet and _HEADING.fullmatch(sentence.text):
-            listing = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+            matching = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
+            listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps the heading's
+            recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz)
+            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules)
         if len(sentence.text) < 12:
             continue
         for span in spans:
             if span.iri not in found.actors and span.iri not in gaz.reference and gaz.home.get(span.iri) == region_iri:
-                _context(
-                    found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, _evidence(doc, sentence, span)
-                )
+                ev = _evidence(doc, sentence, span)
+                _context(found, rules, span.iri, gaz.classes.get(span.iri, ""), region_iri, ev, gaz)
             if span.iri not in found.actors and span.iri not in gaz.reference:
                 cls = gaz.classes.get(span.iri, "")
                 found.actors[span.iri] = Actor(
                     span.iri, gaz.labels.get(span.iri, ""), True, cls, _evidence(doc, sentence, span)
                 )
         if region_iri:
+            spans += _named(doc, sentence, spans, found, rules, region_iri, gaz)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
+        if region_iri and rules.recommendation:
+            _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
+    if region and rules.signature:
+        _signatures(doc, found, rules, region_iri, gaz)
     _drop_context(found)
     return found
 
 
-_BULLET = re.compile(r"\s*[•▪●*–-]\s+")
-_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}")
+def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str, gaz: Gazetteer) -> None:
+    """People in a signature block (`[signature]` in ontology/ingest.toml) and the posts under their names."""
+    lines = doc.text.splitlines()
+    below = [next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None) for i in range(len(lines))]
+    name, cls = rules.signature
+    for i, line in enumerate(lines):
+        names = re.split(r"\s{3,}", line.strip())
+        if not line.strip() or below[i] is None or not all(name.fullmatch(n) for n in names):
+            continue
+        posts = re.split(r"\s{3,}", lines[below[i]].strip())
+        if len(posts) != len(names) or any(
+            getattr(rules.actor_for(p.split()[-1]), "cls", "") != str(NV.Post) for p in posts
+        ):
+            continue
+        for j, text in [(i, name.fullmatch(n)["name"]) for n in names] + [(below[i], p) for p in posts]:
+            iri = f"{region_iri}--{slug(text)}"
+            if iri not in found.actors:
+                ev = Evidence(j + 1, text)
+                kind = cls if j == i else str(NV.Post)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, text, False, kind, ev)
+
+
+_BULLET = re.compile(rf"\s*[{BULLETS}]\s+")
+_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}:?")  # a heading, or the line that introduces a list
 
 
 def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
@@ -124,8 +157,9 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
     return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> None:
-    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop)."""
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules) -> None:
+    """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop), of
+    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's."""
     raw = sentence.raw
     end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
     label = re.sub(r"\s+", " ", raw[start:end]).strip()
@@ -134,8 +168,68 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz) -> Non
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
-        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, rule.cls, ev)
+        cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
+
+
+@dataclass
+class _Recommending:
+    """What the recommendation rule has read so far in a document."""
+
+    addressees: list = field(default_factory=list)  # (IRI, evidence, cue) of the last cue that named some
+    listing: bool = False  # after a cue ending in a colon, until a heading or another list's lead
+    author: str | None = None
+    numbers: dict = field(default_factory=dict)  # a recommendation's text → its number
+
+
+def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state: _Recommending) -> None:
+    """Audit recommendations the sentence names (a heading, a list item after a cue, or the cue's sentence
+    itself; see `[recommendation]` in ontology/ingest.toml), each addressed to the last cue's addressees."""
+    rule, raw = rules.recommendation, sentence.raw
+    named = [(m["name"], m.start("name"), m.end("name")) for m in rule.heading.finditer(raw)]
+    cue, bullet = rule.cue.search(raw), _BULLET.match(raw)
+    item = None
+    if cue and not bullet:
+        end = next((u.start() for u in rule.until.finditer(raw, cue.end())), len(raw))
+        ev = Evidence(*doc.quote(sentence, cue.start(), end))
+        if addressees := [(s.iri, ev, cue.group()) for s in spans if cue.end() <= s.lo and s.hi <= end]:
+            state.addressees = addressees
+        author = rule.author.search(raw)
+        state.author = author and author["author"]
+        state.listing = raw.rstrip().endswith(":")
+        if not state.listing and end < len(raw) and states_relation(sentence.text):
+            item = (sentence.text, 0, len(raw))
+    elif bullet and state.listing:
+        item = (normalise(raw[bullet.end() :]), bullet.end(), len(raw))
+    elif raw.rstrip().endswith(":"):
+        state.listing = False  # another list begins
+    if item:
+        n = state.numbers.setdefault(item[0], len(state.numbers) + 1)
+        form = rule.authored if state.author else rule.label
+        named.append((form.format(n=n, author=state.author), *item[1:]))
+    for name, lo, hi in named:
+        label = name[:1].upper() + re.sub(r"\s+", " ", name[1:])
+        iri = f"{region_iri}--{slug(label)}"
+        ev = _evidence(doc, sentence, Span(lo, hi, iri))
+        if iri not in found.actors:
+            count = sum(a.cls == rule.cls for a in found.actors.values()) + 1
+            number = int(m[1]) if (m := re.search(r"(\d+)$", label)) else count
+            text = item[0] if item else ev.quote
+            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(
+                iri, label, False, rule.cls, ev, number=number, text=text
+            )
+        for addressee, lead, cue_text in state.addressees:
+            to = found.actors[addressee].cls if addressee in found.actors else gaz.classes.get(addressee, "")
+            if not rules.fits(found.actors[iri].cls, rule.prop, to):
+                continue
+            if states_relation(lead.quote):  # the lead names the addressee in a sentence
+                rel = Relation(iri, rule.prop, addressee, lead, cue_text)
+            elif count_words(ev.quote) >= MIN_RELATION_QUOTE_WORDS:  # the item under the lead "… bör:"
+                rel = Relation(iri, rule.prop, addressee, ev, cue_text, str(NV["basis-layout"]), lead)
+            else:
+                continue
+            found.relations.setdefault((iri, rule.prop, addressee), rel)
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -160,19 +254,39 @@ def states_relation(quote: str) -> bool:
     return n >= MIN_RELATION_QUOTE_WORDS and not looks_like_heading(quote) and not short_line
 
 
-def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence) -> None:
-    """An actor of a `context` rule's classes is proposed as related to the region (nv:basis-context)."""
-    for classes, prop in rules.context:
-        if cls in classes and states_relation(ev.quote):
-            key = (iri, prop, region_iri)
-            found.relations.setdefault(key, Relation(*key, ev, "", str(NV["basis-context"])))
+def _context(found: Candidates, rules: Rules, iri: str, cls: str, region_iri: str, ev: Evidence, gaz) -> None:
+    """An actor of a `context` rule's classes (and `names`) is proposed as related to the region (or to the
+    region's own entity of class `object`), or as the object of the region's own entities of the rule's
+    `subjects` classes (nv:basis-context); the first rule that applies for a property wins, and none
+    between two actors the graph already links otherwise."""
+    label = found.actors[iri].label if iri in found.actors else gaz.labels.get(iri, "")
+    done = set()
+    for classes, prop, subjects, joint, names, obj in rules.context:
+        if prop in done or cls not in classes or names and not names.search(label):
+            continue
+        if not states_relation(ev.quote) or joint not in (None, rules.joint(ev.quote)):
+            continue
+        if subjects:
+            keys = [(s, prop, iri) for c in subjects if (s := gaz.own(c, region_iri))]
+        else:
+            keys = [(iri, prop, o)] if (o := gaz.own(obj, region_iri) if obj else region_iri) else []
+        for k in keys:
+            if prop in gaz.relations.get((k[0], k[2]), {prop}):
+                found.relations.setdefault(k, Relation(*k, ev, "", str(NV["basis-context"])))
+        done.add(prop)
 
 
 def _drop_context(found: Candidates) -> None:
-    """Drop a context relation of an actor that a phrase relates the same way to another actor."""
+    """Drop a context relation of an actor that a phrase relates the same way to another actor, and one
+    between two actors that another relation already links (a phrase's, else the first proposed)."""
+    context = str(NV["basis-context"])
     stated = {(s, p) for (s, p, _), r in found.relations.items() if r.basis is None}
-    for k in [k for k, r in found.relations.items() if r.basis == str(NV["basis-context"]) and k[:2] in stated]:
-        del found.relations[k]
+    linked = {(s, o) for (s, _, o), r in found.relations.items() if r.basis != context}
+    for k in [k for k, r in found.relations.items() if r.basis == context]:
+        if k[:2] in stated or (k[0], k[2]) in linked:
+            del found.relations[k]
+        else:
+            linked.add((k[0], k[2]))
 
 
 def _evidence(doc: Document, sentence: Sentence, span: Span) -> Evidence:
@@ -192,6 +306,24 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
     return spans
 
 
+def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
+    """New actors by the `named` patterns of ontology/ingest.toml (a quoted name, "Strategi 1 - …")."""
+    out = []
+    for pattern, default in rules.named:
+        for m in pattern.finditer(sentence.raw):
+            lo, hi = m.span("name")
+            if any(s.lo < hi and lo < s.hi for s in spans + out):
+                continue
+            label = normalise(m["name"])
+            iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+            if iri not in found.actors:
+                ev = _evidence(doc, sentence, Span(lo, hi, iri))
+                cls = rules.class_of(label, default)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+            out.append(Span(lo, hi, iri))
+    return out
+
+
 def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     """New actors in the sentence: a head word with an actor ending, its modifier, and a (ACRONYM)."""
     out = []
@@ -206,8 +338,13 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             continue
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
-        if not before and not acronym and m.start("end") - m.start() < 3:
+        bare = not before and not acronym and m.start("end") - m.start() < 3
+        complement = (
+            bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
+        )
+        if bare and not complement:
             continue  # a bare "projektet", "planen", "gruppen": too general to be a name
+        hi = complement.end() if complement else hi
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])
@@ -217,13 +354,15 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
             found.actors[iri] = known
         elif iri not in found.actors:
-            actor = Actor(iri, label, False, rule.cls, _evidence(doc, sentence, Span(lo, hi, iri)), rule.structure)
-            if rule.cls == str(NV.CollaborationBody):
+            cls = rules.guess(rule.cls, sentence.text)
+            structure = rule.structure if cls == rule.cls else None
+            actor = Actor(iri, label, False, cls, _evidence(doc, sentence, Span(lo, hi, iri)), structure)
+            if cls == str(NV.CollaborationBody):
                 actor.level = rules.level(sentence.text)
             if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
                 actor.acronym = acronym.group(1)
             found.actors[iri] = actor
-            _context(found, rules, iri, rule.cls, region_iri, actor.evidence)
+            _context(found, rules, iri, cls, region_iri, actor.evidence, gaz)
         out.append(Span(lo, hi, iri))
     return out
 
@@ -266,3 +405,11 @@ def _relations(doc, sentence, spans, found, rules, gaz) -> None:
             line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
             if not any(k[0] == s and k[2] == o for k in found.relations) and states_relation(quote):
                 found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), cue)
+    for a in spans:
+        for b in spans:
+            for prop in sorted(gaz.relations.get((a.iri, b.iri), ())):
+                line, quote = doc.quote(sentence, min(a.lo, b.lo), max(a.hi, b.hi))
+                if not any(k[0] == a.iri and k[2] == b.iri for k in found.relations) and states_relation(quote):
+                    found.relations[(a.iri, prop, b.iri)] = Relation(
+                        a.iri, prop, b.iri, Evidence(line, quote), "", str(NV["basis-context"])
+                    )

@@ -3,9 +3,10 @@
 For source S the gazetteer is the graph without the entities only S evidences, and the candidates are
 compared with what the curated graph says S states:
 
-- an entity candidate is right when it is an entity S evidences: a known one by its IRI, a new one when its
-  name has the same key (graph.ingest.gazetteer.key) as a label or acronym of such an entity, or is that
-  label's head (the words before a complement: "förvaltningschefen" for "förvaltningschefen för
+- an entity candidate is right when it is an entity S evidences: a known one by its IRI, a new one when it
+  has that entity's class and region (any region for an entity without one) and its IRI, or its name has
+  the same key (graph.ingest.gazetteer.key) as a label or acronym of that entity, or is that label's head
+  (the words before a complement: "förvaltningschefen" for "förvaltningschefen för
   Hälso- och sjukvårdsförvaltningen", which the reviewer completes);
 - a relation candidate is right when S evidences a relation with the same property and both ends (new ends
   resolved by name as above; nv:collaboratesWith either way round).
@@ -61,7 +62,9 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
     rules = load_rules(project)
     q = project.queries_dir / "ingest"
     names, evidenced, findings = defaultdict(set), defaultdict(set), set()
+    where: dict[str, tuple[str, str | None]] = {}  # entity → (class, region)
     for r in rows(store, q / "names.rq", project):
+        where[r["entity"]] = (r["class"], r["home"])
         if r["class"] in rules.not_actors:
             findings.add(r["entity"])
         names[gazetteer.key(r["name"])].add(r["entity"])
@@ -84,7 +87,7 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
         expected = evidenced[source]
 
         def resolve(iri: str, found=found, expected=expected) -> set[str]:
-            return _resolve(iri, found, names, expected)
+            return _resolve(iri, found, names, expected, where)
 
         hits = {iri: resolve(iri) & expected for iri in found.actors}
         scores.append(
@@ -116,14 +119,17 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
     return scores
 
 
-def _resolve(iri: str, found, names: dict, expected: set[str]) -> set[str]:
-    """The curated entities a candidate stands for: itself if known, else those S evidences with its name."""
+def _resolve(iri: str, found, names: dict, expected: set[str], where: dict) -> set[str]:
+    """The curated entities a candidate stands for: itself if known, else those S evidences with its name,
+    its class and its region (the one its IRI starts with; any for an entity without a region)."""
     actor = found.actors.get(iri)
     if actor is None or actor.known:
         return {iri}
+    region = iri.split("--")[0]
+    expected = {e for e in expected if where[e][0] == actor.cls and where[e][1] in (None, region)}
     keys = [actor.label, gazetteer.key(actor.label)] + ([actor.acronym] if actor.acronym else [])
     exact = {e for k in keys for e in names.get(k, ())} & expected
-    return exact or names.get(("head", gazetteer.key(actor.label)), set()) & expected or {iri}
+    return exact or names.get(("head", gazetteer.key(actor.label)), set()) & expected or {iri} & expected
 
 
 def table(scores: list[Score]) -> str:

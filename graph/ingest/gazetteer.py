@@ -28,6 +28,7 @@ class Gazetteer:
     labels: dict[str, str] = field(default_factory=dict)
     reference: set[str] = field(default_factory=set)  # entities without evidence (regions, municipalities)
     home: dict[str, str] = field(default_factory=dict)  # entity → its region (nv:inRegion)
+    relations: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (s, o) → props
     pattern: re.Pattern | None = None
     acronyms: re.Pattern | None = None
 
@@ -77,7 +78,8 @@ def build(
     store: ox.Store, project: Project, rules: Rules, region: str | None, leave_out: str | None = None
 ) -> Gazetteer:
     """The gazetteer of `region` (a slug or IRI; None: every region), without the entities that only
-    `leave_out` (a source IRI) evidences: those are what a new document must find for itself."""
+    `leave_out` (a source IRI) evidences: those are what a new document must find for itself; with the
+    relations between its entities that other sources evidence."""
     found = rows(store, project.queries_dir / "ingest" / "names.rq", project, {"region": region} if region else {})
     sources: dict[str, set[str | None]] = defaultdict(set)
     for r in found:
@@ -96,6 +98,9 @@ def build(
         if sources[entity] == {None}:
             gaz.reference.add(entity)
         names.add((entity, r["name"], r["acronym"] == "true"))
+    for r in rows(store, project.queries_dir / "ingest" / "facts.rq", project):
+        if r["source"] != leave_out and r["s"] in gaz.classes and r["o"] in gaz.classes:
+            gaz.relations[(r["s"], r["o"])].add(r["p"])
     words, acronyms = set(), set()
     for entity, name, acronym in names:
         if acronym and re.fullmatch(r"[A-ZÅÄÖ0-9][\wÅÄÖåäö&-]{1,9}", name) and sum(c.isupper() for c in name) >= 2:

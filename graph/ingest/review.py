@@ -13,7 +13,7 @@ import html
 from rdflib import Literal, Namespace, URIRef
 
 from ..namespaces import NV, NVR, PREFIXES
-from .candidates import Candidates
+from .candidates import Candidates, Relation
 
 RV = Namespace("https://w3id.org/naravard/review#")
 DECISIONS = ("proposed", "accept", "reject")
@@ -66,12 +66,16 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
             parts.append(f"nv:level {_iri(actor.level)}")
         if actor.structure:
             parts.append(f"nv:structureType {_iri(actor.structure)}")
+        if actor.number:  # an audit recommendation: its number and text, and the report it is from (below)
+            parts += [f"nv:number {actor.number}", f"nv:text {literal(actor.text, 'sv')}"]
         parts += [f"nv:evidence [ {ev} ]", f'rv:candidate "A{n}"', 'rv:decision "proposed"']
         out.append(" ;\n    ".join(parts) + " .\n")
-    for rel in found.relations.values():
+    for rel in [*found.relations.values(), *_reports(found, source)]:
         n += 1
         s, p, o = _iri(rel.subject), _iri(rel.prop), _iri(rel.object)
         basis = f" nv:basis {_iri(rel.basis)} ;" if rel.basis else ""
+        if rel.heading:
+            basis += f"\n   nv:heading {literal(rel.heading.quote)} ; nv:headingLine {rel.heading.line} ;"
         out.append(
             f"{s} {p} {o} .\n[] rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;\n"
             f"   nv:source {src} ; nv:line {rel.evidence.line} ;{basis}\n"
@@ -81,8 +85,18 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
     return "\n".join(out)
 
 
-def review_html(found: Candidates, lines: list[str], title: str, labels: dict[str, str]) -> str:
-    """An offline page (no scripts, no links out) listing each candidate with its sentence in context."""
+def _reports(found: Candidates, source: str) -> list[Relation]:
+    """The new audit recommendations' nv:fromReport to the ingested document, as relation candidates."""
+    return [
+        Relation(a.iri, str(NV.fromReport), source, a.evidence, "")
+        for a in found.actors.values()
+        if a.number and not a.known
+    ]
+
+
+def review_html(found: Candidates, lines: list[str], title: str, labels: dict[str, str], source: str = "") -> str:
+    """An offline page (no scripts, no links out) listing each candidate with its sentence in context, in the
+    order and with the numbers of the review Turtle (`source`: the document's IRI, for nv:fromReport)."""
     esc = html.escape
 
     def name(iri: str) -> str:
@@ -103,7 +117,7 @@ def review_html(found: Candidates, lines: list[str], title: str, labels: dict[st
             f"<li id=A{n}><h2>A{n}: {esc(actor.label)} <small>{what}</small></h2>"
             f"{context(actor.evidence.line, actor.evidence.quote)}</li>"
         )
-    for rel in found.relations.values():
+    for rel in [*found.relations.values(), *_reports(found, source)]:
         n += 1
         items.append(
             f"<li id=R{n}><h2>R{n}: {esc(name(rel.subject))} — {esc(rel.prop.removeprefix(str(NV)))} → "

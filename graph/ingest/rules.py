@@ -60,6 +60,20 @@ class ListRule:
 
 
 @dataclass(frozen=True)
+class RecommendationRule:
+    """How audit recommendations are named and addressed (the `[recommendation]` table)."""
+
+    cls: str
+    prop: str
+    heading: re.Pattern
+    cue: re.Pattern
+    until: re.Pattern
+    author: re.Pattern
+    label: str
+    authored: str
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -72,10 +86,41 @@ class Rules:
     lists: tuple[ListRule, ...] = ()
     not_actors: frozenset = frozenset()
     aliases: tuple[tuple[re.Pattern, str], ...] = ()
-    context: tuple[tuple[frozenset, str], ...] = ()  # (classes, property) towards the document's region
+    context: tuple[tuple, ...] = ()  # (classes, property, subjects, joint, names, object): see ingest.toml
     ranges: dict = field(default_factory=dict)  # property → the classes its object may have (ontology/shapes.ttl)
     domains: dict = field(default_factory=dict)  # property → the classes its subject may have
     supers: dict = field(default_factory=dict)  # class → itself and its superclasses (the ontology)
+    recommendation: RecommendationRule | None = None
+    complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
+    shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
+    named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
+    signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
+
+    def guess(self, cls: str, sentence: str) -> str:
+        """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
+
+        >>> r = load_rules(Project.default())
+        >>> r.guess(str(NV.Committee), "En gemensam styrgrupp med kommunerna.").removeprefix(str(NV))
+        'CollaborationBody'
+        """
+        return self.shared[2] if self.shared and cls in self.shared[0] and self.joint(sentence) else cls
+
+    def joint(self, sentence: str) -> bool:
+        """Whether the sentence speaks of something the region shares with others (`[shared]` words).
+
+        >>> load_rules(Project.default()).joint("Forumet samlar regionen och kommunerna.")
+        True
+        """
+        return bool(self.shared and self.shared[1].search(sentence))
+
+    def class_of(self, name: str, default: str) -> str:
+        """The class the first word of `name` with an actor ending names, else `default`.
+
+        >>> r = load_rules(Project.default())
+        >>> r.class_of("Handlingsplan patientkontrakt 2021", str(NV.Project)).removeprefix(str(NV))
+        'Plan'
+        """
+        return next((r.cls for w in re.findall(r"\w+", name) if (r := self.actor_for(w))), default)
 
     def fits(self, subject_class: str, prop: str, object_class: str) -> bool:
         """Whether the SHACL shapes allow `prop` between instances of these classes (their sh:class).
@@ -208,10 +253,25 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         for a in data.get("alias", [])
     )
     context = tuple(
-        (frozenset(term(c, "context") for c in r["classes"]), term(r["property"], "context"))
+        (
+            frozenset(term(c, "context") for c in r["classes"]),
+            term(r["property"], "context"),
+            tuple(term(c, "context") for c in r.get("subjects", [])),
+            r.get("joint"),
+            re.compile(r["names"], re.I) if "names" in r else None,
+            term(r["object"], "context") if "object" in r else None,
+        )
         for r in data.get("context", [])
     )
     ranges, domains, supers = _ranges(onto, shapes_file)
+    rec = data.get("recommendation")
+    recommendation = rec and RecommendationRule(
+        term(rec["class"], "recommendation"),
+        term(rec["property"], "recommendation"),
+        *(re.compile(rec[k], re.I | re.M) for k in ("heading", "cue", "until", "author")),
+        rec["label"],
+        rec["authored"],
+    )
     return Rules(
         data.get("inflection", ""),
         modifiers,
@@ -226,4 +286,17 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         ranges,
         domains,
         supers,
+        recommendation,
+        (frozenset(c["endings"]), re.compile(c["pattern"])) if (c := data.get("complement")) else None,
+        (
+            (
+                frozenset(term(c, "shared") for c in sh["classes"]),
+                re.compile(sh["words"], re.I),
+                term(sh["class"], "shared"),
+            )
+            if (sh := data.get("shared"))
+            else None
+        ),
+        tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
+        (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
     )

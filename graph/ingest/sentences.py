@@ -21,8 +21,9 @@ from ..evidence import normalise
 
 MAX_QUOTE = 300  # characters (data/CURATION.md: a quote is normally under 300 characters)
 _SHORT_LINE = 60  # a line shorter than this before a blank line ends its sentence (a heading, a paragraph's end)
-_BULLET_START = re.compile(r"\s*(?:[•▪●\-–*]|\d+[.)])\s")
-_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9•–\"”])|\n\s*\n|\n(?=\s*(?:[•▪●\-–*]|\d+[.)])\s)")
+BULLETS = "•▪●\uf076\uf0a7\uf0b7\uf0d8\\-–—*"  # the private-use ones: bullets of PDF symbol fonts
+_BULLET_START = re.compile(rf"\s*(?:[{BULLETS}]|\d+[.)])\s")
+_BREAK = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9{BULLETS}\"”])|\n\s*\n|\n(?=\s*(?:[{BULLETS}]|\d+[.)])\s)")
 
 
 @dataclass(frozen=True)
