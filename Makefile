@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench install install-test clean reference
+.PHONY: run test bench install install-test clean reference screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ bench: install-test
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.load
 	$(BIN)/naravard ingest --evaluate   # leave-one-document-out precision and recall of the ingest candidates
+
+screenshots: install-test   # docs/screenshots/: every page kind at desktop and phone width (after make run)
+	$(BIN)/python scripts/screenshots.py
 
 reference: $(BIN)/python
 	$(BIN)/pip install -q -e '.[reference]'

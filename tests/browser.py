@@ -39,9 +39,11 @@ def browser():
 
 
 class Page:
-    """A page with its console errors and every network request it tried (all refused)."""
+    """A page with its console errors and every network request it tried (all refused, except files and
+    addresses under `allow`, e.g. a local server's)."""
 
-    def __init__(self, b, url: str, viewport=(1500, 900)):
+    def __init__(self, b, url: str, viewport=(1500, 900), allow: str = "file://"):
+        self.allow = allow
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.page = b.new_page(viewport={"width": viewport[0], "height": viewport[1]})
@@ -53,7 +55,7 @@ class Page:
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith("file://"):
+        if url.startswith(("file://", self.allow)):
             route.continue_()
         else:
             self.requests.append(url)
