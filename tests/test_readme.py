@@ -71,3 +71,11 @@ def test_example_runs(results, example):
     r = results[example]
     assert r.returncode == 0, f"{example}\nexit {r.returncode}\n{r.stderr[-2000:]}"
     assert (r.stdout + r.stderr).strip(), f"{example}: no output"
+
+
+def test_every_image_the_readme_shows_is_committed_for_every_page_kind():
+    """The screenshots (make screenshots) exist, a desktop and a phone one for each page kind shown."""
+    images = re.findall(r'<img src="(docs/[^"]+\.png)"', README)
+    kinds = {Path(i).stem.rsplit("-", 1)[0] for i in images}
+    assert len(kinds) >= 8 and all((REPO_ROOT / i).is_file() for i in images)
+    assert {f"docs/screenshots/{k}-{size}.png" for k in kinds for size in ("desktop", "phone")} == set(images)
