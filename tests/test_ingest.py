@@ -231,6 +231,9 @@ def test_review_page_escapes_the_text():
     found.actors[iri] = Actor(iri, "<script>alert(1)</script>", False, str(NV.Board), Evidence(1, 'a "b" & <c>'))
     page = review_html(found, ['a "b" & <c>'], "<Titel>", {})
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;Titel&gt;" in page
+    # on the one page system: the base layout, its policy and stylesheet, no inline style or script
+    assert "script-src 'self'; style-src 'self'" in page and 'href="assets/naravard.css"' in page
+    assert "<style" not in page and "style=" not in page and "<script" not in page
 
 
 def test_evaluate_every_source(store, project):

@@ -23,6 +23,7 @@ from ..errors import NaravardError
 from ..namespaces import NVR
 from ..project import Project
 from ..turtle_format import format_text
+from ..viz.shell import ASSETS
 from . import gazetteer
 from .accept import accept
 from .candidates import Candidates, propose
@@ -115,4 +116,5 @@ def ingest(
     write_atomic(catalogue, new_catalogue)
     write_atomic(review_file, turtle)
     write_atomic(page, review_html(found, text.splitlines(), title, gaz.labels | {source: title}, source))
+    write_atomic(review_dir / "assets" / "naravard.css", (ASSETS / "naravard.css").read_text(encoding="utf-8"))
     return Ingested(source, sources / name, review_file, page, found)

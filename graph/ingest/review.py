@@ -8,11 +8,10 @@ its evidence statement.
 
 from __future__ import annotations
 
-import html
-
 from rdflib import Literal, Namespace, URIRef
 
 from ..namespaces import NV, NVR, PREFIXES
+from ..viz.shell import FOOTER_UNKNOWN, render
 from .candidates import Candidates, Relation
 
 RV = Namespace("https://w3id.org/naravard/review#")
@@ -95,39 +94,33 @@ def _reports(found: Candidates, source: str) -> list[Relation]:
 
 
 def review_html(found: Candidates, lines: list[str], title: str, labels: dict[str, str], source: str = "") -> str:
-    """An offline page (no scripts, no links out) listing each candidate with its sentence in context, in the
-    order and with the numbers of the review Turtle (`source`: the document's IRI, for nv:fromReport)."""
-    esc = html.escape
+    """An offline page (no scripts, no links out; graph/viz/review.html on the base layout, its stylesheet
+    in assets/ beside it) listing each candidate with its sentence in context, in the order and with the
+    numbers of the review Turtle (`source`: the document's IRI, for nv:fromReport)."""
 
     def name(iri: str) -> str:
         actor = found.actors.get(iri)
         return labels.get(iri) or (actor.label if actor else iri.removeprefix(str(NVR)))
 
-    def context(line: int, quote: str) -> str:
-        lo, hi = max(0, line - 3), min(len(lines), line + 3)
-        rows = "".join(f"<tr><td class=n>{i + 1}</td><td>{esc(lines[i])}</td></tr>" for i in range(lo, hi))
-        summary = f"<details><summary>rad {line}</summary><table>{rows}</table></details>"
-        return f"<blockquote>{esc(quote)}</blockquote>{summary}"
+    def item(ident: str, heading: str, what: str, evidence) -> dict:
+        lo, hi = max(0, evidence.line - 3), min(len(lines), evidence.line + 3)
+        context = [(i + 1, lines[i]) for i in range(lo, hi)]
+        return {
+            "id": ident,
+            "heading": heading,
+            "what": what,
+            "quote": evidence.quote,
+            "line": evidence.line,
+            "context": context,
+        }
 
     items, n = [], 0
     for actor in found.actors.values():
         n += 1
-        what = "känd aktör" if actor.known else f"ny aktör ({esc(actor.cls.removeprefix(str(NV)))})"
-        items.append(
-            f"<li id=A{n}><h2>A{n}: {esc(actor.label)} <small>{what}</small></h2>"
-            f"{context(actor.evidence.line, actor.evidence.quote)}</li>"
-        )
+        what = "känd aktör" if actor.known else f"ny aktör ({actor.cls.removeprefix(str(NV))})"
+        items.append(item(f"A{n}", actor.label, what, actor.evidence))
     for rel in [*found.relations.values(), *_reports(found, source)]:
         n += 1
-        items.append(
-            f"<li id=R{n}><h2>R{n}: {esc(name(rel.subject))} — {esc(rel.prop.removeprefix(str(NV)))} → "
-            f"{esc(name(rel.object))}</h2>{context(rel.evidence.line, rel.evidence.quote)}</li>"
-        )
-    return (
-        f"<!doctype html><html lang=sv><head><meta charset=utf-8><title>Granska: {esc(title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:auto}td.n{color:#666;text-align:right}"
-        "blockquote{background:#f4f4f4;padding:.5em}</style></head><body>"
-        f'<h1>Granska förslag: {esc(title)}</h1><p>Sätt rv:decision till "accept" eller "reject" i '
-        "granskningsfilen (.ttl) och kör <code>naravard ingest --accept FIL</code>.</p>"
-        f"<ol>{''.join(items)}</ol></body></html>\n"
-    )
+        heading = f"{name(rel.subject)} — {rel.prop.removeprefix(str(NV))} → {name(rel.object)}"
+        items.append(item(f"R{n}", heading, "", rel.evidence))
+    return render("review.html", title=f"Granska förslag: {title}", items=items, footer=FOOTER_UNKNOWN)
