@@ -89,6 +89,10 @@ SLOTS = "Rådet {{DATA}} {{TITLE}} {{BASE}}"
 LABELLED = GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{EVIL}"@sv') + GOOD_BODY.replace(
     '"Välfärdsrådet"@sv', f'"{SLOTS}"@sv'
 ).replace("nvr:dalarna--valfardsradet", "nvr:dalarna--radet")
+FORMULA = "=1+1 formel"  # a spreadsheet would compute it: the CSV download must keep it as text
+LABELLED += GOOD_BODY.replace('"Välfärdsrådet"@sv', f'"{FORMULA}"@sv').replace(
+    "nvr:dalarna--valfardsradet", "nvr:dalarna--formel"
+)
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +256,11 @@ def test_hostile_label_renders_as_text(labelled, open_page):
     assert EVIL in p.inner_text("#details h2")
     assert p.evaluate("document.querySelectorAll('img').length") == 0
     page.shot("page-hostile-label")
+    p.click("#node-list summary")
+    with p.expect_download() as got:
+        p.click("#node-csv")
+    names = [r[0] for r in csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig")))]
+    assert "'" + FORMULA in names and FORMULA not in names and EVIL in names
     assert page.errors == [] and page.requests == []
 
 

@@ -40,7 +40,10 @@
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
-  const csvCell = v => (/[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v);
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first: labels and quotes come from
+  // documents, so untrusted) gets a leading apostrophe, which spreadsheets show as text (OWASP CSV injection).
+  const inert = v => (/^[=+\-@\t\r]/.test(v) ? "'" + v : v);
+  const csvCell = v => { v = inert(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; };
   const csv = (head, rows) => [head, ...rows].map(r => r.map(v => csvCell(String(v))).join(",")).join("\r\n") + "\r\n";
 
   // columns: [heading, value of a row (text, or a number sorted as one), cell (optional: a node for the cell)]
