@@ -14,7 +14,7 @@ import pytest
 from graph.namespaces import shorten
 from graph.network import ego_subgraph, network, region_subgraph
 from graph.queries import rows
-from graph.viz.page import pack, page_data, page_name, render_page, script_json
+from graph.viz.page import pack, page_data, page_json, page_name, render_page, script_json
 from graph.viz.site import (
     MAP_STEPS,
     Site,
@@ -718,26 +718,13 @@ def test_what_changed_lists_and_colours_what_only_one_source_describes(pages, op
     assert page.errors == [] and page.requests == []
 
 
-def unpacked(data: dict) -> dict:
-    """A page's data block as graph/static/unpack.js restores it (the inverse of graph.viz.page.pack)."""
-
-    def rows(table: dict) -> list[dict]:
-        cols = table["cols"].items()
-        return [
-            {k: c["v"][r] if "v" in c else c["s"][c["i"][r]] for k, c in cols if "v" in c or c["i"][r] >= 0}
-            for r in range(table["n"])
-        ]
-
-    return {k: rows(v) if k in ("nodes", "edges") else v for k, v in data.items() if k != "packed"}
-
-
 def test_region_pages_order_their_sources_by_date(site):
     """Jämtland Härjedalen's page offers the 2020 overview before the 2025 answer; a region with one
     source has no switch; every node lists the documents that evidence it."""
     data = {}
     for region in ("nvr:jamtland-harjedalen", "nvr:uppsala"):
         text = site.region_page(region)[1]
-        data[region] = unpacked(json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1)))
+        data[region] = page_json(text)
     jh = data["nvr:jamtland-harjedalen"]
     assert [jh["documents"][i]["cited"] for i in jh["timeline"]["sources"]] == [
         "Översikt över 21 regioner (2020)",

@@ -250,6 +250,33 @@ def pack(data: dict) -> dict:
     return {**data, "packed": 1, **{k: columns(data[k]) for k in ("nodes", "edges") if k in data}}
 
 
+def unpack(data: dict) -> dict:
+    """The inverse of `pack`: `data` as graph/static/unpack.js restores it in the browser (for tests and
+    for reading a page's data block from Python).
+
+    >>> d = {"nodes": [{"id": "a", "cls": "X"}, {"id": "b", "cls": "X", "page": None}], "edges": [], "title": "T"}
+    >>> unpack(pack(d)) == d
+    True
+    """
+    if not data.get("packed"):
+        return data
+
+    def rows(table: dict) -> list[dict]:
+        cols = table["cols"].items()
+        return [
+            {k: c["v"][r] if "v" in c else c["s"][c["i"][r]] for k, c in cols if "v" in c or c["i"][r] >= 0}
+            for r in range(table["n"])
+        ]
+
+    return {k: rows(v) if k in ("nodes", "edges") else v for k, v in data.items() if k != "packed"}
+
+
+def page_json(html_text: str) -> dict:
+    """The data of a network page (its #graph-data block), unpacked."""
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html_text, re.S)
+    return unpack(json.loads(found.group(1)))
+
+
 def script_json(data: dict) -> str:
     """JSON safe inside a <script> element."""
     return (
