@@ -1009,3 +1009,21 @@ def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_every_page_kind_has_the_english_switch(pages, chromium):
+    """The base layout's button and lang.js: the map page and the index in English from the address, the
+    switch back to Swedish; every element marked for translation is translated."""
+    for rel, heading in (("national.html", "Map"), ("index.html", "What the graph holds")):
+        page = Page(chromium, (pages / rel).as_uri() + "#lang=en")
+        try:
+            p = page.page
+            p.wait_for_function("() => document.documentElement.lang === 'en'")
+            assert heading in p.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+            marked = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
+            assert "Översikt" not in marked and "Overview" in marked and p.inner_text("#lang") == "Svenska"
+            assert page.errors == [] and page.requests == []
+        finally:
+            page.page.close()

@@ -192,8 +192,8 @@ def evaluation_html(ev: Evaluation) -> str:
         f"≤ 2, eller ≤ 3 för L3) i träningsgrafen, k = {ev.hidden} (de dolda länkarna) och k = 20. "
         "AUC säger hur väl en metod återfinner kända länkar, inte om ett förslag är värt en revisors tid: "
         "det mäter precisionen mot den granskade mängden ovan.</p>"
-        "<table><tr><th>metod</th><th>AUC medel ± sd</th><th>precision@k medel ± sd</th>"
-        "<th>precision@20 medel ± sd</th><th>används för förslag</th></tr>" + "".join(rows) + "</table>"
+        "<table><tr><th data-i18n>metod</th><th data-i18n>AUC medel ± sd</th><th data-i18n>precision@k medel ± sd</th>"
+        "<th data-i18n>precision@20 medel ± sd</th><th data-i18n>används för förslag</th></tr>" + "".join(rows) + "</table>"
         f"<p class=note>{_e(stmt)}</p>"
     )
 
@@ -223,7 +223,7 @@ def precision_html(analysis: Analysis) -> str:
         "av en läsare av källorna som användbara, triviala eller fel, med den rad som avgör): fynden "
         f"(granskning och regler) har precisionen <strong>{_fmt(f.overall)}</strong> ({f.judged} bedömda) och "
         f"i genomsnitt <strong>{_fmt(f.mean_at_k)}</strong> bland de tio första per region.</p>"
-        "<table><tr><th>slag</th><th>precision</th><th>bedömda rader</th></tr>" + rows + "</table>" + notes
+        "<table><tr><th data-i18n>slag</th><th data-i18n>precision</th><th data-i18n>bedömda rader</th></tr>" + rows + "</table>" + notes
     )
 
 
@@ -262,8 +262,8 @@ def quote_html(quote: str, document: str, sources: dict[str, str]) -> str:
 def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) -> str:
     """One table of rows: what they concern, kind and source, why, rank, and every quote."""
     out = [
-        "<table><tr><th>gäller</th><th>aktör</th><th>slag · källa</th><th>namn</th><th>poäng</th>"
-        "<th>varför</th><th>rang</th><th>belägg</th></tr>"
+        "<table><tr><th data-i18n>gäller</th><th data-i18n>aktör</th><th data-i18n>slag · källa</th><th data-i18n>namn</th><th data-i18n>poäng</th>"
+        "<th data-i18n>varför</th><th data-i18n>rang</th><th data-i18n>belägg</th></tr>"
     ]
     for g in gaps:
         ev_html = "".join(quote_html(q, d, sources) for q, d in g.quotes)
@@ -303,11 +303,11 @@ def report_html(
     parts = [
         INTRO,
         "<p>" + ", ".join(f"{n} {KIND_SV.get(k, k)}" for k, n in counts.items()) + f" — {len(gaps)} rader.</p>",
-        "<h2 id=precision>Precision mot den granskade mängden</h2>",
+        "<h2 id=precision data-i18n>Precision mot den granskade mängden</h2>",
         precision_html(analysis),
-        "<h2 id=evaluation>Utvärdering av länkprediktionen</h2>",
+        "<h2 id=evaluation data-i18n>Utvärdering av länkprediktionen</h2>",
         evaluation_html(ev) if ev else "<p>Länkprediktionen kördes inte.</p>",
-        "<h2>Regioner</h2><ul>",
+        "<h2 data-i18n>Regioner</h2><ul>",
     ]
     order = sorted(by_region, key=lambda r: region_names.get(r, r))
     parts += [
@@ -324,8 +324,8 @@ def report_html(
         )
         found = [g for g in by_region[reg] if g.kind in FINDINGS]
         rest = [g for g in by_region[reg] if g.kind not in FINDINGS]
-        parts.append("<h3>Fynd</h3>" + (_rows_html(found, pages, sources) if found else "<p>Inga fynd.</p>"))
+        parts.append("<h3 data-i18n>Fynd</h3>" + (_rows_html(found, pages, sources) if found else "<p data-i18n>Inga fynd.</p>"))
         if rest:
-            parts.append("<h3>Underlag för bedömning</h3>" + _rows_html(rest, pages, sources))
+            parts.append("<h3 data-i18n>Underlag för bedömning</h3>" + _rows_html(rest, pages, sources))
     title = "Samverkansbrister och saknade länkar"
     return render("gaps.html", title=title, body="\n".join(parts), footer=footer or FOOTER_UNKNOWN)
