@@ -192,8 +192,10 @@ def evaluation_html(ev: Evaluation) -> str:
         f"≤ 2, eller ≤ 3 för L3) i träningsgrafen, k = {ev.hidden} (de dolda länkarna) och k = 20. "
         "AUC säger hur väl en metod återfinner kända länkar, inte om ett förslag är värt en revisors tid: "
         "det mäter precisionen mot den granskade mängden ovan.</p>"
-        "<table><tr><th data-i18n>metod</th><th data-i18n>AUC medel ± sd</th><th data-i18n>precision@k medel ± sd</th>"
-        "<th data-i18n>precision@20 medel ± sd</th><th data-i18n>används för förslag</th></tr>" + "".join(rows) + "</table>"
+        "<table>"
+        + _head("metod", "AUC medel ± sd", "precision@k medel ± sd", "precision@20 medel ± sd", "används för förslag")
+        + "".join(rows)
+        + "</table>"
         f"<p class=note>{_e(stmt)}</p>"
     )
 
@@ -223,7 +225,7 @@ def precision_html(analysis: Analysis) -> str:
         "av en läsare av källorna som användbara, triviala eller fel, med den rad som avgör): fynden "
         f"(granskning och regler) har precisionen <strong>{_fmt(f.overall)}</strong> ({f.judged} bedömda) och "
         f"i genomsnitt <strong>{_fmt(f.mean_at_k)}</strong> bland de tio första per region.</p>"
-        "<table><tr><th data-i18n>slag</th><th data-i18n>precision</th><th data-i18n>bedömda rader</th></tr>" + rows + "</table>" + notes
+        "<table>" + _head("slag", "precision", "bedömda rader") + rows + "</table>" + notes
     )
 
 
@@ -259,12 +261,18 @@ def quote_html(quote: str, document: str, sources: dict[str, str]) -> str:
     return f"<blockquote>{_e(quote)}</blockquote><span class=doc>{doc}</span>"
 
 
+def _head(*names: str) -> str:
+    """A table's heading row, each name marked for the English switch (graph/static/lang.js).
+
+    >>> _head("slag", "precision")
+    '<tr><th data-i18n>slag</th><th data-i18n>precision</th></tr>'
+    """
+    return "<tr>" + "".join(f"<th data-i18n>{_e(n)}</th>" for n in names) + "</tr>"
+
+
 def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) -> str:
     """One table of rows: what they concern, kind and source, why, rank, and every quote."""
-    out = [
-        "<table><tr><th data-i18n>gäller</th><th data-i18n>aktör</th><th data-i18n>slag · källa</th><th data-i18n>namn</th><th data-i18n>poäng</th>"
-        "<th data-i18n>varför</th><th data-i18n>rang</th><th data-i18n>belägg</th></tr>"
-    ]
+    out = ["<table>" + _head("gäller", "aktör", "slag · källa", "namn", "poäng", "varför", "rang", "belägg")]
     for g in gaps:
         ev_html = "".join(quote_html(q, d, sources) for q, d in g.quotes)
         score = "" if g.score is None else f"{g.score:.3f}"
@@ -324,7 +332,8 @@ def report_html(
         )
         found = [g for g in by_region[reg] if g.kind in FINDINGS]
         rest = [g for g in by_region[reg] if g.kind not in FINDINGS]
-        parts.append("<h3 data-i18n>Fynd</h3>" + (_rows_html(found, pages, sources) if found else "<p data-i18n>Inga fynd.</p>"))
+        none = "<p data-i18n>Inga fynd.</p>"
+        parts.append("<h3 data-i18n>Fynd</h3>" + (_rows_html(found, pages, sources) if found else none))
         if rest:
             parts.append("<h3 data-i18n>Underlag för bedömning</h3>" + _rows_html(rest, pages, sources))
     title = "Samverkansbrister och saknade länkar"
