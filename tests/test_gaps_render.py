@@ -78,14 +78,16 @@ def test_report_html_escapes_and_links():
 def test_report_of_the_real_analysis(analysis):
     html = report_html(analysis)
     assert "Utvärdering av länkprediktionen" in html and "används för förslag" in html
-    assert "<script" not in html and "<style" not in html and " style=" not in html
+    # no script but the language switch's (a file), no inline style
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="assets/lang.js" defer>']
+    assert "<style" not in html and " style=" not in html
     links = ['<link rel="icon" href="data:,">', '<link rel="stylesheet" href="assets/naravard.css">']
     assert re.findall(r"<link [^>]*>", html) == links  # the pages' one stylesheet
     assert f"— {len(analysis.gaps)} rader." in html
     # every quote of every row is on the page, and the findings come before the material
     assert all(html.count(_escape(q)) for g in analysis.gaps for q, _ in g.quotes)
     dalarna = html[html.index("<h2 id='dalarna'>") :]
-    assert dalarna.index("<h3>Fynd</h3>") < dalarna.index("<h3>Underlag för bedömning</h3>")
+    assert dalarna.index("<h3 data-i18n>Fynd</h3>") < dalarna.index("<h3 data-i18n>Underlag för bedömning</h3>")
     assert html.count("<h2 id='") == len({g.region for g in analysis.gaps})
 
 

@@ -24,7 +24,7 @@ def test_every_template_extends_the_base_layout(template):
     policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(1)
     assert html_.unescape(policy) == CSP and 'href="assets/naravard.css"' in html
     assert "T &lt;x&gt;" in html and "<x>" not in html
-    assert "Byggd 2026-12-03" in html and "<code>abc</code>" in html
+    assert "<span data-i18n>Byggd</span> 2026-12-03" in html and "<code>abc</code>" in html
     assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))", html)  # no inline script
     assert not re.search(r"\s(style|on[a-z]+)=", html)  # no inline style or event handler
 
