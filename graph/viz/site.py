@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..atomic import write_atomic
 from ..errors import NaravardError
 from ..metrics import PROPERTIES
-from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
+from ..network import GAP, ego_nodes, induced, network, region_subgraph
 from ..project import Project
 from ..stats import stats
 from .layout import grouped_layout, layout
@@ -93,7 +93,8 @@ class Site:
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
-        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
+        # nv:degree … → "grad" …, from the ontology, in the order of PROPERTIES
+        self.figure_labels = {p: self.labels["figure"][p]["sv"] for p in PROPERTIES if p in self.labels["figure"]}
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 
