@@ -84,6 +84,18 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
 
 
 @pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per test worker (tests/browser.py), shared by the browser tests of every
+    module: a launch costs about 2.5 s of CPU. Skips where Debian's chromium is missing."""
+    from .browser import CHROMIUM, browser
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("browser test needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
 def analysis(store, project, tmp_path_factory):
     """The gap analysis of the real data (all kinds, evaluation included), run once per test run
     (the workers share it pickled: it is plain data)."""
