@@ -48,7 +48,7 @@ def pages(site, tmp_path_factory):
 
 @pytest.fixture()
 def open_page(chromium):
-    """Open a file in a new tab (`Page`) of the worker's Chromium (conftest.chromium); every tab the
+    """Open a file in a new tab (`Page`) of the module's Chromium (conftest.chromium); every tab the
     test opened is closed after it."""
     opened: list[Page] = []
 

@@ -680,7 +680,7 @@ def test_rebuild_while_serving_follows_the_new_graph(fixture_project, http):
 
 @pytest.fixture(scope="module")
 def tab(chromium, server):
-    """One tab (the worker's Chromium, conftest.chromium) that may only talk to the test server; records
+    """One tab (the module's Chromium, conftest.chromium) that may only talk to the test server; records
     what it tried and every console error."""
     context = chromium.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
