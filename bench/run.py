@@ -30,21 +30,13 @@ import time
 from pathlib import Path
 
 from graph.project import REPO_ROOT, Project
+from tests.browser import CHROMIUM, browser  # Debian's Chromium and its flags: one place
 
 BENCH = REPO_ROOT / "output" / "bench"
 PY = sys.executable
 NARAVARD = str(Path(PY).with_name("naravard"))
 FACTORS = {"1e5": 4, "1e6": 40, "1e7": 400}
 SCALE_NAMES = {"real": "real", "1e5": "10^5", "1e6": "10^6", "1e7": "10^7"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SEED = 1
 
 rows: list[list[str]] = []
@@ -593,33 +585,27 @@ def stabilisation(page: Path, runs: int = 3):
     if not Path(CHROMIUM).exists():
         return "skipped: /usr/bin/chromium is missing"
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401  (tests.browser launches Chromium through it)
     except ImportError:
         return "skipped: playwright is not installed"
     times = []
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for _ in range(runs):
-                ctx = b.new_context(viewport={"width": 1500, "height": 900})
-                pg = ctx.new_page()
-                pg.route(
-                    "**/*",
-                    lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort(),
-                )
-                t = time.perf_counter()
-                pg.goto(page.as_uri())
-                try:
-                    pg.wait_for_function(
-                        "window.naravard && window.naravard.isStabilized()", timeout=180_000, polling=50
-                    )
-                except Exception:
-                    ctx.close()
-                    return "did not stabilise within 180 s"
-                times.append(time.perf_counter() - t)
+    with browser() as b:
+        for _ in range(runs):
+            ctx = b.new_context(viewport={"width": 1500, "height": 900})
+            pg = ctx.new_page()
+            pg.route(
+                "**/*",
+                lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort(),
+            )
+            t = time.perf_counter()
+            pg.goto(page.as_uri())
+            try:
+                pg.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=180_000, polling=50)
+            except Exception:
                 ctx.close()
-        finally:
-            b.close()
+                return "did not stabilise within 180 s"
+            times.append(time.perf_counter() - t)
+            ctx.close()
     return times
 
 

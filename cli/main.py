@@ -494,10 +494,10 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
 @click.option("--date", help="The document's date, YYYY, YYYY-MM or YYYY-MM-DD; default: the PDF's creation date.")
 @click.option(
     "--kind",
-    type=click.Choice(["audit", "answer", "overview", "plan"]),
     default="audit",
     show_default=True,
-    help="What the document is: an audit report, an answer to one, an overview or a plan.",
+    help="What the document is: the skos:notation of one of the ontology's document kinds "
+    "(naravard query queries/ingest/kinds.rq lists them; audit: an audit report).",
 )
 @click.option(
     "--accept",

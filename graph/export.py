@@ -18,8 +18,9 @@ import pyoxigraph as ox
 
 from .errors import NaravardError
 from .namespaces import PREFIXES
-from .network import network, term_labels
+from .network import network
 from .project import Project
+from .viz.style import model_labels
 
 RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -55,7 +56,13 @@ def export(store: ox.Store, fmt: str, project: Project | None = None) -> bytes:
     if fmt not in NETWORK_FORMATS:
         raise NaravardError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     net = network(store, project)
-    return network_file(net, fmt, term_labels(store, sorted({k for _, _, k in net.edges(data="kind")})))
+    return network_file(net, fmt, relation_labels(store))
+
+
+def relation_labels(store: ox.Store) -> dict[str, str]:
+    """The Swedish name of each relation kind (`memberOf` → "medlem i", `gap` → "Samverkansbrist"), from
+    the ontology (`graph.viz.style.model_labels`): the `label` column of the network files."""
+    return {kind: label["sv"] for kind, label in model_labels(store)["relation"].items()}
 
 
 def network_file(net: nx.MultiDiGraph, fmt: str, labels: dict[str, str] | None = None) -> bytes:

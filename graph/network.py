@@ -15,7 +15,7 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
-from .namespaces import NV, shorten
+from .namespaces import shorten
 from .project import Project
 from .queries import rows
 
@@ -150,23 +150,6 @@ def ego_nodes(g: nx.MultiDiGraph, node: str, radius: int = 2) -> set:
 def ego_subgraph(g: nx.MultiDiGraph, node: str, radius: int = 2) -> nx.MultiDiGraph:
     """`node` and its neighbourhood within `radius` steps, ignoring direction."""
     return induced(g, ego_nodes(g, node, radius))
-
-
-def term_labels(store: ox.Store, names, lang: str = "sv") -> dict[str, str]:
-    """The ontology's `lang` label (rdfs:label) of each `nv:` term named by its local name; the
-    relation kind `gap` is nv:CollaborationGap. A term without such a label keeps its name.
-
-    >>> from graph.load import load_store
-    >>> term_labels(load_store(), ["memberOf", "gap", "noSuchTerm"])
-    {'memberOf': 'medlem i', 'gap': 'Samverkansbrist', 'noSuchTerm': 'noSuchTerm'}
-    """
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    out = {}
-    for name in names:
-        term = ox.NamedNode(str(NV) + ("CollaborationGap" if name == GAP else name))
-        found = [q.object.value for q in store.quads_for_pattern(term, label, None) if q.object.language == lang]
-        out[name] = min(found, default=name)
-    return out
 
 
 def actor_projection(g: nx.MultiDiGraph, include_gaps: bool = False) -> nx.Graph:

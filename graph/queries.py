@@ -24,6 +24,7 @@ group, the same locally and on remote stores.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -214,6 +215,12 @@ def full_text(text: str) -> str:
 RESOURCE = "http://www.w3.org/2000/01/rdf-schema#Resource"
 
 
+@cache
+def _check_query(name: str) -> str:
+    """The text of queries/check/`name`.rq (read once): the checks of `check_entity`."""
+    return (Project.default().queries_dir / "check" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, given: str | None = None) -> None:
     """Raise QueryError (with the nearest names) unless `value` is an instance of `cls`
     (or of a subclass; `rdfs:Resource`: of any class). Both are bound as terms.
@@ -226,18 +233,13 @@ def check_entity(store: ox.Store, value: ox.NamedNode, cls: str, where: str, giv
     graph.errors.QueryError: region-forums: parameter region: 'dalarn' names no nv:Region; did you mean dalarna?
     """
     bind = {"value": value, "class": ox.NamedNode(cls)}
-    ask = "ASK { ?value a ?type . FILTER(?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class }) }"
-    if execute(store, Prepared(ask, where, bind)):
+    if execute(store, Prepared(_check_query("is-instance"), where, bind)):
         return
-    names = (
-        "SELECT DISTINCT ?e ?label WHERE { ?e a ?type . OPTIONAL { ?e rdfs:label ?label } "
-        "FILTER(isIRI(?e) && (?class = rdfs:Resource || EXISTS { ?type rdfs:subClassOf* ?class })) }"
-    )
     # Plain strings only: the QueryError below keeps this frame alive, and Oxigraph's results may
     # not be dropped on another thread than theirs (the endpoint checks in a thread pool).
     found = [
         (r["e"].value, r["label"].value if r["label"] is not None else None)
-        for r in execute(store, Prepared(names, where, {"class": ox.NamedNode(cls)}))
+        for r in execute(store, Prepared(_check_query("instances"), where, {"class": ox.NamedNode(cls)}))
     ]
     import difflib
 

@@ -1,4 +1,4 @@
-"""Headless Chromium for the page tests (Debian's chromium, network blocked)."""
+"""Headless Chromium for the page tests and `make bench` (Debian's chromium, network blocked): its flags live here."""
 
 from __future__ import annotations
 

@@ -83,6 +83,20 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium (tests/browser.py) for the browser tests of a module; skips where Debian's
+    chromium is missing. Not one per worker session, though a launch costs about 2.5 s of CPU: Playwright's
+    sync API keeps an event loop running on the main thread while the browser is open, and the modules
+    that call asyncio.run() (test_server_pool, graph/server/pool.py) fail on the same worker after it."""
+    from .browser import CHROMIUM, browser
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("browser test needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
+    with browser() as b:
+        yield b
+
+
 @pytest.fixture(scope="session")
 def analysis(store, project, tmp_path_factory):
     """The gap analysis of the real data (all kinds, evaluation included), run once per test run

@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from graph.export import CSV_COLUMNS, export, network_file
-from graph.network import network, term_labels
+from graph.export import CSV_COLUMNS, export, network_file, relation_labels
+from graph.network import network
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://www.gexf.net/1.2draft}"
@@ -51,8 +51,7 @@ def net(store, project):
 
 @pytest.fixture(scope="module")
 def files(store, net):
-    labels = term_labels(store, {k for _, _, k in net.edges(data="kind")})
-    return {fmt: network_file(net, fmt, labels) for fmt in ("graphml", "gexf", "csv")}
+    return {fmt: network_file(net, fmt, relation_labels(store)) for fmt in ("graphml", "gexf", "csv")}
 
 
 def test_export_writes_the_network_file(store, project, files):

@@ -200,6 +200,8 @@ def test_bad_input(fixture_project, tmp_path):
         (make_pdf(tmp_path / "locked.pdf", encrypt="hemligt"), ["--region", "dalarna", "--date", "2024"], "encrypted"),
         (make_pdf(tmp_path / "bild.pdf", text=False), ["--region", "dalarna", "--date", "2024"], "no text found"),
         (make_pdf(tmp_path / "ok.pdf"), ["--region", "atlantis", "--date", "2024"], "not the slug of a region"),
+        # the kinds are the ontology's (skos:notation of nv:documentKinds)
+        (tmp_path / "ok.pdf", ["--region", "dalarna", "--kind", "protokoll"], "not one of audit, answer, overview"),
         (
             write(tmp_path / "notat.txt", "Välfärdsrådet består av Region Dalarna och länets kommuner.\n" * 2),
             ["--region", "dalarna"],

@@ -28,7 +28,7 @@ from graph.viz.site import (
 from graph.viz.sources import source_pages
 
 from .axe import serious_violations
-from .browser import Page, browser, needs_chromium
+from .browser import Page, needs_chromium
 from .gaps_fixtures import planted_project
 from .test_foundation import GOOD_BODY
 
@@ -62,15 +62,10 @@ def pages(site, tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
 @pytest.fixture()
 def open_page(chromium):
-    """Open a file in a new tab (`Page`); every tab the test opened is closed after it."""
+    """Open a file in a new tab (`Page`) of the module's Chromium (conftest.chromium); every tab the
+    test opened is closed after it."""
     opened: list[Page] = []
 
     def open_(path: Path) -> Page:
@@ -79,6 +74,25 @@ def open_page(chromium):
 
     yield open_
     for page in opened:
+        page.page.close()
+
+
+@pytest.fixture(scope="module")
+def shown(pages, chromium):
+    """A page of `pages` opened once for the module, a network page once it has stabilised: one load per
+    page for the checks that only read it (its nodes and edges, axe-core); a test that clicks, types or
+    selects opens its own (`open_page`)."""
+    opened: dict[str, Page] = {}
+
+    def show(rel: str) -> Page:
+        if rel not in opened:
+            opened[rel] = Page(chromium, (pages / rel).as_uri())
+            if not rel.startswith(("index", "sources", "national.html")):  # the map page draws no network
+                opened[rel].page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+        return opened[rel]
+
+    yield show
+    for page in opened.values():
         page.page.close()
 
 
@@ -178,12 +192,11 @@ def expected(site, rel):
         ("actors/dalarna--valfardsradet.html", None),
     ],
 )
-def test_page_loads_offline_and_holds_the_expected_nodes_and_edges(pages, open_page, site, rel, shot):
+def test_page_loads_offline_and_holds_the_expected_nodes_and_edges(shown, site, rel, shot):
     """Each page opened once: no error, no request, and (the network pages) the nodes and edges of its
     subgraph plus the computed links between them."""
-    page = open_page(pages / rel)
+    page = shown(rel)
     if rel not in ("index.html", "national.html"):
-        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
         n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
         sub = expected(site, rel)
         computed = sum(1 for c in site.computed if c.a in sub and c.b in sub)
@@ -439,13 +452,11 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
         "sources/000_05c46514b3df74ab.html",
     ],
 )
-def test_no_serious_accessibility_violation(pages, open_page, rel):
+def test_no_serious_accessibility_violation(shown, rel):
     """axe-core (tests/assets/axe-core/, from npm) finds no serious or critical violation; the query page
     is checked in tests/test_server_app.py, the gaps report below, a region's page with its lists open in
     test_lists_sort_filter_select_and_download."""
-    page = open_page(pages / rel)
-    if not rel.startswith(("index", "sources", "national")):
-        page.page.wait_for_function("window.naravard && window.naravard.isStabilized()", timeout=60_000)
+    page = shown(rel)
     assert page.errors == [] and page.requests == []
     assert serious_violations(page.page) == []
 

@@ -21,7 +21,7 @@ import rdflib
 from graph.project import REPO_ROOT, Project
 
 from .axe import serious_violations
-from .browser import ARTIFACTS, CHROMIUM, browser as chromium
+from .browser import ARTIFACTS
 from .endpoint import Listener, alive, app_server, children, cli_server as serve_cli, eventually
 from .test_server_policy import SERVICE_BYPASSES
 
@@ -679,17 +679,10 @@ def test_rebuild_while_serving_follows_the_new_graph(fixture_project, http):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("browser test needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def tab(browser, server):
-    """One tab that may only talk to the test server; records what it tried and every console error."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+def tab(chromium, server):
+    """One tab (the module's Chromium, conftest.chromium) that may only talk to the test server; records
+    what it tried and every console error."""
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.offsite, pg.errors, pg.dialogs = [], [], []
 

@@ -18,10 +18,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..atomic import write_atomic
 from ..errors import NaravardError
-from ..namespaces import NVR
+from ..namespaces import NVR, shorten
+from ..parse import parse_file
 from ..project import Project
+from ..queries import rows
 from ..turtle_format import format_text
 from ..viz.shell import ASSETS
 from . import gazetteer
@@ -32,9 +36,8 @@ from .review import literal, review_html, review_turtle
 from .rules import load_rules
 from .sentences import Document
 
-__all__ = ["Ingested", "accept", "ingest"]
+__all__ = ["Ingested", "accept", "document_kinds", "ingest"]
 
-KINDS = {"audit": "doc-audit-report", "answer": "doc-audit-answer", "overview": "doc-overview", "plan": "doc-plan"}
 _DATES = {4: "gYear", 7: "gYearMonth", 10: "date"}
 
 
@@ -47,6 +50,18 @@ class Ingested:
     review_file: Path
     review_page: Path
     candidates: Candidates
+
+
+def document_kinds(project: Project) -> dict[str, str]:
+    """The ontology's document kinds by their skos:notation, the values of `--kind`, most authoritative
+    first (queries/ingest/kinds.rq, run on the ontology alone: no store needed).
+
+    >>> document_kinds(Project.default())["audit"]
+    'nv:doc-audit-report'
+    """
+    onto = ox.Store()
+    onto.extend(ox.Quad(*t) for t in parse_file(project.ontology_file, project))
+    return {r["notation"]: shorten(r["kind"]) for r in rows(onto, project.queries_dir / "ingest" / "kinds.rq", project)}
 
 
 def ingest(
@@ -67,8 +82,9 @@ def ingest(
     path = Path(path)
     if not path.is_file():
         raise NaravardError(f"{path}: no such file")
-    if kind not in KINDS:
-        raise NaravardError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
+    kinds = document_kinds(project)
+    if kind not in kinds:
+        raise NaravardError(f"--kind: {kind!r} is not one of {', '.join(kinds)} (skos:notation of nv:documentKinds)")
     region = region.strip()
     if not re.fullmatch(r"[a-z0-9-]+", region) or not (project.data_dir / "reference" / "regions.ttl").read_text(
         encoding="utf-8"
@@ -101,7 +117,7 @@ def ingest(
 
     entry = (
         f"\nnvr:source-{number:03d} a nv:SourceDocument ;\n    rdfs:label {literal(title, 'sv')} ;\n"
-        f"    nv:sourceFile {literal(name)} ;\n    nv:documentKind nv:{KINDS[kind]} ;\n"
+        f"    nv:sourceFile {literal(name)} ;\n    nv:documentKind {kinds[kind]} ;\n"
         f"    nv:shortTitle {literal(title[:80], 'sv')} ;\n    dcterms:coverage nvr:{region} ;\n"
         f'    dcterms:date "{date}"^^xsd:{_DATES[len(date)]} ;\n    dcterms:language "sv" ;\n'
         f"    dcterms:title {literal(title, 'sv')} .\n"

@@ -19,7 +19,7 @@ from ..errors import NaravardError
 from ..gaps.compare import structure_matrix
 from ..metrics import PROPERTIES
 from ..namespaces import shorten
-from ..network import GAP, ego_nodes, induced, network, region_subgraph, term_labels
+from ..network import GAP, ego_nodes, induced, network, region_subgraph
 from ..project import Project
 from ..queries import rows
 from ..stats import stats
@@ -171,8 +171,10 @@ class Site:
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
         self.labels = model_labels(store)
         self.diagram_model = diagram_model(store, self.project)  # region pages: sides as columns, levels as rows
-        self.figure_labels = term_labels(store, PROPERTIES)  # nv:degree … → "grad" …, from the ontology
-        self.figure_labels_en = term_labels(store, PROPERTIES, "en")
+        # nv:degree … → "grad" …, from the ontology, in the order of PROPERTIES
+        figures = self.labels["figure"]
+        self.figure_labels = {p: figures[p]["sv"] for p in PROPERTIES if p in figures}
+        self.figure_labels_en = {p: figures[p]["en"] for p in PROPERTIES if p in figures}
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
 

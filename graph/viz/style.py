@@ -43,21 +43,24 @@ def relation_style(kind: str) -> dict:
 
 
 def model_labels(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:
-    """Labels from the ontology by kind: `class` and `relation` keyed by local name (`Board`,
-    `memberOf`, and `gap` for a collaboration gap), `structureType`, `level` and `side` by short
-    IRI (`nv:st-political-joint-forum` …); each label a dict {"sv": …, "en": …}.
+    """Labels from the ontology by kind (queries/model-terms.rq), the one reader of the model's labels:
+    `class`, `relation` and `figure` keyed by local name (`Board`, `memberOf`, `gap` for a collaboration
+    gap, `degree`), `structureType`, `level` and `side` by short IRI (`nv:st-political-joint-forum` …);
+    each label a dict {"sv": …, "en": …}.
 
     >>> from graph.load import load_store
-    >>> model_labels(load_store())["structureType"]["nv:st-political-joint-forum"]["sv"]
-    'politisk samverkansarena'
+    >>> labels = model_labels(load_store())
+    >>> labels["structureType"]["nv:st-political-joint-forum"]["sv"], labels["figure"]["degree"]["sv"]
+    ('politisk samverkansarena', 'grad')
     """
-    out: dict[str, dict[str, dict[str, str]]] = {k: {} for k in ("class", "relation", "structureType", "level", "side")}
+    kinds = ("class", "relation", "figure", "structureType", "level", "side")
+    out: dict[str, dict[str, dict[str, str]]] = {k: {} for k in kinds}
     for r in rows(store, "model-terms"):
         term = shorten(r["term"])
         label = {"sv": r["sv"] or r["en"] or term, "en": r["en"] or r["sv"] or term}
         if r["kind"] == "gap":
             out["relation"][GAP] = label
-        elif r["kind"] in ("class", "relation"):
+        elif r["kind"] in ("class", "relation", "figure"):
             out[r["kind"]][term.removeprefix("nv:")] = label
         else:
             out[r["kind"]][term] = label
