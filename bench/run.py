@@ -273,6 +273,12 @@ def bench_queries(scale: str, files: list[str], at_1e6: dict) -> dict:
     per_query = {"real": 120, "1e5": 120, "1e6": 120, "1e7": 60}[scale]
     engine = "oxdisk" if scale == "1e7" else "ox"
     extra = ["--dir", str(BENCH / "store-1e7")] if scale == "1e7" else []
+    if scale == "1e6":  # 10-principal does not reach its fixpoint in 10 min here (RESULTS.md): the evidence rule only
+        extra += ["--rules", "50-first-evidence"]
+        notes.append(
+            "10^6: the library runs on the data with the stored evidence (queries/derive/50-first-evidence.rq) but "
+            "without the other derived triples and the network figures (10-principal takes over 10 min at 10^6)."
+        )
     # At 10^7 skip what timed out at 10^6 or would pass the cap at 10x its 10^6 time.
     skip = (
         {n for n, r in at_1e6.items() if "timeout" in r or (r.get("project") or 0) * 10 > per_query}

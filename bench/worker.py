@@ -100,13 +100,16 @@ def cmd_queries(a) -> None:
         store, secs = ox.Store.read_only(a.dir), 0.0
     else:
         store, secs = load(a.engine, a.files, a.dir)
-    if a.engine == "ox":  # the store as a build makes it: derived triples and network figures
-        from graph.derive import derive
+    if a.engine == "ox" and a.rules != "none":  # the store as a build makes it: derived triples, network figures
+        from graph.derive import derive, rules
         from graph.metrics import add_metrics
 
         t = time.perf_counter()
-        derive(store, project)
-        add_metrics(store, project)
+        if a.rules == "all":
+            derive(store, project)
+            add_metrics(store, project)
+        else:  # only the rules named (the figures need them all)
+            derive(store, project, [r for r in rules(project) if r.name in a.rules.split(",")])
         secs += time.perf_counter() - t
     emit(loaded=secs, triples=len(store))
     only = set(a.only.split(",")) if a.only else None
@@ -259,6 +262,7 @@ def main(argv=None) -> None:
         p.add_argument("--runs", type=int, default=3)
         p.add_argument("--only")
         p.add_argument("--slow", type=float, default=20.0, help="after a run this long, stop repeating")
+        p.add_argument("--rules", default="all", help="derivation rules to run first (names, comma-separated; none)")
         p.add_argument("files", nargs="*")
     p = sub.add_parser("gaps")
     p.add_argument("--runs", type=int, default=3)
