@@ -117,16 +117,18 @@ def format_(files, check, root):
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Output folder (a symlink to the build); default: output/."
 )
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @friendly
-def build(root, no_pages, out):
-    """Validate, then write output/graph.ttl, the network pages and the reports."""
+def build(root, no_pages, out, force):
+    """Validate, then write output/graph.ttl, the network pages and the reports (nothing is done when
+    the inputs and output/ are those of the last build)."""
     from graph.build import ValidationFailed, build as run
     from graph.load import load_store
     from graph.stats import stats
 
     project = get_project(root, out)
     try:
-        result = run(project, pages=not no_pages, progress=lambda line: click.echo(line, err=True))
+        result = run(project, pages=not no_pages, progress=lambda line: click.echo(line, err=True), force=force)
     except ValidationFailed as err:
         print_problems(err.report.errors, limit=200)
         raise

@@ -4,22 +4,36 @@ Nothing is written unless validation passes. The whole output is built in a new
 folder and switched in at once (graph.atomic.new_version): `output/` shows the
 previous complete build until the new one is complete, pages of removed actors go
 with the old build, and an interrupted build leaves the previous output intact.
+
+A build whose inputs are those of the build `output/` shows, and whose files are still as that build
+wrote them, is skipped: nothing is validated or written (`build_stamp`; `force=True` builds anyway).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .atomic import check_output, new_version, write_atomic
+from .atomic import check_output, current_version, new_version, write_atomic
 from .errors import NaravardError
+from .evidence import Problem
 from .load import load_store
 from .namespaces import PREFIXES
 from .project import Project
-from .validate import Report, validate
+from .store import fingerprint
+
+if TYPE_CHECKING:  # validation (rdflib, the shapes) is imported when a build runs, not when one is skipped
+    from .validate import Report
+
+#: The build's record in its folder: the inputs' fingerprint, the warnings, a checksum of every file.
+STAMP = ".build.json"
 
 
 class ValidationFailed(NaravardError):
@@ -36,6 +50,7 @@ class BuildResult:
 
     report: Report
     written: list[Path] = field(default_factory=list)
+    skipped: bool = False  # True when nothing changed since the build output/ shows (nothing written)
 
 
 def write_graph(store: ox.Store, out: Path) -> list[Path]:
@@ -49,13 +64,25 @@ def quiet(message: str) -> None:
     """The default progress callback: say nothing."""
 
 
-def build(project: Project, pages: bool = True, progress: Callable[[str], None] = quiet) -> BuildResult:
+def build(
+    project: Project, pages: bool = True, progress: Callable[[str], None] = quiet, force: bool = False
+) -> BuildResult:
     """Validate, then write a complete new output (graph.ttl, pages, gaps.html) and switch to it.
 
     `written` lists the files as seen through `output/`; `progress` is called with a short line
-    at each step (the CLI prints them to stderr).
+    at each step (the CLI prints them to stderr). When the inputs and the output are those of the
+    last build (`build_stamp`), nothing is done (`skipped`; `report` holds that build's warnings)
+    unless `force`.
     """
     check_output(project.output_dir)  # a foreign or read-only output folder is known before validating
+    stamp = build_stamp(project, pages)
+    if not force:
+        last = last_build(project.output_dir, stamp)
+        if last is not None:
+            progress(f"nothing changed since the last build ({stamp}): output/ kept")
+            return BuildResult(last, skipped=True)
+    from .validate import validate
+
     progress("validating (syntax, SHACL, evidence) …")
     report = validate(project)
     if not report.ok:
@@ -67,7 +94,55 @@ def build(project: Project, pages: bool = True, progress: Callable[[str], None] 
         written = write_graph(store, out)
         if pages:
             written += write_pages(project, store, out, progress)
+        record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
+        write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
+
+
+def build_stamp(project: Project, pages: bool) -> str:
+    """A fingerprint of everything a build's output depends on: the project's ontology, shapes, data,
+    source texts and queries, the gap labels, this package's code and templates, the pyoxigraph
+    version, whether pages are made and `SOURCE_DATE_EPOCH` (the pages' date)."""
+    import pyoxigraph
+
+    code = Path(__file__).parent
+    files = [
+        *(p for folder in ("ontology", "data", "queries") for p in sorted((project.root / folder).rglob("*"))),
+        *([project.gap_labels_file] if project.gap_labels_file.is_file() else []),
+        *(p for p in sorted(code.rglob("*")) if "__pycache__" not in p.parts and "_project" not in p.parts),
+    ]
+    extra = f"{pyoxigraph.__version__} pages={pages} date={os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    return hashlib.sha256(f"{fingerprint([p for p in files if p.is_file()])} {extra}".encode()).hexdigest()[:20]
+
+
+def tree_sums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under `folder` (relative path → hex digest; symlinks such as the store
+    cache's `.cache` and the build's own record left out)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name != STAMP and not path.is_symlink():
+                out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def last_build(out: Path, stamp: str) -> Report | None:
+    """The report (its warnings) of the build `out` shows, if it was made from inputs `stamp` and
+    its files are as it wrote them (none added, changed or removed); else None."""
+    import rdflib
+
+    from .validate import Report
+
+    current = current_version(out)
+    try:
+        record = json.loads((current / STAMP).read_text(encoding="utf-8")) if current else {}
+    except (OSError, ValueError):
+        return None
+    if record.get("inputs") != stamp or record.get("files") != tree_sums(current):
+        return None
+    return Report(rdflib.Graph(), [Problem(**p) for p in record.get("warnings", [])])
 
 
 def write_pages(

@@ -2,7 +2,8 @@
 
 Each rule is a SPARQL CONSTRUCT with a comment header (title, derives, why). The rules run in
 file-name order, each over the store including what earlier rules derived, and each rule is
-repeated until it adds nothing (its fixpoint) before the next one starts: so a unit several
+repeated until it adds nothing (its fixpoint) before the next one starts (a rule that does not read
+what it writes gets there in one round): so a unit several
 `nv:partOf` steps below a region, or a forum part of a joint structure whose principals come
 from its members, gets its principal (10-principal.rq), and the side (20-side.rq, which reads
 the complete set of principals) is computed once they are all known.
@@ -89,8 +90,26 @@ def rules(project: Project | None = None) -> list[Rule]:
     return out
 
 
+def feeds_itself(text: str) -> bool:
+    """Whether a rule's WHERE clause reads a term (property, class, IRI) its CONSTRUCT template writes:
+    only then can a second round add anything, so only then is the rule repeated to its fixpoint.
+    (Every rule names the predicates it writes; one writing through a variable predicate would be
+    run once.)
+
+    >>> feeds_itself("CONSTRUCT { ?b nv:collaboratesWith ?a } WHERE { ?a nv:collaboratesWith ?b . }")
+    True
+    >>> feeds_itself("CONSTRUCT { ?x nv:evidenceCount ?n } WHERE { ?x nv:evidence ?ev }  # nv:evidenceCount")
+    False
+    """
+    body = re.sub(r"(?m)(^|\s)#.*$", "", text)
+    template, _, where = body.partition("CONSTRUCT")[2].partition("WHERE")
+    terms = re.compile(r"<[^>\s]+>|[A-Za-z][\w-]*:[\w-]+")
+    return bool(set(terms.findall(template)) & set(terms.findall(where)))
+
+
 def derive(store: ox.Store, project: Project | None = None, rules: list[Rule] | None = None) -> dict[str, int]:
-    """Run the rules to a fixpoint, adding new triples to the default and the derived graph.
+    """Run the rules to a fixpoint, adding new triples to the default and the derived graph (a rule
+    that does not read what it writes, `feeds_itself`, reaches it in one round).
 
     Returns the number of triples each rule added (rule name → count).
     """
@@ -116,6 +135,8 @@ def derive(store: ox.Store, project: Project | None = None, rules: list[Rule] | 
                 break
             store.extend(new)
             counts[rule.name] += len(new) // 2
+            if not feeds_itself(rule.text):
+                break
         else:
             raise NaravardError(f"{rule.path}: no fixpoint after {MAX_ROUNDS} rounds")
     return counts

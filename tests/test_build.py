@@ -7,15 +7,20 @@ the same result, measured by hand, but costs minutes per build on a loaded machi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import time
 
-from graph.atomic import builds_dir
+import pytest
 
-from .conftest import NARAVARD, copy_built, naravard, tree_hash
+from graph.atomic import builds_dir
+from graph.build import STAMP, build, build_stamp, last_build, tree_sums
+from graph.project import Project
+
+from .conftest import NARAVARD, copy_built, copy_project, naravard, tree_hash
 
 
 def test_output_is_readable_by_others(built_output):
@@ -87,3 +92,56 @@ def test_sigkill_mid_build_keeps_the_old_output_and_a_rebuild_with_another_hash_
     assert len(session) > 100 and sorted(session) == sorted(after)
     differ = [name for name in session if session[name] != after[name]]
     assert not differ, f"{len(differ)} of {len(session)} files differ, e.g. {differ[:5]}"
+
+
+def mtimes(out) -> dict[str, int]:
+    """Every file of the build `out` shows (the store cache left out) → its mtime in ns."""
+    out = out.resolve()
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if ".cache" not in p.parts}
+
+
+def test_a_build_with_nothing_changed_rewrites_nothing(small_project, tmp_path):
+    """The session's build (a subprocess) recorded its inputs; building the same inputs again in
+    process finds them and the output unchanged and writes nothing, not even a new build folder."""
+    built = copy_built(small_project, tmp_path / "proj")
+    project = Project(built.root, built.root / "output")
+    before, shown = mtimes(project.output_dir), project.output_dir.resolve()
+    assert len(before) > 100 and STAMP in before
+    result = build(project)
+    assert result.skipped and result.written == [] and result.report.ok
+    assert project.output_dir.resolve() == shown and mtimes(project.output_dir) == before
+    assert sorted(p.name for p in builds_dir(project.output_dir).glob("build-*")) == [shown.name]
+
+
+@pytest.mark.parametrize("change", ["a file changed", "a file added", "a file removed", "no record", "other inputs"])
+def test_a_build_whose_inputs_or_output_changed_is_not_skipped(tmp_path, change):
+    """`last_build` on a build folder of two files recorded as `build` records them."""
+    out, folder = tmp_path / "output", tmp_path / "build-1"
+    (folder / "actors").mkdir(parents=True)
+    page = folder / "actors" / "a.html"
+    page.write_text("<p>a</p>")
+    (folder / "index.html").write_text("<p>index</p>")
+    (folder / STAMP).write_text(json.dumps({"inputs": "abc", "warnings": [], "files": tree_sums(folder)}))
+    out.symlink_to(folder)
+    assert last_build(out, "abc") is not None
+    if change == "a file changed":
+        page.write_text("<p>b</p>")
+    elif change == "a file added":
+        (folder / "actors" / "stale.html").write_text("old")
+    elif change == "a file removed":
+        page.unlink()
+    elif change == "no record":
+        (folder / STAMP).unlink()
+    assert last_build(out, "abd" if change == "other inputs" else "abc") is None
+
+
+def test_the_build_stamp_follows_the_inputs(tmp_path, monkeypatch):
+    built = copy_project(tmp_path / "p", regions=["dalarna"])
+    first = build_stamp(built, pages=True)
+    assert build_stamp(built, pages=False) != first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    assert build_stamp(built, pages=True) != first
+    monkeypatch.undo()
+    region = built.data_dir / "regions" / "dalarna.ttl"
+    region.write_text(region.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build_stamp(built, pages=True) != first

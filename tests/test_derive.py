@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pyoxigraph as ox
 import pytest
 
@@ -176,3 +178,42 @@ def test_real_store_principals(store, capsys):
     if not found:
         pytest.skip("no Jämtland förvaltning has a nv:partOf chain to the region yet (data migration in progress)")
     assert all(ps == {NVR + "jamtland-harjedalen"} for ps in found.values()), found
+
+
+def test_first_evidence_of_an_entity_and_of_a_relation():
+    s = derived_store("""
+        nvr:src1 nv:shortTitle "Rapport" ; <http://purl.org/dc/terms/date> "2023-05-10"^^xsd:date .
+        nvr:src2 nv:shortTitle "Svar" .
+        nvr:a a nv:Board ; nv:evidence [ nv:source nvr:src2 ; nv:quote "b" ] , [ nv:source nvr:src1 ; nv:quote "a" ;
+            nv:line 12 ] , [ nv:quote "no source" ] ; nv:partOf nvr:r .
+        [] rdf:subject nvr:a ; rdf:predicate nv:partOf ; rdf:object nvr:r ; nv:source nvr:src2 ; nv:quote "z" .
+        [] rdf:subject nvr:a ; rdf:predicate nv:partOf ; rdf:object nvr:r ; nv:source nvr:src2 ; nv:quote "y" .
+    """)
+    rel = "relation/" + hashlib.md5(f"{NVR}a {NV}partOf {NVR}r".encode()).hexdigest()
+    got = {x: [objects(s, x, p) for p in ("evidenceCount", "firstCitation", "firstQuote")] for x in ("a", rel)}
+    assert got == {"a": [{"2"}, {"Rapport (2023-05-10), rad 12"}, {"a"}], rel: [{"2"}, {"Svar"}, {"y"}]}
+
+
+def test_stored_evidence_is_what_the_statements_give_on_the_real_store(store):
+    """Every stored first citation, quote and count is the least key and the count over the evidence
+    itself, computed at query time as edges.rq and nodes.rq did before the rule existed."""
+    key = """?ev nv:quote ?q ; nv:source ?src .
+        OPTIONAL { ?ev nv:line ?l } OPTIONAL { ?src nv:shortTitle ?t } OPTIONAL { ?src dcterms:date ?d }
+        BIND(CONCAT(COALESCE(STR(?t), STR(?src)), IF(BOUND(?d), CONCAT(" (", STR(?d), ")"), ""),
+                    IF(BOUND(?l), CONCAT(", rad ", STR(?l)), ""), "\\t", STR(?q)) AS ?key)"""
+    computed = f"""PREFIX nv: <{NV}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?s ?p ?o (MIN(?key) AS ?first) (COUNT(DISTINCT ?ev) AS ?n) WHERE {{
+          {{ ?s nv:evidence ?ev . BIND("" AS ?p) BIND("" AS ?o) }}
+          UNION {{ ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER(isIRI(?s)) }}
+          {key} }} GROUP BY ?s ?p ?o"""
+    expected = {}
+    for r in store.query(computed):
+        s, p, o = (r[v].value if r[v] is not None else "" for v in ("s", "p", "o"))
+        node = NVR + "relation/" + hashlib.md5(f"{s} {p} {o}".encode()).hexdigest() if p else s
+        citation, quote = r["first"].value.split("\t", 1)
+        expected[node] = (r["n"].value, citation, quote)
+    stored = f"""PREFIX nv: <{NV}>
+        SELECT ?x ?n ?c ?q WHERE {{ ?x nv:evidenceCount ?n ; nv:firstCitation ?c ; nv:firstQuote ?q }}"""
+    found = {r["x"].value: (r["n"].value, r["c"].value, r["q"].value) for r in store.query(stored)}
+    assert len(found) > 1000 and found == expected
