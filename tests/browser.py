@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,11 @@ class Page:
         else:
             self.requests.append(url)
             route.abort()
+
+    def open_list(self, box: str) -> None:
+        """Open a list's <details> and wait until its table is drawn (the toggle event comes a task later)."""
+        self.page.click(f"{box} summary")
+        self.page.locator(f"{box} caption").filter(has_text=re.compile(r"\d")).wait_for()
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)

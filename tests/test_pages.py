@@ -269,7 +269,7 @@ def test_hostile_label_renders_as_text(labelled, open_page):
     assert EVIL in p.inner_text("#details h2")
     assert p.evaluate("document.querySelectorAll('img').length") == 0
     page.shot("page-hostile-label")
-    p.click("#node-list summary")
+    page.open_list("#node-list")
     with p.expect_download() as got:
         p.click("#node-csv")
     names = [r[0] for r in csv.reader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8-sig")))]
@@ -434,7 +434,7 @@ def test_phone_layout_gives_the_network_the_width(pages, chromium):
         assert box["width"] >= 0.9 * 390 and box["height"] >= 400, box
         assert p.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
         page.shot("page-region-phone")
-        p.click("#node-list summary")  # the lists scroll sideways within their box
+        page.open_list("#node-list")  # the lists scroll sideways within their box
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.errors == [] and page.requests == []
     finally:
@@ -939,7 +939,7 @@ def test_lists_sort_filter_select_and_download(pages, open_page):
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
     nodes = p.evaluate("naravard.data.nodes.length")
-    p.click("#node-list summary")
+    page.open_list("#node-list")
     assert p.inner_text("#node-list caption") == f"{nodes} rader"
     p.click("#node-list th:nth-child(5) button")  # grad (the first network figure), smallest first
     degrees = [int(t) for t in p.locator("#node-list tbody td:nth-child(5)").all_inner_texts()]
@@ -958,7 +958,7 @@ def test_lists_sort_filter_select_and_download(pages, open_page):
     assert got.value.suggested_filename == "dalarna-aktorer.csv"
     rows = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("Namn,Klass,Region,Akronymer,grad,mellanhet,gemenskap,Sida,IRI") and len(rows) == 2
-    p.click("#edge-list summary")
+    page.open_list("#edge-list")
     quotes = p.evaluate("naravard.data.edges.reduce((k, e) => k + (e.evidence ? e.evidence.length : 1), 0)")
     with p.expect_download() as got:
         p.click("#edge-csv")
