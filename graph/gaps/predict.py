@@ -114,10 +114,11 @@ def score_all(
     if method == "random":
         rng = rng or random.Random(0)
         return {p: rng.random() for p in sorted(pool[dist] | set(extra), key=str)}
-    cands = pool[dist] | {canonical(*p) for p in extra}
-    if method == "l3":
-        return l3(g, sorted(cands, key=str))
-    return common_neighbour_scores(g, sorted(cands, key=str), method)
+    cands = sorted(pool[dist] | {canonical(*p) for p in extra}, key=str)
+    scores = l3(g, cands) if method == "l3" else common_neighbour_scores(g, cands, method)
+    # sums over neighbour sets, whose order follows PYTHONHASHSEED: rounded, equal scores tie in every
+    # run (and are then ordered by the callers' fixed tie-breaks), so the rankings do not move
+    return {p: round(s, 12) for p, s in scores.items()}
 
 
 def suggest(

@@ -231,14 +231,16 @@ def pack(data: dict) -> dict:
     def columns(rows: list[dict]) -> dict:
         cols = {}
         for key in dict.fromkeys(k for r in rows for k in r):
-            seen: dict[str, int] = {}
+            seen: dict = {}
             values: list = []
             index = []
             for r in rows:
                 if key not in r:
                     index.append(-1)
                     continue
-                ident = json.dumps(r[key], ensure_ascii=False, sort_keys=True)
+                v = r[key]
+                # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its JSON text
+                ident = (type(v), v) if v is None or isinstance(v, str | int | float) else json.dumps(v, sort_keys=True)
                 if ident not in seen:
                     seen[ident] = len(values)
                     values.append(r[key])

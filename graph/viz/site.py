@@ -166,6 +166,7 @@ class Site:
         self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
         self.g = network(store, project)
         self.computed = computed or []
+        self.layouts: dict = {}  # component layouts shared by the pages (`layout`'s cache)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
@@ -203,7 +204,7 @@ class Site:
         data = page_data(
             sub,
             title=title,
-            positions=positions if positions is not None else layout(sub),
+            positions=positions if positions is not None else layout(sub, cache=self.layouts),
             focus=focus,
             base=base,
             self_page=path,
