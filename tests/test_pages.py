@@ -194,13 +194,22 @@ def expected(site, rel):
 )
 def test_page_loads_offline_and_holds_the_expected_nodes_and_edges(shown, site, rel, shot):
     """Each page opened once: no error, no request, and (the network pages) the nodes and edges of its
-    subgraph plus the computed links between them."""
+    subgraph plus the computed links between them, a stated gap once however many actors it has (the
+    network holds one edge per pair of them; the drawing one mark joined to each)."""
     page = shown(rel)
     if rel not in ("index.html", "national.html"):
-        n, e = page.page.evaluate("[naravard.nodes.length, naravard.edges.length]")
+        n, e = page.page.evaluate("[naravard.data.nodes.length, naravard.data.edges.length]")
         sub = expected(site, rel)
         computed = sum(1 for c in site.computed if c.a in sub and c.b in sub)
-        assert (n, e) == (sub.number_of_nodes(), sub.number_of_edges() + computed)
+        pairs: dict = {}  # gap → its actors on the page
+        for s, t, k, kind in sub.edges(keys=True, data="kind"):
+            if kind == "gap":
+                pairs.setdefault(k, set()).update({s, t})
+        relations = sum(1 for *_, kind in sub.edges(data="kind") if kind != "gap")
+        assert (n, e) == (sub.number_of_nodes(), relations + len(pairs) + computed)
+        several = [g for g, actors in pairs.items() if len(actors) > 2]
+        drawn = page.page.evaluate("naravard.nodes.get().filter(v => v.hub).length")
+        assert drawn == len(several)
     if shot:
         page.shot(f"page-{shot}")
     assert page.errors == []
@@ -220,11 +229,11 @@ def test_search_filter_and_gap_toggle(pages, open_page, site):
     assert "Sociala vård- och omsorgsgruppen" in p.inner_text("#details")
     page.shot("page-region-search")
     # A class filter hides exactly that class.
-    before = p.evaluate("naravard.nodesView.length")
+    before = p.evaluate("naravard.shownActors().length")
     posts = p.evaluate("naravard.nodes.get().filter(n => n.cls === 'Post').length")
     assert posts > 0
     p.uncheck("#class-filters input[data-key=Post]")
-    assert p.evaluate("naravard.nodesView.length") == before - posts
+    assert p.evaluate("naravard.shownActors().length") == before - posts
     # The gap toggle hides the source gaps (dashed red) and shows them again.
     gaps = p.evaluate("naravard.edges.get().filter(e => e.kind === 'gap').length")
     assert gaps > 0
@@ -508,6 +517,40 @@ def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site)
     assert page.errors == [] and page.requests == []
 
 
+@needs_chromium
+@pytest.mark.browser
+def test_a_gap_between_several_actors_is_one_finding(pages, open_page, store):
+    """A stated gap between three or more actors is one entry of the page's data and one mark in the
+    drawing (a diamond joined to each actor), not an edge per pair; its details name every actor and
+    every quote; the gaps' toggle hides it."""
+    between = {}
+    for r in rows(store, "edges"):
+        if r["gap"]:
+            between.setdefault(shorten(r["gap"]), set()).update({shorten(r["source"]), shorten(r["target"])})
+    several = {g: a for g, a in between.items() if g.startswith("nvr:jamtland-harjedalen--") and len(a) > 2}
+    assert several  # the region's answer names gaps between organisational levels
+    page = open_page(pages / "regions/jamtland-harjedalen.html")
+    p = page.page
+    p.wait_for_function("window.naravard && window.naravard.isStabilized()")
+    for gap, actors in several.items():
+        entries = p.evaluate(f"naravard.data.edges.filter(e => e.gap === {json.dumps(gap)})")
+        assert len(entries) == 1 and set(p.evaluate("e => naravard.actorsOf(e)", entries[0])) == actors
+        hub = "hub:" + entries[0]["id"]
+        spokes = p.evaluate(f"naravard.edges.get().filter(e => e.from === {json.dumps(hub)}).map(e => e.to)")
+        assert sorted(spokes) == sorted(actors)
+        p.evaluate(f"naravard.select({json.dumps(hub)})")
+        shown = p.inner_text("#details")
+        labels = p.evaluate("ids => ids.map(id => naravard.data.nodes.find(n => n.id === id).label)", sorted(actors))
+        assert all(label in shown for label in labels)
+        assert entries[0]["summary"] in shown and shown.count("«") == len(entries[0]["evidence"])
+    hubs = "naravard.nodesView.getIds().filter(id => id.startsWith('hub:')).length"
+    assert p.evaluate(hubs) == len(several)
+    p.uncheck("#toggle-gaps")
+    assert p.evaluate(hubs) == 0 and p.evaluate("naravard.edgesView.get().filter(e => e.kind === 'gap')") == []
+    p.check("#toggle-gaps")
+    assert page.errors == [] and page.requests == []
+
+
 # ---------------------------------------------------------------- the governance diagram (graph/static/diagram.js)
 
 
@@ -589,7 +632,7 @@ def test_diagram_click_highlights_filters_refit_and_reset(dalarna):
         if key != "nv:level-political":
             p.uncheck(f'#level-filters input[data-key="{key}"]')
     rows = p.evaluate("naravard.data.diagram.rows.map(r => r.key)")
-    shown = p.evaluate("naravard.nodesView.getIds().map(id => naravard.data.diagram.place[id][2])")
+    shown = p.evaluate("naravard.shownActors().map(id => naravard.data.diagram.place[id][2])")
     assert shown and {rows[r] for r in shown} == {"nv:level-political"}
     assert forum in p.evaluate("naravard.nodesView.getIds()")
     assert p.evaluate(OUTSIDE) == []
@@ -651,7 +694,7 @@ def said_by(store, site, region: str) -> dict:
         s, o = shorten(r["s"]), shorten(r["o"])
         if {s, o} <= on_page:
             nodes, edges = said.setdefault(shorten(r["src"]), (set(), set()))
-            edges.add((s, shorten(r["gap"] or r["p"]), o))
+            edges.add(shorten(r["gap"]) if r["gap"] else (s, shorten(r["p"]), o))  # a gap is one finding
             nodes |= {s, o}
     for r in rows(store, EVIDENCED):
         if shorten(r["n"]) in on_page:
@@ -671,7 +714,8 @@ def test_source_switch_shows_only_what_the_chosen_source_evidences(pages, open_p
     page = open_page(pages / "regions/dalarna.html")
     p = page.page
     p.wait_for_function("window.naravard && window.naravard.isStabilized()")
-    everything = p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]")
+    drawn = "[naravard.shownActors().length, naravard.shownEdges().length]"
+    everything = p.evaluate(drawn)
     said = said_by(store, site, "nvr:dalarna")
     options = p.eval_on_selector_all("#source-switch option", "os => os.map(o => o.textContent)")
     assert options[0] == "alla" and len(options) == 3
@@ -680,8 +724,8 @@ def test_source_switch_shows_only_what_the_chosen_source_evidences(pages, open_p
         p.select_option("#source-switch", label=label)
         nodes, edges = said[f"nvr:{source}"]
         assert 0 < len(edges) < everything[1]
-        assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == [len(nodes), len(edges)]
-        assert set(p.evaluate("naravard.nodesView.getIds()")) == nodes
+        assert p.evaluate(drawn) == [len(nodes), len(edges)]
+        assert set(p.evaluate("naravard.shownActors()")) == nodes
     assert f"Visar {len(nodes)} av {everything[0]} noder" in p.inner_text("#timeline-status")
     # searching for what the overview does not evidence says so (the audit's pilot project)
     assert "nvr:dalarna--ny-nara-vard-sodra-dalarna" not in nodes
@@ -689,7 +733,7 @@ def test_source_switch_shows_only_what_the_chosen_source_evidences(pages, open_p
     p.press("#search", "Enter")
     assert p.inner_text("#search-status") == "Projekt Ny Nära Vård Södra Dalarna: dold av källvalet"
     p.select_option("#source-switch", label="alla")
-    assert p.evaluate("[naravard.nodesView.length, naravard.edgesView.length]") == everything
+    assert p.evaluate(drawn) == everything
     assert page.errors == [] and page.requests == []
 
 

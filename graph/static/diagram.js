@@ -28,6 +28,11 @@ window.naravardDiagram = function (data, h) {
   // Where a node stands in the current view; a municipality shown on demand goes below the diagram,
   // in its group's column (diagram) or on a circle around its group (free layout).
   function where(id) {
+    const hub = h.hubs && h.hubs.get(id);  // a gap between several actors: amid them
+    if (hub) {
+      const at = h.actorsOf(hub).map(where).filter(p => p);
+      return at.length ? {x: at.reduce((x, p) => x + p.x, 0) / at.length, y: at.reduce((y, p) => y + p.y, 0) / at.length} : null;
+    }
     const m = memberOf.get(id);
     if (mode === "diagram") {
       if (!m) return d.place[id] ? {x: d.place[id][0], y: d.place[id][1]} : null;

@@ -55,10 +55,14 @@
     evidenceBlock(box, n.quote, n.document);
     return box;
   }
+  // The actors of an edge: its two ends, and for a stated gap between more actors the rest (e.also).
+  const actorsOf = e => [e.from, e.to, ...(e.also || [])];
+  const nameOf = id => (byId.get(id) || {label: id}).label;
+  const relName = kind => (relStyle[kind] ? relStyle[kind].label : kind);
   function edgeTitle(e) {
     const box = el("div", null, "tip");
-    const from = byId.get(e.from), to = byId.get(e.to);
-    box.appendChild(el("strong", (from ? from.label : e.from) + " — " + (relStyle[e.kind] ? relStyle[e.kind].label : e.kind) + " — " + (to ? to.label : e.to)));
+    box.appendChild(el("strong", e.also ? relName(e.kind) + ": " + actorsOf(e).map(nameOf).join(", ")
+      : nameOf(e.from) + " — " + relName(e.kind) + " — " + nameOf(e.to)));
     if (e.explanation) box.appendChild(el("div", e.explanation, "meta"));
     gapLine(box, e);
     evidenceList(box, e);
@@ -84,11 +88,28 @@
       width: s.width || ((e.kind === "gap" || e.kind === "predicted") ? 3 : 1.5),
       arrows: s.arrows ? {to: {enabled: true, scaleFactor: s.width ? 0.8 : 0.5}} : undefined};
   }
-  const nodes = new vis.DataSet(data.nodes.map(visNode));
-  const edges = new vis.DataSet(data.edges.map(visEdge));
+  // A stated gap between more than two actors is one finding: drawn as a small diamond in the gap's
+  // colour (a "hub", amid its actors) joined to each of them, not as an edge per pair.
+  const hubs = new Map(data.edges.filter(e => e.also).map(e => ["hub:" + e.id, e]));
+  function visHub([id, e]) {
+    const s = relStyle[e.kind] || {color: "#999"};
+    const v = {id, hub: e.id, label: "", shape: "diamond", size: 9, title: edgeTitle(e), font: {size: 12},
+      color: {background: s.color, border: s.color, highlight: {background: s.color, border: "#000"}}};
+    const at = actorsOf(e).map(a => byId.get(a)).filter(n => n && n.x !== undefined);
+    if (at.length) {
+      v.x = at.reduce((x, n) => x + n.x, 0) / at.length;
+      v.y = at.reduce((y, n) => y + n.y, 0) / at.length;
+    }
+    return v;
+  }
+  const visEdges = e => (e.also
+    ? actorsOf(e).map((a, j) => ({...visEdge(e), id: e.id + "~" + j, from: "hub:" + e.id, to: a, finding: e.id, arrows: undefined}))
+    : [visEdge(e)]);
+  const nodes = new vis.DataSet([...data.nodes.map(visNode), ...[...hubs].map(visHub)]);
+  const edges = new vis.DataSet(data.edges.flatMap(visEdges));
   // The governance diagram, the level filter, highlight, Fit/Reset and the municipalities on demand (diagram.js).
   const scaling = {min: 8, max: 40};  // node sizes by degree (the diagram draws them smaller)
-  const view = window.naravardDiagram(data, {nodes, edges, byId, el, visNode, visEdge, scaling});
+  const view = window.naravardDiagram(data, {nodes, edges, byId, el, visNode, visEdge, scaling, hubs, actorsOf});
 
   const shownClasses = new Set(Object.keys(classStyle));
   const shownTypes = new Set(Object.keys(typeNames));
@@ -101,8 +122,11 @@
   // (window.naravard.filters); call naravard.refresh() after changing them.
   const filters = {node: [], edge: []};
   const passes = (kind, id) => filters[kind].every(f => f(id));
-  const nodesView = new vis.DataView(nodes, {filter: v => nodeShown(byId.get(v.id)) && passes("node", v.id)});
-  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind) && passes("edge", e.id)});
+  const actorShown = id => byId.has(id) && nodeShown(byId.get(id)) && passes("node", id);
+  // a gap's hub shows with the gaps, while two or more of its actors do
+  const hubShown = e => shownRelations.has(e.kind) && passes("edge", e.id) && actorsOf(e).filter(actorShown).length > 1;
+  const nodesView = new vis.DataView(nodes, {filter: v => (v.hub ? hubShown(hubs.get(v.id)) : actorShown(v.id))});
+  const edgesView = new vis.DataView(edges, {filter: e => shownRelations.has(e.kind) && passes("edge", e.finding || e.id)});
 
   const physics = !data.layout;
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
@@ -150,7 +174,7 @@
     if (!present) { box.disabled = true; box.parentElement.classList.add("absent"); }
     box.addEventListener("change", () => {
       if (box.checked) shownRelations.add(kind); else shownRelations.delete(kind);
-      edgesView.refresh();
+      nodesView.refresh(); edgesView.refresh();  // the gaps' hubs too
     });
   }
   toggle("toggle-gaps", "gap");
@@ -158,7 +182,23 @@
 
   // Side panel: the actor's relations, each with its evidence, and links to pages.
   const details = document.getElementById("details");
+  // A gap's hub: the finding, its actors (each a link to its page) and every quote.
+  function showFinding(e) {
+    details.replaceChildren(el("h2", relName(e.kind)));
+    gapLine(details, e);
+    details.appendChild(el("h3", tr("Aktörer")));
+    const list = el("ul", null, "relations");
+    actorsOf(e).forEach(a => {
+      const target = pageOf(byId.get(a)), li = el("li"), name = el(target ? "a" : "span", nameOf(a));
+      if (target) name.href = target;
+      li.appendChild(name);
+      list.appendChild(li);
+    });
+    details.appendChild(list);
+    evidenceList(details, e);
+  }
   function showDetails(id) {
+    if (hubs.has(id)) { showFinding(hubs.get(id)); return; }
     const n = byId.get(id);
     if (!n) return;
     details.replaceChildren(el("h2", n.label));
@@ -176,16 +216,22 @@
     }
     evidenceBlock(details, n.quote, n.document);
     const list = el("ul", null, "relations");
-    data.edges.filter(e => e.from === id || e.to === id).forEach(e => {
-      const other = byId.get(e.from === id ? e.to : e.from);
-      const li = el("li");
-      const rel = (relStyle[e.kind] || {}).label || e.kind;
-      const target = pageOf(other);
+    const link = a => {
+      const other = byId.get(a), target = pageOf(other);
       const name = target ? el("a", other.label) : el("span", other ? other.label : "?");
       if (target) name.href = target;
-      // Outgoing: "member of → Forum"; incoming: "Municipality → member of (this)".
-      if (e.from === id) li.append(el("span", rel + " → ", "rel"), name);
-      else li.append(name, el("span", " → " + rel + tr(" (denna)"), "rel"));
+      return name;
+    };
+    data.edges.filter(e => actorsOf(e).includes(id)).forEach(e => {
+      const li = el("li");
+      const rel = relName(e.kind);
+      // Outgoing: "member of → Forum"; incoming: "Municipality → member of (this)"; a gap between
+      // several actors: "gap: A, B, C" (the others).
+      if (e.also) {
+        li.append(el("span", rel + ": ", "rel"));
+        actorsOf(e).filter(a => a !== id).forEach((a, j) => li.append(...(j ? [", "] : []), link(a)));
+      } else if (e.from === id) li.append(el("span", rel + " → ", "rel"), link(e.to));
+      else li.append(link(e.from), el("span", " → " + rel + tr(" (denna)"), "rel"));
       if (e.explanation) li.appendChild(el("div", e.explanation, "meta"));
       gapLine(li, e);
       evidenceList(li, e);
@@ -215,6 +261,10 @@
   }
   view.attach(network, {nodesView, edgesView, resetFilters});
   const refresh = () => { nodesView.refresh(); edgesView.refresh(); };
+  // What is drawn in the page's own terms: the actors shown (not the gaps' hubs), and the relations and
+  // findings shown (ids of data.edges: a gap's hub and spokes count once).
+  const shownActors = () => nodesView.getIds().filter(id => !hubs.has(id));
+  const shownEdges = () => [...new Set(edgesView.get().map(e => e.finding || e.id))];
   window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, clear, view,
-    isStabilized: () => stabilized, filters, refresh, evidenceList};
+    isStabilized: () => stabilized, filters, refresh, evidenceList, actorsOf, shownActors, shownEdges};
 })();

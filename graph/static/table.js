@@ -75,7 +75,12 @@
   const edgeColumns = [
     [tr("Från"), r => name(r[0].from), r => actorButton(r[0].from)],
     [tr("Relation"), r => label(data.relations, r[0].kind) + gap(r[0])],
-    [tr("Till"), r => name(r[0].to), r => actorButton(r[0].to)],
+    // a gap between several actors: all but the first (e.also)
+    [tr("Till"), r => [r[0].to, ...(r[0].also || [])].map(name).join(", "), r => {
+      const cell = el("span");
+      [r[0].to, ...(r[0].also || [])].forEach((id, j) => cell.append(...(j ? [", "] : []), actorButton(id)));
+      return cell;
+    }],
     [tr("Belägg"), r => r[1]],
     [tr("Dokument"), r => r[2]],
   ];

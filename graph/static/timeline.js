@@ -27,7 +27,7 @@
   data.nodes.forEach(n => n.sources.forEach(i => { if (shown.has(i)) shown.get(i).nodes.add(n.id); }));
   data.edges.forEach(e => (e.evidence || []).forEach(([, i]) => {
     const s = shown.get(i);
-    if (s) { s.edges.add(e.id); s.nodes.add(e.from); s.nodes.add(e.to); }
+    if (s) { s.edges.add(e.id); nv.actorsOf(e).forEach(n => s.nodes.add(n)); }
   }));
 
   // The one hook into network.js: while a source or a comparison is chosen, only its items pass.
@@ -94,8 +94,8 @@
   }
 
   function report() {
-    status.textContent = "Visar " + nv.nodesView.length + " av " + data.nodes.length + " noder och " +
-      nv.edgesView.length + " av " + data.edges.length + " relationer.";
+    status.textContent = "Visar " + nv.shownActors().length + " av " + data.nodes.length + " noder och " +
+      nv.shownEdges().length + " av " + data.edges.length + " relationer.";
   }
   function choose(docs, states) {
     chosen = docs;
@@ -123,7 +123,7 @@
     });
     edges.forEach((state, id) => {
       const e = edgeById.get(id);
-      [e.from, e.to].forEach(n => { if (!nodes.has(n)) nodes.set(n, "changed"); });
+      nv.actorsOf(e).forEach(n => { if (!nodes.has(n)) nodes.set(n, "changed"); });
     });
     return {nodes, edges};
   }
@@ -154,7 +154,8 @@
     const e = edgeById.get(id);
     const li = el("li");
     const label = x => (byId.get(x) || {label: x}).label;
-    li.appendChild(el("strong", label(e.from) + " — " + ((data.relations[e.kind] || {}).label || e.kind) + " — " + label(e.to)));
+    const rel = (data.relations[e.kind] || {}).label || e.kind;
+    li.appendChild(el("strong", e.also ? rel + ": " + nv.actorsOf(e).map(label).join(", ") : label(e.from) + " — " + rel + " — " + label(e.to)));
     const dates = [e.validFrom ? "gäller från " + e.validFrom : "", e.validUntil ? "gäller till " + e.validUntil : ""];
     if (dates.some(Boolean)) li.appendChild(el("div", dates.filter(Boolean).join(" · "), "meta"));
     nv.evidenceList(li, only(e, a, b));
@@ -163,7 +164,7 @@
   // How a node's relations differ between the two sources: "relationer: 2 bara i den senare, 1 upphört".
   function linksChanged(states, id, sameDate) {
     const count = {};
-    states.edges.forEach((s, e) => { const x = edgeById.get(e); if (x.from === id || x.to === id) count[s] = (count[s] || 0) + 1; });
+    states.edges.forEach((s, e) => { const x = edgeById.get(e); if (nv.actorsOf(x).includes(id)) count[s] = (count[s] || 0) + 1; });
     const words = {appears: sameDate ? "bara i den andra" : "bara i den senare",
       disappears: sameDate ? "bara i den första" : "inte i den senare", ended: "upphört"};
     return "relationer: " + Object.keys(words).filter(s => count[s]).map(s => count[s] + " " + words[s]).join(", ");

@@ -146,6 +146,8 @@ def page_data(
         edge = {"id": f"e{i}", "from": s, "to": t, "kind": d.get("kind", k)}
         if d.get("summary"):  # a stated gap: what the source says is missing, and its kind
             edge.update(summary=d["summary"], gapKind=d.get("gap_kind", ""), gapKindEn=d.get("gap_kind_en", ""))
+        if edge["kind"] == GAP:
+            edge["gap"] = k  # the gap's short IRI (network.network keys a gap's edges by it)
         quotes = edge_quotes(evidence or {}, s, k, t, edge["kind"])
         if quotes:  # every quote once, its document by index: [quote, document, line, last line]
             edge["evidence"] = cite(quotes)
@@ -153,6 +155,7 @@ def page_data(
         else:
             edge.update(quote=d.get("quote", ""), document=d.get("document", ""))
         edges.append(edge)
+    edges = one_edge_per_gap(edges)
     for j, c in enumerate(computed or []):
         if c.a in g and c.b in g:
             edges.append(
@@ -204,6 +207,33 @@ def page_data(
     }
 
 
+def one_edge_per_gap(edges: list[dict]) -> list[dict]:
+    """`edges` with one entry per stated gap: the network has an edge per pair of a gap's actors, so a
+    gap between more than two actors on the page becomes its first entry, its first two actors as
+    `from` and `to` and the others, in the order met, as `also` (graph/static/network.js draws it as one
+    mark joined to each actor); relations and two-actor gaps are kept as they are.
+
+    >>> pairs = [{"id": "e0", "from": "a", "to": "b", "gap": "g"}, {"id": "e1", "from": "a", "to": "c", "gap": "g"},
+    ...          {"id": "e2", "from": "b", "to": "c", "gap": "g"}, {"id": "e3", "from": "a", "to": "b"}]
+    >>> one_edge_per_gap(pairs)
+    [{'id': 'e0', 'from': 'a', 'to': 'b', 'gap': 'g', 'also': ['c']}, {'id': 'e3', 'from': 'a', 'to': 'b'}]
+    """
+    first: dict[str, dict] = {}
+    out = []
+    for e in edges:
+        gap = e.get("gap")
+        if gap is None or gap not in first:
+            out.append(e)
+            if gap is not None:
+                first[gap] = e
+            continue
+        kept = first[gap]
+        for actor in (e["from"], e["to"]):
+            if actor not in (kept["from"], kept["to"], *kept.get("also", [])):
+                kept.setdefault("also", []).append(actor)
+    return out
+
+
 def region_sources(region: str, nodes: list[dict], edges: list[dict]) -> list[int]:
     """The documents (indexes) that evidence `region`'s own entities (the region and those in it) or a
     relation of one of them, in the order first met.
@@ -214,7 +244,7 @@ def region_sources(region: str, nodes: list[dict], edges: list[dict]) -> list[in
     """
     own = {n["id"] for n in nodes if n["region"] == region or n["id"] == region}
     found = [i for n in nodes if n["id"] in own for i in n["sources"]]
-    found += [ev[1] for e in edges if own & {e["from"], e["to"]} for ev in e.get("evidence", [])]
+    found += [ev[1] for e in edges if own & {e["from"], e["to"], *e.get("also", [])} for ev in e.get("evidence", [])]
     return list(dict.fromkeys(found))
 
 
