@@ -20,6 +20,7 @@
     "Klasser": "Classes",
     "Strukturtyper": "Structure types",
     "Relationer": "Relations",
+    "Antal: ": "Count: ",
     "Spara bilden (PNG)": "Save the picture (PNG)",
     // diagram.js (region pages) and the view buttons
     "Visa allt": "Show all",
@@ -142,6 +143,12 @@
       (data.documents || []).forEach(d => { if (d.kindEn) d.kind = d.kindEn; });
       if (data.figureLabelsEn) data.figureLabels = data.figureLabelsEn;
       block.textContent = JSON.stringify(data);
+    }
+    const map = document.getElementById("map-data");  // the national map's indicators (map.js)
+    if (map) {
+      const data = JSON.parse(map.textContent);
+      data.indicators.forEach(i => { i.label = i.labelEn || i.label; });
+      map.textContent = JSON.stringify(data);
     }
     // the key: the element's Swedish text on one line
     document.querySelectorAll("[data-i18n]").forEach(e => {

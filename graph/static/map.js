@@ -4,7 +4,8 @@
 // Every label goes in with textContent or setAttribute.
 "use strict";
 (function () {
-  const data = JSON.parse(document.getElementById("map-data").textContent);
+  const data = JSON.parse(document.getElementById("map-data").textContent);  // English labels: lang.js
+  const tr = window.naravardLang ? window.naravardLang.t : s => s;
   const regions = Array.from(document.querySelectorAll("#map a[data-code]"));
   const select = document.getElementById("indicator");
   const legend = document.getElementById("map-legend");
@@ -18,7 +19,7 @@
       a.setAttribute("aria-label", name + ": " + ind.label + " " + ind.values[j]);
       a.querySelector("title").textContent = name + ": " + ind.values[j];
     });
-    legendTitle.textContent = "Antal: " + ind.label;
+    legendTitle.textContent = tr("Antal: ") + ind.label;
     legend.replaceChildren(...ind.legend.map(k => {
       const li = document.createElement("li");
       const key = document.createElement("span");
@@ -28,7 +29,7 @@
     }));
   }
   select.addEventListener("change", () => show(Number(select.value)));
-  if (select.value !== "0") show(Number(select.value));  // a choice the browser kept on going back
+  show(Number(select.value));  // the choice the browser kept on going back, in the page's language
 
   // The sortable table: a click (or Enter/Space, it is a button) on a header sorts by that column,
   // again the other way; numbers as numbers, names in Swedish order.

@@ -344,7 +344,7 @@ class Site:
             source=shape["source"],
             counties=counties,
             indicators=indicators,
-            types=[m.type_names_sv.get(t, m.type_names[t]) for t in types],
+            types=[(m.type_names_sv.get(t, m.type_names[t]), m.type_names[t]) for t in types],  # Swedish, English
             table=table,
             network_page=NETWORK_PAGE,
             data_json=script_json({"indicators": indicators}),
