@@ -1069,7 +1069,7 @@ def test_address_keeps_the_state_and_the_english_switch(pages, chromium):
 
 @needs_chromium
 @pytest.mark.browser
-def test_every_page_kind_has_the_english_switch(pages, chromium):
+def test_every_page_kind_has_the_english_switch(pages, chromium, site):
     """The base layout's button and lang.js: the map page and the index in English from the address, the
     switch back to Swedish; every element marked for translation is translated."""
     for rel, heading in (("national.html", "Map"), ("index.html", "What the graph holds")):
@@ -1080,6 +1080,11 @@ def test_every_page_kind_has_the_english_switch(pages, chromium):
             assert heading in p.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
             marked = p.eval_on_selector_all("[data-i18n]", "es => es.map(e => e.textContent)")
             assert "Översikt" not in marked and "Overview" in marked and p.inner_text("#lang") == "Svenska"
+            if rel == "national.html":  # the indicators and structure types by their @en labels
+                english = {r["labelEn"] for r in rows(site.store, "region-indicators")}
+                assert set(p.eval_on_selector_all("#indicator option", "os => os.map(o => o.textContent)")) == english
+                assert p.inner_text("#map-legend-title").startswith("Count: ")
+                assert "joint project" in p.inner_text("#matrix thead")
             assert page.errors == [] and page.requests == []
         finally:
             page.page.close()
