@@ -152,6 +152,8 @@ window.naravardDiagram = function (data, h) {
   const api = {
     members,
     mode: () => mode,
+    // the node sizes of the first view: the network is made with them, so nothing is measured twice
+    sizes: () => SIZES[mode],
     dimmed: () => [...dimmed],
     // whether the level filter shows `n` (a node of the page, or a municipality once shown)
     shown: n => (memberOf.has(n.id) ? shownMembers.has(n.id) : true)
@@ -180,7 +182,6 @@ window.naravardDiagram = function (data, h) {
     },
     attach(net, more) {
       network = net; hooks = more;
-      if (d) place(mode);  // the diagram's node sizes
       network.on("beforeDrawing", bands);
       network.on("click", p => highlight(p.nodes.length ? p.nodes[0] : null));
       document.getElementById("view-fit").addEventListener("click", refit);

@@ -130,7 +130,7 @@
 
   const physics = !data.layout;
   const network = new vis.Network(document.getElementById("network"), {nodes: nodesView, edges: edgesView}, {
-    nodes: {scaling, borderWidth: 1},
+    nodes: {scaling: view.sizes(), borderWidth: 1},
     edges: {smooth: false, selectionWidth: 2},
     interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: {enabled: true, bindToWindow: false}},
     physics: {enabled: physics, stabilization: {iterations: 300}, barnesHut: {gravitationalConstant: -4000, springLength: 120}},
