@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.namespaces import shorten
+from graph.namespaces import PREFIXES, shorten
 from graph.network import ego_subgraph, network, region_subgraph
 from graph.queries import rows
 from graph.viz.page import pack, page_data, page_json, page_name, script_json, unpack
@@ -382,6 +382,27 @@ def test_gaps_and_suggestions_look_like_no_other_relation():
         assert all(o["color"].lower() != mine["color"].lower() for o in others), kind
         assert all(o.get("dashes") != mine["dashes"] for o in others), kind
     assert relation_style("gap")["color"] != relation_style("predicted")["color"]
+
+
+NODE_QUOTES = "SELECT ?n ?q WHERE { ?n nv:evidence ?ev . ?ev nv:quote ?q }"
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_every_quote_of_every_actor_is_on_the_page_and_linked(shown, store):
+    """An actor's details show every quote that evidences it, each linked to its line in the source text."""
+    page = shown("regions/dalarna.html")
+    stated: dict = {}
+    for r in store.query(NODE_QUOTES, prefixes=PREFIXES):  # an independent query of the statements
+        stated.setdefault(shorten(r["n"].value), set()).add(r["q"].value)
+    data = page.page.evaluate("naravard.data.nodes.map(n => [n.id, (n.evidence || []).map(e => e[0])])")
+    assert sum(1 for _, quotes in data if quotes) > 50
+    for node, quotes in data:
+        assert set(quotes) == stated.get(node, set()), node
+    page.page.evaluate("naravard.select('nvr:dalarna--valfardsradet')")
+    links = page.page.eval_on_selector_all("#details > p.doc a", "as => as.map(a => a.getAttribute('href'))")
+    assert len(links) == len(stated["nvr:dalarna--valfardsradet"]) and all("#L" in h for h in links)
+    page.page.evaluate("naravard.clear()")
 
 
 @needs_chromium

@@ -52,7 +52,7 @@
     box.appendChild(el("div", meta(n), "meta"));
     if (kinds(n)) box.appendChild(el("div", kinds(n), "meta"));
     if (n.acronyms && n.acronyms.length) box.appendChild(el("div", n.acronyms.join(", "), "meta"));
-    evidenceBlock(box, n.quote, n.document);
+    evidenceList(box, n.evidence ? {evidence: n.evidence.slice(0, 1)} : n);  // the first quote
     return box;
   }
   // The actors of an edge: its two ends, and for a stated gap between more actors the rest (e.also).
@@ -214,7 +214,7 @@
     if (own && !data.selfPage.includes(n.page)) {
       const a = el("a", tr("Öppna aktörens sida")); a.href = own; details.appendChild(a);
     }
-    evidenceBlock(details, n.quote, n.document);
+    evidenceList(details, n);  // every quote, each linked to its line in the source text
     const list = el("ul", null, "relations");
     const link = a => {
       const other = byId.get(a), target = pageOf(other);

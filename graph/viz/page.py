@@ -83,13 +83,14 @@ def page_data(
     `diagram` (`graph.viz.diagram.diagram_data`, region pages) is passed on as is: the governance
     diagram's positions, rows, columns and hidden municipalities (their class named in `classes`).
     `node_evidence` (`graph.viz.sources.node_evidence`) gives each node `sources`, the documents that
-    evidence it (indexes into `documents`); `node_time` (`graph.viz.sources.node_time`) its time facts
+    evidence it (indexes into `documents`), and its quotes as `evidence` (as an edge's; a node without
+    any keeps its `quote` and `document`); `node_time` (`graph.viz.sources.node_time`) its time facts
     (`lifecycle`, `lifecycleEn`, `validFrom`, `validUntil`, `succeededBy`, and `ended` where they say it
     ended) where the model states them.
     `timeline` ({region, dates: each document's date by how it is cited}) makes a region page's
     source switch (graph/static/timeline.js): where two or more documents evidence the region's own
     entities and relations, `timeline` holds the region and those documents as `sources` (indexes,
-    ordered by the sources' dates) with their `dates`, and each node all its quotes as `evidence`.
+    ordered by the sources' dates) with their `dates`, and each node an `evidence` list (empty when none).
 
     >>> g = nx.MultiDiGraph(); g.add_node("nvr:f", label="F", cls="NewClass", structure_types=["nv:st-new"])
     >>> labels = {"class": {"NewClass": {"sv": "Ny klass", "en": "New class"}},
@@ -129,8 +130,13 @@ def page_data(
             "sideLabelEn": side.get("en", ""),
             "structureTypes": d.get("structure_types", []),
             "levels": d.get("levels", []),
-            "quote": d.get("quote", ""),
-            "document": d.get("document", ""),
+            # every quote that evidences the node, as a relation's ([quote, document, line, last line]);
+            # without `node_evidence`, its first quote and document as text
+            **(
+                {"evidence": cite(node_evidence[n])}
+                if node_evidence and node_evidence.get(n)
+                else {"quote": d.get("quote", ""), "document": d.get("document", "")}
+            ),
             "degree": undirected_degree.get(n, 0),
             "page": page if pages is None or page in pages else None,
             "figures": {k: d[k] for k in figure_labels or {} if k in d},
@@ -175,8 +181,8 @@ def page_data(
         date = {i: timeline["dates"].get(cited[i], "") for i in sources}
         sources.sort(key=lambda i: (date[i], cited[i]))
         timeline = {"region": timeline["region"], "sources": sources, "dates": [date[i] for i in sources]}
-        for node in nodes:  # all its quotes, for the list of changes
-            node["evidence"] = cite((node_evidence or {}).get(node["id"], []))
+        for node in nodes:  # all its quotes (none: an empty list), for the list of changes
+            node.setdefault("evidence", [])
     else:
         timeline = None
     members = (diagram or {}).get("members", [])  # shown on demand: their class and relation named too
@@ -248,20 +254,60 @@ def region_sources(region: str, nodes: list[dict], edges: list[dict]) -> list[in
     return list(dict.fromkeys(found))
 
 
+#: A string of at least this many characters that the nodes and edges hold more than once (a quote that
+#: evidences an actor and several relations) is written once, in "texts", and referred to as {"$t": index}.
+SHARED_TEXT = 32
+
+
 def pack(data: dict) -> dict:
     """`data` (`page_data`) with its nodes and edges by column, so that no key and no repeated value is
     written more than once (a page's weight is mostly these): each list becomes {"n": rows, "cols": {key:
     column}}, a column either {"v": [value per row]} or {"s": [distinct values], "i": [index per row, -1
-    where the row has no such key]}. graph/static/unpack.js restores `data` before any other script reads it.
+    where the row has no such key]}, or, where every row has a dict (such as a node's network figures),
+    {"d": {key: column of that key}}; a long string met more than once anywhere in them (`SHARED_TEXT`)
+    goes into "texts" and its places hold {"$t": its index}. graph/static/unpack.js restores `data`
+    before any other script reads it.
 
     >>> pack({"nodes": [{"id": "a", "cls": "X"}, {"id": "b", "cls": "X", "page": None}], "edges": []})["nodes"]
     {'n': 2, 'cols': {'id': {'v': ['a', 'b']}, 'cls': {'s': ['X'], 'i': [0, 0]}, 'page': {'s': [None], 'i': [-1, 0]}}}
+    >>> q = "a quote long enough to be worth sharing"
+    >>> packed = pack({"nodes": [{"id": "a", "quote": q}], "edges": [{"id": "e0", "evidence": [[q, 0, 1, 1]]}]})
+    >>> packed["texts"], packed["edges"]["cols"]["evidence"]
+    (['a quote long enough to be worth sharing'], {'v': [[[{'$t': 0}, 0, 1, 1]]]})
     """
+    tables = [k for k in ("nodes", "edges") if k in data]
+
+    def strings(v):
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, list):
+            for x in v:
+                yield from strings(x)
+
+    seen: dict[str, int] = {}
+    for k in tables:
+        for r in data[k]:
+            for v in r.values():
+                for text in strings(v):
+                    if len(text) >= SHARED_TEXT:
+                        seen[text] = seen.get(text, 0) + 1
+    shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
+
+    def refer(v):
+        if isinstance(v, str):
+            return {"$t": shared[v]} if v in shared else v
+        if isinstance(v, list):
+            return [refer(x) for x in v]
+        return v
 
     def columns(rows: list[dict]) -> dict:
+        rows = [{k: refer(v) for k, v in r.items()} for r in rows] if shared else rows
         cols = {}
         for key in dict.fromkeys(k for r in rows for k in r):
-            seen: dict = {}
+            if rows and all(isinstance(r.get(key), dict) and "$t" not in r[key] for r in rows):
+                cols[key] = {"d": columns([r[key] for r in rows])["cols"]}  # a dict's keys written once
+                continue
+            seen_values: dict = {}
             values: list = []
             index = []
             for r in rows:
@@ -271,15 +317,15 @@ def pack(data: dict) -> dict:
                 v = r[key]
                 # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its JSON text
                 ident = (type(v), v) if v is None or isinstance(v, str | int | float) else json.dumps(v, sort_keys=True)
-                if ident not in seen:
-                    seen[ident] = len(values)
+                if ident not in seen_values:
+                    seen_values[ident] = len(values)
                     values.append(r[key])
-                index.append(seen[ident])
+                index.append(seen_values[ident])
             whole = -1 not in index and 2 * len(values) > len(rows)
             cols[key] = {"v": [r[key] for r in rows]} if whole else {"s": values, "i": index}
         return {"n": len(rows), "cols": cols}
 
-    return {**data, "packed": 1, **{k: columns(data[k]) for k in ("nodes", "edges") if k in data}}
+    return {**data, "packed": 1, "texts": list(shared), **{k: columns(data[k]) for k in tables}}
 
 
 def unpack(data: dict) -> dict:
@@ -289,18 +335,34 @@ def unpack(data: dict) -> dict:
     >>> d = {"nodes": [{"id": "a", "cls": "X"}, {"id": "b", "cls": "X", "page": None}], "edges": [], "title": "T"}
     >>> unpack(pack(d)) == d
     True
+    >>> q = "a quote long enough to be worth sharing"
+    >>> d = {"nodes": [{"id": "a", "quote": q, "figures": {"degree": 1}}, {"id": "b", "figures": {}}],
+    ...      "edges": [{"evidence": [[q, 0, 1, 1]]}]}
+    >>> unpack(pack(d)) == d
+    True
     """
     if not data.get("packed"):
         return data
+    texts = data.get("texts", [])
+
+    def text(v):
+        if isinstance(v, dict) and len(v) == 1 and "$t" in v:
+            return texts[v["$t"]]
+        return [text(x) for x in v] if isinstance(v, list) else v
 
     def rows(table: dict) -> list[dict]:
         cols = table["cols"].items()
+        dicts = {k: rows({"n": table["n"], "cols": c["d"]}) for k, c in cols if "d" in c}
         return [
-            {k: c["v"][r] if "v" in c else c["s"][c["i"][r]] for k, c in cols if "v" in c or c["i"][r] >= 0}
+            {
+                k: dicts[k][r] if "d" in c else text(c["v"][r] if "v" in c else c["s"][c["i"][r]])
+                for k, c in cols
+                if "d" in c or "v" in c or c["i"][r] >= 0
+            }
             for r in range(table["n"])
         ]
 
-    return {k: rows(v) if k in ("nodes", "edges") else v for k, v in data.items() if k != "packed"}
+    return {k: rows(v) if k in ("nodes", "edges") else v for k, v in data.items() if k not in ("packed", "texts")}
 
 
 def page_json(html_text: str) -> dict:
