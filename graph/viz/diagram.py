@@ -90,15 +90,16 @@ def node_column(side: str, model: dict) -> str:
     return side if side in model["sides"] else ""
 
 
-def across(counts: list[int]) -> int:
+def across(counts: list[int], most: int = 3) -> int:
     """How many nodes a column puts side by side in each of its cells, given the cells' sizes: about
-    the square root of the largest, at most 3, so that a crowded cell grows down, not across, and the
-    region side, the joint forums and the municipal side fit side by side on a screen.
+    the square root of the largest, at most `most` (3 for the model's sides, so that a crowded cell
+    grows down, not across, and the region side, the joint forums and the municipal side fit side by
+    side on a screen; the last column, of nodes with no side, may take 6 and stay short).
 
-    >>> across([1]), across([3, 4]), across([40])
-    (1, 2, 3)
+    >>> across([1]), across([3, 4]), across([40]), across([40], most=6)
+    (1, 2, 3, 6)
     """
-    return max(1, min(3, math.ceil(math.sqrt(max(counts) * 0.7))))
+    return max(1, min(most, math.ceil(math.sqrt(max(counts) * 0.7))))
 
 
 def diagram_layout(g: nx.Graph, model: dict) -> dict:
@@ -115,7 +116,7 @@ def diagram_layout(g: nx.Graph, model: dict) -> dict:
         cells.setdefault(key, []).append(n)
     columns = [c for c in [*model["sides"], ""] if any(k[0] == c for k in cells)]
     row_keys = [r for r in [*model["levels"], ""] if any(k[1] == r for k in cells)]
-    wide = {c: across([len(v) for k, v in cells.items() if k[0] == c]) for c in columns}
+    wide = {c: across([len(v) for k, v in cells.items() if k[0] == c], 3 if c else 6) for c in columns}
     high = {r: max(math.ceil(len(v) / wide[k[0]]) for k, v in cells.items() if k[1] == r) for r in row_keys}
     col_bands, x = [], 0.0
     for c in columns:
