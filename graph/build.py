@@ -150,8 +150,11 @@ def write_pages(
 ) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis, measured against the project's labelled
-    set when it has one (tests/data/gap-labels.tsv in a checkout)."""
-    from .gaps import analyse, load_labels, render
+    set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
+    evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder)."""
+    from .gaps import analyse, load_labels, predict, render
+    from .gaps.evaluate import memoised_hold_out
+    from .memo import Memo
     from .network import network
     from .viz.page import page_names
     from .viz.shell import footer
@@ -161,8 +164,13 @@ def write_pages(
     out = out or project.output_dir
     labels = project.gap_labels_file  # measured against the labelled set where the project has one
     judged = load_labels(labels) if labels.is_file() else None
-    analysis = analyse(store, project, progress=progress, judged=judged)
-    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress)
+    # what the last build computed and this one would compute the same (layouts, the hold-out evaluation)
+    memo = Memo(project.cache_dir / "memo.json")
+    progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
+    evaluation = memoised_hold_out(predict.projection(store), memo)
+    analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation)
+    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress, memo=memo)
+    memo.save()
     progress("writing gaps.html …")
     pages = page_names(network(store, project))
     report = render.report_html(analysis, pages, footer(project), source_links(store, project))

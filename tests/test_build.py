@@ -47,13 +47,17 @@ def test_sigkill_mid_build_keeps_the_old_output_and_a_rebuild_with_another_hash_
       (a stale page planted in the old build: each build starts from an empty folder).
 
     The copy's store cache is removed first, so the killed build makes a store of its own (with
-    blank nodes renamed the same way) that the completed build then uses.
+    blank nodes renamed the same way) that the completed build then uses; the session build's memo
+    (graph/memo.py: layouts, hold-out evaluation) is kept, so the completed build takes every one of
+    those results from it, and its pages are still the same bytes as the session's.
     """
     built = copy_built(small_project, tmp_path / "proj").root  # changed for good: a copy
     out = built / "output"
     builds = builds_dir(out)
+    memo = (built / ".output.builds" / "cache" / "memo.json").read_bytes()
     shutil.rmtree(cache := built / ".output.builds" / "cache")
-    cache.mkdir()  # empty (output/.cache points to it)
+    cache.mkdir()  # empty but for the memo (output/.cache points to it)
+    (cache / "memo.json").write_bytes(memo)
     stale = out / "actors" / "dalarna--nedlagd-namnd.html"  # an actor's page whose actor has gone
     shutil.copy(out / "actors" / "dalarna--valfardsradet.html", stale)
     before = tree_hash(out)
@@ -87,6 +91,7 @@ def test_sigkill_mid_build_keeps_the_old_output_and_a_rebuild_with_another_hash_
     assert not list(builds.glob(".partial-*"))
     assert len(list(builds.glob("build-*"))) <= 2
 
+    assert json.loads((cache / "memo.json").read_bytes()).keys() == json.loads(memo).keys()  # all reused
     session = tree_hash(built_output)
     session.pop("(build shown)"), after.pop("(build shown)")
     assert len(session) > 100 and sorted(session) == sorted(after)

@@ -16,6 +16,7 @@ import math
 
 import networkx as nx
 
+from ..memo import Memo
 from ..network import induced
 
 #: Pixels per node, roughly: a component of n nodes gets a box of about UNIT * sqrt(n).
@@ -34,15 +35,15 @@ def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
     return {v: (float(x), float(y)) for v, (x, y) in pos.items()}
 
 
-def layout(g: nx.Graph, seed: int = 7, iterations: int = 50, cache: dict | None = None) -> dict:
+def layout(g: nx.Graph, seed: int = 7, iterations: int = 50, memo: Memo | None = None) -> dict:
     """Deterministic positions for every node of `g` (directed or multi graphs allowed).
 
-    `cache` ({}: kept by the caller across calls) holds each component's positions by everything
-    they depend on (its nodes and weighted edges in order, the seed, the iterations): a third of the
-    actor pages' neighbourhoods repeat another's.
+    `memo` (`graph.memo.Memo`) keeps each component's positions by all they depend on (its nodes and
+    weighted edges in order, the seed, the iterations, the code): a third of the actor pages'
+    neighbourhoods repeat another's, and a rebuild reuses every component an edit left alone.
 
-    >>> cache = {}
-    >>> layout(nx.path_graph(3), cache=cache) == layout(nx.path_graph(3)) and len(cache)
+    >>> memo = Memo()
+    >>> layout(nx.path_graph(3), memo=memo) == layout(nx.path_graph(3)) and len(memo.used)
     1
     """
     u = undirected(g) if g.is_directed() or g.is_multigraph() else g
@@ -51,12 +52,11 @@ def layout(g: nx.Graph, seed: int = 7, iterations: int = 50, cache: dict | None 
     )
 
     def part(c: nx.Graph) -> dict:
-        if cache is None:
+        if memo is None:
             return component_layout(c, seed, iterations)
-        key = (tuple(c), tuple(c.edges(data="weight")), seed, iterations)
-        if key not in cache:
-            cache[key] = component_layout(c, seed, iterations)
-        return cache[key]
+        key = memo.key("layout", tuple(c), tuple(c.edges(data="weight")), seed, iterations)
+        made = memo.get(key, lambda: [[v, x, y] for v, (x, y) in component_layout(c, seed, iterations).items()])
+        return {v: (x, y) for v, x, y in made}
 
     parts = [part(c) for c in comps]
     total = sum(UNIT * math.sqrt(len(p)) + UNIT / 2 for p in parts)
@@ -125,11 +125,13 @@ def ring_order(centres: dict) -> list:
     return tour if area >= 0 else tour[:1] + tour[:0:-1]  # positive: clockwise on screen (y down)
 
 
-def cluster_layout(g: nx.Graph, group: dict, centres: dict, names: dict | None = None) -> dict:
+def cluster_layout(
+    g: nx.Graph, group: dict, centres: dict, names: dict | None = None, memo: Memo | None = None
+) -> dict:
     """Each group's nodes (a region's actors) laid out on their own (`layout`); the groups on a ring in
     `ring_order` of their `centres` (clockwise from the north, so the ring follows the map); nodes of no
     group (national actors) in the middle. Groups without a centre follow, by name. Each group gets room
-    on the ring for its name (`names`, default the group's key) drawn above it.
+    on the ring for its name (`names`, default the group's key) drawn above it; `memo` as for `layout`.
 
     >>> g = nx.Graph([("a", "b"), ("c", "d"), ("a", "x")])
     >>> pos = cluster_layout(g, {"a": "N", "b": "N", "c": "S", "d": "S"}, {"N": (0, 0), "S": (0, 10)})
@@ -139,7 +141,7 @@ def cluster_layout(g: nx.Graph, group: dict, centres: dict, names: dict | None =
     members: dict[str, list] = {}
     for n in g.nodes:
         members.setdefault(group.get(n) or "", []).append(n)
-    parts = {name: layout(induced(g, ns), iterations=100) for name, ns in members.items()}
+    parts = {name: layout(induced(g, ns), iterations=100, memo=memo) for name, ns in members.items()}
 
     def extent(pos: dict) -> tuple[float, float, float]:  # centre x, centre y, radius
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from ..atomic import write_atomic
 from ..errors import NaravardError
 from ..gaps.compare import structure_matrix
+from ..memo import Memo
 from ..metrics import PROPERTIES
 from ..namespaces import shorten
 from ..network import GAP, ego_nodes, induced, network, region_subgraph
@@ -155,7 +156,9 @@ def region_indicators(store: ox.Store, project: Project) -> tuple[dict[str, str]
 class Site:
     """What the pages share: the network, region names and the set of pages."""
 
-    def __init__(self, store: ox.Store, computed: list | None = None, project: Project | None = None):
+    def __init__(
+        self, store: ox.Store, computed: list | None = None, project: Project | None = None, memo: Memo | None = None
+    ):
         self.store = store
         self.project = project or Project.default()
         self.footer = footer(self.project)
@@ -166,7 +169,7 @@ class Site:
         self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
         self.g = network(store, project)
         self.computed = computed or []
-        self.layouts: dict = {}  # component layouts shared by the pages (`layout`'s cache)
+        self.memo = memo or Memo()  # the pages' component layouts, shared (`layout`)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
@@ -204,7 +207,7 @@ class Site:
         data = page_data(
             sub,
             title=title,
-            positions=positions if positions is not None else layout(sub, cache=self.layouts),
+            positions=positions if positions is not None else layout(sub, memo=self.memo),
             focus=focus,
             base=base,
             self_page=path,
@@ -358,7 +361,7 @@ class Site:
         codes, _ = region_indicators(self.store, self.project)
         centres = {r: (shape[c]["x"], shape[c]["y"]) for r, c in codes.items() if c in shape}
         group = {n: d.get("region") for n, d in self.g.nodes(data=True)}
-        pos = cluster_layout(self.g, group, centres, self.region_labels)
+        pos = cluster_layout(self.g, group, centres, self.region_labels, memo=self.memo)
         members: dict[str, list] = {}
         for n, r in group.items():
             if r in self.region_labels:
@@ -418,12 +421,14 @@ def write_site(
     regions: list[str] | None = None,
     actors: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    memo: Memo | None = None,
 ) -> list[Path]:
     """Write pages to `out` (default output/): everything, or only the named regions/actors.
 
-    `progress`, if given, hears `pages n of N` about every two seconds and at the end."""
+    `progress`, if given, hears `pages n of N` about every two seconds and at the end; `memo`
+    (`graph.memo.Memo`), if given, lends and keeps the layouts (the build's, kept between builds)."""
     out = out or project.output_dir
-    site = Site(store, computed, project)
+    site = Site(store, computed, project, memo)
     everything = regions is None and actors is None
     jobs = []
     if everything:
