@@ -501,6 +501,23 @@ def test_gaps_report_has_no_serious_accessibility_violation(built_output, open_p
 
 @needs_chromium
 @pytest.mark.browser
+def test_gaps_report_in_english(built_output, chromium):
+    """The English switch gives the findings' explanations and kinds in English (`explanation_en`)."""
+    page = Page(chromium, (built_output / "gaps.html").as_uri() + "#lang=en")
+    try:
+        p = page.page
+        p.wait_for_function("() => document.documentElement.lang === 'en'")
+        text = p.inner_text("main")
+        assert "The source states a collaboration gap" in text and "anger en samverkansbrist" not in text
+        kinds = set(p.eval_on_selector_all("td span.kind", "ks => ks.map(k => k.textContent)"))
+        assert "audit" in kinds and "granskning" not in kinds
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
 def test_each_stated_gap_is_its_own_edge_with_its_swatch(pages, open_page, site):
     """Seven of Dalarna's findings concern the region and its municipalities: seven edges, not one; the
     toggles' swatches have the gap and suggestion colours; Tab from the search reaches the details."""

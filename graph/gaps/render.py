@@ -277,10 +277,13 @@ def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) 
         ev_html = "".join(quote_html(q, d, sources) for q, d in g.quotes)
         score = "" if g.score is None else f"{g.score:.3f}"
         source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
-        why = _e(g.explanation) + (f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else "")
+        # the English switch (graph/static/lang.js) shows `data-en` in place of the Swedish text
+        english = f' data-en="{_e(g.explanation_en)}"' if g.explanation_en else ""
+        why = f"<span{english}>{_e(g.explanation)}</span>"
+        why += f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else ""
         out.append(
             f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
-            f"<td><span class='kind {_e(g.kind)}'>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
+            f"<td><span class='kind {_e(g.kind)}' data-i18n>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
             f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td>{_e(g.reason)}</td>"
             f"<td>{ev_html}</td></tr>"
         )

@@ -74,6 +74,11 @@
     // the gaps report (graph/gaps/render.py)
     "Precision mot den granskade mängden": "Precision against the judged set",
     "Utvärdering av länkprediktionen": "Evaluation of the link prediction",
+    "granskning": "audit",
+    "regel": "rule",
+    "statusnotering": "status note",
+    "jämförelse": "comparison",
+    "länkprediktion": "link prediction",
     "Fynd": "Findings",
     "Inga fynd.": "No findings.",
     "Underlag för bedömning": "Material for judgement",
