@@ -315,8 +315,9 @@ def pack(data: dict) -> dict:
                     index.append(-1)
                     continue
                 v = r[key]
-                # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its JSON text
-                ident = (type(v), v) if v is None or isinstance(v, str | int | float) else json.dumps(v, sort_keys=True)
+                # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its repr, which
+                # tells them apart too (equal reprs, equal values)
+                ident = (type(v), v) if v is None or isinstance(v, str | int | float) else repr(v)
                 if ident not in seen_values:
                     seen_values[ident] = len(values)
                     values.append(r[key])
