@@ -74,7 +74,9 @@ def test_find_keeps_to_the_region_and_the_methods(store, project, analysis):
     dalarna = predict.find(store, project, "nvr:dalarna", methods=methods)
     assert dalarna and {g.region for g in dalarna} == {"nvr:dalarna"}
     # the analysis gives each row its reason for its rank; the finder's rows have none yet
-    in_analysis = [replace(g, reason="") for g in analysis.gaps if g.kind == "predict" and g.region == "nvr:dalarna"]
+    in_analysis = [
+        replace(g, reason="", reason_en="") for g in analysis.gaps if g.kind == "predict" and g.region == "nvr:dalarna"
+    ]
     assert sorted(dalarna, key=str) == sorted(in_analysis, key=str)  # what the analysis of every region finds
     assert {g.name for g in dalarna} == {"+".join(methods)}
     assert predict.find(store, project, "nvr:dalarna", methods=[]) == []

@@ -34,7 +34,7 @@ def test_gaps_text(fmt, check):
 
 HEADER = (
     "region,a,a_label,b,b_label,kind,name,score,explanation,evidence,document,"
-    "actors,quotes,source_kind,authority,date,answered,reason,explanation_en\n"
+    "actors,quotes,source_kind,authority,date,answered,reason,explanation_en,reason_en\n"
 )
 
 

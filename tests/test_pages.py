@@ -511,6 +511,7 @@ def test_gaps_report_in_english(built_output, chromium):
         assert "The source states a collaboration gap" in text and "anger en samverkansbrist" not in text
         kinds = set(p.eval_on_selector_all("td span.kind", "ks => ks.map(k => k.textContent)"))
         assert "audit" in kinds and "granskning" not in kinds
+        assert "the auditors' finding" in text and "revisorernas iakttagelse" not in text  # the rank's reason
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()

@@ -40,7 +40,7 @@ class Gap:
     them. `source_kind` says what kind of document states an audited gap (revisionsrapport,
     svar på revisionsrapport, översikt), `authority` that kind's nv:authorityRank (1 first),
     `date` its date, `answered` which recommendations and
-    measures answer it; `reason` says why the row has its place in the ranking.
+    measures answer it; `reason` says why the row has its place in the ranking (`reason_en` in English).
     """
 
     region: str
@@ -62,6 +62,7 @@ class Gap:
     answered: str = ""
     reason: str = ""
     explanation_en: str = ""
+    reason_en: str = ""
 
     def __post_init__(self):
         if not self.quotes and self.evidence:

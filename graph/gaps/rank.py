@@ -1,5 +1,5 @@
 """Ranking the findings of every finder into one list, in the order an auditor reads them, each
-with the reason for its place (`Gap.reason`, Swedish).
+with the reason for its place (`Gap.reason` in Swedish, `Gap.reason_en` in English).
 
 1. gaps the auditors' own report states (nv:authorityRank 1), unanswered ones first;
 2. gaps the region's answer to an audit admits (authority 2);
@@ -30,24 +30,49 @@ def tier(gap: Gap) -> int:
     return TIERS.index(gap.kind)
 
 
-def reason(gap: Gap, rule_place: int | None = None) -> str:
-    """Why `gap` has its place, in Swedish.
+#: The words of a reason, Swedish and English.
+WORDS = {
+    "sv": {
+        "report": "revisorernas iakttagelse",
+        "answer": "regionens svar medger bristen",
+        "overview": "statusnotering i översikten (ingen granskning)",
+        "open": "; ingen åtgärd svarar på den",
+        "rule": "regel",
+        "compare": "jämförelse: {} % av regionerna har strukturen",
+        "predict": "länkprediktion",
+        "score": "poäng",
+    },
+    "en": {
+        "report": "the auditors' finding",
+        "answer": "the region's answer admits the gap",
+        "overview": "status note of the overview (not an audit)",
+        "open": "; no measure answers it",
+        "rule": "rule",
+        "compare": "comparison: {} % of the regions have the structure",
+        "predict": "link prediction",
+        "score": "score",
+    },
+}
 
-    >>> reason(Gap("nvr:r", "nvr:r", "R", None, "", "compare", "t", 0.905, "why"))
-    'jämförelse: 90 % av regionerna har strukturen'
+
+def reason(gap: Gap, rule_place: int | None = None, lang: str = "sv") -> str:
+    """Why `gap` has its place, in Swedish (or `lang` "en", English).
+
+    >>> g = Gap("nvr:r", "nvr:r", "R", None, "", "compare", "t", 0.905, "why")
+    >>> reason(g), reason(g, lang="en")
+    ('jämförelse: 90 % av regionerna har strukturen', 'comparison: 90 % of the regions have the structure')
     """
+    w = WORDS[lang]
     t = tier(gap)
     if gap.kind in ("audit", "note"):
-        base = {0: "revisorernas iakttagelse", 1: "regionens svar medger bristen"}.get(
-            t, "statusnotering i översikten (ingen granskning)"
-        )
+        base = {0: w["report"], 1: w["answer"]}.get(t, w["overview"])
         open_ = gap.answered.startswith("ingen") or "ingen åtgärd" in gap.answered
-        return base + ("; ingen åtgärd svarar på den" if t < 3 and open_ else "")
+        return base + (w["open"] if t < 3 and open_ else "")
     if gap.kind == "rule":
-        return f"regel {rule_place + 1 if rule_place is not None else '–'}: {gap.name}"
+        return f"{w['rule']} {rule_place + 1 if rule_place is not None else '–'}: {gap.name}"
     if gap.kind == "compare":
-        return f"jämförelse: {round((gap.score or 0) * 100)} % av regionerna har strukturen"
-    return f"länkprediktion, poäng {gap.score:.3f}" if gap.score is not None else "länkprediktion"
+        return w["compare"].format(round((gap.score or 0) * 100))
+    return f"{w['predict']}, {w['score']} {gap.score:.3f}" if gap.score is not None else w["predict"]
 
 
 def key(gap: Gap, rule_order: dict[str, int]) -> tuple:
@@ -64,5 +89,6 @@ def key(gap: Gap, rule_order: dict[str, int]) -> tuple:
 def rank(gaps: list[Gap], rule_order: dict[str, int]) -> list[Gap]:
     """`gaps` in ranking order, each given its `reason` (see the module's docstring)."""
     for g in gaps:
-        g.reason = reason(g, rule_order.get(g.name) if g.kind == "rule" else None)
+        place = rule_order.get(g.name) if g.kind == "rule" else None
+        g.reason, g.reason_en = reason(g, place), reason(g, place, "en")
     return sorted(gaps, key=lambda g: key(g, rule_order))

@@ -261,6 +261,15 @@ def quote_html(quote: str, document: str, sources: dict[str, str]) -> str:
     return f"<blockquote>{_e(quote)}</blockquote><span class=doc>{doc}</span>"
 
 
+def _en(text: str) -> str:
+    """The attribute that gives an element its English text for the English switch (graph/static/lang.js).
+
+    >>> _en("a <b>"), _en("")
+    (' data-en="a &lt;b&gt;"', '')
+    """
+    return f' data-en="{_e(text)}"' if text else ""
+
+
 def _head(*names: str) -> str:
     """A table's heading row, each name marked for the English switch (graph/static/lang.js).
 
@@ -278,13 +287,12 @@ def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) 
         score = "" if g.score is None else f"{g.score:.3f}"
         source = " · ".join(_e(x) for x in (g.source_kind, g.date) if x)
         # the English switch (graph/static/lang.js) shows `data-en` in place of the Swedish text
-        english = f' data-en="{_e(g.explanation_en)}"' if g.explanation_en else ""
-        why = f"<span{english}>{_e(g.explanation)}</span>"
+        why = f"<span{_en(g.explanation_en)}>{_e(g.explanation)}</span>"
         why += f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else ""
         out.append(
             f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
             f"<td><span class='kind {_e(g.kind)}' data-i18n>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
-            f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td>{_e(g.reason)}</td>"
+            f"<td>{_e(g.name)}</td><td class=num>{score}</td><td>{why}</td><td{_en(g.reason_en)}>{_e(g.reason)}</td>"
             f"<td>{ev_html}</td></tr>"
         )
     out.append("</table>")
