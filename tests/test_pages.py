@@ -512,6 +512,7 @@ def test_gaps_report_in_english(built_output, chromium):
         kinds = set(p.eval_on_selector_all("td span.kind", "ks => ks.map(k => k.textContent)"))
         assert "audit" in kinds and "granskning" not in kinds
         assert "the auditors' finding" in text and "revisorernas iakttagelse" not in text  # the rank's reason
+        assert "Material for judgement" in text and "Underlag för bedömning" not in text  # the introduction
         assert page.errors == [] and page.requests == []
     finally:
         page.page.close()

@@ -230,8 +230,8 @@ def precision_html(analysis: Analysis) -> str:
 
 
 INTRO = (
-    "<p>Varje rad säger vad den gäller, varför den finns med och varför den har sin plats, och bär varje "
-    "ordagrant citat med sin källa (titel, år och rad). <strong>Fynd</strong>: "
+    "<p data-lang=sv>Varje rad säger vad den gäller, varför den finns med och varför den har sin plats, och bär "
+    "varje ordagrant citat med sin källa (titel, år och rad). <strong>Fynd</strong>: "
     "<span class='kind audit'>granskning</span> en samverkansbrist som en revisionsrapport anger eller ett svar "
     "på en granskning medger; <span class='kind rule'>regel</span> en strukturregel (queries/rules/*.rq) som "
     "klarar ribban mot den granskade mängden. <strong>Underlag för bedömning</strong> (under ribban, visas "
@@ -239,6 +239,16 @@ INTRO = (
     "granskning); <span class='kind compare'>jämförelse</span> en struktur som de flesta regioner har; "
     "<span class='kind predict'>länkprediktion</span>. Ett beräknat förslag parar aldrig två aktörer med samma "
     "huvudman, en enhet med sin överordnade eller två medlemmar i samma forum.</p>"
+    # the same in English, shown instead by the English switch (graph/static/lang.js, data-lang)
+    "<p data-lang=en hidden>Each row says what it concerns, why it is listed and why it has its place, and "
+    "carries every verbatim quote with its source (title, year and line). <strong>Findings</strong>: "
+    "<span class='kind audit'>audit</span> a collaboration gap an audit report states or an answer to an audit "
+    "admits; <span class='kind rule'>rule</span> a structural rule (queries/rules/*.rq) that meets the bar "
+    "on the labelled set. <strong>Material for judgement</strong> (below the bar, shown after the findings): "
+    "<span class='kind note'>status note</span> of the descriptive overview of 2020 (not an audit); "
+    "<span class='kind compare'>comparison</span> a structure most regions have; "
+    "<span class='kind predict'>link prediction</span>. A computed suggestion never pairs two actors with the "
+    "same principal, a unit with its parent or two members of the same forum.</p>"
 )
 
 

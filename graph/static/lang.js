@@ -2,7 +2,8 @@
 // #…&lang=en or the reader chose it before (localStorage). Runs before network.js: in English it puts
 // the model's English labels (labelEn, sideLabelEn, gapKindEn, kindEn, figureLabelsEn) into the
 // page's data block, and it translates every element marked data-i18n (its text) or
-// data-i18n-label (its aria-label), and shows data-en (the title and subtitle in English, from the build).
+// data-i18n-label (its aria-label), shows data-en (the title and subtitle in English, from the build)
+// and, of two blocks marked data-lang="sv" and data-lang="en", the English one.
 // The other scripts translate their strings with naravardLang.t.
 "use strict";
 (function () {
@@ -160,6 +161,8 @@
       e.textContent = t(e.textContent.replace(/\s+/g, " ").trim());
     });
     document.querySelectorAll("[data-en]").forEach(e => { e.textContent = e.dataset.en; });  // the page's title
+    // a block with markup in each language (data-lang="sv" / "en"): the English one shown instead
+    document.querySelectorAll("[data-lang]").forEach(e => { e.hidden = e.dataset.lang !== "en"; });
     document.querySelectorAll("[data-i18n-label]").forEach(e => {
       e.setAttribute("aria-label", t(e.getAttribute("aria-label")));
     });
