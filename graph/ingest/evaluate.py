@@ -57,13 +57,30 @@ class Score:
         return self.found / self.expected if self.expected else 0.0
 
 
-def evaluate(store: ox.Store, project: Project) -> list[Score]:
-    """Entity and relation scores for every source document with a text file."""
+@dataclass
+class Misses:
+    """What one source's candidates got wrong: curated entities and relations not found, and candidates
+    that match nothing (for `naravard ingest --evaluate --misses`)."""
+
+    source: str
+    entities: list[tuple[str, str]]  # (IRI, class) of curated entities not found
+    wrong: list[tuple[str, str, int, str]]  # (label, class, line, quote) of candidates that match none
+    relations: list[tuple[str, str, str]]  # curated (s, p, o) not found
+    wrong_relations: list[tuple[str, str, str, int, str]]  # (s, p, o, line, quote) of wrong relation candidates
+    labels: dict[str, str]  # IRI → label, curated entities and candidates
+
+
+def evaluate(store: ox.Store, project: Project, misses: list[Misses] | None = None) -> list[Score]:
+    """Entity and relation scores for every source document with a text file (with `misses`, a list: what
+    each source's candidates got wrong is appended to it)."""
     rules = load_rules(project)
     q = project.queries_dir / "ingest"
     names, evidenced, findings = defaultdict(set), defaultdict(set), set()
     where: dict[str, tuple[str, str | None]] = {}  # entity → (class, region)
+    labels: dict[str, str] = {}
     for r in rows(store, q / "names.rq", project):
+        if r["acronym"] != "true":
+            labels.setdefault(r["entity"], r["name"])
         where[r["entity"]] = (r["class"], r["home"])
         if r["class"] in rules.not_actors:
             findings.add(r["entity"])
@@ -107,16 +124,58 @@ def evaluate(store: ox.Store, project: Project) -> list[Score]:
         )
         stated = facts[source]
         sym = str(NV.collaboratesWith)
-        right, got = 0, set()
-        for s, p, o in found.relations:
+        right, got, wrong = 0, set(), []
+        for (s, p, o), rel in found.relations.items():
             match = {(a, p, b) for a in resolve(s) for b in resolve(o)}
             if p == sym:
                 match |= {(b, p, a) for a, _, b in match}
             match &= stated
             right += bool(match)
             got |= match
+            if not match:
+                wrong.append((s, p, o, rel.evidence.line, rel.evidence.quote))
         scores.append(Score(source, "relations", len(found.relations), right, len(stated), len(got)))
+        if misses is not None:
+            gone = set().union(*hits.values()) if hits else set()
+            misses.append(
+                Misses(
+                    source,
+                    sorted((e, where[e][0]) for e in expected - gone),
+                    [
+                        (a.label, a.cls, a.evidence.line, a.evidence.quote)
+                        for iri, a in found.actors.items()
+                        if not hits[iri]
+                    ],
+                    sorted(stated - got),
+                    wrong,
+                    labels | {iri: a.label for iri, a in found.actors.items()},
+                )
+            )
     return scores
+
+
+def misses_text(misses: list[Misses]) -> str:
+    """The misses as plain text, one line each, grouped by source (IRIs shortened, with labels)."""
+    out = []
+    for m in misses:
+
+        def name(iri: str, labels=m.labels) -> str:
+            short = iri.removeprefix(str(NVR)).removeprefix(str(NV))
+            return f"{short} ({labels[iri]})" if iri in labels else short
+
+        src = m.source.removeprefix(str(NVR))
+        out.append(f"## {src}: {len(m.entities)} entities missed")
+        out += [f"  {c.removeprefix(str(NV))}\t{name(e)}" for e, c in m.entities]
+        out.append(f"## {src}: {len(m.wrong)} wrong entity candidates")
+        out += [f"  {c.removeprefix(str(NV))}\t{label}\tline {line}: {q[:100]}" for label, c, line, q in m.wrong]
+        out.append(f"## {src}: {len(m.relations)} relations missed")
+        out += [f"  {name(s)} {p.removeprefix(str(NV))} {name(o)}" for s, p, o in m.relations]
+        out.append(f"## {src}: {len(m.wrong_relations)} wrong relation candidates")
+        out += [
+            f"  {name(s)} {p.removeprefix(str(NV))} {name(o)}\tline {line}: {q[:100]}"
+            for s, p, o, line, q in m.wrong_relations
+        ]
+    return "\n".join(out)
 
 
 def _resolve(iri: str, found, names: dict, expected: set[str], where: dict) -> set[str]:
