@@ -348,8 +348,10 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])
-        if key(label) in {key(a.label) for a in found.actors.values() if a.known}:
-            continue
+        if key(label) in {
+            key(a.label) for i, a in found.actors.items() if a.known and gaz.home.get(i, region_iri) == region_iri
+        }:
+            continue  # a known actor of this region (or national) the gazetteer did not resolve here
         iri = f"{region_iri}--{slug(re.sub(r'(?<=[^s]{4})(?::s|s)$', '', label))}"
         if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
             found.actors[iri] = known

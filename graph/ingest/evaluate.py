@@ -81,7 +81,8 @@ def evaluate(store: ox.Store, project: Project, misses: list[Misses] | None = No
     for r in rows(store, q / "names.rq", project):
         if r["acronym"] != "true":
             labels.setdefault(r["entity"], r["name"])
-        where[r["entity"]] = (r["class"], r["home"])
+        if r["entity"] not in where or r["class"] == str(NV.Region):  # Region Gotland is also a municipality
+            where[r["entity"]] = (r["class"], r["home"])
         if r["class"] in rules.not_actors:
             findings.add(r["entity"])
         names[gazetteer.key(r["name"])].add(r["entity"])
