@@ -16,7 +16,7 @@ from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, loo
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
-from .sentences import BULLETS, Document, Sentence
+from .sentences import BULLETS, MAX_QUOTE, Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
+    group = None  # (IRI, evidence) of the sub-heading the list's items stand under
     recs = _Recommending()
     for sentence in doc.sentences:
         if not region:
@@ -97,11 +98,15 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
         bullet = _BULLET.match(sentence.raw)
         if not bullet and _HEADING.fullmatch(sentence.text):
             matching = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
-            listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps the heading's
+            if not matching and listing and region_iri and _sub_heading(doc, sentence, listing):
+                group = _group(doc, sentence, found, listing, region_iri, gaz, rules)
+            else:
+                listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps it
+                group = group if listing and not matching else None
             recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules)
+            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules, group)
         if len(sentence.text) < 12:
             continue
         for span in spans:
@@ -157,9 +162,30 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
     return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules) -> None:
+def _sub_heading(doc: Document, sentence: Sentence, rule) -> bool:
+    """Whether a heading inside a list is a sub-heading of it: short, not a list's lead (no colon), and the
+    next line is an item of the list ("Kompetensförsörjning" over "• Satsning på ST i allmänmedicin")."""
+    if sentence.text.endswith(":") or len(sentence.text.split()) > rule.max_words:
+        return False
+    nl = doc.text.find("\n", sentence.end)
+    return nl >= 0 and bool(_BULLET.match(doc.text, nl + 1)) and doc.text[nl + 1 : nl + 2] != "\n"
+
+
+def _group(doc, sentence, found, rule, region_iri, gaz, rules) -> tuple[str, Evidence]:
+    """The actor a sub-heading of a list names (of the list's class, or the one its words name)."""
+    label = sentence.text
+    iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+    ev = _evidence(doc, sentence, Span(0, len(sentence.raw), iri))
+    if iri not in found.actors:
+        cls = rules.class_of(label, rule.cls)
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+    return iri, ev
+
+
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules, group=None) -> None:
     """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop), of
-    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's."""
+    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's;
+    under a sub-heading (`group`: its IRI and evidence), a component of the sub-heading's actor."""
     raw = sentence.raw
     end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
     label = re.sub(r"\s+", " ", raw[start:end]).strip()
@@ -171,6 +197,29 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules)
         cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
+    if group and group[0] != iri and rules.layout:
+        _layout(doc, sentence, iri, rules.layout, group, found, rules, gaz)
+
+
+def _layout(doc, sentence, iri, prop, group, found, rules, gaz) -> None:
+    """`iri` (named by a list item) related by `prop` to the actor of the heading it stands under
+    (nv:basis-layout), quoted by the item's sentence, or, when that is too short to state a relation, by the
+    text from the heading to the item's end."""
+    parent, heading = group
+
+    def cls(i: str) -> str:
+        return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
+
+    if not rules.fits(cls(iri), prop, cls(parent)) or any(k[0] == iri and k[2] == parent for k in found.relations):
+        return
+    line, quote = doc.quote(sentence, 0, len(sentence.raw))
+    if count_words(quote) < MIN_RELATION_QUOTE_WORDS:
+        lo = doc.line_starts[heading.line - 1]
+        if sentence.end - lo > MAX_QUOTE:
+            return
+        line, quote = heading.line, normalise(doc.text[lo : sentence.end])
+    layout = str(NV["basis-layout"])
+    found.relations[(iri, prop, parent)] = Relation(iri, prop, parent, Evidence(line, quote), "", layout, heading)
 
 
 @dataclass

@@ -95,6 +95,7 @@ class Rules:
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
     named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
+    layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -299,4 +300,5 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         ),
         tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
+        term(data["layout"], "layout") if "layout" in data else None,
     )
