@@ -91,11 +91,14 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
     group = None  # (IRI, evidence) of the sub-heading the list's items stand under
-    recs = _Recommending()
+    recs, measures = _Recommending(), _Measuring()
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
         bullet = _BULLET.match(sentence.raw)
+        heading = not bullet and bool(_HEADING.fullmatch(sentence.text))
+        if heading and rules.measure:
+            measures.heading(sentence.text, rules)
         if not bullet and _HEADING.fullmatch(sentence.text):
             matching = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
             if not matching and listing and region_iri and _sub_heading(doc, sentence, listing):
@@ -125,8 +128,13 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
+        if region_iri and rules.measure and not heading:
+            _measure(doc, sentence, spans, found, rules, gaz, region_iri, measures, recs.current)
+        measures.after_heading = heading
     if region and rules.signature:
         _signatures(doc, found, rules, region_iri, gaz)
+    if measures.adopted:
+        _decided(found, rules, measures)
     _drop_context(found)
     return found
 
@@ -154,7 +162,8 @@ def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str,
 
 
 _BULLET = re.compile(rf"\s*[{BULLETS}]\s+")
-_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}:?")  # a heading, or the line that introduces a list
+# a heading (numbered or not), or the line that introduces a list
+_HEADING = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-ZÅÄÖ][^.;:!?•]{2,100}:?")
 
 
 def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
@@ -230,6 +239,7 @@ class _Recommending:
     listing: bool = False  # after a cue ending in a colon, until a heading or another list's lead
     author: str | None = None
     numbers: dict = field(default_factory=dict)  # a recommendation's text → its number
+    current: tuple[str, Evidence] | None = None  # the recommendation the last heading named, with the heading
 
 
 def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state: _Recommending) -> None:
@@ -261,6 +271,8 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
         label = name[:1].upper() + re.sub(r"\s+", " ", name[1:])
         iri = f"{region_iri}--{slug(label)}"
         ev = _evidence(doc, sentence, Span(lo, hi, iri))
+        if not item:  # named by a heading: the measures of an answer below it respond to it
+            state.current = (iri, Evidence(*doc.quote(sentence, 0, len(raw))))
         if iri not in found.actors:
             count = sum(a.cls == rule.cls for a in found.actors.values()) + 1
             number = int(m[1]) if (m := re.search(r"(\d+)$", label)) else count
@@ -279,6 +291,78 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
             else:
                 continue
             found.relations.setdefault((iri, rule.prop, addressee), rel)
+
+
+@dataclass
+class _Measuring:
+    """Where the measure rule is in an answer: "all" under a heading of measures, "cue" elsewhere in an
+    answer, None outside one; the measures found, and who adopted the answer."""
+
+    mode: str | None = None
+    after_heading: bool = False
+    texts: dict = field(default_factory=dict)  # a measure's sentence → its IRI
+    adopted: list = field(default_factory=list)  # (actor IRI, evidence, cue) of "Svaret är fastställt av X"
+
+    def heading(self, text: str, rules: Rules) -> None:
+        rule, rec = rules.measure, rules.recommendation
+        if rule.section.search(text):
+            self.mode = "all"
+        elif rule.answer.search(text):
+            self.mode = "cue"
+        elif rec and rec.heading.search(text):
+            self.mode = None  # a recommendation's own text follows
+        elif self.mode:
+            self.mode = "cue"
+
+
+def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measuring, rec) -> None:
+    """A measure the sentence of an answer names (`[measure]` in ontology/ingest.toml), responding to the
+    recommendation `rec` (IRI, heading evidence) it stands under; the actor that opens the sentence is
+    responsible for it. Also notes who adopted the answer."""
+    rule, raw = rules.measure, sentence.raw
+    if adopted := rule.adopted.search(raw):
+        after = [s for s in spans if s.lo >= adopted.end()]
+        if after and count_words(sentence.text) >= MIN_RELATION_QUOTE_WORDS:
+            state.adopted.append((after[0].iri, Evidence(*doc.quote(sentence, 0, len(raw))), adopted.group()))
+        return
+    if not state.mode or count_words(sentence.text) < rule.min_words or looks_like_heading(sentence.text):
+        return
+    starts = state.after_heading or re.search(r"\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 40) : sentence.start])
+    cue = rule.cue.search(raw)
+    if not cue and not (state.mode == "all" and starts):
+        return
+    text = sentence.text
+    if text in state.texts:
+        return
+    first = re.split(r"[,;:]\s|\s[–-]\s", text)[0]
+    words = first.split()
+    label = " ".join(words[:14]).rstrip(".") + (" …" if len(words) > 14 else "")
+    iri = f"{region_iri}--atgard-{slug(' '.join(text.split()[:8]))[:60].strip('-')}"
+    while iri in found.actors:
+        iri += "-2"
+    state.texts[text] = iri
+    ev = Evidence(*doc.quote(sentence, 0, min(len(raw), MAX_QUOTE - 60)))
+    found.actors[iri] = Actor(iri, label, False, rule.cls, ev, text=text)
+    if rec and rules.fits(rule.cls, rule.responds, found.actors[rec[0]].cls if rec[0] in found.actors else ""):
+        layout = str(NV["basis-layout"])
+        found.relations[(iri, rule.responds, rec[0])] = Relation(iri, rule.responds, rec[0], ev, "", layout, rec[1])
+    limit = sum(len(w) + 1 for w in raw.split()[: rule.subject_words])
+    subjects = [s for s in spans if s.lo <= limit][:1]
+    for s in spans:
+        if subjects and s.lo > subjects[-1].hi and re.fullmatch(r"\s*(?:,|och|samt)\s*", raw[subjects[-1].hi : s.lo]):
+            subjects.append(s)
+    for s in subjects:
+        cls = found.actors[s.iri].cls if s.iri in found.actors else gaz.classes.get(s.iri, "")
+        if rules.fits(cls, rule.responsible, rule.cls) and cls not in (str(NV.Plan), str(NV.Project)):
+            found.relations.setdefault((s.iri, rule.responsible, iri), Relation(s.iri, rule.responsible, iri, ev, ""))
+
+
+def _decided(found: Candidates, rules: Rules, state: _Measuring) -> None:
+    """Every measure of the answer decided by who adopted it (the last "Svaret är fastställt av X")."""
+    actor, ev, cue = state.adopted[-1]
+    prop = rules.measure.decided
+    for iri in state.texts.values():
+        found.relations.setdefault((iri, prop, actor), Relation(iri, prop, actor, ev, cue))
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:

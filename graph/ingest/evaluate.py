@@ -95,6 +95,10 @@ def evaluate(store: ox.Store, project: Project, misses: list[Misses] | None = No
     facts = defaultdict(set)
     for r in rows(store, q / "facts.rq", project):
         facts[r["source"]].add((r["s"], r["p"], r["o"]))
+    lines: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # source → finding → lines
+    for r in rows(store, q / "lines.rq", project):
+        if r["entity"] in findings:
+            lines[r["source"]][r["entity"]].add(int(r["line"]))
     scores = []
     for src in rows(store, q / "sources.rq", project):
         source, region = src["source"], src["region"]
@@ -104,8 +108,11 @@ def evaluate(store: ox.Store, project: Project, misses: list[Misses] | None = No
         found = propose(doc, gaz, rules, slug)
         expected = evidenced[source]
 
-        def resolve(iri: str, found=found, expected=expected) -> set[str]:
-            return _resolve(iri, found, names, expected, where)
+        at = {iri: _lines(doc, a.evidence) for iri, a in found.actors.items() if a.cls in rules.not_actors}
+        stated_at = lines[source]
+
+        def resolve(iri: str, found=found, expected=expected, at=at, stated_at=stated_at) -> set[str]:
+            return _resolve(iri, found, names, expected, where) or _at(iri, found, at, stated_at, expected, where)
 
         hits = {iri: resolve(iri) & expected for iri in found.actors}
         scores.append(
@@ -190,6 +197,33 @@ def _resolve(iri: str, found, names: dict, expected: set[str], where: dict) -> s
     keys = [actor.label, gazetteer.key(actor.label)] + ([actor.acronym] if actor.acronym else [])
     exact = {e for k in keys for e in names.get(k, ())} & expected
     return exact or names.get(("head", gazetteer.key(actor.label)), set()) & expected or {iri} & expected
+
+
+def _lines(doc: Document, ev) -> range:
+    """The lines a candidate's quote covers (it starts on ev.line)."""
+    text, length, line = doc.text.splitlines(), 0, ev.line
+    while line <= len(text) and length + len(" ".join(text[line - 1].split())) + 1 < len(ev.quote):
+        length += len(" ".join(text[line - 1].split())) + 1
+        line += 1
+    return range(ev.line, line + 1)
+
+
+def _at(iri: str, found, at: dict, stated_at: dict, expected: set[str], where: dict) -> set[str]:
+    """A new finding (recommendation, measure) whose label is the curator's summary: the one finding of its
+    class and region the source states on a line its quote covers (the nearest to its start)."""
+    actor = found.actors.get(iri)
+    if iri not in at or actor is None or actor.known:
+        return set()
+    region = iri.split("--")[0]
+    near = [
+        (min(n - at[iri].start for n in stated_at[e] if n in at[iri]), e)
+        for e in stated_at
+        if e in expected
+        and where[e][0] == actor.cls
+        and where[e][1] in (None, region)
+        and any(n in at[iri] for n in stated_at[e])
+    ]
+    return {min(near)[1]} if near else set()
 
 
 def table(scores: list[Score]) -> str:

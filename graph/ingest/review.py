@@ -66,7 +66,9 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         if actor.structure:
             parts.append(f"nv:structureType {_iri(actor.structure)}")
         if actor.number:  # an audit recommendation: its number and text, and the report it is from (below)
-            parts += [f"nv:number {actor.number}", f"nv:text {literal(actor.text, 'sv')}"]
+            parts.append(f"nv:number {actor.number}")
+        if actor.text:  # a recommendation's or a measure's text
+            parts.append(f"nv:text {literal(actor.text, 'sv')}")
         parts += [f"nv:evidence [ {ev} ]", f'rv:candidate "A{n}"', 'rv:decision "proposed"']
         out.append(" ;\n    ".join(parts) + " .\n")
     for rel in [*found.relations.values(), *_reports(found, source)]:

@@ -74,6 +74,22 @@ class RecommendationRule:
 
 
 @dataclass(frozen=True)
+class MeasureRule:
+    """How an answer to an audit names its measures and who decided and does them (the `[measure]` table)."""
+
+    cls: str
+    section: re.Pattern  # a heading over paragraphs that are measures ("Planerade åtgärder")
+    answer: re.Pattern  # a heading of an answer: its sentences with `cue` are measures
+    cue: re.Pattern
+    min_words: int
+    responds: str  # the property from a measure to the recommendation whose heading it stands under
+    adopted: re.Pattern  # a sentence saying who adopted the answer: the actor after it
+    decided: str  # the property from every measure to that actor
+    responsible: str  # the property from the actor a measure's sentence opens with to the measure
+    subject_words: int  # how far into the sentence that actor may stand
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -96,6 +112,7 @@ class Rules:
     named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
+    measure: MeasureRule | None = None
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -301,4 +318,18 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
         term(data["layout"], "layout") if "layout" in data else None,
+        (
+            MeasureRule(
+                term(m["class"], "measure"),
+                *(re.compile(m[k], re.I) for k in ("section", "answer", "cue")),
+                m.get("min_words", 6),
+                term(m["responds"], "measure"),
+                re.compile(m["adopted"], re.I),
+                term(m["decided"], "measure"),
+                term(m["responsible"], "measure"),
+                m.get("subject_words", 8),
+            )
+            if (m := data.get("measure"))
+            else None
+        ),
     )
