@@ -128,8 +128,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
-        if region_iri and rules.measure and not heading:
-            _measure(doc, sentence, spans, found, rules, gaz, region_iri, measures, recs.current)
+        if region_iri and rules.measure:
+            _measure(doc, sentence, spans, found, rules, gaz, region_iri, measures, recs.current, heading)
         measures.after_heading = heading
     if region and rules.signature:
         _signatures(doc, found, rules, region_iri, gaz)
@@ -315,7 +315,7 @@ class _Measuring:
             self.mode = "cue"
 
 
-def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measuring, rec) -> None:
+def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measuring, rec, heading: bool) -> None:
     """A measure the sentence of an answer names (`[measure]` in ontology/ingest.toml), responding to the
     recommendation `rec` (IRI, heading evidence) it stands under; the actor that opens the sentence is
     responsible for it. Also notes who adopted the answer."""
@@ -325,7 +325,7 @@ def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measur
         if after and count_words(sentence.text) >= MIN_RELATION_QUOTE_WORDS:
             state.adopted.append((after[0].iri, Evidence(*doc.quote(sentence, 0, len(raw))), adopted.group()))
         return
-    if not state.mode or count_words(sentence.text) < rule.min_words or looks_like_heading(sentence.text):
+    if heading or not state.mode or count_words(sentence.text) < rule.min_words or looks_like_heading(sentence.text):
         return
     starts = state.after_heading or re.search(r"\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 40) : sentence.start])
     cue = rule.cue.search(raw)
