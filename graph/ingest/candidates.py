@@ -447,7 +447,7 @@ def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             lo, hi = m.span("name")
             if any(s.lo < hi and lo < s.hi for s in spans + out):
                 continue
-            label = normalise(m["name"])
+            label = re.sub(r"(?<=\d[–-])\s+(?=\d)", "", normalise(m["name"]))  # "2020– 2030" broken over lines
             iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
             if iri not in found.actors:
                 ev = _evidence(doc, sentence, Span(lo, hi, iri))
