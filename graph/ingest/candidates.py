@@ -92,6 +92,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     listing = None  # the list rule of the heading above, while its list lasts
     group = None  # (IRI, evidence) of the sub-heading the list's items stand under
     recs, measures = _Recommending(), _Measuring()
+    listed = None  # the class of the items a plural noun of the sentence before announced
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
@@ -123,6 +124,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                 )
         if region_iri:
             spans += _named(doc, sentence, spans, found, rules, region_iri, gaz)
+            if rules.enumeration:
+                listed = _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
         _relations(doc, sentence, spans, found, rules, gaz)
@@ -455,6 +458,49 @@ def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
                 found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
             out.append(Span(lo, hi, iri))
     return out
+
+
+_ITEM_STOP = re.compile(r"[.;(]|\s[–-]\s|$")
+_FUNCTION = re.compile(r"(?:att|som|vilket|vilka|där|för|med|men|och|samt|eller|i|på|till|av|om)\b", re.I)
+
+
+def _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed) -> str | None:
+    """Actors a list after a plural noun names (`[enumerations]`); returns the class of the items a noun at
+    the sentence's end announces for the next sentence ("… ett antal projekt. Dessa innefattar …")."""
+    rule, raw = rules.enumeration, sentence.raw
+    leads = [(m.end(), cls) for _, pattern, cls in rule.nouns for m in pattern.finditer(raw)]
+    if listed and (m := rule.next.match(raw)):
+        leads.append((rule.marker.match(raw, m.end()).end(), listed))
+    for start, cls in sorted(leads)[:1]:  # the first list of the sentence
+        end = _ITEM_STOP.search(raw, start).start()
+        capital = raw[start : start + 1].isupper()
+        sep = r",\s+(?=[A-ZÅÄÖ0-9])|\s+(?:och|samt)\s+(?=[A-ZÅÄÖ0-9])" if capital else r",\s+|\s+samt\s+"
+        cuts = [(m.start(), m.end()) for m in re.finditer(sep, raw[start:end])]
+        items = [(start + a, start + b) for a, b in zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [end - start])]
+        if not capital and items:  # the last " och " of the last item: "… läkarkontakt och egenmonitorering"
+            lo, hi = items.pop()
+            k = raw.rfind(" och ", lo, hi)
+            k = raw.rfind("\noch ", lo, hi) if k < 0 else k
+            items += [(lo, k), (k + 5, hi)] if k > lo else [(lo, hi)]
+        if len(items) < 2:
+            continue
+        for lo, hi in items:
+            lo += len(raw[lo:hi]) - len(raw[lo:hi].lstrip())
+            label = normalise(raw[lo:hi]).rstrip(",")
+            label = re.sub(r"^(?:den|det|de)\s+", "", label)
+            if not label or len(label.split()) > rule.max_words or len(label) < 3 or _FUNCTION.match(label):
+                continue
+            if any(s.lo <= lo < s.hi for s in spans):
+                continue
+            iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+            if iri not in found.actors:
+                ev = _evidence(doc, sentence, Span(lo, hi, iri))
+                kind = rules.guess(rules.class_of(label, cls), sentence.text)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, kind, ev)
+            spans.append(Span(lo, hi, iri))
+    if leads:
+        return None
+    return next((cls for noun, _, cls in rule.nouns if noun.search(raw)), None)
 
 
 def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:

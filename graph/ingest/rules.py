@@ -90,6 +90,16 @@ class MeasureRule:
 
 
 @dataclass(frozen=True)
+class EnumerationRule:
+    """Lists of actors after a plural noun (the `[enumerations]` table)."""
+
+    nouns: tuple[tuple[re.Pattern, re.Pattern, str], ...]  # (the noun, it and what leads to its list, class)
+    next: re.Pattern  # a sentence that lists the items of the noun the sentence before named
+    marker: re.Pattern  # "exempelvis", "t.ex.": a word before a list
+    max_words: int
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -113,6 +123,7 @@ class Rules:
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
+    enumeration: EnumerationRule | None = None
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -330,6 +341,26 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
                 m.get("subject_words", 8),
             )
             if (m := data.get("measure"))
+            else None
+        ),
+        (
+            EnumerationRule(
+                tuple(
+                    (
+                        re.compile(rf"\b(?:{n['words']})\b", re.I),
+                        re.compile(  # case matters only for the capital after a bare comma
+                            rf"\b(?i:{n['words']})\b(?:\s+(?i:som|där)\s+[^,:;.]{{0,60}}?)?"
+                            rf"(?:\s*:\s*|\s*,?\s*(?i:{e['marker']})\s+|,\s+(?=[A-ZÅÄÖ]))"
+                        ),
+                        term(n["class"], "enumerations"),
+                    )
+                    for n in e.get("noun", [])
+                ),
+                re.compile(e["next"]),
+                re.compile(rf"\s*(?:(?:{e['marker']})\s+)?", re.I),
+                e.get("max_words", 6),
+            )
+            if (e := data.get("enumerations"))
             else None
         ),
     )
