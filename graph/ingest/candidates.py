@@ -476,7 +476,8 @@ def _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed) ->
         capital = raw[start : start + 1].isupper()
         sep = r",\s+(?=[A-ZÅÄÖ0-9])|\s+(?:och|samt)\s+(?=[A-ZÅÄÖ0-9])" if capital else r",\s+|\s+samt\s+"
         cuts = [(m.start(), m.end()) for m in re.finditer(sep, raw[start:end])]
-        items = [(start + a, start + b) for a, b in zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [end - start])]
+        bounds = zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [end - start], strict=True)
+        items = [(start + a, start + b) for a, b in bounds]
         if not capital and items:  # the last " och " of the last item: "… läkarkontakt och egenmonitorering"
             lo, hi = items.pop()
             k = raw.rfind(" och ", lo, hi)
