@@ -211,6 +211,42 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules,
     spans.append(Span(start, end, iri))
     if group and group[0] != iri and rules.layout:
         _layout(doc, sentence, iri, rules.layout, group, found, rules, gaz)
+    if rules.layout and (dash := re.compile(r"\s[–-]\s").match(raw, end)):
+        _dash_list(doc, sentence, dash.end(), iri, spans, found, rule, region_iri, gaz, rules)
+
+
+def _dash_list(doc, sentence, start, parent, spans, found, rule, region_iri, gaz, rules) -> None:
+    """An item whose text after the dash is a list of short names ("Kompetensförsörjning – Oberoende av
+    hyrpersonal, fler AT-tjänster och KBT-utbildning."): each a component of the item's actor, stated by
+    the sentence."""
+    raw = sentence.raw
+    body = raw[start:].rstrip().rstrip(".")
+    cuts = [m.span() for m in re.finditer(r",\s+", body)]
+    bounds = list(zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [len(body)], strict=True))
+    if not cuts:
+        return
+    lo, hi = bounds.pop()  # the last " och " of the last item
+    k = re.search(r"\s+och\s+(?!.*\s+och\s)", body[lo:hi], re.S)
+    bounds += [(lo, lo + k.start()), (lo + k.end(), hi)] if k else [(lo, hi)]
+    items = [(start + a, start + b) for a, b in bounds]
+    if any(len(raw[a:b].split()) > rules.enumeration.max_words if rules.enumeration else 6 for a, b in items):
+        return
+    for lo, hi in items:
+        label = normalise(raw[lo:hi])
+        if len(label) < 3 or _FUNCTION.match(label):
+            continue
+        iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+        if iri not in found.actors:
+            ev = _evidence(doc, sentence, Span(lo, hi, iri))
+            cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+        spans.append(Span(lo, hi, iri))
+        kinds = [found.actors[i].cls if i in found.actors else gaz.classes.get(i, "") for i in (iri, parent)]
+        line, quote = doc.quote(sentence, 0, len(raw))
+        if iri != parent and rules.fits(kinds[0], rules.layout, kinds[1]) and states_relation(quote):
+            found.relations.setdefault(
+                (iri, rules.layout, parent), Relation(iri, rules.layout, parent, Evidence(line, quote), "–")
+            )
 
 
 def _layout(doc, sentence, iri, prop, group, found, rules, gaz) -> None:
