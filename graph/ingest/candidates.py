@@ -585,17 +585,28 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     return out
 
 
-def _pairs(sentence: Sentence, spans: list[Span], rule) -> list[tuple[Span, Span, str]]:
-    """(first, second, cue as written) for each pair of actors the rule reads in the sentence."""
+_LIST_SEP = re.compile(r"\s*,\s*|\s+(?:och|samt)\s+|\s*,\s*(?:och|samt)\s+")
+
+
+def _pairs(sentence: Sentence, spans: list[Span], rule, cls=None) -> list[tuple[Span, Span, str]]:
+    """(first, second, cue as written) for each pair of actors the rule reads in the sentence; with a cue,
+    the first is the nearest actor before it of the classes the rule allows there (`cls`: IRI → class)."""
     raw, out = sentence.raw, []
     if rule.between:
-        for a, b in zip(spans, spans[1:], strict=False):
+        for i, (a, b) in enumerate(zip(spans, spans[1:], strict=False)):
             gap = raw[a.hi : b.lo]
             if rule.cue.fullmatch(gap) and (not rule.genitive or raw[a.lo : a.hi].endswith("s")):
                 out.append((a, b, gap.strip() or "-s"))
+                for prev, more in zip(spans[i + 1 :], spans[i + 2 :], strict=False) if rule.all else ():
+                    if not _LIST_SEP.fullmatch(raw[prev.hi : more.lo]):
+                        break
+                    out.append((a, more, gap.strip()))
         return out
     for cue in rule.cue.finditer(raw):
         before = [s for s in spans if s.hi <= cue.start()]
+        allowed = rule.objects if rule.reverse else rule.subjects
+        if allowed and cls:
+            before = [s for s in before if cls(s.iri) in allowed]
         after = [s for s in spans if s.lo >= cue.end()]
         if before and after:
             out += [(before[-1], obj, cue.group()) for obj in (after if rule.all else after[:1])]
@@ -610,7 +621,7 @@ def _relations(doc, sentence, spans, found, rules, gaz) -> None:
         return found.actors[iri].cls if iri in found.actors else gaz.classes.get(iri, "")
 
     for rule in rules.relations:
-        for first, second, cue in _pairs(sentence, spans, rule):
+        for first, second, cue in _pairs(sentence, spans, rule, cls):
             a, b = (second, first) if rule.reverse else (first, second)
             if a.iri == b.iri or rule.subjects and cls(a.iri) not in rule.subjects:
                 continue
