@@ -93,6 +93,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     group = None  # (IRI, evidence) of the sub-heading the list's items stand under
     recs, measures = _Recommending(), _Measuring()
     listed = None  # the class of the items a plural noun of the sentence before announced
+    lead = []  # what the lead of the list being read says of its items (see _lead)
     for sentence in doc.sentences:
         if not region:
             region_iri = sections.get(doc.line_of(sentence.start), region_iri)
@@ -110,7 +111,12 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules, group)
+            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules, group)
+            for actor, rule, ev in lead if item else ():
+                s, o = (item, actor) if rule.reverse else (actor, item)
+                _layout(doc, sentence, s, rule.prop, o, ev, found, rules, gaz)
+        elif not bullet:
+            lead = []
         if len(sentence.text) < 12:
             continue
         for span in spans:
@@ -128,6 +134,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                 listed = _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
+        if region_iri and not bullet and listing and sentence.text.endswith(":"):
+            lead = _lead(doc, sentence, spans, found, rules, gaz)
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
@@ -194,7 +202,7 @@ def _group(doc, sentence, found, rule, region_iri, gaz, rules) -> tuple[str, Evi
     return iri, ev
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules, group=None) -> None:
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules, group=None) -> str | None:
     """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop), of
     the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's;
     under a sub-heading (`group`: its IRI and evidence), a component of the sub-heading's actor."""
@@ -210,9 +218,37 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules,
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
     if group and group[0] != iri and rules.layout:
-        _layout(doc, sentence, iri, rules.layout, group, found, rules, gaz)
+        _layout(doc, sentence, iri, rules.layout, *group, found, rules, gaz)
     if rules.layout and (dash := re.compile(r"\s[–-]\s").match(raw, end)):
         _dash_list(doc, sentence, dash.end(), iri, spans, found, rule, region_iri, gaz, rules)
+    return iri
+
+
+def _lead(doc, sentence, spans, found, rules, gaz) -> list[tuple[str, object, Evidence]]:
+    """What a list's lead ending in a colon says of its items: (actor, relation rule, evidence) for each
+    actor before a cue with no actor after it ("Region Halland och länets kommuner driver flera gemensamma
+    utvecklingsarbeten, exempelvis:": each item is run by both)."""
+    raw, out = sentence.raw, []
+
+    def cls(i: str) -> str:
+        return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
+
+    ev = Evidence(*doc.quote(sentence, 0, len(raw)))
+    for rule in rules.relations:
+        cue = None if rule.between else rule.cue.search(raw)
+        if not cue or any(s.lo >= cue.end() for s in spans):
+            continue
+        before = [s for s in spans if s.hi <= cue.start()]
+        chain = before[-1:]
+        for s in reversed(before[:-1]):
+            if not _LIST_SEP.fullmatch(raw[s.hi : chain[0].lo]):
+                break
+            chain.insert(0, s)
+        allowed = rule.objects if rule.reverse else rule.subjects
+        out += [(s.iri, rule, ev) for s in chain if not allowed or cls(s.iri) in allowed]
+        if out:
+            break
+    return out
 
 
 def _dash_list(doc, sentence, start, parent, spans, found, rule, region_iri, gaz, rules) -> None:
@@ -249,16 +285,17 @@ def _dash_list(doc, sentence, start, parent, spans, found, rule, region_iri, gaz
             )
 
 
-def _layout(doc, sentence, iri, prop, group, found, rules, gaz) -> None:
-    """`iri` (named by a list item) related by `prop` to the actor of the heading it stands under
-    (nv:basis-layout), quoted by the item's sentence, or, when that is too short to state a relation, by the
-    text from the heading to the item's end."""
-    parent, heading = group
+def _layout(doc, sentence, iri, prop, parent, heading, found, rules, gaz) -> None:
+    """`iri` related by `prop` to `parent` because of where it stands: an item under a heading or a list's
+    lead (`heading`, its evidence) that names `parent` (nv:basis-layout), quoted by the item's sentence, or,
+    when that is too short to state a relation, by the text from the heading to the item's end."""
 
     def cls(i: str) -> str:
         return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
 
-    if not rules.fits(cls(iri), prop, cls(parent)) or any(k[0] == iri and k[2] == parent for k in found.relations):
+    if iri == parent or not rules.fits(cls(iri), prop, cls(parent)):
+        return
+    if any(k[0] == iri and k[2] == parent for k in found.relations):
         return
     line, quote = doc.quote(sentence, 0, len(sentence.raw))
     if count_words(quote) < MIN_RELATION_QUOTE_WORDS:
