@@ -94,9 +94,10 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     recs, measures = _Recommending(), _Measuring()
     listed = None  # the class of the items a plural noun of the sentence before announced
     lead = []  # what the lead of the list being read says of its items (see _lead)
+    section = None  # (IRI, evidence) of the plan or project the last heading that named one names
     for sentence in doc.sentences:
-        if not region:
-            region_iri = sections.get(doc.line_of(sentence.start), region_iri)
+        if not region and doc.line_of(sentence.start) in sections:
+            region_iri, section = sections[doc.line_of(sentence.start)], None
         bullet = _BULLET.match(sentence.raw)
         heading = not bullet and bool(_HEADING.fullmatch(sentence.text))
         if heading and rules.measure:
@@ -115,6 +116,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             for actor, rule, ev in lead if item else ():
                 s, o = (item, actor) if rule.reverse else (actor, item)
                 _layout(doc, sentence, s, rule.prop, o, ev, found, rules, gaz)
+            if item and not group and section and rules.layout:
+                _layout(doc, sentence, item, rules.layout, *section, found, rules, gaz)
         elif not bullet:
             lead = []
         if len(sentence.text) < 12:
@@ -134,6 +137,11 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                 listed = _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
+        titled = spans and re.match(r"\s[–-]\s", sentence.raw[spans[0].hi :])  # "Strategi 1 - Förstärka …"
+        if (heading or titled) and not bullet and spans and not re.search(r"\S", sentence.raw[: spans[0].lo]):
+            cls = found.actors[spans[0].iri].cls if spans[0].iri in found.actors else ""
+            if cls in (str(NV.Plan), str(NV.Project)):  # a heading that names a plan: "Strategi 1 - …"
+                section = (spans[0].iri, Evidence(*doc.quote(sentence, 0, len(sentence.raw))))
         if region_iri and not bullet and listing and sentence.text.endswith(":"):
             lead = _lead(doc, sentence, spans, found, rules, gaz)
         _relations(doc, sentence, spans, found, rules, gaz)
