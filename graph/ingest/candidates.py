@@ -41,6 +41,7 @@ class Actor:
     acronym: str | None = None
     number: int | None = None  # an audit recommendation's number in the document, with its text
     text: str | None = None
+    national: bool = False  # of no region (a law, a government bill)
 
 
 @dataclass
@@ -526,17 +527,17 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
 def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     """New actors by the `named` patterns of ontology/ingest.toml (a quoted name, "Strategi 1 - …")."""
     out = []
-    for pattern, default in rules.named:
+    for pattern, default, national in rules.named:
         for m in pattern.finditer(sentence.raw):
             lo, hi = m.span("name")
             if any(s.lo < hi and lo < s.hi for s in spans + out):
                 continue
             label = re.sub(r"(?<=\d[–-])\s+(?=\d)", "", normalise(m["name"]))  # "2020– 2030" broken over lines
-            iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+            iri = f"{NVR if national else region_iri + '--'}{slug(label)[:60].strip('-')}"
             if iri not in found.actors:
                 ev = _evidence(doc, sentence, Span(lo, hi, iri))
-                cls = rules.class_of(label, default)
-                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+                cls = default if national else rules.class_of(label, default)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev, national=national)
             out.append(Span(lo, hi, iri))
     return out
 

@@ -192,7 +192,7 @@ def _resolve(iri: str, found, names: dict, expected: set[str], where: dict) -> s
     actor = found.actors.get(iri)
     if actor is None or actor.known:
         return {iri}
-    region = iri.split("--")[0]
+    region = None if actor.national else iri.split("--")[0]
     expected = {e for e in expected if where[e][0] == actor.cls and where[e][1] in (None, region)}
     keys = [actor.label, gazetteer.key(actor.label)] + ([actor.acronym] if actor.acronym else [])
     exact = {e for k in keys for e in names.get(k, ())} & expected

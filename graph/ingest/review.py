@@ -60,7 +60,8 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         parts = [f"{_iri(actor.iri)} a {_iri(actor.cls)}", f"rdfs:label {literal(actor.label, 'sv')}"]
         if actor.acronym:
             parts.append(f"skos:altLabel {literal(actor.acronym, 'sv')}")
-        parts.append(f"nv:inRegion {_iri(region)}")
+        if not actor.national:
+            parts.append(f"nv:inRegion {_iri(region)}")
         if actor.level:
             parts.append(f"nv:level {_iri(actor.level)}")
         if actor.structure:

@@ -119,7 +119,7 @@ class Rules:
     recommendation: RecommendationRule | None = None
     complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
-    named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
+    named: tuple[tuple[re.Pattern, str, bool], ...] = ()  # (pattern with group `name`, class, national)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
@@ -326,7 +326,10 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             if (sh := data.get("shared"))
             else None
         ),
-        tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
+        tuple(
+            (re.compile(n["pattern"], re.M), term(n["class"], n["pattern"]), n.get("national", False))
+            for n in data.get("named", [])
+        ),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
         term(data["layout"], "layout") if "layout" in data else None,
         (
