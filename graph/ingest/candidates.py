@@ -578,7 +578,8 @@ def _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed) ->
             iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
             if iri not in found.actors:
                 ev = _evidence(doc, sentence, Span(lo, hi, iri))
-                kind = rules.guess(rules.class_of(label, cls), sentence.text)
+                head = rules.actor_for(label.split()[-1])  # the last word is the head: "lokalt primärvårdsråd"
+                kind = rules.guess(head.cls if head else cls, sentence.text)
                 found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, kind, ev)
             spans.append(Span(lo, hi, iri))
     if leads:
