@@ -42,6 +42,7 @@ class Actor:
     number: int | None = None  # an audit recommendation's number in the document, with its text
     text: str | None = None
     national: bool = False  # of no region (a law, a government bill)
+    stated: Evidence | None = None  # a recommendation named by a heading: the sentence under it (its text)
 
 
 @dataclass
@@ -332,6 +333,10 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
     itself; see `[recommendation]` in ontology/ingest.toml), each addressed to the last cue's addressees."""
     rule, raw = rules.recommendation, sentence.raw
     named = [(m["name"], m.start("name"), m.end("name")) for m in rule.heading.finditer(raw)]
+    pending = state.current and found.actors.get(state.current[0])
+    if not named and pending and pending.stated is None and not pending.known:
+        if states_relation(sentence.text):  # the sentence under a recommendation's heading: its text
+            pending.stated, pending.text = Evidence(*doc.quote(sentence, 0, len(raw))), sentence.text
     cue, bullet = rule.cue.search(raw), _BULLET.match(raw)
     item = None
     if cue and not bullet:
@@ -412,6 +417,8 @@ def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measur
         return
     if heading or not state.mode or count_words(sentence.text) < rule.min_words or looks_like_heading(sentence.text):
         return
+    if not rec or not rules.fits(rule.cls, rule.responds, found.actors[rec[0]].cls if rec[0] in found.actors else ""):
+        return  # a measure responds to a recommendation (the shapes require it): none is named above
     starts = state.after_heading or re.search(r"\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 40) : sentence.start])
     cue = rule.cue.search(raw)
     if not cue and not (state.mode == "all" and starts):
@@ -428,9 +435,8 @@ def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measur
     state.texts[text] = iri
     ev = Evidence(*doc.quote(sentence, 0, min(len(raw), MAX_QUOTE - 60)))
     found.actors[iri] = Actor(iri, label, False, rule.cls, ev, text=text)
-    if rec and rules.fits(rule.cls, rule.responds, found.actors[rec[0]].cls if rec[0] in found.actors else ""):
-        layout = str(NV["basis-layout"])
-        found.relations[(iri, rule.responds, rec[0])] = Relation(iri, rule.responds, rec[0], ev, "", layout, rec[1])
+    layout = str(NV["basis-layout"])
+    found.relations[(iri, rule.responds, rec[0])] = Relation(iri, rule.responds, rec[0], ev, "", layout, rec[1])
     limit = sum(len(w) + 1 for w in raw.split()[: rule.subject_words])
     subjects = [s for s in spans if s.lo <= limit][:1]
     for s in spans:

@@ -12,7 +12,7 @@ from rdflib import Literal, Namespace, URIRef
 
 from ..namespaces import NV, NVR, PREFIXES
 from ..viz.shell import FOOTER_UNKNOWN, render
-from .candidates import Candidates, Relation
+from .candidates import Candidates, Relation, states_relation
 
 RV = Namespace("https://w3id.org/naravard/review#")
 DECISIONS = ("proposed", "accept", "reject")
@@ -90,9 +90,9 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
 def _reports(found: Candidates, source: str) -> list[Relation]:
     """The new audit recommendations' nv:fromReport to the ingested document, as relation candidates."""
     return [
-        Relation(a.iri, str(NV.fromReport), source, a.evidence, "")
+        Relation(a.iri, str(NV.fromReport), source, a.stated or a.evidence, "")
         for a in found.actors.values()
-        if a.number and not a.known
+        if a.number and not a.known and states_relation((a.stated or a.evidence).quote)
     ]
 
 
