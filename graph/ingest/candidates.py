@@ -193,12 +193,16 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
 
 
 def _sub_heading(doc: Document, sentence: Sentence, rule) -> bool:
-    """Whether a heading inside a list is a sub-heading of it: short, not a list's lead (no colon), and the
-    next line is an item of the list ("Kompetensförsörjning" over "• Satsning på ST i allmänmedicin")."""
+    """Whether a heading inside a list is a sub-heading of it: short, not a list's lead (no colon), not set
+    off by two blank lines, and the next line is an item of the list ("Kompetensförsörjning" over
+    "• Satsning på ST i allmänmedicin")."""
     if sentence.text.endswith(":") or len(sentence.text.split()) > rule.max_words:
         return False
+    if re.search(r"\n[ \t]*\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 20) : sentence.start]):
+        return False  # after two blank lines or more: a section's heading
     nl = doc.text.find("\n", sentence.end)
-    return nl >= 0 and bool(_BULLET.match(doc.text, nl + 1)) and doc.text[nl + 1 : nl + 2] != "\n"
+    below = doc.text[nl + 1 :].split("\n", 1)[0] if nl >= 0 else ""
+    return bool(_BULLET.match(below))
 
 
 def _group(doc, sentence, found, rule, region_iri, gaz, rules) -> tuple[str, Evidence]:
