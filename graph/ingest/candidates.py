@@ -611,7 +611,7 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             continue
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
-        bare = not before and not acronym and m.start("end") - m.start() < 3
+        bare = not before and not acronym and m.start("end") - m.start() < 3 and rule.ending not in rules.bare
         complement = (
             bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
         )
