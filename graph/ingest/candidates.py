@@ -211,7 +211,7 @@ def _group(doc, sentence, found, rule, region_iri, gaz, rules) -> tuple[str, Evi
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     ev = _evidence(doc, sentence, Span(0, len(sentence.raw), iri))
     if iri not in found.actors:
-        cls = rules.class_of(label, rule.cls)
+        cls = rules.class_of(re.split(r"\s[–-]\s|\s(?:för|i|inom|på|utanför|vid|med|av)\s", label)[0], rule.cls)
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     return iri, ev
 
@@ -228,7 +228,8 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules,
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
-        cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+        head = re.split(r"\s(?:för|i|inom|på|utanför|vid|med|av)\s", label)[0]  # "Hälsorum på vårdcentraler"
+        cls = rules.guess(rules.class_of(head, rule.cls), ev.quote)
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
     if group and group[0] != iri and rules.layout:
