@@ -71,8 +71,9 @@ class Document:
                     or not (len(line) < _HEADING_LINE or _NUMBERED.fullmatch(line) and len(line.split()) <= 12)
                 ):
                     continue
-                # a heading starts its paragraph: the line above it (or the one above that) is blank or ends one
-                if not any(len(above) < k or _ends(above[-k]) for k in (2, 3)):
+                # a heading starts its paragraph (the line above it, or the one above that, is blank or ends
+                # one), or the short line is a whole list item ("• Mobila verksamheter" over a sub-heading)
+                if not any(len(above) < k or _ends(above[-k]) for k in (2, 3)) and not _BULLET_START.match(line):
                     continue
             if "\n" in m.group() and m.group().count("\n") >= 2:
                 before = self.text[: m.start()].rsplit("\n", 1)[-1].rstrip()
