@@ -510,9 +510,15 @@ def gaps(region, kinds, fmt, evaluate, seeds, labels_file, root):
 @click.option(
     "--evaluate", is_flag=True, help="Measure the candidates leave-one-document-out against the curated graph."
 )
+@click.option(
+    "--misses",
+    is_flag=True,
+    help="With --evaluate: also list, per source, the curated entities and relations not found and the "
+    "candidates that match none.",
+)
 @project_option
 @friendly
-def ingest(file, region, title, date, kind, review, evaluate, root):
+def ingest(file, region, title, date, kind, review, evaluate, misses, root):
     """Turn a new document (PDF or text) into candidates to review, then merge the accepted ones.
 
     \b
@@ -522,15 +528,19 @@ def ingest(file, region, title, date, kind, review, evaluate, root):
     naravard ingest --accept review/NNN_….review.ttl
         merges the candidates whose rv:decision is "accept" into data/regions/<region>.ttl, only if the
         project then validates (nothing is written otherwise).
-    naravard ingest --evaluate
-        precision and recall of the candidates, each source ingested as if new.
+    naravard ingest --evaluate [--misses]
+        precision and recall of the candidates, each source ingested as if new (with --misses, what
+        each source's candidates miss or get wrong).
     """
     project = get_project(root)
     if evaluate:
-        from graph.ingest.evaluate import evaluate as run, table
+        from graph.ingest.evaluate import evaluate as run, misses_text, table
         from graph.store import open_store
 
-        click.echo(table(run(open_store(project), project)))
+        found = [] if misses else None
+        click.echo(table(run(open_store(project), project, found)))
+        if found:
+            click.echo("\n" + misses_text(found))
         return
     if review:
         from graph.ingest import accept

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from graph.evidence import SourceText
+from graph.ingest.candidates import Evidence
 from graph.ingest.extract import clean_pages
 from graph.ingest.gazetteer import key
 from graph.namespaces import NV, NVR
@@ -248,3 +249,69 @@ def test_evaluate_every_source(store, project):
     entities = [s for s in scores if s.kind == "entities"]
     assert sum(s.precision for s in entities) / len(entities) >= 0.6  # the README's figure, as a floor
     assert "| mean | relations |" in table(scores)
+
+
+def test_measures_of_an_answer(kronoberg):
+    """Paragraphs under "Planerade åtgärder" are measures responding to the recommendation heading above
+    them; who adopted the answer decided them; the actor that opens the sentence is responsible."""
+    text = (
+        "Rekommendation 1\nAtt tydliggöra ansvaret för omställningen.\n\n"
+        "Regionstyrelsens svar\nPlanerade åtgärder\n"
+        "Hälso- och sjukvårdsnämnden tar fram en ny plan för uppföljning av omställningen under 2025.\n\n"
+        "Svaret är fastställt av regionstyrelsen 2025-03-25 § 39\n"
+    )
+    found = propose_text(kronoberg, text)
+    measures = [a for a in found.actors.values() if a.cls == str(NV.Measure)]
+    assert len(measures) == 1 and measures[0].text.startswith("Hälso- och sjukvårdsnämnden tar fram"), measures
+    m = measures[0]
+    assert m.evidence.line == 6 and m.evidence.quote.startswith("Hälso- och sjukvårdsnämnden tar fram")
+    rec = next(i for i, a in found.actors.items() if a.label == "Rekommendation 1")
+    responds = found.relations[(m.iri, str(NV.respondsTo), rec)]
+    assert responds.basis == str(NV["basis-layout"]) and responds.heading.quote == "Rekommendation 1"
+    board = str(NVR["kronoberg--regionstyrelsen"])
+    decided = found.relations[(m.iri, str(NV.decidedBy), board)]
+    assert decided.evidence == Evidence(8, "Svaret är fastställt av regionstyrelsen 2025-03-25 § 39")
+    assert (str(NVR["kronoberg--halso-och-sjukvardsnamnden"]), str(NV.responsibleFor), m.iri) in found.relations
+
+
+def test_sub_headings_and_enumerations(kronoberg):
+    """A short heading over a list's items is a project the items are components of (the quote runs from
+    the heading, verbatim); a list after a plural noun names each item."""
+    text = (
+        "Exempel på prioriterade utvecklingsområden\n\nKompetensförsörjning\n• Rätt använd kompetens\n"
+        "• Satsning på ST i allmänmedicin\n\n"
+        "Området består av tre avdelningar, Forskning och utbildning, Kvalitet samt Utveckling, strategi "
+        "och styrning.\n"
+    )
+    found = propose_text(kronoberg, text)
+    by_label = {a.label: (i, a) for i, a in found.actors.items()}
+    group, first = by_label["Kompetensförsörjning"][0], by_label["Rätt använd kompetens"][0]
+    rel = found.relations[(first, str(NV.componentOf), group)]
+    assert rel.basis == str(NV["basis-layout"]) and rel.heading.quote == "Kompetensförsörjning"
+    assert rel.evidence == Evidence(3, "Kompetensförsörjning • Rätt använd kompetens")
+    assert SourceText(text).find(rel.evidence.quote)
+    units = ["Forskning och utbildning", "Kvalitet", "Utveckling, strategi och styrning"]
+    assert all(by_label[u][1].cls == str(NV.Administration) for u in units), sorted(by_label)
+
+
+def test_a_lead_relates_its_list(kronoberg):
+    text = (
+        "Exempel på gemensamma satsningar\n\nRegion Kronoberg och länets kommuner driver flera gemensamma "
+        "utvecklingsarbeten, exempelvis:\n• Familjefrid i hela länet\n• Barnahus Kronoberg\n"
+    )
+    found = propose_text(kronoberg, text)
+    item = next(i for i, a in found.actors.items() if a.label == "Familjefrid i hela länet")
+    for actor in (str(NVR.kronoberg), str(NVR["kommuner-07"])):
+        rel = found.relations[(actor, str(NV.runs), item)]
+        assert rel.basis == str(NV["basis-layout"]) and rel.heading.quote.endswith("exempelvis:")
+
+
+def test_evaluate_lists_misses(store, project):
+    from graph.ingest.evaluate import evaluate, misses_text
+
+    misses = []
+    scores = evaluate(store, project, misses)
+    assert [m.source for m in misses] == [s.source for s in scores if s.kind == "entities"]
+    for m, s in zip(misses, [s for s in scores if s.kind == "entities"], strict=True):
+        assert len(m.entities) == s.expected - s.found and len(m.wrong) == s.proposed - s.right
+    assert "entities missed" in misses_text(misses)

@@ -16,7 +16,7 @@ from ..lint import HEADING_MAX_WORDS, MIN_RELATION_QUOTE_WORDS, count_words, loo
 from ..namespaces import NV, NVR
 from .gazetteer import Gazetteer, key
 from .rules import Rules
-from .sentences import BULLETS, Document, Sentence
+from .sentences import BULLETS, MAX_QUOTE, Document, Sentence
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Actor:
     acronym: str | None = None
     number: int | None = None  # an audit recommendation's number in the document, with its text
     text: str | None = None
+    national: bool = False  # of no region (a law, a government bill)
+    stated: Evidence | None = None  # a recommendation named by a heading: the sentence under it (its text)
 
 
 @dataclass
@@ -90,18 +92,36 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     region_iri = str(NVR[region]) if region else None
     sections = {} if region else _sections(doc, gaz)
     listing = None  # the list rule of the heading above, while its list lasts
-    recs = _Recommending()
+    group = None  # (IRI, evidence) of the sub-heading the list's items stand under
+    recs, measures = _Recommending(), _Measuring()
+    listed = None  # the class of the items a plural noun of the sentence before announced
+    lead = []  # what the lead of the list being read says of its items (see _lead)
+    section = None  # (IRI, evidence) of the plan or project the last heading that named one names
     for sentence in doc.sentences:
-        if not region:
-            region_iri = sections.get(doc.line_of(sentence.start), region_iri)
+        if not region and doc.line_of(sentence.start) in sections:
+            region_iri, section = sections[doc.line_of(sentence.start)], None
         bullet = _BULLET.match(sentence.raw)
+        heading = not bullet and bool(_HEADING.fullmatch(sentence.text))
+        if heading and rules.measure:
+            measures.heading(sentence.text, rules)
         if not bullet and _HEADING.fullmatch(sentence.text):
             matching = next((r for r in rules.lists if r.heading.search(sentence.text)), None)
-            listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps the heading's
+            if not matching and listing and region_iri and _sub_heading(doc, sentence, listing):
+                group = _group(doc, sentence, found, listing, region_iri, gaz, rules)
+            else:
+                listing = matching or (listing if sentence.text.endswith(":") else None)  # a lead keeps it
+                group = group if listing and not matching else None
             recs.listing = False
         spans = _known(sentence, gaz, region_iri, rules)
         if bullet and listing and region_iri:
-            _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules)
+            item = _list_item(doc, sentence, bullet.end(), spans, found, listing, region_iri, gaz, rules, group)
+            for actor, rule, ev in lead if item else ():
+                s, o = (item, actor) if rule.reverse else (actor, item)
+                _layout(doc, sentence, s, rule.prop, o, ev, found, rules, gaz)
+            if item and not group and section and rules.layout:
+                _layout(doc, sentence, item, rules.layout, *section, found, rules, gaz)
+        elif not bullet:
+            lead = []
         if len(sentence.text) < 12:
             continue
         for span in spans:
@@ -115,13 +135,27 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                 )
         if region_iri:
             spans += _named(doc, sentence, spans, found, rules, region_iri, gaz)
+            if rules.enumeration:
+                listed = _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
         spans.sort(key=lambda s: s.lo)
+        titled = spans and re.match(r"\s[–-]\s", sentence.raw[spans[0].hi :])  # "Strategi 1 - Förstärka …"
+        if (heading or titled) and not bullet and spans and not re.search(r"\S", sentence.raw[: spans[0].lo]):
+            cls = found.actors[spans[0].iri].cls if spans[0].iri in found.actors else ""
+            if cls in (str(NV.Plan), str(NV.Project)):  # a heading that names a plan: "Strategi 1 - …"
+                section = (spans[0].iri, Evidence(*doc.quote(sentence, 0, len(sentence.raw))))
+        if region_iri and not bullet and listing and sentence.text.endswith(":"):
+            lead = _lead(doc, sentence, spans, found, rules, gaz)
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
+        if region_iri and rules.measure:
+            _measure(doc, sentence, spans, found, rules, gaz, region_iri, measures, recs.current, heading)
+        measures.after_heading = heading
     if region and rules.signature:
         _signatures(doc, found, rules, region_iri, gaz)
+    if measures.adopted:
+        _decided(found, rules, measures)
     _drop_context(found)
     return found
 
@@ -149,7 +183,8 @@ def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str,
 
 
 _BULLET = re.compile(rf"\s*[{BULLETS}]\s+")
-_HEADING = re.compile(r"[A-ZÅÄÖ][^.;:!?•]{2,100}:?")  # a heading, or the line that introduces a list
+# a heading (numbered or not), or the line that introduces a list
+_HEADING = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+)?[A-ZÅÄÖ][^.;:!?•]{2,100}:?")
 
 
 def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
@@ -157,9 +192,34 @@ def _known_iri(gaz: Gazetteer, iri: str, ev: Evidence) -> Actor | None:
     return Actor(iri, gaz.labels.get(iri, ""), True, gaz.classes[iri], ev) if iri in gaz.classes else None
 
 
-def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules) -> None:
+def _sub_heading(doc: Document, sentence: Sentence, rule) -> bool:
+    """Whether a heading inside a list is a sub-heading of it: short, not a list's lead (no colon), not set
+    off by two blank lines, and the next line is an item of the list ("Kompetensförsörjning" over
+    "• Satsning på ST i allmänmedicin")."""
+    if sentence.text.endswith(":") or len(sentence.text.split()) > rule.max_words:
+        return False
+    if re.search(r"\n[ \t]*\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 20) : sentence.start]):
+        return False  # after two blank lines or more: a section's heading
+    nl = doc.text.find("\n", sentence.end)
+    below = doc.text[nl + 1 :].split("\n", 1)[0] if nl >= 0 else ""
+    return bool(_BULLET.match(below))
+
+
+def _group(doc, sentence, found, rule, region_iri, gaz, rules) -> tuple[str, Evidence]:
+    """The actor a sub-heading of a list names (of the list's class, or the one its words name)."""
+    label = sentence.text
+    iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+    ev = _evidence(doc, sentence, Span(0, len(sentence.raw), iri))
+    if iri not in found.actors:
+        cls = rules.class_of(re.split(r"\s[–-]\s|\s(?:för|i|inom|på|utanför|vid|med|av)\s", label)[0], rule.cls)
+        found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+    return iri, ev
+
+
+def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules, group=None) -> str | None:
     """A list item under a heading of `rule`: an actor named by the item (up to a colon, dash or stop), of
-    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's."""
+    the class its first word with an actor ending names ("Digitaliseringsstrategin": a plan), else the rule's;
+    under a sub-heading (`group`: its IRI and evidence), a component of the sub-heading's actor."""
     raw = sentence.raw
     end = min([m.start() for m in re.finditer(r"[:.;]\s|[:.;]$|\s[–-]\s", raw) if m.start() > start] or [len(raw)])
     label = re.sub(r"\s+", " ", raw[start:end]).strip()
@@ -168,9 +228,98 @@ def _list_item(doc, sentence, start, spans, found, rule, region_iri, gaz, rules)
     iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
     if iri not in found.actors:
         ev = _evidence(doc, sentence, Span(start, end, iri))
-        cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+        head = re.split(r"\s(?:för|i|inom|på|utanför|vid|med|av)\s", label)[0]  # "Hälsorum på vårdcentraler"
+        cls = rules.guess(rules.class_of(head, rule.cls), ev.quote)
         found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
     spans.append(Span(start, end, iri))
+    if group and group[0] != iri and rules.layout:
+        _layout(doc, sentence, iri, rules.layout, *group, found, rules, gaz)
+    if rules.layout and (dash := re.compile(r"\s[–-]\s").match(raw, end)):
+        _dash_list(doc, sentence, dash.end(), iri, spans, found, rule, region_iri, gaz, rules)
+    return iri
+
+
+def _lead(doc, sentence, spans, found, rules, gaz) -> list[tuple[str, object, Evidence]]:
+    """What a list's lead ending in a colon says of its items: (actor, relation rule, evidence) for each
+    actor before a cue with no actor after it ("Region Halland och länets kommuner driver flera gemensamma
+    utvecklingsarbeten, exempelvis:": each item is run by both)."""
+    raw, out = sentence.raw, []
+
+    def cls(i: str) -> str:
+        return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
+
+    ev = Evidence(*doc.quote(sentence, 0, len(raw)))
+    for rule in rules.relations:
+        cue = None if rule.between else rule.cue.search(raw)
+        if not cue or any(s.lo >= cue.end() for s in spans):
+            continue
+        before = [s for s in spans if s.hi <= cue.start()]
+        chain = before[-1:]
+        for s in reversed(before[:-1]):
+            if not _LIST_SEP.fullmatch(raw[s.hi : chain[0].lo]):
+                break
+            chain.insert(0, s)
+        allowed = rule.objects if rule.reverse else rule.subjects
+        out += [(s.iri, rule, ev) for s in chain if not allowed or cls(s.iri) in allowed]
+        if out:
+            break
+    return out
+
+
+def _dash_list(doc, sentence, start, parent, spans, found, rule, region_iri, gaz, rules) -> None:
+    """An item whose text after the dash is a list of short names ("Kompetensförsörjning – Oberoende av
+    hyrpersonal, fler AT-tjänster och KBT-utbildning."): each a component of the item's actor, stated by
+    the sentence."""
+    raw = sentence.raw
+    body = raw[start:].rstrip().rstrip(".")
+    cuts = [m.span() for m in re.finditer(r",\s+", body)]
+    bounds = list(zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [len(body)], strict=True))
+    if not cuts:
+        return
+    lo, hi = bounds.pop()  # the last " och " of the last item
+    k = re.search(r"\s+och\s+(?!.*\s+och\s)", body[lo:hi], re.S)
+    bounds += [(lo, lo + k.start()), (lo + k.end(), hi)] if k else [(lo, hi)]
+    items = [(start + a, start + b) for a, b in bounds]
+    if any(len(raw[a:b].split()) > rules.enumeration.max_words if rules.enumeration else 6 for a, b in items):
+        return
+    for lo, hi in items:
+        label = normalise(raw[lo:hi])
+        if len(label) < 3 or _FUNCTION.match(label):
+            continue
+        iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
+        if iri not in found.actors:
+            ev = _evidence(doc, sentence, Span(lo, hi, iri))
+            cls = rules.guess(rules.class_of(label, rule.cls), ev.quote)
+            found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
+        spans.append(Span(lo, hi, iri))
+        kinds = [found.actors[i].cls if i in found.actors else gaz.classes.get(i, "") for i in (iri, parent)]
+        line, quote = doc.quote(sentence, 0, len(raw))
+        if iri != parent and rules.fits(kinds[0], rules.layout, kinds[1]) and states_relation(quote):
+            found.relations.setdefault(
+                (iri, rules.layout, parent), Relation(iri, rules.layout, parent, Evidence(line, quote), "–")
+            )
+
+
+def _layout(doc, sentence, iri, prop, parent, heading, found, rules, gaz) -> None:
+    """`iri` related by `prop` to `parent` because of where it stands: an item under a heading or a list's
+    lead (`heading`, its evidence) that names `parent` (nv:basis-layout), quoted by the item's sentence, or,
+    when that is too short to state a relation, by the text from the heading to the item's end."""
+
+    def cls(i: str) -> str:
+        return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
+
+    if iri == parent or not rules.fits(cls(iri), prop, cls(parent)):
+        return
+    if any(k[0] == iri and k[2] == parent for k in found.relations):
+        return
+    line, quote = doc.quote(sentence, 0, len(sentence.raw))
+    if count_words(quote) < MIN_RELATION_QUOTE_WORDS:
+        lo = doc.line_starts[heading.line - 1]
+        if sentence.end - lo > MAX_QUOTE:
+            return
+        line, quote = heading.line, normalise(doc.text[lo : sentence.end])
+    layout = str(NV["basis-layout"])
+    found.relations[(iri, prop, parent)] = Relation(iri, prop, parent, Evidence(line, quote), "", layout, heading)
 
 
 @dataclass
@@ -181,6 +330,7 @@ class _Recommending:
     listing: bool = False  # after a cue ending in a colon, until a heading or another list's lead
     author: str | None = None
     numbers: dict = field(default_factory=dict)  # a recommendation's text → its number
+    current: tuple[str, Evidence] | None = None  # the recommendation the last heading named, with the heading
 
 
 def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state: _Recommending) -> None:
@@ -188,6 +338,10 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
     itself; see `[recommendation]` in ontology/ingest.toml), each addressed to the last cue's addressees."""
     rule, raw = rules.recommendation, sentence.raw
     named = [(m["name"], m.start("name"), m.end("name")) for m in rule.heading.finditer(raw)]
+    pending = state.current and found.actors.get(state.current[0])
+    if not named and pending and pending.stated is None and not pending.known:
+        if states_relation(sentence.text):  # the sentence under a recommendation's heading: its text
+            pending.stated, pending.text = Evidence(*doc.quote(sentence, 0, len(raw))), sentence.text
     cue, bullet = rule.cue.search(raw), _BULLET.match(raw)
     item = None
     if cue and not bullet:
@@ -212,6 +366,8 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
         label = name[:1].upper() + re.sub(r"\s+", " ", name[1:])
         iri = f"{region_iri}--{slug(label)}"
         ev = _evidence(doc, sentence, Span(lo, hi, iri))
+        if not item:  # named by a heading: the measures of an answer below it respond to it
+            state.current = (iri, Evidence(*doc.quote(sentence, 0, len(raw))))
         if iri not in found.actors:
             count = sum(a.cls == rule.cls for a in found.actors.values()) + 1
             number = int(m[1]) if (m := re.search(r"(\d+)$", label)) else count
@@ -230,6 +386,79 @@ def _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, state:
             else:
                 continue
             found.relations.setdefault((iri, rule.prop, addressee), rel)
+
+
+@dataclass
+class _Measuring:
+    """Where the measure rule is in an answer: "all" under a heading of measures, "cue" elsewhere in an
+    answer, None outside one; the measures found, and who adopted the answer."""
+
+    mode: str | None = None
+    after_heading: bool = False
+    texts: dict = field(default_factory=dict)  # a measure's sentence → its IRI
+    adopted: list = field(default_factory=list)  # (actor IRI, evidence, cue) of "Svaret är fastställt av X"
+
+    def heading(self, text: str, rules: Rules) -> None:
+        rule, rec = rules.measure, rules.recommendation
+        if rule.section.search(text):
+            self.mode = "all"
+        elif rule.answer.search(text):
+            self.mode = "cue"
+        elif rec and rec.heading.search(text):
+            self.mode = None  # a recommendation's own text follows
+        elif self.mode:
+            self.mode = "cue"
+
+
+def _measure(doc, sentence, spans, found, rules, gaz, region_iri, state: _Measuring, rec, heading: bool) -> None:
+    """A measure the sentence of an answer names (`[measure]` in ontology/ingest.toml), responding to the
+    recommendation `rec` (IRI, heading evidence) it stands under; the actor that opens the sentence is
+    responsible for it. Also notes who adopted the answer."""
+    rule, raw = rules.measure, sentence.raw
+    if adopted := rule.adopted.search(raw):
+        after = [s for s in spans if s.lo >= adopted.end()]
+        if after and count_words(sentence.text) >= MIN_RELATION_QUOTE_WORDS:
+            state.adopted.append((after[0].iri, Evidence(*doc.quote(sentence, 0, len(raw))), adopted.group()))
+        return
+    if heading or not state.mode or count_words(sentence.text) < rule.min_words or looks_like_heading(sentence.text):
+        return
+    if not rec or not rules.fits(rule.cls, rule.responds, found.actors[rec[0]].cls if rec[0] in found.actors else ""):
+        return  # a measure responds to a recommendation (the shapes require it): none is named above
+    starts = state.after_heading or re.search(r"\n[ \t]*\n\s*$", doc.text[max(0, sentence.start - 40) : sentence.start])
+    cue = rule.cue.search(raw)
+    if not cue and not (state.mode == "all" and starts):
+        return
+    text = sentence.text
+    if text in state.texts:
+        return
+    first = re.split(r"[,;:]\s|\s[–-]\s", text)[0]
+    words = first.split()
+    label = " ".join(words[:14]).rstrip(".") + (" …" if len(words) > 14 else "")
+    iri = f"{region_iri}--atgard-{slug(' '.join(text.split()[:8]))[:60].strip('-')}"
+    while iri in found.actors:
+        iri += "-2"
+    state.texts[text] = iri
+    ev = Evidence(*doc.quote(sentence, 0, min(len(raw), MAX_QUOTE - 60)))
+    found.actors[iri] = Actor(iri, label, False, rule.cls, ev, text=text)
+    layout = str(NV["basis-layout"])
+    found.relations[(iri, rule.responds, rec[0])] = Relation(iri, rule.responds, rec[0], ev, "", layout, rec[1])
+    limit = sum(len(w) + 1 for w in raw.split()[: rule.subject_words])
+    subjects = [s for s in spans if s.lo <= limit][:1]
+    for s in spans:
+        if subjects and s.lo > subjects[-1].hi and re.fullmatch(r"\s*(?:,|och|samt)\s*", raw[subjects[-1].hi : s.lo]):
+            subjects.append(s)
+    for s in subjects:
+        cls = found.actors[s.iri].cls if s.iri in found.actors else gaz.classes.get(s.iri, "")
+        if rules.fits(cls, rule.responsible, rule.cls) and cls not in (str(NV.Plan), str(NV.Project)):
+            found.relations.setdefault((s.iri, rule.responsible, iri), Relation(s.iri, rule.responsible, iri, ev, ""))
+
+
+def _decided(found: Candidates, rules: Rules, state: _Measuring) -> None:
+    """Every measure of the answer decided by who adopted it (the last "Svaret är fastställt av X")."""
+    actor, ev, cue = state.adopted[-1]
+    prop = rules.measure.decided
+    for iri in state.texts.values():
+        found.relations.setdefault((iri, prop, actor), Relation(iri, prop, actor, ev, cue))
 
 
 def _sections(doc: Document, gaz: Gazetteer) -> dict[int, str]:
@@ -309,19 +538,64 @@ def _known(sentence: Sentence, gaz: Gazetteer, region: str | None, rules: Rules)
 def _named(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     """New actors by the `named` patterns of ontology/ingest.toml (a quoted name, "Strategi 1 - …")."""
     out = []
-    for pattern, default in rules.named:
+    for pattern, default, national in rules.named:
         for m in pattern.finditer(sentence.raw):
             lo, hi = m.span("name")
             if any(s.lo < hi and lo < s.hi for s in spans + out):
                 continue
-            label = normalise(m["name"])
+            label = re.sub(r"(?<=\d[–-])\s+(?=\d)", "", normalise(m["name"]))  # "2020– 2030" broken over lines
+            iri = f"{NVR if national else region_iri + '--'}{slug(label)[:60].strip('-')}"
+            if iri not in found.actors:
+                ev = _evidence(doc, sentence, Span(lo, hi, iri))
+                cls = default if national else rules.class_of(label, default)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev, national=national)
+            out.append(Span(lo, hi, iri))
+    return out
+
+
+_ITEM_STOP = re.compile(r"[.;(]|\s[–-]\s|$")
+_FUNCTION = re.compile(r"(?:att|som|vilket|vilka|där|för|med|men|och|samt|eller|i|på|till|av|om)\b", re.I)
+
+
+def _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed) -> str | None:
+    """Actors a list after a plural noun names (`[enumerations]`); returns the class of the items a noun at
+    the sentence's end announces for the next sentence ("… ett antal projekt. Dessa innefattar …")."""
+    rule, raw = rules.enumeration, sentence.raw
+    leads = [(m.end(), cls) for _, pattern, cls in rule.nouns for m in pattern.finditer(raw)]
+    if listed and (m := rule.next.match(raw)):
+        leads.append((rule.marker.match(raw, m.end()).end(), listed))
+    for start, cls in sorted(leads)[:1]:  # the first list of the sentence
+        end = _ITEM_STOP.search(raw, start).start()
+        capital = raw[start : start + 1].isupper()
+        sep = r",\s+(?=[A-ZÅÄÖ0-9])|\s+(?:och|samt)\s+(?=[A-ZÅÄÖ0-9])" if capital else r",\s+|\s+samt\s+"
+        cuts = [(m.start(), m.end()) for m in re.finditer(sep, raw[start:end])]
+        bounds = zip([0] + [c[1] for c in cuts], [c[0] for c in cuts] + [end - start], strict=True)
+        items = [(start + a, start + b) for a, b in bounds]
+        if not capital and items:  # the last " och " of the last item: "… läkarkontakt och egenmonitorering"
+            lo, hi = items.pop()
+            k = raw.rfind(" och ", lo, hi)
+            k = raw.rfind("\noch ", lo, hi) if k < 0 else k
+            items += [(lo, k), (k + 5, hi)] if k > lo else [(lo, hi)]
+        if len(items) < 2:
+            continue
+        for lo, hi in items:
+            lo += len(raw[lo:hi]) - len(raw[lo:hi].lstrip())
+            label = normalise(raw[lo:hi]).rstrip(",")
+            label = re.sub(r"^(?:den|det|de)\s+", "", label)
+            if not label or len(label.split()) > rule.max_words or len(label) < 3 or _FUNCTION.match(label):
+                continue
+            if any(s.lo <= lo < s.hi for s in spans):
+                continue
             iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
             if iri not in found.actors:
                 ev = _evidence(doc, sentence, Span(lo, hi, iri))
-                cls = rules.class_of(label, default)
-                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, cls, ev)
-            out.append(Span(lo, hi, iri))
-    return out
+                head = rules.actor_for(label.split()[-1])  # the last word is the head: "lokalt primärvårdsråd"
+                kind = rules.guess(head.cls if head else cls, sentence.text)
+                found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, label, False, kind, ev)
+            spans.append(Span(lo, hi, iri))
+    if leads:
+        return None
+    return next((cls for noun, _, cls in rule.nouns if noun.search(raw)), None)
 
 
 def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
@@ -338,7 +612,7 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             continue
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
-        bare = not before and not acronym and m.start("end") - m.start() < 3
+        bare = not before and not acronym and m.start("end") - m.start() < 3 and rule.ending not in rules.bare
         complement = (
             bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
         )
@@ -348,8 +622,10 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])
-        if key(label) in {key(a.label) for a in found.actors.values() if a.known}:
-            continue
+        if key(label) in {
+            key(a.label) for i, a in found.actors.items() if a.known and gaz.home.get(i, region_iri) == region_iri
+        }:
+            continue  # a known actor of this region (or national) the gazetteer did not resolve here
         iri = f"{region_iri}--{slug(re.sub(r'(?<=[^s]{4})(?::s|s)$', '', label))}"
         if iri not in found.actors and (known := _known_iri(gaz, iri, _evidence(doc, sentence, Span(lo, hi, iri)))):
             found.actors[iri] = known
@@ -367,17 +643,28 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
     return out
 
 
-def _pairs(sentence: Sentence, spans: list[Span], rule) -> list[tuple[Span, Span, str]]:
-    """(first, second, cue as written) for each pair of actors the rule reads in the sentence."""
+_LIST_SEP = re.compile(r"\s*,\s*|\s+(?:och|samt)\s+|\s*,\s*(?:och|samt)\s+")
+
+
+def _pairs(sentence: Sentence, spans: list[Span], rule, cls=None) -> list[tuple[Span, Span, str]]:
+    """(first, second, cue as written) for each pair of actors the rule reads in the sentence; with a cue,
+    the first is the nearest actor before it of the classes the rule allows there (`cls`: IRI → class)."""
     raw, out = sentence.raw, []
     if rule.between:
-        for a, b in zip(spans, spans[1:], strict=False):
+        for i, (a, b) in enumerate(zip(spans, spans[1:], strict=False)):
             gap = raw[a.hi : b.lo]
             if rule.cue.fullmatch(gap) and (not rule.genitive or raw[a.lo : a.hi].endswith("s")):
                 out.append((a, b, gap.strip() or "-s"))
+                for prev, more in zip(spans[i + 1 :], spans[i + 2 :], strict=False) if rule.all else ():
+                    if not _LIST_SEP.fullmatch(raw[prev.hi : more.lo]):
+                        break
+                    out.append((a, more, gap.strip()))
         return out
     for cue in rule.cue.finditer(raw):
         before = [s for s in spans if s.hi <= cue.start()]
+        allowed = rule.objects if rule.reverse else rule.subjects
+        if allowed and cls:
+            before = [s for s in before if cls(s.iri) in allowed]
         after = [s for s in spans if s.lo >= cue.end()]
         if before and after:
             out += [(before[-1], obj, cue.group()) for obj in (after if rule.all else after[:1])]
@@ -392,7 +679,7 @@ def _relations(doc, sentence, spans, found, rules, gaz) -> None:
         return found.actors[iri].cls if iri in found.actors else gaz.classes.get(iri, "")
 
     for rule in rules.relations:
-        for first, second, cue in _pairs(sentence, spans, rule):
+        for first, second, cue in _pairs(sentence, spans, rule, cls):
             a, b = (second, first) if rule.reverse else (first, second)
             if a.iri == b.iri or rule.subjects and cls(a.iri) not in rule.subjects:
                 continue

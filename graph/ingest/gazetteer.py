@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..namespaces import NV
 from ..project import Project
 from ..queries import rows
 from .rules import Rules
@@ -90,7 +91,8 @@ def build(
         entity = r["entity"]
         if leave_out and sources[entity] == {leave_out}:
             continue
-        gaz.classes[entity] = r["class"]
+        if entity not in gaz.classes or r["class"] == str(NV.Region):  # Region Gotland is also a municipality
+            gaz.classes[entity] = r["class"]
         if r["home"]:
             gaz.home[entity] = r["home"]
         if r["acronym"] != "true":

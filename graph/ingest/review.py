@@ -12,7 +12,7 @@ from rdflib import Literal, Namespace, URIRef
 
 from ..namespaces import NV, NVR, PREFIXES
 from ..viz.shell import FOOTER_UNKNOWN, render
-from .candidates import Candidates, Relation
+from .candidates import Candidates, Relation, states_relation
 
 RV = Namespace("https://w3id.org/naravard/review#")
 DECISIONS = ("proposed", "accept", "reject")
@@ -60,13 +60,16 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
         parts = [f"{_iri(actor.iri)} a {_iri(actor.cls)}", f"rdfs:label {literal(actor.label, 'sv')}"]
         if actor.acronym:
             parts.append(f"skos:altLabel {literal(actor.acronym, 'sv')}")
-        parts.append(f"nv:inRegion {_iri(region)}")
+        if not actor.national:
+            parts.append(f"nv:inRegion {_iri(region)}")
         if actor.level:
             parts.append(f"nv:level {_iri(actor.level)}")
         if actor.structure:
             parts.append(f"nv:structureType {_iri(actor.structure)}")
         if actor.number:  # an audit recommendation: its number and text, and the report it is from (below)
-            parts += [f"nv:number {actor.number}", f"nv:text {literal(actor.text, 'sv')}"]
+            parts.append(f"nv:number {actor.number}")
+        if actor.text:  # a recommendation's or a measure's text
+            parts.append(f"nv:text {literal(actor.text, 'sv')}")
         parts += [f"nv:evidence [ {ev} ]", f'rv:candidate "A{n}"', 'rv:decision "proposed"']
         out.append(" ;\n    ".join(parts) + " .\n")
     for rel in [*found.relations.values(), *_reports(found, source)]:
@@ -87,9 +90,9 @@ def review_turtle(found: Candidates, source: str, region: str, source_file: str)
 def _reports(found: Candidates, source: str) -> list[Relation]:
     """The new audit recommendations' nv:fromReport to the ingested document, as relation candidates."""
     return [
-        Relation(a.iri, str(NV.fromReport), source, a.evidence, "")
+        Relation(a.iri, str(NV.fromReport), source, a.stated or a.evidence, "")
         for a in found.actors.values()
-        if a.number and not a.known
+        if a.number and not a.known and states_relation((a.stated or a.evidence).quote)
     ]
 
 

@@ -74,6 +74,32 @@ class RecommendationRule:
 
 
 @dataclass(frozen=True)
+class MeasureRule:
+    """How an answer to an audit names its measures and who decided and does them (the `[measure]` table)."""
+
+    cls: str
+    section: re.Pattern  # a heading over paragraphs that are measures ("Planerade åtgärder")
+    answer: re.Pattern  # a heading of an answer: its sentences with `cue` are measures
+    cue: re.Pattern
+    min_words: int
+    responds: str  # the property from a measure to the recommendation whose heading it stands under
+    adopted: re.Pattern  # a sentence saying who adopted the answer: the actor after it
+    decided: str  # the property from every measure to that actor
+    responsible: str  # the property from the actor a measure's sentence opens with to the measure
+    subject_words: int  # how far into the sentence that actor may stand
+
+
+@dataclass(frozen=True)
+class EnumerationRule:
+    """Lists of actors after a plural noun (the `[enumerations]` table)."""
+
+    nouns: tuple[tuple[re.Pattern, re.Pattern, str], ...]  # (the noun, it and what leads to its list, class)
+    next: re.Pattern  # a sentence that lists the items of the noun the sentence before named
+    marker: re.Pattern  # "exempelvis", "t.ex.": a word before a list
+    max_words: int
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything ontology/ingest.toml says."""
 
@@ -93,8 +119,12 @@ class Rules:
     recommendation: RecommendationRule | None = None
     complement: tuple[frozenset, re.Pattern] | None = None  # (endings, pattern): what makes a bare head a name
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
-    named: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern with group `name`, class)
+    named: tuple[tuple[re.Pattern, str, bool], ...] = ()  # (pattern with group `name`, class, national)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
+    bare: frozenset = frozenset()  # endings that are a name on their own
+    layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
+    measure: MeasureRule | None = None
+    enumeration: EnumerationRule | None = None
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -297,6 +327,45 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             if (sh := data.get("shared"))
             else None
         ),
-        tuple((re.compile(n["pattern"], re.M), term(n["class"], n["pattern"])) for n in data.get("named", [])),
+        tuple(
+            (re.compile(n["pattern"], re.M), term(n["class"], n["pattern"]), n.get("national", False))
+            for n in data.get("named", [])
+        ),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
+        frozenset(data.get("bare", [])),
+        term(data["layout"], "layout") if "layout" in data else None,
+        (
+            MeasureRule(
+                term(m["class"], "measure"),
+                *(re.compile(m[k], re.I) for k in ("section", "answer", "cue")),
+                m.get("min_words", 6),
+                term(m["responds"], "measure"),
+                re.compile(m["adopted"], re.I),
+                term(m["decided"], "measure"),
+                term(m["responsible"], "measure"),
+                m.get("subject_words", 8),
+            )
+            if (m := data.get("measure"))
+            else None
+        ),
+        (
+            EnumerationRule(
+                tuple(
+                    (
+                        re.compile(rf"\b(?:{n['words']})\b", re.I),
+                        re.compile(  # case matters only for the capital after a bare comma
+                            rf"\b(?i:{n['words']})\b(?:\s+(?i:som|där)\s+[^,:;.]{{0,60}}?)?"
+                            rf"(?:\s*:\s*|\s*,?\s*(?i:{e['marker']})\s+|,\s+(?=[A-ZÅÄÖ]))"
+                        ),
+                        term(n["class"], "enumerations"),
+                    )
+                    for n in e.get("noun", [])
+                ),
+                re.compile(e["next"]),
+                re.compile(rf"\s*(?:(?:{e['marker']})\s+)?", re.I),
+                e.get("max_words", 6),
+            )
+            if (e := data.get("enumerations"))
+            else None
+        ),
     )

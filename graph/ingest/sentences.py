@@ -23,7 +23,17 @@ MAX_QUOTE = 300  # characters (data/CURATION.md: a quote is normally under 300 c
 _SHORT_LINE = 60  # a line shorter than this before a blank line ends its sentence (a heading, a paragraph's end)
 BULLETS = "•▪●\uf076\uf0a7\uf0b7\uf0d8\\-–—*"  # the private-use ones: bullets of PDF symbol fonts
 _BULLET_START = re.compile(rf"\s*(?:[{BULLETS}]|\d+[.)])\s")
-_BREAK = re.compile(rf"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9{BULLETS}\"”])|\n\s*\n|\n(?=\s*(?:[{BULLETS}]|\d+[.)])\s)")
+_BREAK = re.compile(
+    rf"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9{BULLETS}\"”])|\n\s*\n|\n(?=\s*(?:[{BULLETS}]|\d+[.)])\s)"
+    r"|(?P<line>\n)(?=[ \t]*[A-ZÅÄÖ0-9])"
+)
+_HEADING_LINE = 40  # a line shorter than this, without a sentence's end, over a capital is a heading
+_NUMBERED = re.compile(r"\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ][^.!?]*")  # "2.3 Svar på rekommendation om …"
+
+
+def _ends(line: str) -> bool:
+    """Whether a line is blank or ends a sentence or a list's lead."""
+    return not line.strip() or line.rstrip().endswith((".", ":", "!", "?"))
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,23 @@ class Document:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def _breaks(self):
-        """Where sentences end: a stop before a capital, a list item, and a blank line unless the text runs
-        on across it (a long line, then a lower-case word: a double-spaced conversion of a PDF)."""
+        """Where sentences end: a stop before a capital, a list item, a heading's line (short, or numbered,
+        without a sentence's end, over a line that begins with a capital), and a blank line unless the text
+        runs on across it (a long line, then a lower-case word: a double-spaced conversion of a PDF)."""
         for m in _BREAK.finditer(self.text):
+            if m.group("line"):  # one line break before a capital: only after a heading's line
+                above = self.text[max(0, m.start() - 400) : m.start()].split("\n")
+                line = above[-1].strip()
+                if (
+                    not line
+                    or line.endswith((".", "!", "?", ",", ";", "-", "–"))
+                    or not (len(line) < _HEADING_LINE or _NUMBERED.fullmatch(line) and len(line.split()) <= 12)
+                ):
+                    continue
+                # a heading starts its paragraph (the line above it, or the one above that, is blank or ends
+                # one), or the short line is a whole list item ("• Mobila verksamheter" over a sub-heading)
+                if not any(len(above) < k or _ends(above[-k]) for k in (2, 3)) and not _BULLET_START.match(line):
+                    continue
             if "\n" in m.group() and m.group().count("\n") >= 2:
                 before = self.text[: m.start()].rsplit("\n", 1)[-1].rstrip()
                 after = self.text[m.end() : m.end() + 1]
