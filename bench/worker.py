@@ -218,7 +218,11 @@ def cmd_site(a) -> None:
 def cmd_build(a) -> None:
     """`naravard build --root ROOT` in this process, timing its phases as they end."""
     import graph.build as build
+    import graph.gaps as gaps
+    import graph.lint as lint
+    import graph.store as store
     import graph.validate as validate
+    import graph.viz.site as site
 
     def timed(module, name):
         fn = getattr(module, name)
@@ -232,14 +236,19 @@ def cmd_build(a) -> None:
 
         setattr(module, name, wrapper)
 
-    for module, name in [
+    for module, name in [  # where build.py and validate.py look them up when they run
         (validate, "parse_project"),
         (validate, "to_rdflib"),
         (validate, "check_evidence"),
+        (lint, "lint_problems"),
         (validate, "shacl_problems"),
-        (build, "validate"),
+        (validate, "validate"),
+        (store, "derive"),
+        (store, "add_metrics"),
         (build, "load_store"),
         (build, "write_graph"),
+        (gaps, "analyse"),
+        (site, "write_site"),
         (build, "write_pages"),
     ]:
         timed(module, name)
