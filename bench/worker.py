@@ -4,7 +4,8 @@ python -m bench.worker load --engine ox|oxdisk|rdflib [--dir D] FILE...
 python -m bench.worker queries --engine ox|oxdisk|rdflib --runs N [--dir D] [--only a,b] FILE...
 python -m bench.worker gaps --runs N FILE...
 python -m bench.worker site --out DIR FILE...
-python -m bench.worker build ROOT          (naravard build, with the time of each phase)
+python -m bench.worker derive [--no-baseline] FILE...   (each derivation rule now and before)
+python -m bench.worker build [--no-pages] [--past-errors] ROOT   (naravard build, with the time of each phase)
 """
 
 from __future__ import annotations
@@ -215,10 +216,56 @@ def cmd_site(a) -> None:
         emit(seconds=time.perf_counter() - t, pages=sum(1 for p in written if p.suffix == ".html"))
 
 
+def derive_timed(store, project, todo) -> dict:
+    """graph.derive.derive's loop, timing each rule (wall and CPU seconds over its rounds)."""
+    from graph import derive as d
+
+    out = {}
+    for rule in todo:
+        t, c = time.perf_counter(), time.process_time()
+        added = d.derive(store, project, [rule])[rule.name]
+        out[rule.name] = {"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "added": added}
+    return out
+
+
+def cmd_derive(a) -> None:
+    """Each derivation rule's time on the loaded files, now and (unless --no-baseline) with the earlier
+    texts of bench/baseline/derive/ on a second store loaded the same way; then whether both stores
+    hold the same triples."""
+    import pyoxigraph as ox
+
+    from graph.derive import rules
+    from graph.project import Project
+
+    project = Project.default()
+    now = rules(project)
+    folder = Path(__file__).with_name("baseline") / "derive"
+    earlier = [
+        r._replace(text=(folder / r.path.name).read_text(encoding="utf-8")) if (folder / r.path.name).is_file() else r
+        for r in now
+    ]
+    base, secs = load("ox", a.files)
+    emit(loaded=secs, triples=len(base))
+    stores = {}
+    for label, todo in [("now", now)] + ([] if a.no_baseline else [("before", earlier)]):
+        store = ox.Store()  # a copy: the same blank nodes in both
+        store.bulk_extend(base)
+        for name, fig in derive_timed(store, project, todo).items():
+            emit(rules=label, rule=name, **fig)
+        stores[label] = store
+        emit(rules=label, triples=len(store))
+    if len(stores) == 2:
+        emit(identical=set(stores["now"]) == set(stores["before"]))
+
+
 def cmd_build(a) -> None:
     """`naravard build --root ROOT` in this process, timing its phases as they end."""
     import graph.build as build
+    import graph.gaps as gaps
+    import graph.lint as lint
+    import graph.store as store
     import graph.validate as validate
+    import graph.viz.site as site
 
     def timed(module, name):
         fn = getattr(module, name)
@@ -232,22 +279,37 @@ def cmd_build(a) -> None:
 
         setattr(module, name, wrapper)
 
-    for module, name in [
+    for module, name in [  # where build.py and validate.py look them up when they run
         (validate, "parse_project"),
         (validate, "to_rdflib"),
         (validate, "check_evidence"),
+        (lint, "lint_problems"),
         (validate, "shacl_problems"),
-        (build, "validate"),
+        (validate, "validate"),
+        (store, "derive"),
+        (store, "add_metrics"),
         (build, "load_store"),
         (build, "write_graph"),
+        (gaps, "analyse"),
+        (site, "write_site"),
         (build, "write_pages"),
     ]:
         timed(module, name)
+    if a.past_errors:  # validation runs in full; its errors are counted, then the build goes on
+        checked = validate.validate
+
+        def validate_then_go_on(*args, **kw):
+            report = checked(*args, **kw)
+            emit(validation_errors=len(report.errors), warnings=len(report.warnings))
+            return validate.Report(report.graph, report.warnings)
+
+        validate.validate = validate_then_go_on
     from cli.main import cli
 
     t = time.perf_counter()
     try:
-        cli.main(["build", "--force", "--root", a.root], prog_name="naravard", standalone_mode=False)
+        args = ["build", "--force", "--root", a.root, *(["--no-pages"] if a.no_pages else [])]
+        cli.main(args, prog_name="naravard", standalone_mode=False)
     finally:
         emit(phase="total", seconds=time.perf_counter() - t, peak_kb=peak_kb())
 
@@ -271,10 +333,26 @@ def main(argv=None) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("files", nargs="+")
+    p = sub.add_parser("derive")
+    p.add_argument("--no-baseline", action="store_true", help="only the rules as they are now")
+    p.add_argument("files", nargs="+")
     p = sub.add_parser("build")
+    p.add_argument(
+        "--past-errors",
+        action="store_true",
+        help="go on after validation errors (bench.synth's data breaks some lint rules; the time is measured)",
+    )
+    p.add_argument("--no-pages", action="store_true")
     p.add_argument("root")
     a = ap.parse_args(argv)
-    {"load": cmd_load, "queries": cmd_queries, "gaps": cmd_gaps, "site": cmd_site, "build": cmd_build}[a.cmd](a)
+    {
+        "load": cmd_load,
+        "queries": cmd_queries,
+        "gaps": cmd_gaps,
+        "site": cmd_site,
+        "derive": cmd_derive,
+        "build": cmd_build,
+    }[a.cmd](a)
 
 
 if __name__ == "__main__":
