@@ -162,6 +162,9 @@ def synth_project(project: Project, data: Path, scale: str) -> Path:
     shutil.copytree(project.queries_dir, root / "queries")
     for txt in project.sources_dir.glob("*.txt"):
         shutil.copy2(txt, root / "data" / "sources" / txt.name)
+    # the county shapes the national map page draws (not Turtle: the data files stay the synthetic one)
+    (root / "data" / "reference").mkdir()
+    shutil.copy2(project.data_dir / "reference" / "regions-map.json", root / "data" / "reference")
     os.link(data, root / "data" / "synthetic.ttl") if data.stat().st_dev == root.stat().st_dev else shutil.copy2(
         data, root / "data" / "synthetic.ttl"
     )
