@@ -59,10 +59,18 @@
   const actorsOf = e => [e.from, e.to, ...(e.also || [])];
   const nameOf = id => (byId.get(id) || {label: id}).label;
   const relName = kind => (relStyle[kind] ? relStyle[kind].label : kind);
+  // "A — relation — B", or for a gap between several actors "relation: A, B, C"
+  const edgeHeading = e => (e.also ? relName(e.kind) + ": " + actorsOf(e).map(nameOf).join(", ")
+    : nameOf(e.from) + " — " + relName(e.kind) + " — " + nameOf(e.to));
+  // An actor's name, a link to its page where it has one.
+  function actorLink(id) {
+    const target = pageOf(byId.get(id)), name = el(target ? "a" : "span", nameOf(id));
+    if (target) name.href = target;
+    return name;
+  }
   function edgeTitle(e) {
     const box = el("div", null, "tip");
-    box.appendChild(el("strong", e.also ? relName(e.kind) + ": " + actorsOf(e).map(nameOf).join(", ")
-      : nameOf(e.from) + " — " + relName(e.kind) + " — " + nameOf(e.to)));
+    box.appendChild(el("strong", edgeHeading(e)));
     if (e.explanation) box.appendChild(el("div", e.explanation, "meta"));
     gapLine(box, e);
     evidenceList(box, e);
@@ -188,12 +196,7 @@
     gapLine(details, e);
     details.appendChild(el("h3", tr("Aktörer")));
     const list = el("ul", null, "relations");
-    actorsOf(e).forEach(a => {
-      const target = pageOf(byId.get(a)), li = el("li"), name = el(target ? "a" : "span", nameOf(a));
-      if (target) name.href = target;
-      li.appendChild(name);
-      list.appendChild(li);
-    });
+    actorsOf(e).forEach(a => { const li = el("li"); li.appendChild(actorLink(a)); list.appendChild(li); });
     details.appendChild(list);
     evidenceList(details, e);
   }
@@ -216,12 +219,6 @@
     }
     evidenceList(details, n);  // every quote, each linked to its line in the source text
     const list = el("ul", null, "relations");
-    const link = a => {
-      const other = byId.get(a), target = pageOf(other);
-      const name = target ? el("a", other.label) : el("span", other ? other.label : "?");
-      if (target) name.href = target;
-      return name;
-    };
     data.edges.filter(e => actorsOf(e).includes(id)).forEach(e => {
       const li = el("li");
       const rel = relName(e.kind);
@@ -229,9 +226,9 @@
       // several actors: "gap: A, B, C" (the others).
       if (e.also) {
         li.append(el("span", rel + ": ", "rel"));
-        actorsOf(e).filter(a => a !== id).forEach((a, j) => li.append(...(j ? [", "] : []), link(a)));
-      } else if (e.from === id) li.append(el("span", rel + " → ", "rel"), link(e.to));
-      else li.append(link(e.from), el("span", " → " + rel + tr(" (denna)"), "rel"));
+        actorsOf(e).filter(a => a !== id).forEach((a, j) => li.append(...(j ? [", "] : []), actorLink(a)));
+      } else if (e.from === id) li.append(el("span", rel + " → ", "rel"), actorLink(e.to));
+      else li.append(actorLink(e.from), el("span", " → " + rel + tr(" (denna)"), "rel"));
       if (e.explanation) li.appendChild(el("div", e.explanation, "meta"));
       gapLine(li, e);
       evidenceList(li, e);
@@ -266,5 +263,5 @@
   const shownActors = () => nodesView.getIds().filter(id => !hubs.has(id));
   const shownEdges = () => [...new Set(edgesView.get().map(e => e.finding || e.id))];
   window.naravard = {network, nodes, edges, nodesView, edgesView, data, select, clear, view,
-    isStabilized: () => stabilized, filters, refresh, evidenceList, actorsOf, shownActors, shownEdges};
+    isStabilized: () => stabilized, filters, refresh, evidenceList, actorsOf, edgeHeading, shownActors, shownEdges};
 })();

@@ -76,9 +76,9 @@
     [tr("Från"), r => name(r[0].from), r => actorButton(r[0].from)],
     [tr("Relation"), r => label(data.relations, r[0].kind) + gap(r[0])],
     // a gap between several actors: all but the first (e.also)
-    [tr("Till"), r => [r[0].to, ...(r[0].also || [])].map(name).join(", "), r => {
+    [tr("Till"), r => nv.actorsOf(r[0]).slice(1).map(name).join(", "), r => {
       const cell = el("span");
-      [r[0].to, ...(r[0].also || [])].forEach((id, j) => cell.append(...(j ? [", "] : []), actorButton(id)));
+      nv.actorsOf(r[0]).slice(1).forEach((id, j) => cell.append(...(j ? [", "] : []), actorButton(id)));
       return cell;
     }],
     [tr("Belägg"), r => r[1]],

@@ -153,9 +153,7 @@
   function edgeItem(id, a, b) {
     const e = edgeById.get(id);
     const li = el("li");
-    const label = x => (byId.get(x) || {label: x}).label;
-    const rel = (data.relations[e.kind] || {}).label || e.kind;
-    li.appendChild(el("strong", e.also ? rel + ": " + nv.actorsOf(e).map(label).join(", ") : label(e.from) + " — " + rel + " — " + label(e.to)));
+    li.appendChild(el("strong", nv.edgeHeading(e)));
     const dates = [e.validFrom ? "gäller från " + e.validFrom : "", e.validUntil ? "gäller till " + e.validUntil : ""];
     if (dates.some(Boolean)) li.appendChild(el("div", dates.filter(Boolean).join(" · "), "meta"));
     nv.evidenceList(li, only(e, a, b));
