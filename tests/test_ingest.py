@@ -120,6 +120,15 @@ def propose_text(kronoberg, text: str):
         ("En gemensam styrgrupp med kommunerna leder arbetet i länet.", "gemensam styrgrupp", "CollaborationBody"),
         ("Strategi 2 - Öka tryggheten genom jämlik och säker vård i länet.", "Strategi 2", "Plan"),
         ("\uf0b7 Digitaliseringsstrategin – ett samordnat digitaliseringsarbete i länet.", None, None),
+        ("Ärendet bereds av sjukhusledningen innan beslut fattas i regionen.", "sjukhusledningen", "Administration"),
+        (
+            "Regionen och kommunerna har byggt en länsgemensam samverkansorganisation för barn och unga.",
+            "länsgemensam samverkansorganisation",
+            "CollaborationBody",
+        ),
+        ("Regionen har tagit fram en regional målbild för tandvården i länet.", "regional målbild", "Plan"),
+        ("Chefstjänstemän från vården träffas varje månad för att följa arbetet.", "Chefstjänstemän", "Post"),
+        ("En HR-specialist stödjer cheferna i arbetet med bemanningen.", "HR-specialist", "Post"),
     ],
 )
 def test_new_actor_forms(kronoberg, text, label, cls):
@@ -128,6 +137,18 @@ def test_new_actor_forms(kronoberg, text, label, cls):
         assert found.get(label) == cls, found
     else:
         assert "\uf0b7" not in " ".join(found), found  # a symbol-font bullet is not part of a name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anslaget fick genomslag i hela verksamheten i Västerbergslagen under året.",  # -slag: not a law
+        "Inledningen beskriver handledning och vägledning av nya medarbetare i vården.",  # -ledning: not a body
+        "Den politiska ledningen och projektledningen följer arbetet noga under året.",
+    ],
+)
+def test_words_that_end_like_an_actor(kronoberg, text):
+    assert not {a.label for a in propose_text(kronoberg, text).actors.values() if not a.known}
 
 
 def test_recommendations_and_their_addressees(kronoberg):

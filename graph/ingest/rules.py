@@ -172,7 +172,7 @@ class Rules:
     def head(self) -> re.Pattern:
         """A word ending in one of the actor endings (inflected), as group `head`, with its ending as `end`."""
         endings = "|".join(re.escape(a.ending) for a in sorted(self.actors, key=lambda a: -len(a.ending)))
-        return re.compile(rf"(?P<head>\b\w*?(?P<end>{endings}){self.inflection})\b", re.I)
+        return re.compile(rf"(?P<head>(?<![\w-])(?:\w+-)?\w*?(?P<end>{endings}){self.inflection})\b", re.I)
 
     @cached_property
     def _endings(self) -> list[tuple[re.Pattern, ActorRule]]:
