@@ -129,6 +129,8 @@ def propose_text(kronoberg, text: str):
         ("Regionen har tagit fram en regional målbild för tandvården i länet.", "regional målbild", "Plan"),
         ("Chefstjänstemän från vården träffas varje månad för att följa arbetet.", "Chefstjänstemän", "Post"),
         ("En HR-specialist stödjer cheferna i arbetet med bemanningen.", "HR-specialist", "Post"),
+        ("Arbetet med Färdplan 2035 kan vara till hjälp i uppföljningen av vården.", "Färdplan 2035", "Plan"),
+        ("Handlingsplanen 2018–2019 beskriver arbetet med äldres hälsa i länet.", "Handlingsplanen 2018–2019", "Plan"),
     ],
 )
 def test_new_actor_forms(kronoberg, text, label, cls):
@@ -172,6 +174,24 @@ def test_signature_block(kronoberg):
     labels = {a.label: a.cls.removeprefix(str(NV)) for a in found.actors.values()}
     assert labels.get("Anna Berg") == "Person" and labels.get("Erik Lind") == "Person", labels
     assert labels.get("Nämndens ordförande") == "Post", labels  # the posts under the names
+
+
+def test_coreference_of_a_bare_head(kronoberg):
+    """"Nämnden" stands for the nämnd named in the sentence before, so its cue phrase relates that body."""
+    found = propose_text(
+        kronoberg,
+        "Byggnadsnämnden i länet har ett stort ansvar för planeringen av vården. "
+        "Nämnden ansvarar för Handlingsplanen för äldreomsorg i länet.",
+    )
+    board, plan = (str(NVR[f"kronoberg--{s}"]) for s in ("byggnadsnamnden", "handlingsplanen"))
+    assert (board, str(NV.responsibleFor), plan) in found.relations, found.relations
+    far = propose_text(  # not when the body was named more than `window` sentences before
+        kronoberg,
+        "Byggnadsnämnden i länet har ett stort ansvar för planeringen. Det är svårt att planera vården nu. "
+        "Vården har många delar i länet idag. Vården förändras över tid i länet. "
+        "Nämnden ansvarar för Handlingsplanen för äldreomsorg i länet.",
+    )
+    assert not any(s == board for s, _, _ in far.relations if _ == str(NV.responsibleFor)), far.relations
 
 
 def test_a_relation_the_graph_knows(kronoberg):

@@ -97,6 +97,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     listed = None  # the class of the items a plural noun of the sentence before announced
     lead = []  # what the lead of the list being read says of its items (see _lead)
     section = None  # (IRI, evidence) of the plan or project the last heading that named one names
+    recent: dict[str, tuple[str, int]] = {}  # ending → (IRI, sentences ago) of the last body named with it
     for sentence in doc.sentences:
         if not region and doc.line_of(sentence.start) in sections:
             region_iri, section = sections[doc.line_of(sentence.start)], None
@@ -146,6 +147,8 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
                 section = (spans[0].iri, Evidence(*doc.quote(sentence, 0, len(sentence.raw))))
         if region_iri and not bullet and listing and sentence.text.endswith(":"):
             lead = _lead(doc, sentence, spans, found, rules, gaz)
+        if rules.coreference:
+            _coreference(sentence, spans, found, rules, gaz, recent, region_iri)
         _relations(doc, sentence, spans, found, rules, gaz)
         if region_iri and rules.recommendation:
             _recommendations(doc, sentence, spans, found, rules, gaz, region_iri, recs)
@@ -619,6 +622,8 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         if bare and not complement:
             continue  # a bare "projektet", "planen", "gruppen": too general to be a name
         hi = complement.end() if complement else hi
+        if rules.suffix and rule.cls in rules.suffix[0] and (year := rules.suffix[1].match(raw, hi)):
+            hi = year.end()  # "Färdplan 2030", "handlingsplan 2018–2019"
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])
@@ -641,6 +646,41 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             _context(found, rules, iri, cls, region_iri, actor.evidence, gaz)
         out.append(Span(lo, hi, iri))
     return out
+
+
+def _ending(label: str, rules: Rules) -> str | None:
+    """The actor ending of the first word of `label` that has one ("Hälso- och sjukvårdsnämnden": nämnd)."""
+    return next((r.ending for w in re.findall(r"[\w-]+", label) if (r := rules.actor_for(w))), None)
+
+
+def _coreference(sentence, spans, found, rules, gaz, recent, region_iri) -> None:
+    """A bare definite head of a body ("nämnden", "förvaltningens", "styrgruppen") stands for the body with
+    that ending named within the last `window` sentences (`[coreference]` in ontology/ingest.toml): it is
+    added to the sentence's spans, so cue phrases relate it ("Nämnden ansvarar för …")."""
+    endings, window = rules.coreference
+    for ending in list(recent):
+        iri, ago = recent[ending]
+        if ago >= window or iri not in found.actors and iri not in gaz.classes:
+            del recent[ending]
+        else:
+            recent[ending] = (iri, ago + 1)
+    raw, new = sentence.raw, []
+    for m in rules.head.finditer(raw):
+        ending = m.group("end").lower()
+        if ending not in endings or ending not in recent or m.start("end") != m.start("head"):
+            continue
+        if not re.fullmatch(rf"{ending}(?:en|et|n|t)s?", m.group("head"), re.I):
+            continue  # indefinite ("en nämnd") or plural ("nämnderna"): not the body named before
+        if not any(s.lo < m.end() and m.start() < s.hi for s in spans):
+            new.append(Span(m.start(), m.end(), recent[ending][0]))
+    for span in spans + new:
+        actor = found.actors.get(span.iri)
+        label = actor.label if actor else gaz.labels.get(span.iri, "")
+        cls = actor.cls if actor else gaz.classes.get(span.iri, "")
+        if (ending := _ending(label, rules)) in endings and cls not in rules.not_actors:
+            recent[ending] = (span.iri, 0)
+    spans += new
+    spans.sort(key=lambda s: s.lo)
 
 
 _LIST_SEP = re.compile(r"\s*,\s*|\s+(?:och|samt)\s+|\s*,\s*(?:och|samt)\s+")

@@ -125,6 +125,8 @@ class Rules:
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
     enumeration: EnumerationRule | None = None
+    suffix: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a year after a plan's name
+    coreference: tuple[frozenset, int] | None = None  # (endings, window): "nämnden" for the nämnd named before
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -368,4 +370,10 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             if (e := data.get("enumerations"))
             else None
         ),
+        (
+            (frozenset(term(c, "suffix") for c in sf["classes"]), re.compile(sf["pattern"]))
+            if (sf := data.get("suffix"))
+            else None
+        ),
+        (frozenset(co["endings"]), co.get("window", 3)) if (co := data.get("coreference")) else None,
     )
