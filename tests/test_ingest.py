@@ -177,7 +177,7 @@ def test_signature_block(kronoberg):
 
 
 def test_coreference_of_a_bare_head(kronoberg):
-    """"Nämnden" stands for the nämnd named in the sentence before, so its cue phrase relates that body."""
+    """A bare "Nämnden" stands for the nämnd named in the sentence before, so its cue phrase relates that body."""
     found = propose_text(
         kronoberg,
         "Byggnadsnämnden i länet har ett stort ansvar för planeringen av vården. "
