@@ -130,6 +130,8 @@ def propose_text(kronoberg, text: str):
         ("Chefstjänstemän från vården träffas varje månad för att följa arbetet.", "Chefstjänstemän", "Post"),
         ("En HR-specialist stödjer cheferna i arbetet med bemanningen.", "HR-specialist", "Post"),
         ("Arbetet med Färdplan 2035 kan vara till hjälp i uppföljningen av vården.", "Färdplan 2035", "Plan"),
+        ("Arbetet leds av projektgrupperna på sjukhusen i länet sedan i fjol.", "projektgrupperna", "Committee"),
+        ("Primärvården följer vårdöverenskommelser med sjukhusens kliniker.", "vårdöverenskommelser", "Plan"),
         ("Handlingsplanen 2018–2019 beskriver arbetet med äldres hälsa i länet.", "Handlingsplanen 2018–2019", "Plan"),
     ],
 )
