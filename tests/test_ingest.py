@@ -196,6 +196,26 @@ def test_coreference_of_a_bare_head(kronoberg):
     assert not any(s == board for s, _, _ in far.relations if _ == str(NV.responsibleFor)), far.relations
 
 
+def test_an_acronym_the_document_defines(kronoberg):
+    """A new body's acronym in parentheses stands for it where the document uses it again."""
+    found = propose_text(
+        kronoberg,
+        "Ärendet gick till Byggnadsnämnden (BYN) i juni samma år. "
+        "BYN uppdrog åt Trafikförvaltningen att ta fram ett förslag till regionen.",
+    )
+    board, admin = (str(NVR[f"kronoberg--{s}"]) for s in ("byggnadsnamnden", "trafikforvaltningen"))
+    assert found.actors[board].acronym == "BYN"
+    assert (board, str(NV.commissions), admin) in found.relations, found.relations
+
+
+def test_collaboration_between_the_actors_after_the_cue(kronoberg):
+    found = propose_text(
+        kronoberg, "Arbetet bygger på samverkan mellan Byggnadsnämnden och Trafikförvaltningen i länet."
+    )
+    board, admin = (str(NVR[f"kronoberg--{s}"]) for s in ("byggnadsnamnden", "trafikforvaltningen"))
+    assert (board, str(NV.collaboratesWith), admin) in found.relations, found.relations
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[

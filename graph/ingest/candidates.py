@@ -98,6 +98,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     lead = []  # what the lead of the list being read says of its items (see _lead)
     section = None  # (IRI, evidence) of the plan or project the last heading that named one names
     recent: dict[str, tuple[str, int]] = {}  # ending → (IRI, sentences ago) of the last body named with it
+    defined: dict[str, str] = {}  # acronym → IRI of a new actor the document defined it for: "… (HSN)"
     for sentence in doc.sentences:
         if not region and doc.line_of(sentence.start) in sections:
             region_iri, section = sections[doc.line_of(sentence.start)], None
@@ -139,6 +140,7 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
             if rules.enumeration:
                 listed = _enumeration(doc, sentence, spans, found, rules, region_iri, gaz, listed)
             spans += _new(doc, sentence, spans, found, rules, region_iri, gaz)
+            spans += _defined(sentence, spans, found, defined, region_iri)
         spans.sort(key=lambda s: s.lo)
         titled = spans and re.match(r"\s[–-]\s", sentence.raw[spans[0].hi :])  # "Strategi 1 - Förstärka …"
         if (heading or titled) and not bullet and spans and not re.search(r"\S", sentence.raw[: spans[0].lo]):
@@ -640,11 +642,31 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
             actor = Actor(iri, label, False, cls, _evidence(doc, sentence, Span(lo, hi, iri)), structure)
             if cls == str(NV.CollaborationBody):
                 actor.level = rules.level(sentence.text)
-            if acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
-                actor.acronym = acronym.group(1)
             found.actors[iri] = actor
             _context(found, rules, iri, cls, region_iri, actor.evidence, gaz)
+        actor = found.actors[iri]
+        if acronym and not actor.known and not actor.acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
+            actor.acronym = acronym.group(1)  # also when the name came before without it
         out.append(Span(lo, hi, iri))
+    return out
+
+
+def _defined(sentence, spans, found, defined, region_iri) -> list[Span]:
+    """The acronyms the document defined before for new actors ("Hälso- och sjukvårdsnämnden (HSN)"), where
+    the sentence uses them again ("HSN uppdrog åt …", "HSN:s protokoll"); then the acronyms this sentence
+    defines. Kept per region (an overview's sections each define their own)."""
+    raw, out = sentence.raw, []
+    if defined.get("") != region_iri:
+        defined.clear()
+        defined[""] = region_iri
+    for acronym, iri in defined.items():
+        for m in re.finditer(rf"(?<![\w(-]){re.escape(acronym)}(?::s|s)?(?![\w-])", raw) if acronym else ():
+            if not any(s.lo < m.end() and m.start() < s.hi for s in spans + out):
+                out.append(Span(m.start(), m.end(), iri))
+    for span in spans:
+        actor = found.actors.get(span.iri)
+        if actor and not actor.known and actor.acronym:
+            defined[actor.acronym] = span.iri
     return out
 
 
@@ -700,7 +722,17 @@ def _pairs(sentence: Sentence, spans: list[Span], rule, cls=None) -> list[tuple[
                         break
                     out.append((a, more, gap.strip()))
         return out
-    for cue in rule.cue.finditer(raw):
+    for cue in rule.cue.finditer(raw) if rule.among else ():
+        after = [s for s in spans if s.lo >= cue.end()]
+        if not after or raw[cue.end() : after[0].lo].strip():
+            continue
+        chain = after[:1]
+        for prev, more in zip(after, after[1:], strict=False):
+            if not _LIST_SEP.fullmatch(raw[prev.hi : more.lo]):
+                break
+            chain.append(more)
+        out += [(a, b, cue.group()) for i, a in enumerate(chain) for b in chain[i + 1 :]]
+    for cue in () if rule.among else rule.cue.finditer(raw):
         before = [s for s in spans if s.hi <= cue.start()]
         allowed = rule.objects if rule.reverse else rule.subjects
         if allowed and cls:

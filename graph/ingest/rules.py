@@ -48,6 +48,7 @@ class RelationRule:
     genitive: bool = False
     subjects: frozenset = frozenset()
     objects: frozenset = frozenset()
+    among: bool = False  # the actors listed right after the cue are related pairwise ("samverkan mellan A och B")
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             r.get("genitive", False),
             frozenset(term(c, r["property"]) for c in r.get("subjects", [])),
             frozenset(term(c, r["property"]) for c in r.get("objects", [])),
+            r.get("among", False),
         )
         for r in data.get("relation", [])
     )
