@@ -216,6 +216,20 @@ def test_collaboration_between_the_actors_after_the_cue(kronoberg):
     assert (board, str(NV.collaboratesWith), admin) in found.relations, found.relations
 
 
+def test_a_heading_under_a_heading_over_two_lines():
+    from graph.ingest.sentences import Document
+
+    text = (
+        "Hälso- och sjukvårdsnämnden och nämnden för folkhälsa och\nvårdvals svar\nHittills vidtagna åtgärder\n"
+        "Hälso- och sjukvårdens strategi visar mål och\nriktning för verksamheterna.\n"
+    )
+    assert [s.text for s in Document(text).sentences] == [
+        "Hälso- och sjukvårdsnämnden och nämnden för folkhälsa och vårdvals svar",
+        "Hittills vidtagna åtgärder",
+        "Hälso- och sjukvårdens strategi visar mål och riktning för verksamheterna.",
+    ]
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[

@@ -73,8 +73,12 @@ class Document:
                     continue
                 # a heading starts its paragraph (the line above it, or the one above that, is blank or ends
                 # one), or the short line is a whole list item ("• Mobila verksamheter" over a sub-heading)
-                if not any(len(above) < k or _ends(above[-k]) for k in (2, 3)) and not _BULLET_START.match(line):
-                    continue
+                if (
+                    not any(len(above) < k or _ends(above[-k]) for k in (2, 3))
+                    and not _BULLET_START.match(line)
+                    and not (len(above) >= 2 and len(above[-2].strip()) < _HEADING_LINE)
+                ):
+                    continue  # (a short line under a short line: the last line of a heading over two lines)
             if "\n" in m.group() and m.group().count("\n") >= 2:
                 before = self.text[: m.start()].rsplit("\n", 1)[-1].rstrip()
                 after = self.text[m.end() : m.end() + 1]
