@@ -176,6 +176,11 @@ def test_signature_block(kronoberg):
     labels = {a.label: a.cls.removeprefix(str(NV)) for a in found.actors.values()}
     assert labels.get("Anna Berg") == "Person" and labels.get("Erik Lind") == "Person", labels
     assert labels.get("Nämndens ordförande") == "Post", labels  # the posts under the names
+    holds = {(s, o) for s, p, o in found.relations if p == str(NV.holds)}
+    assert holds == {
+        (str(NVR["kronoberg--anna-berg"]), str(NVR["kronoberg--namndens-ordforande"])),
+        (str(NVR["kronoberg--erik-lind"]), str(NVR["kronoberg--regiondirektor"])),
+    }, holds  # each holds the post under their name
 
 
 def test_coreference_of_a_bare_head(kronoberg):

@@ -179,12 +179,28 @@ def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str,
             getattr(rules.actor_for(p.split()[-1]), "cls", "") != str(NV.Post) for p in posts
         ):
             continue
+        iris = []
         for j, text in [(i, name.fullmatch(n)["name"]) for n in names] + [(below[i], p) for p in posts]:
             iri = f"{region_iri}--{slug(text)}"
+            iris.append(iri)
             if iri not in found.actors:
                 ev = Evidence(j + 1, text)
                 kind = cls if j == i else str(NV.Post)
                 found.actors[iri] = _known_iri(gaz, iri, ev) or Actor(iri, text, False, kind, ev)
+        block = normalise(doc.text[doc.line_starts[i] : doc.line_starts[below[i]] + len(lines[below[i]])])
+        heading = Evidence(i + 1, normalise(line))
+        for person, post in zip(iris[: len(names)], iris[len(names) :], strict=True):  # the post under the name
+            kinds = [found.actors[x].cls for x in (person, post)]
+            if (
+                rules.holds
+                and count_words(block) >= MIN_RELATION_QUOTE_WORDS
+                and rules.fits(kinds[0], rules.holds, kinds[1])
+            ):
+                layout = str(NV["basis-layout"])
+                ev = Evidence(i + 1, block)
+                found.relations.setdefault(
+                    (person, rules.holds, post), Relation(person, rules.holds, post, ev, "", layout, heading)
+                )
 
 
 _BULLET = re.compile(rf"\s*[{BULLETS}]\s+")

@@ -122,6 +122,7 @@ class Rules:
     shared: tuple[frozenset, re.Pattern, str] | None = None  # (classes, words, class): a body shared with others
     named: tuple[tuple[re.Pattern, str, bool], ...] = ()  # (pattern with group `name`, class, national)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
+    holds: str | None = None  # the property from a person of a signature block to the post under the name
     bare: frozenset = frozenset()  # endings that are a name on their own
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
@@ -336,6 +337,7 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             for n in data.get("named", [])
         ),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
+        term(sg["holds"], "signature") if (sg := data.get("signature")) and "holds" in sg else None,
         frozenset(data.get("bare", [])),
         term(data["layout"], "layout") if "layout" in data else None,
         (
