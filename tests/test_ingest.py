@@ -132,6 +132,9 @@ def propose_text(kronoberg, text: str):
         ("Arbetet med Färdplan 2035 kan vara till hjälp i uppföljningen av vården.", "Färdplan 2035", "Plan"),
         ("Arbetet leds av projektgrupperna på sjukhusen i länet sedan i fjol.", "projektgrupperna", "Committee"),
         ("Primärvården följer vårdöverenskommelser med sjukhusens kliniker.", "vårdöverenskommelser", "Plan"),
+        ("Ärendet bereddes av Byggnadsnämndens ordförande inför mötet i juni.", "Byggnadsnämndens ordförande", "Post"),
+        ("Patienten remitteras till Mora lasarett för vidare vård i länet.", "Mora lasarett", "Administration"),
+        ("En utredare anställdes för att följa arbetet i länet under året.", "utredare", "Post"),
         ("Handlingsplanen 2018–2019 beskriver arbetet med äldres hälsa i länet.", "Handlingsplanen 2018–2019", "Plan"),
     ],
 )
@@ -149,6 +152,7 @@ def test_new_actor_forms(kronoberg, text, label, cls):
         "Anslaget fick genomslag i hela verksamheten i Västerbergslagen under året.",  # -slag: not a law
         "Inledningen beskriver handledning och vägledning av nya medarbetare i vården.",  # -ledning: not a body
         "Den politiska ledningen och projektledningen följer arbetet noga under året.",
+        "Vid lasarettet och på sjukhuset finns en ordförande för varje råd.",  # bare heads, no owner or name
     ],
 )
 def test_words_that_end_like_an_actor(kronoberg, text):

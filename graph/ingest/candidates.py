@@ -634,6 +634,10 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
         bare = not before and not acronym and m.start("end") - m.start() < 3 and rule.ending not in rules.bare
+        owner = bare and _owner(raw, lo, spans, rule, rules)
+        if owner:  # "Regionstyrelsens ordförande", "Falu lasarett": the owner's or proper name names it
+            bare, lo = False, owner[0]
+            spans[:] = [s for s in spans if s is not owner[1]]
         complement = (
             bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
         )
@@ -719,6 +723,24 @@ def _coreference(sentence, spans, found, rules, gaz, recent, region_iri) -> None
             recent[ending] = (span.iri, 0)
     spans += new
     spans.sort(key=lambda s: s.lo)
+
+
+_PROPER = re.compile(r"(?<![\w-])([A-ZÅÄÖ][a-zåäöé]+(?:s|a)?)\s+$")  # "Falu ", "Akademiska ", "Mora "
+
+
+def _owner(raw: str, lo: int, spans: list[Span], rule, rules: Rules) -> tuple[int, Span | None] | None:
+    """Where a bare head's name starts when what stands before it names it (`[owner]` in ontology/ingest.toml):
+    an actor in the genitive ("Regionstyrelsens ordförande": the span, to replace) or, not first in the
+    sentence, a capitalised word ("medicinkliniken vid Falu lasarett")."""
+    if not rules.owner or rule.ending not in rules.owner:
+        return None
+    gap = re.search(r"\s+$", raw[:lo])
+    if gap and (span := next((s for s in spans if s.hi == gap.start()), None)):
+        return (span.lo, span) if re.search(r"(?<=\w)s$|:s$", raw[span.lo : span.hi]) else None
+    proper = _PROPER.search(raw, 0, lo)
+    if proper and proper.start() > 0 and not _FUNCTION.fullmatch(proper.group(1)):
+        return proper.start(), None
+    return None
 
 
 _LIST_SEP = re.compile(r"\s*,\s*|\s+(?:och|samt)\s+|\s*,\s*(?:och|samt)\s+")

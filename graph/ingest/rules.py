@@ -123,6 +123,7 @@ class Rules:
     named: tuple[tuple[re.Pattern, str, bool], ...] = ()  # (pattern with group `name`, class, national)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
     holds: str | None = None  # the property from a person of a signature block to the post under the name
+    owner: frozenset = frozenset()  # endings whose bare head is a name after a genitive actor or a proper name
     bare: frozenset = frozenset()  # endings that are a name on their own
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
@@ -338,6 +339,7 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         ),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
         term(sg["holds"], "signature") if (sg := data.get("signature")) and "holds" in sg else None,
+        frozenset(data.get("owner", [])),
         frozenset(data.get("bare", [])),
         term(data["layout"], "layout") if "layout" in data else None,
         (
