@@ -239,6 +239,28 @@ def test_a_heading_under_a_heading_over_two_lines():
     ]
 
 
+@pytest.mark.parametrize(
+    "text, s, p, o",
+    [
+        (
+            "Trafikförvaltningen har fått i uppdrag av Byggnadsnämnden att ta fram ett förslag.",
+            "byggnadsnamnden",
+            "commissions",
+            "trafikforvaltningen",
+        ),
+        (
+            "Handlingsplanen för äldreomsorg är baserad på Färdplan 2035 för hela länet.",
+            "handlingsplanen",
+            "basedOn",
+            "fardplan-2035",
+        ),
+    ],
+)
+def test_cue_phrases(kronoberg, text, s, p, o):
+    found = propose_text(kronoberg, text)
+    assert (str(NVR[f"kronoberg--{s}"]), str(NV[p]), str(NVR[f"kronoberg--{o}"])) in found.relations, found.relations
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[
