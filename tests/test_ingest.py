@@ -135,6 +135,8 @@ def propose_text(kronoberg, text: str):
         ("Ärendet bereddes av Byggnadsnämndens ordförande inför mötet i juni.", "Byggnadsnämndens ordförande", "Post"),
         ("Patienten remitteras till Mora lasarett för vidare vård i länet.", "Mora lasarett", "Administration"),
         ("En utredare anställdes för att följa arbetet i länet under året.", "utredare", "Post"),
+        ("Ett mobilt närvårdsteam besöker patienterna i hemmet varje vecka.", "mobilt närvårdsteam", "Project"),
+        ("Sedan i fjol arbetar närsjukvårdsteam Söder med de mest sjuka äldre.", "närsjukvårdsteam Söder", "Project"),
         ("Handlingsplanen 2018–2019 beskriver arbetet med äldres hälsa i länet.", "Handlingsplanen 2018–2019", "Plan"),
     ],
 )

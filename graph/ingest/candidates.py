@@ -646,6 +646,9 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         hi = complement.end() if complement else hi
         if rules.suffix and rule.cls in rules.suffix[0] and (year := rules.suffix[1].match(raw, hi)):
             hi = year.end()  # "Färdplan 2030", "handlingsplan 2018–2019"
+        elif rules.tail and rule.cls in rules.tail[0] and (name := rules.tail[1].match(raw, hi)):
+            if not any(s.lo < name.end() and name.start() < s.hi for s in spans):
+                hi = name.end()  # "närsjukvårdsteam Örebro", "Chefsgrupp Halland"
         if before:
             lo = before.start()
         label = re.sub(r"\s+", " ", raw[lo:hi])

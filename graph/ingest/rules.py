@@ -130,6 +130,7 @@ class Rules:
     enumeration: EnumerationRule | None = None
     suffix: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a year after a plan's name
     coreference: tuple[frozenset, int] | None = None  # (endings, window): "nämnden" for the nämnd named before
+    tail: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a proper name after a body's name
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -382,4 +383,9 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             else None
         ),
         (frozenset(co["endings"]), co.get("window", 3)) if (co := data.get("coreference")) else None,
+        (
+            (frozenset(term(c, "tail") for c in t["classes"]), re.compile(t["pattern"]))
+            if (t := data.get("tail"))
+            else None
+        ),
     )
