@@ -155,6 +155,7 @@ def test_new_actor_forms(kronoberg, text, label, cls):
         "Inledningen beskriver handledning och vägledning av nya medarbetare i vården.",  # -ledning: not a body
         "Den politiska ledningen och projektledningen följer arbetet noga under året.",
         "Vid lasarettet och på sjukhuset finns en ordförande för varje råd.",  # bare heads, no owner or name
+        "Arbetet sker i samråd med varje kommun enligt en tidsplan för året.",  # an idiom, a schedule
     ],
 )
 def test_words_that_end_like_an_actor(kronoberg, text):
