@@ -405,6 +405,17 @@ def test_sub_headings_and_enumerations(kronoberg):
     assert all(by_label[u][1].cls == str(NV.Administration) for u in units), sorted(by_label)
 
 
+def test_names_after_a_dash(kronoberg):
+    """The names after an item's dash are its components, but a lone common noun names nothing."""
+    text = (
+        "Exempel på prioriterade utvecklingsområden\n\n"
+        "• Bemanning – Nya arbetssätt i jouren, stöd till chefer och vikarier kvällar, helger och nätter.\n"
+    )
+    labels = {a.label for a in propose_text(kronoberg, text).actors.values()}
+    assert {"Nya arbetssätt i jouren", "stöd till chefer och vikarier kvällar"} <= labels, labels
+    assert not {"helger", "nätter"} & labels, labels
+
+
 def test_a_lead_relates_its_list(kronoberg):
     text = (
         "Exempel på gemensamma satsningar\n\nRegion Kronoberg och länets kommuner driver flera gemensamma "

@@ -307,6 +307,8 @@ def _dash_list(doc, sentence, start, parent, spans, found, rule, region_iri, gaz
         label = normalise(raw[lo:hi])
         if len(label) < 3 or _FUNCTION.match(label):
             continue
+        if re.fullmatch(r"[a-zåäö]+", label) and not rules.actor_for(label):
+            continue  # one common noun ("kvällar, helger och nätter"): no name
         iri = f"{region_iri}--{slug(label)[:60].strip('-')}"
         if iri not in found.actors:
             ev = _evidence(doc, sentence, Span(lo, hi, iri))
