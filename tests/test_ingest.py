@@ -385,6 +385,16 @@ def test_measures_of_an_answer(kronoberg):
     assert (str(NVR["kronoberg--halso-och-sjukvardsnamnden"]), str(NV.responsibleFor), m.iri) in found.relations
 
 
+def test_a_measure_by_its_verb(kronoberg):
+    """Outside a section of measures, an answer's sentence that reports something set up is a measure."""
+    text = (
+        "Rekommendation 2\nAtt säkra resurser för utvecklingsarbetet.\n\n"
+        "Regionstyrelsens svar\nEtt nytt utvecklingsområde bildades vid årsskiftet med tre avdelningar.\n"
+    )
+    measures = [a.text for a in propose_text(kronoberg, text).actors.values() if a.cls == str(NV.Measure)]
+    assert measures == ["Ett nytt utvecklingsområde bildades vid årsskiftet med tre avdelningar."], measures
+
+
 def test_sub_headings_and_enumerations(kronoberg):
     """A short heading over a list's items is a project the items are components of (the quote runs from
     the heading, verbatim); a list after a plural noun names each item."""
