@@ -264,6 +264,13 @@ def test_cue_phrases(kronoberg, text, s, p, o):
     assert (str(NVR[f"kronoberg--{s}"]), str(NV[p]), str(NVR[f"kronoberg--{o}"])) in found.relations, found.relations
 
 
+def test_a_body_named_by_its_owner(kronoberg):
+    """A bare head after an actor in the genitive is named by it and part of it."""
+    found = propose_text(kronoberg, "Frågan bereds i Byggnadsnämndens arbetsgrupp inför beslut i juni.")
+    group = next(i for i, a in found.actors.items() if a.label == "Byggnadsnämndens arbetsgrupp")
+    assert (group, str(NV.partOf), str(NVR["kronoberg--byggnadsnamnden"])) in found.relations, found.relations
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[

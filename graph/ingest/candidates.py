@@ -636,10 +636,11 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         before = rules.before.search(raw, 0, lo)
         acronym = re.match(r"\s*\(([A-ZÅÄÖ][A-ZÅÄÖa-zåäö0-9&-]{1,9})\)", raw[hi:])
         bare = not before and not acronym and m.start("end") - m.start() < 3 and rule.ending not in rules.bare
-        owner = bare and _owner(raw, lo, spans, rule, rules)
+        owner = bare and _owner(raw, lo, spans + out, rule, rules)
         if owner:  # "Regionstyrelsens ordförande", "Falu lasarett": the owner's or proper name names it
             bare, lo = False, owner[0]
             spans[:] = [s for s in spans if s is not owner[1]]
+            out[:] = [s for s in out if s is not owner[1]]
         complement = (
             bare and rules.complement and rule.ending in rules.complement[0] and rules.complement[1].match(raw, hi)
         )
@@ -672,6 +673,8 @@ def _new(doc, sentence, spans, found, rules, region_iri, gaz) -> list[Span]:
         actor = found.actors[iri]
         if acronym and not actor.known and not actor.acronym and sum(c.isupper() for c in acronym.group(1)) >= 2:
             actor.acronym = acronym.group(1)  # also when the name came before without it
+        if owner and owner[1]:  # the owner in the genitive: related as the genitive rules read it
+            _genitive(doc, sentence, iri, owner[1], found, rules, gaz)
         out.append(Span(lo, hi, iri))
     return out
 
@@ -728,6 +731,25 @@ def _coreference(sentence, spans, found, rules, gaz, recent, region_iri) -> None
             recent[ending] = (span.iri, 0)
     spans += new
     spans.sort(key=lambda s: s.lo)
+
+
+def _genitive(doc, sentence, iri, owner: Span, found, rules, gaz) -> None:
+    """`iri` named after its owner in the genitive ("regionstyrelsens presidium") related to the owner by the
+    first `genitive` relation rule that fits their classes."""
+
+    def cls(i: str) -> str:
+        return found.actors[i].cls if i in found.actors else gaz.classes.get(i, "")
+
+    for rule in rules.relations:
+        if not rule.genitive or rule.subjects and cls(iri) not in rule.subjects:
+            continue
+        s, o = (iri, owner.iri) if rule.reverse else (owner.iri, iri)
+        if rule.objects and cls(o) not in rule.objects or not rules.fits(cls(s), rule.prop, cls(o)):
+            continue
+        line, quote = doc.quote(sentence, owner.lo, owner.hi)
+        if s != o and not any(k[0] == s and k[2] == o for k in found.relations) and states_relation(quote):
+            found.relations[(s, rule.prop, o)] = Relation(s, rule.prop, o, Evidence(line, quote), "-s")
+        return
 
 
 _PROPER = re.compile(r"(?<![\w-])([A-ZÅÄÖ][a-zåäöé]+(?:s|a)?)\s+$")  # "Falu ", "Akademiska ", "Mora "
