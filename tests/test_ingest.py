@@ -271,6 +271,21 @@ def test_a_body_named_by_its_owner(kronoberg):
     assert (group, str(NV.partOf), str(NVR["kronoberg--byggnadsnamnden"])) in found.relations, found.relations
 
 
+def test_every_new_body_has_a_structure_type(kronoberg):
+    """The shapes require a structure type of a collaboration body or committee, also when its class is
+    guessed from the sentence (shared with the municipalities) or from a list."""
+    found = propose_text(
+        kronoberg,
+        "En gemensam styrgrupp med kommunerna leder arbetet i länet. "
+        "Regionen och länets kommuner har en länsgemensam förvaltningsledning sedan 2020.",
+    )
+    bodies = {a.label: a.structure for a in found.actors.values() if a.cls == str(NV.CollaborationBody)}
+    assert bodies == {
+        "gemensam styrgrupp": str(NV["st-steering-group"]),
+        "länsgemensam förvaltningsledning": str(NV["st-executive-joint-forum"]),
+    }, bodies
+
+
 def test_a_relation_the_graph_knows(kronoberg):
     found = propose_text(kronoberg, "Regionstyrelsen och hälso- och sjukvårdsnämnden möts varje månad om arbetet.")
     rel = found.relations[

@@ -162,7 +162,19 @@ def propose(doc: Document, gaz: Gazetteer, rules: Rules, region: str | None) -> 
     if measures.adopted:
         _decided(found, rules, measures)
     _drop_context(found)
+    if rules.structure:
+        _structures(found, rules)
     return found
+
+
+def _structures(found: Candidates, rules: Rules) -> None:
+    """A structure type for each new actor of `[structure]` classes without one: the first a word of its
+    name gives, else the default (the shapes require one)."""
+    classes, default = rules.structure
+    for actor in found.actors.values():
+        if not actor.known and actor.cls in classes and not actor.structure:
+            words = re.findall(r"[\w-]+", actor.label)
+            actor.structure = next((r.structure for w in words if (r := rules.actor_for(w)) and r.structure), default)
 
 
 def _signatures(doc: Document, found: Candidates, rules: Rules, region_iri: str, gaz: Gazetteer) -> None:

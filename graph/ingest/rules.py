@@ -131,6 +131,7 @@ class Rules:
     suffix: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a year after a plan's name
     coreference: tuple[frozenset, int] | None = None  # (endings, window): "nämnden" for the nämnd named before
     tail: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a proper name after a body's name
+    structure: tuple[frozenset, str] | None = None  # (classes, default): classes that need a structure type
 
     def guess(self, cls: str, sentence: str) -> str:
         """The class of a new actor whose name form says `cls`, named in `sentence` (see `[shared]`).
@@ -386,6 +387,11 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         (
             (frozenset(term(c, "tail") for c in t["classes"]), re.compile(t["pattern"]))
             if (t := data.get("tail"))
+            else None
+        ),
+        (
+            (frozenset(term(c, "structure") for c in st["classes"]), term(st["default"], "structure"))
+            if (st := data.get("structure"))
             else None
         ),
     )
