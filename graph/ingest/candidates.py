@@ -719,7 +719,7 @@ def _coreference(sentence, spans, found, rules, gaz, recent, region_iri) -> None
     """A bare definite head of a body ("nämnden", "förvaltningens", "styrgruppen") stands for the body with
     that ending named within the last `window` sentences (`[coreference]` in ontology/ingest.toml): it is
     added to the sentence's spans, so cue phrases relate it ("Nämnden ansvarar för …")."""
-    endings, window = rules.coreference
+    endings, window, definite = rules.coreference
     for ending in list(recent):
         iri, ago = recent[ending]
         if ago >= window or iri not in found.actors and iri not in gaz.classes:
@@ -731,7 +731,7 @@ def _coreference(sentence, spans, found, rules, gaz, recent, region_iri) -> None
         ending = m.group("end").lower()
         if ending not in endings or ending not in recent or m.start("end") != m.start("head"):
             continue
-        if not re.fullmatch(rf"{ending}(?:en|et|n|t)s?", m.group("head"), re.I):
+        if not re.fullmatch(rf"{ending}(?:{definite})", m.group("head"), re.I):
             continue  # indefinite ("en nämnd") or plural ("nämnderna"): not the body named before
         if not any(s.lo < m.end() and m.start() < s.hi for s in spans):
             new.append(Span(m.start(), m.end(), recent[ending][0]))
@@ -764,20 +764,17 @@ def _genitive(doc, sentence, iri, owner: Span, found, rules, gaz) -> None:
         return
 
 
-_PROPER = re.compile(r"(?<![\w-])([A-ZÅÄÖ][a-zåäöé]+(?:s|a)?)\s+$")  # "Falu ", "Akademiska ", "Mora "
-
-
 def _owner(raw: str, lo: int, spans: list[Span], rule, rules: Rules) -> tuple[int, Span | None] | None:
     """Where a bare head's name starts when what stands before it names it (`[owner]` in ontology/ingest.toml):
     an actor in the genitive ("Regionstyrelsens ordförande": the span, to replace) or, not first in the
     sentence, a capitalised word ("medicinkliniken vid Falu lasarett")."""
-    if not rules.owner or rule.ending not in rules.owner:
+    if not rules.owner or rule.ending not in rules.owner[0]:
         return None
     gap = re.search(r"\s+$", raw[:lo])
     if gap and (span := next((s for s in spans if s.hi == gap.start()), None)):
         return (span.lo, span) if re.search(r"(?<=\w)s$|:s$", raw[span.lo : span.hi]) else None
-    proper = _PROPER.search(raw, 0, lo)
-    if proper and proper.start() > 0 and not _FUNCTION.fullmatch(proper.group(1)):
+    proper = rules.owner[1].search(raw, 0, lo)
+    if proper and proper.start() > 0 and not _FUNCTION.fullmatch(proper.group().strip()):
         return proper.start(), None
     return None
 

@@ -123,13 +123,13 @@ class Rules:
     named: tuple[tuple[re.Pattern, str, bool], ...] = ()  # (pattern with group `name`, class, national)
     signature: tuple[re.Pattern, str] | None = None  # (a name in a signature block, its class)
     holds: str | None = None  # the property from a person of a signature block to the post under the name
-    owner: frozenset = frozenset()  # endings whose bare head is a name after a genitive actor or a proper name
+    owner: tuple[frozenset, re.Pattern] | None = None  # (endings, proper): a bare head named by what precedes it
     bare: frozenset = frozenset()  # endings that are a name on their own
     layout: str | None = None  # the property of an item of a list to the actor of the sub-heading it stands under
     measure: MeasureRule | None = None
     enumeration: EnumerationRule | None = None
     suffix: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a year after a plan's name
-    coreference: tuple[frozenset, int] | None = None  # (endings, window): "nämnden" for the nämnd named before
+    coreference: tuple[frozenset, int, str] | None = None  # (endings, window, definite): "nämnden" for a nämnd
     tail: tuple[frozenset, re.Pattern] | None = None  # (classes, pattern): a proper name after a body's name
     structure: tuple[frozenset, str] | None = None  # (classes, default): classes that need a structure type
 
@@ -341,7 +341,9 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
         ),
         (re.compile(sg["name"]), term(sg["class"], "signature")) if (sg := data.get("signature")) else None,
         term(sg["holds"], "signature") if (sg := data.get("signature")) and "holds" in sg else None,
-        frozenset(data.get("owner", [])),
+        (frozenset(ow["endings"]), re.compile(rf"(?<![\w-])(?:{ow['proper']})\s+$"))
+        if (ow := data.get("owner"))
+        else None,
         frozenset(data.get("bare", [])),
         term(data["layout"], "layout") if "layout" in data else None,
         (
@@ -383,7 +385,7 @@ def _load(path: Path, ontology_file: Path, shapes_file: Path) -> Rules:
             if (sf := data.get("suffix"))
             else None
         ),
-        (frozenset(co["endings"]), co.get("window", 3)) if (co := data.get("coreference")) else None,
+        (frozenset(co["endings"]), co.get("window", 3), co["definite"]) if (co := data.get("coreference")) else None,
         (
             (frozenset(term(c, "tail") for c in t["classes"]), re.compile(t["pattern"]))
             if (t := data.get("tail"))
