@@ -53,10 +53,12 @@ class BuildResult:
     skipped: bool = False  # True when nothing changed since the build output/ shows (nothing written)
 
 
-def write_graph(store: ox.Store, out: Path) -> list[Path]:
-    """graph.ttl in `out`, serialised by Oxigraph."""
+def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> list[Path]:
+    """graph.ttl in `out`, serialised by Oxigraph (linked from the `previous` build when the same)."""
+    from .memo import Previous
+
     ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-    write_atomic(out / "graph.ttl", ttl)
+    Previous(previous).write(out, "graph.ttl", ttl)
     return [out / "graph.ttl"]
 
 
@@ -89,11 +91,12 @@ def build(
         raise ValidationFailed(report)
     progress("loading the store …")
     store = load_store(project)
+    previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
     with new_version(project.output_dir, link_cache=project.cache_dir) as out:
         progress("writing graph.ttl …")
-        written = write_graph(store, out)
+        written = write_graph(store, out, previous)
         if pages:
-            written += write_pages(project, store, out, progress)
+            written += write_pages(project, store, out, progress, previous)
         record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
         write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
@@ -146,18 +149,23 @@ def last_build(out: Path, stamp: str) -> Report | None:
 
 
 def write_pages(
-    project: Project, store: ox.Store, out: Path | None = None, progress: Callable[[str], None] = quiet
+    project: Project,
+    store: ox.Store,
+    out: Path | None = None,
+    progress: Callable[[str], None] = quiet,
+    previous: Path | None = None,
 ) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis, measured against the project's labelled
     set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
-    evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder)."""
+    evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder), and
+    so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`)."""
     from .gaps import analyse, load_labels, predict, render
     from .gaps.evaluate import memoised_hold_out
-    from .memo import Memo
+    from .memo import Memo, Previous
     from .network import network
     from .viz.page import page_names
-    from .viz.shell import footer
+    from .viz.shell import page_footer, stamp
     from .viz.site import write_site
     from .viz.sources import source_links
 
@@ -169,10 +177,12 @@ def write_pages(
     progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
     evaluation = memoised_hold_out(predict.projection(store), memo)
     analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation)
-    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress, memo=memo)
+    g = network(store, project)
+    written = write_site(
+        project, store, computed=analysis.links(), out=out, progress=progress, memo=memo, previous=previous, g=g
+    )
     memo.save()
     progress("writing gaps.html …")
-    pages = page_names(network(store, project))
-    report = render.report_html(analysis, pages, footer(project), source_links(store, project))
-    write_atomic(out / "gaps.html", report)
+    report = render.report_html(analysis, page_names(g), page_footer(), source_links(store, project))
+    Previous(previous).write(out, "gaps.html", stamp(report))
     return [*written, out / "gaps.html"]
