@@ -83,14 +83,17 @@ def build(
         if last is not None:
             progress(f"nothing changed since the last build ({stamp}): output/ kept")
             return BuildResult(last, skipped=True)
-    from .validate import validate
-
     progress("validating (syntax, SHACL, evidence) …")
-    report = validate(project)
+    checking = Validation(project)  # in a process of its own, while this one loads the store
+    progress("loading the store …")
+    try:
+        store = load_store(project)
+    except Exception:
+        checking.report()  # bad data is validation's to report (a syntax error, a failed check)
+        raise
+    report = checking.report()
     if not report.ok:
         raise ValidationFailed(report)
-    progress("loading the store …")
-    store = load_store(project)
     previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
     with new_version(project.output_dir, link_cache=project.cache_dir) as out:
         progress("writing graph.ttl …")
@@ -100,6 +103,68 @@ def build(
         record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
         write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
+
+
+class Validation:
+    """`graph.validate.validate(project)` run beside the build: in a forked process where the platform
+    forks (the store is loaded meanwhile), else at once in this one. `report()` waits for it and gives its
+    report (its problems; no graph) or raises what validation raised (a syntax error)."""
+
+    def __init__(self, project: Project):
+        import multiprocessing
+
+        self._done: Report | BaseException | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._done = _validated(project)
+            return
+        context = multiprocessing.get_context("fork")
+        self._pipe, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_into, args=(project, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def report(self) -> Report:
+        """The report, once validation is done (raising what it raised)."""
+        if self._done is None:
+            import rdflib
+
+            from .validate import Report
+
+            try:
+                kind, value = self._pipe.recv()
+            except EOFError:
+                kind, value = "raise", NaravardError("validation stopped before its end (its process died)")
+            self._pipe.close()
+            self._process.join()
+            self._done = value if kind == "raise" else Report(rdflib.Graph(), value)
+        if isinstance(self._done, BaseException):
+            raise self._done
+        return self._done
+
+
+def _validated(project: Project) -> Report | BaseException:
+    from .validate import validate
+
+    try:
+        return validate(project)
+    except Exception as err:
+        return err
+
+
+def _validate_into(project: Project, send) -> None:
+    """The forked process of `Validation`: send ("report", problems) or ("raise", the exception)."""
+    import pickle
+
+    done = _validated(project)
+    if isinstance(done, BaseException):
+        try:
+            pickle.dumps(done)
+        except Exception:
+            done = NaravardError(f"{type(done).__name__}: {done}")
+        send.send(("raise", done))
+    else:
+        send.send(("report", done.problems))
+    send.close()
 
 
 def build_stamp(project: Project, pages: bool) -> str:
