@@ -225,10 +225,10 @@ def write_pages(
     set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
     evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder), and
     so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`)."""
-    from .gaps import analyse, load_labels, predict, render
+    from .gaps import analyse, load_labels, render
     from .gaps.evaluate import memoised_hold_out
     from .memo import Memo, Previous
-    from .network import network
+    from .network import actor_projection, network
     from .viz.page import page_names
     from .viz.shell import page_footer, stamp
     from .viz.site import write_site
@@ -240,9 +240,9 @@ def write_pages(
     # what the last build computed and this one would compute the same (layouts, the hold-out evaluation)
     memo = Memo(project.cache_dir / "memo.json")
     progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
-    evaluation = memoised_hold_out(predict.projection(store), memo)
+    g = network(store, project)  # once, for the hold-out, the pages and the report's links
+    evaluation = memoised_hold_out(actor_projection(g), memo)  # as predict.projection(store)
     analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation)
-    g = network(store, project)
     written = write_site(
         project, store, computed=analysis.links(), out=out, progress=progress, memo=memo, previous=previous, g=g
     )

@@ -197,6 +197,8 @@ class Site:
             for n in {c.a, c.b}:
                 self.computed_at.setdefault(n, []).append(j)
         self._node_digests: dict[str, str] = {}
+        self._edge_digests: dict[tuple[str, str], str] = {}
+        self._order = {n: i for i, n in enumerate(self.g)}
         self.memo = memo or Memo()  # the pages' component layouts, shared (`layout`)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
@@ -225,20 +227,22 @@ class Site:
             self._node_digests[n] = digest(_json(shown).encode())[:24]
         return self._node_digests[n]
 
+    def edge_digest(self, s: str, t: str) -> str:
+        """A digest of what a page shows of the edges from `s` to `t`: their keys, attributes and quotes."""
+        if (s, t) not in self._edge_digests:
+            quotes = self.evidence
+            shown = [[k, d, edge_quotes(quotes, s, k, t, d.get("kind", k))] for k, d in self.g.succ[s][t].items()]
+            self._edge_digests[s, t] = digest(_json([s, t, shown]).encode())[:24]
+        return self._edge_digests[s, t]
+
     def page_key(self, path: str, keep: set, *extra) -> str:
         """The memo key of the page at `path` drawing the subgraph on the nodes `keep` (`induced`), with
         `extra` (anything else the page shows): the nodes and the edges among them in the network's order
         with digests of what the page shows of each, the suggested links among them, what all pages share
         (`shared`: labels, footer, templates …) and the code (`Memo.key`)."""
         g, computed = self.g, self.computed
-        nodes = [n for n in g if n in keep]
-        edges = []
-        for n in nodes:
-            for v, by_key in g.succ[n].items():
-                if v in keep:
-                    for k, d in by_key.items():
-                        quotes = edge_quotes(self.evidence, n, k, v, d.get("kind", k))
-                        edges.append(digest(_json([n, v, k, d, quotes]).encode())[:24])
+        nodes = sorted(keep, key=self._order.__getitem__)  # the network's order, as `induced` keeps it
+        edges = [self.edge_digest(n, v) for n in nodes for v in g.succ[n] if v in keep]
         links = sorted({j for n in nodes for j in self.computed_at.get(n, ())})
         drawn = [(j, c.a, c.b, c.name, c.explanation, c.evidence) for j in links for c in [computed[j]]]
         drawn = [x for x in drawn if x[1] in keep and x[2] in keep]
