@@ -53,10 +53,12 @@ class BuildResult:
     skipped: bool = False  # True when nothing changed since the build output/ shows (nothing written)
 
 
-def write_graph(store: ox.Store, out: Path) -> list[Path]:
-    """graph.ttl in `out`, serialised by Oxigraph."""
+def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> list[Path]:
+    """graph.ttl in `out`, serialised by Oxigraph (linked from the `previous` build when the same)."""
+    from .memo import Previous
+
     ttl = store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-    write_atomic(out / "graph.ttl", ttl)
+    Previous(previous).write(out, "graph.ttl", ttl)
     return [out / "graph.ttl"]
 
 
@@ -81,22 +83,88 @@ def build(
         if last is not None:
             progress(f"nothing changed since the last build ({stamp}): output/ kept")
             return BuildResult(last, skipped=True)
-    from .validate import validate
-
     progress("validating (syntax, SHACL, evidence) …")
-    report = validate(project)
+    checking = Validation(project)  # in a process of its own, while this one loads the store
+    progress("loading the store …")
+    try:
+        store = load_store(project)
+    except Exception:
+        checking.report()  # bad data is validation's to report (a syntax error, a failed check)
+        raise
+    report = checking.report()
     if not report.ok:
         raise ValidationFailed(report)
-    progress("loading the store …")
-    store = load_store(project)
+    previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
     with new_version(project.output_dir, link_cache=project.cache_dir) as out:
         progress("writing graph.ttl …")
-        written = write_graph(store, out)
+        written = write_graph(store, out, previous)
         if pages:
-            written += write_pages(project, store, out, progress)
+            written += write_pages(project, store, out, progress, previous)
         record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
         write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
+
+
+class Validation:
+    """`graph.validate.validate(project)` run beside the build: in a forked process where the platform
+    forks (the store is loaded meanwhile), else at once in this one. `report()` waits for it and gives its
+    report (its problems; no graph) or raises what validation raised (a syntax error)."""
+
+    def __init__(self, project: Project):
+        import multiprocessing
+
+        self._done: Report | BaseException | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._done = _validated(project)
+            return
+        context = multiprocessing.get_context("fork")
+        self._pipe, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_into, args=(project, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def report(self) -> Report:
+        """The report, once validation is done (raising what it raised)."""
+        if self._done is None:
+            import rdflib
+
+            from .validate import Report
+
+            try:
+                kind, value = self._pipe.recv()
+            except EOFError:
+                kind, value = "raise", NaravardError("validation stopped before its end (its process died)")
+            self._pipe.close()
+            self._process.join()
+            self._done = value if kind == "raise" else Report(rdflib.Graph(), value)
+        if isinstance(self._done, BaseException):
+            raise self._done
+        return self._done
+
+
+def _validated(project: Project) -> Report | BaseException:
+    from .validate import validate
+
+    try:
+        return validate(project)
+    except Exception as err:
+        return err
+
+
+def _validate_into(project: Project, send) -> None:
+    """The forked process of `Validation`: send ("report", problems) or ("raise", the exception)."""
+    import pickle
+
+    done = _validated(project)
+    if isinstance(done, BaseException):
+        try:
+            pickle.dumps(done)
+        except Exception:
+            done = NaravardError(f"{type(done).__name__}: {done}")
+        send.send(("raise", done))
+    else:
+        send.send(("report", done.problems))
+    send.close()
 
 
 def build_stamp(project: Project, pages: bool) -> str:
@@ -146,18 +214,23 @@ def last_build(out: Path, stamp: str) -> Report | None:
 
 
 def write_pages(
-    project: Project, store: ox.Store, out: Path | None = None, progress: Callable[[str], None] = quiet
+    project: Project,
+    store: ox.Store,
+    out: Path | None = None,
+    progress: Callable[[str], None] = quiet,
+    previous: Path | None = None,
 ) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis, measured against the project's labelled
     set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
-    evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder)."""
-    from .gaps import analyse, load_labels, predict, render
+    evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder), and
+    so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`)."""
+    from .gaps import analyse, load_labels, render
     from .gaps.evaluate import memoised_hold_out
-    from .memo import Memo
-    from .network import network
+    from .memo import Memo, Previous
+    from .network import actor_projection, network
     from .viz.page import page_names
-    from .viz.shell import footer
+    from .viz.shell import page_footer, stamp
     from .viz.site import write_site
     from .viz.sources import source_links
 
@@ -167,12 +240,14 @@ def write_pages(
     # what the last build computed and this one would compute the same (layouts, the hold-out evaluation)
     memo = Memo(project.cache_dir / "memo.json")
     progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
-    evaluation = memoised_hold_out(predict.projection(store), memo)
+    g = network(store, project)  # once, for the hold-out, the pages and the report's links
+    evaluation = memoised_hold_out(actor_projection(g), memo)  # as predict.projection(store)
     analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation)
-    written = write_site(project, store, computed=analysis.links(), out=out, progress=progress, memo=memo)
+    written = write_site(
+        project, store, computed=analysis.links(), out=out, progress=progress, memo=memo, previous=previous, g=g
+    )
     memo.save()
     progress("writing gaps.html …")
-    pages = page_names(network(store, project))
-    report = render.report_html(analysis, pages, footer(project), source_links(store, project))
-    write_atomic(out / "gaps.html", report)
+    report = render.report_html(analysis, page_names(g), page_footer(), source_links(store, project))
+    Previous(previous).write(out, "gaps.html", stamp(report))
     return [*written, out / "gaps.html"]

@@ -88,12 +88,17 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
 
 def region_subgraph(g: nx.MultiDiGraph, region: str) -> nx.MultiDiGraph:
     """The entities of `region` (e.g. `nvr:dalarna`) and everything they link to directly."""
+    return induced(g, region_nodes(g, region))
+
+
+def region_nodes(g: nx.MultiDiGraph, region: str) -> set:
+    """The nodes of `region_subgraph`: the entities of `region` and the nodes they link to directly."""
     core = {n for n, d in g.nodes(data=True) if d.get("region") == region or n == region}
     keep = set(core)
     for n in core:
         keep.update(g.successors(n))
         keep.update(g.predecessors(n))
-    return induced(g, keep)
+    return keep
 
 
 def induced(g: nx.Graph, keep) -> nx.Graph:

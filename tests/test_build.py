@@ -7,6 +7,7 @@ the same result, measured by hand, but costs minutes per build on a loaded machi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,8 +18,11 @@ import time
 import pytest
 
 from graph.atomic import builds_dir
-from graph.build import STAMP, build, build_stamp, last_build, tree_sums
+from graph.build import STAMP, Validation, ValidationFailed, build, build_stamp, last_build, tree_sums
+from graph.errors import DataSyntaxError
 from graph.project import Project
+from graph.validate import validate
+from graph.viz.page import page_json
 
 from .conftest import NARAVARD, copy_built, copy_project, naravard, tree_hash
 
@@ -116,6 +120,79 @@ def test_a_build_with_nothing_changed_rewrites_nothing(small_project, tmp_path):
     assert result.skipped and result.written == [] and result.report.ok
     assert project.output_dir.resolve() == shown and mtimes(project.output_dir) == before
     assert sorted(p.name for p in builds_dir(project.output_dir).glob("build-*")) == [shown.name]
+
+
+def files(out) -> dict[str, tuple[int, str]]:
+    """Every file of the build `out` shows (the store cache left out) → (mtime in ns, SHA-256)."""
+    out = out.resolve()
+    return {
+        str(p.relative_to(out)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in out.rglob("*")
+        if p.is_file() and ".cache" not in p.relative_to(out).parts
+    }
+
+
+EDITED = "nvr:dalarna--halso-och-sjukvardsnamnden"
+
+
+def test_an_edit_to_one_region_file_redraws_only_the_pages_that_show_it_and_gives_a_full_builds_bytes(
+    small_project, tmp_path
+):
+    """One label changed in data/regions/dalarna.ttl, then a build from the session's build (its memo and
+    output): a page is drawn again exactly when it shows the edited actor (its own page, Dalarna's page,
+    the national network, neighbours' pages); every other file keeps its bytes and its mtime (Kronoberg's
+    pages, the overview, the map). The result is byte for byte a full build of the edited data made
+    without any memo or previous output."""
+    built = copy_built(small_project, tmp_path / "proj")
+    project = Project(built.root, built.root / "output")
+    before = files(project.output_dir)
+    path = built.root / "data" / "regions" / "dalarna.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"Hälso- och sjukvårdsnämnden"@sv') == 1
+    path.write_text(text.replace('"Hälso- och sjukvårdsnämnden"@sv', '"Hälso- och sjukvårdsnämnden X"@sv'), "utf-8")
+    result = build(project)
+    assert not result.skipped and result.report.ok
+    after = files(project.output_dir)
+    kept = {rel for rel, seen in after.items() if before.get(rel) == seen}
+    assert {"index.html", "national.html", "regions/kronoberg.html", "assets/naravard.css"} <= kept
+    assert {"regions/dalarna.html", f"actors/{EDITED.split(':')[1]}.html", "national-network.html"}.isdisjoint(kept)
+    out = project.output_dir.resolve()
+    pages = [rel for rel in after if rel.startswith(("actors/", "regions/"))]
+    assert len(pages) > 100
+    for rel in pages:
+        shows = EDITED in {n["id"] for n in page_json((out / rel).read_text(encoding="utf-8"))["nodes"]}
+        assert shows == (rel not in kept), rel
+    assert any(rel.startswith("actors/kronoberg--") for rel in kept)
+
+    full_root = tmp_path / "full"
+    shutil.copytree(built.root, full_root, symlinks=True, ignore=shutil.ignore_patterns("output", ".output.*"))
+    full = Project(full_root, full_root / "output")
+    build(full)
+    incremental, whole = tree_hash(project.output_dir), tree_hash(full.output_dir)
+    incremental.pop("(build shown)"), whole.pop("(build shown)")
+    assert incremental == whole
+
+
+def test_a_build_whose_edit_breaks_the_data_fails_and_keeps_the_output(small_project, tmp_path):
+    """Validation runs in a process of its own while the store loads (`Validation`): its report is the
+    report of `validate` run here, and an error an edit brings in stops the build before anything is
+    written."""
+    built = copy_built(small_project, tmp_path / "proj")
+    project = Project(built.root, built.root / "output")
+    assert Validation(project).report().problems == validate(project).problems
+    shown, before = project.output_dir.resolve(), files(project.output_dir)
+    path = built.root / "data" / "regions" / "dalarna.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("nv:inRegion nvr:dalarna ;", "nv:inRegionn nvr:dalarna ;", 1), "utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        build(project)
+    assert any(p.file == "data/regions/dalarna.ttl" and "nv:inRegionn" in p.message for p in failed.value.report.errors)
+    assert project.output_dir.resolve() == shown and files(project.output_dir) == before
+    broken = text.replace("nv:inRegion nvr:dalarna ;", 'nv:inRegion nvr:dalarna ;\n    rdfs:comment "unterminated ;', 1)
+    path.write_text(broken, "utf-8")
+    with pytest.raises(DataSyntaxError, match="dalarna.ttl"):  # raised by validation, not by the store
+        build(project)
+    assert project.output_dir.resolve() == shown
 
 
 @pytest.mark.parametrize("change", ["a file changed", "a file added", "a file removed", "no record", "other inputs"])

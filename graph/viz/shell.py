@@ -71,10 +71,43 @@ def data_version(project: Project) -> str:
     return h.hexdigest()[:12]
 
 
-def footer(project: Project | None) -> dict[str, str]:
-    """The footer's build date (UTC; `SOURCE_DATE_EPOCH` if set, for byte-identical builds on any day)
-    and data version (`data_version`) for pages of `project`."""
-    project = project or Project.default()
+def build_date() -> str:
+    """The build date (UTC; `SOURCE_DATE_EPOCH` if set, for byte-identical builds on any day)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    return {"built": when.strftime("%Y-%m-%d"), "version": data_version(project)}
+    return when.strftime("%Y-%m-%d")
+
+
+def footer(project: Project | None) -> dict[str, str]:
+    """The footer's build date (`build_date`) and data version (`data_version`: of all the project's
+    inputs) for pages of `project` drawn one at a time (the server's pages)."""
+    return {"built": build_date(), "version": data_version(project or Project.default())}
+
+
+#: The data version a built page's footer holds while it is drawn (`page_footer`); `stamp` puts the
+#: digest of the page in its place.
+PENDING = "pending"
+
+
+def page_footer() -> dict[str, str]:
+    """The footer of a built page: the build date and, as its data version, the version of what that
+    page shows (`stamp`), so an edit changes only the pages that show what it changed.
+
+    >>> stamp(render("source.html", title="T", lines=[], footer=page_footer())) == stamp(
+    ...     render("source.html", title="T", lines=[], footer=page_footer()))
+    True
+    """
+    return {"built": build_date(), "version": PENDING}
+
+
+def stamp(html: str) -> str:
+    """`html` (drawn with `page_footer`) with its footer's data version: the first 12 hex digits of the
+    SHA-256 of the page as drawn.
+
+    >>> import re
+    >>> re.search(r"<code>([0-9a-f]{12})</code>", stamp(render("source.html", title="T", lines=[],
+    ...     footer=page_footer()))) is not None
+    True
+    """
+    version = hashlib.sha256(html.encode("utf-8")).hexdigest()[:12]
+    return html.replace(f"<code>{PENDING}</code>", f"<code>{version}</code>", 1)

@@ -6,6 +6,7 @@ pyvis wheel), so the pages work from disk with no network.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -17,18 +18,18 @@ import pyoxigraph as ox
 from ..atomic import write_atomic
 from ..errors import NaravardError
 from ..gaps.compare import structure_matrix
-from ..memo import Memo
+from ..memo import Memo, Previous, digest
 from ..metrics import PROPERTIES
 from ..namespaces import shorten
-from ..network import GAP, ego_nodes, induced, network, region_subgraph
+from ..network import GAP, ego_nodes, induced, network, region_nodes
 from ..project import Project
 from ..queries import rows
 from ..stats import stats
 from .diagram import diagram_data, diagram_model
 from .layout import LABEL_UNITS, UNIT, cluster_layout, layout
 from .page import PREDICTED, page_data, page_name, page_names, render_page, script_json
-from .shell import ASSETS, footer, render
-from .sources import edge_evidence, node_evidence, node_time, source_pages
+from .shell import ASSETS, page_footer, render, stamp
+from .sources import edge_evidence, edge_quotes, node_evidence, node_time, source_pages
 from .style import model_labels, style
 
 #: Ego pages of hubs are cut to one step beyond this many nodes, to stay readable.
@@ -74,17 +75,19 @@ PAGE_SCRIPTS = (
 )
 
 
-def write_assets(out: Path) -> list[Path]:
+def write_assets(out: Path, previous: Previous | None = None) -> list[Path]:
     """Write `out`/assets/: vis-network's script, the page scripts, and the one stylesheet
-    (vis-network's rules, graph/static/naravard.css and `swatch_css`); the files written."""
+    (vis-network's rules, graph/static/naravard.css and `swatch_css`); the files written (those the
+    `previous` build has with the same bytes linked from it)."""
     dest = out / "assets"
     dest.mkdir(parents=True, exist_ok=True)
     js, vis_css = vis_assets()
     files = {src.name: src.read_bytes() for src in (js, *(ASSETS / name for name in PAGE_SCRIPTS))}
     ours = (ASSETS / "naravard.css").read_bytes()
     files["naravard.css"] = vis_css.read_bytes() + b"\n" + ours + swatch_css().encode()
+    previous = previous or Previous(None)
     for name, data in files.items():
-        write_atomic(dest / name, data)
+        previous.write(out, f"assets/{name}", data)
     return [dest / name for name in files]
 
 
@@ -153,22 +156,49 @@ def region_indicators(store: ox.Store, project: Project) -> tuple[dict[str, str]
     return codes, list(out.values())
 
 
+#: The page templates: part of every page's inputs (`Site.page_key`).
+TEMPLATES = Path(__file__).parent
+
+
+def _json(value) -> str:
+    """`value` as JSON in its own order (sets and other values by repr), for digests."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=repr)
+
+
 class Site:
-    """What the pages share: the network, region names and the set of pages."""
+    """What the pages share: the network, region names and the set of pages.
+
+    Each region and actor page has a key (`page_key`): a digest of everything the page is drawn from (its
+    nodes and edges with their attributes and quotes, in the network's order, the suggested links among
+    them, what all pages share, the code and templates), computed without drawing it. `write_site` redraws
+    a page only when its key is not the one the previous build recorded for the page it kept.
+    """
 
     def __init__(
-        self, store: ox.Store, computed: list | None = None, project: Project | None = None, memo: Memo | None = None
+        self,
+        store: ox.Store,
+        computed: list | None = None,
+        project: Project | None = None,
+        memo: Memo | None = None,
+        g: nx.MultiDiGraph | None = None,
     ):
         self.store = store
         self.project = project or Project.default()
-        self.footer = footer(self.project)
+        self.footer = page_footer()
         self.evidence = edge_evidence(store, project)
         self.node_evidence = node_evidence(store, project)
         self.node_time = node_time(store, project)
         # each source's date by how quotes cite it, to order a region's sources (its timeline)
         self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
-        self.g = network(store, project)
+        self.g = g if g is not None else network(store, project)
         self.computed = computed or []
+        self.computed_at: dict[str, list[int]] = {}  # node → the suggested links it is an end of (indexes)
+        for j, c in enumerate(self.computed):
+            for n in {c.a, c.b}:
+                self.computed_at.setdefault(n, []).append(j)
+        self._node_digests: dict[str, str] = {}
+        self._edge_digests: dict[tuple[str, str], str] = {}
+        self._order = {n: i for i, n in enumerate(self.g)}
         self.memo = memo or Memo()  # the pages' component layouts, shared (`layout`)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
@@ -181,6 +211,43 @@ class Site:
         self.figure_labels_en = {p: figures[p]["en"] for p in PROPERTIES if p in figures}
         self.pages = set(page_names(self.g).values())
         self.pages |= {f"regions/{r.split(':', 1)[1]}.html" for r in self.regions}
+        templates = hashlib.sha256()
+        for path in sorted(TEMPLATES.glob("*.html")):
+            templates.update(path.read_bytes())
+        shared = (self.labels, self.figure_labels, self.figure_labels_en, self.footer, self.source_dates)
+        self.shared = digest(_json([*shared, self.diagram_model, MAX_EGO_NODES, templates.hexdigest()]).encode())
+
+    def node_digest(self, n: str) -> str:
+        """A digest of what a page shows of node `n`: its attributes, quotes, time facts, whether it has a
+        page, its region's name."""
+        if n not in self._node_digests:
+            d = self.g.nodes[n]
+            shown = [n, d, self.node_evidence.get(n), self.node_time.get(n), page_name(n, d["cls"]) in self.pages]
+            shown.append(self.region_labels.get(d.get("region", ""), ""))
+            self._node_digests[n] = digest(_json(shown).encode())[:24]
+        return self._node_digests[n]
+
+    def edge_digest(self, s: str, t: str) -> str:
+        """A digest of what a page shows of the edges from `s` to `t`: their keys, attributes and quotes."""
+        if (s, t) not in self._edge_digests:
+            quotes = self.evidence
+            shown = [[k, d, edge_quotes(quotes, s, k, t, d.get("kind", k))] for k, d in self.g.succ[s][t].items()]
+            self._edge_digests[s, t] = digest(_json([s, t, shown]).encode())[:24]
+        return self._edge_digests[s, t]
+
+    def page_key(self, path: str, keep: set, *extra) -> str:
+        """The memo key of the page at `path` drawing the subgraph on the nodes `keep` (`induced`), with
+        `extra` (anything else the page shows): the nodes and the edges among them in the network's order
+        with digests of what the page shows of each, the suggested links among them, what all pages share
+        (`shared`: labels, footer, templates …) and the code (`Memo.key`)."""
+        g, computed = self.g, self.computed
+        nodes = sorted(keep, key=self._order.__getitem__)  # the network's order, as `induced` keeps it
+        edges = [self.edge_digest(n, v) for n in nodes for v in g.succ[n] if v in keep]
+        links = sorted({j for n in nodes for j in self.computed_at.get(n, ())})
+        drawn = [(j, c.a, c.b, c.name, c.explanation, c.evidence) for j in links for c in [computed[j]]]
+        drawn = [x for x in drawn if x[1] in keep and x[2] in keep]
+        parts = (path, self.shared, [self.node_digest(n) for n in nodes], edges, drawn, extra)
+        return self.memo.key("page", digest(_json(parts).encode()))
 
     def render(
         self,
@@ -253,24 +320,36 @@ class Site:
 
     def region_page(self, region: str) -> tuple[str, str]:
         """(path, HTML) of the page of `region` (`nvr:…`); an unknown region is an error naming the known ones."""
+        path, _, make = self.region_job(region)
+        return path, stamp(make())
+
+    def region_job(self, region: str) -> tuple[str, str, Callable[[], str]]:
+        """(path, key, draw) of the page of `region`: `draw()` gives its HTML before `stamp`, `key` is
+        `page_key` (known without drawing the page)."""
         if region not in self.regions:
             raise NaravardError(
                 f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}"
             )
         slug = region.split(":", 1)[1]
-        sub = region_subgraph(self.g, region)
+        keep = region_nodes(self.g, region)
+        members = rows(self.store, "region-municipalities", self.project, {"region": region})
+        r = self.regions[region]
+        key = self.page_key(f"regions/{slug}.html", keep, r, members)
+        return f"regions/{slug}.html", key, lambda: self._region_html(region, slug, keep, members)
+
+    def _region_html(self, region: str, slug: str, keep: set, members: list) -> str:
+        sub = induced(self.g, keep)
         r = self.regions[region]
         subtitle = (
             f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
             f"{r['plans']} planer, {r['gaps']} brister ur källorna"
         )
-        members = rows(self.store, "region-municipalities", self.project, {"region": region})
         diagram = diagram_data(sub, self.diagram_model, self.labels, members)
         subtitle_en = (
             f"{r['bodies']} bodies, {r['forums']} collaboration forums, {r['projects']} projects, "
             f"{r['plans']} plans, {r['gaps']} gaps stated in the sources"
         )
-        return f"regions/{slug}.html", self.render(
+        return self.render(
             sub,
             f"regions/{slug}.html",
             r["name"],
@@ -283,12 +362,21 @@ class Site:
 
     def actor_page(self, node: str) -> tuple[str, str]:
         """(path, HTML) of the page of actor `node` (`nvr:…`): its neighbourhood in two steps (one for hubs)."""
+        path, _, make = self.actor_job(node)
+        return path, stamp(make())
+
+    def actor_job(self, node: str) -> tuple[str, str, Callable[[], str]]:
+        """(path, key, draw) of the page of actor `node`, as `region_job`."""
         if node not in self.g:
             raise NaravardError(f"unknown actor {node!r}; `naravard query find-actor --param name=…` finds IRIs")
-        d = self.g.nodes[node]
         near = ego_nodes(self.g, node, 2)
-        sub = induced(self.g, near if len(near) <= MAX_EGO_NODES else ego_nodes(self.g, node, 1))
-        path = page_name(node, d["cls"])
+        keep = near if len(near) <= MAX_EGO_NODES else ego_nodes(self.g, node, 1)
+        path = page_name(node, self.g.nodes[node]["cls"])
+        return path, self.page_key(path, keep, node), lambda: self._actor_html(node, path, keep)
+
+    def _actor_html(self, node: str, path: str, keep: set) -> str:
+        d = self.g.nodes[node]
+        sub = induced(self.g, keep)
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
@@ -296,7 +384,7 @@ class Site:
         english = {"subtitle_en": f"{cls_en}{in_region} — neighbourhood in two steps"}
         region = d.get("region")  # its region's page with it selected (`#n=` in the address, graph/static/state.js)
         related = [(self.region_labels[region], f"regions/{region.split(':', 1)[1]}.html#n={node}")] if region else []
-        return path, self.render(sub, path, d["label"], subtitle, focus=node, related=related, english=english)
+        return self.render(sub, path, d["label"], subtitle, focus=node, related=related, english=english)
 
     def map_page(self) -> tuple[str, str]:
         """(path, HTML) of the country's page: the 21 regions on a map (data/reference/regions-map.json),
@@ -422,13 +510,22 @@ def write_site(
     actors: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
     memo: Memo | None = None,
+    previous: Path | None = None,
+    g: nx.MultiDiGraph | None = None,
 ) -> list[Path]:
     """Write pages to `out` (default output/): everything, or only the named regions/actors.
 
     `progress`, if given, hears `pages n of N` about every two seconds and at the end; `memo`
-    (`graph.memo.Memo`), if given, lends and keeps the layouts (the build's, kept between builds)."""
+    (`graph.memo.Memo`), if given, lends and keeps the layouts and each region and actor page's key
+    (`Site.page_key`) with the SHA-256 of the page it drew (the build's, kept between builds). `previous`
+    (the build output/ showed before): a region or actor page whose key is the one `memo` recorded and
+    whose file `previous` holds as recorded is linked from it without being drawn; any other file the
+    same as `previous` holds is linked too (`graph.memo.Previous`: same bytes, same time). `g`: the
+    store's network (`graph.network.network`) when the caller has it."""
     out = out or project.output_dir
-    site = Site(store, computed, project, memo)
+    site = Site(store, computed, project, memo, g)
+    memo = site.memo
+    before = Previous(previous)
     everything = regions is None and actors is None
     jobs = []
     if everything:
@@ -441,19 +538,32 @@ def write_site(
     for a in actors or []:
         if a not in site.g:
             site.actor_page(a)
-    written = write_assets(out)
-    written.append(site.write_search_index(out))
+    written = write_assets(out, before)
+    before.write(out, "assets/search-index.js", site.search_index())
+    written.append(out / "assets" / "search-index.js")
     if everything:
         jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
         jobs.append(lambda: ("sparql.html", render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
     for r in regions or []:
-        jobs.append(lambda r=r: site.region_page(r))
+        jobs.append(lambda r=r: site.region_job(r))
     for a in actors or []:
-        jobs.append(lambda a=a: site.actor_page(a))
+        jobs.append(lambda a=a: site.actor_job(a))
     said = time.monotonic()
     for n, job in enumerate(jobs, 1):
-        rel, text = job()
-        write_atomic(out / rel, text)
+        done = job()
+        if len(done) == 2:  # drawn whole: kept if it came out as before
+            rel, text = done
+            before.write(out, rel, stamp(text))
+        else:
+            rel, key, draw = done
+            kept = memo.old.get(key) if key not in memo.used else memo.used[key]
+            if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
+                memo.keep([key, *kept.get("memo", [])])  # its layouts stay in the memo for the next build
+            else:
+                text, keys = memo.recording(draw)
+                data = stamp(text).encode("utf-8")
+                before.write(out, rel, data)
+                memo.put(key, {"sha": digest(data), "memo": keys})
         written.append(out / rel)
         if progress and (n == len(jobs) or time.monotonic() - said > 2):
             progress(f"pages {n} of {len(jobs)}")
