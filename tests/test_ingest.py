@@ -373,10 +373,19 @@ def test_review_page_escapes_the_text():
     assert "<style" not in page and "style=" not in page and "<script" not in page
 
 
-def test_evaluate_every_source(store, project):
-    from graph.ingest.evaluate import evaluate, table
+@pytest.fixture(scope="module")
+def evaluated(store, project):
+    """(scores, misses) of one leave-one-document-out evaluation of the real sources (about 4 s)."""
+    from graph.ingest.evaluate import evaluate
 
-    scores = evaluate(store, project)
+    misses = []
+    return evaluate(store, project, misses), misses
+
+
+def test_evaluate_every_source(evaluated):
+    from graph.ingest.evaluate import table
+
+    scores, _ = evaluated
     assert {s.source.rsplit("-", 1)[1] for s in scores} == {"000", "001", "002", "003", "004"}
     assert all(0 <= s.precision <= 1 and 0 <= s.recall <= 1 for s in scores)
     entities = [s for s in scores if s.kind == "entities"]
@@ -460,11 +469,10 @@ def test_a_lead_relates_its_list(kronoberg):
         assert rel.basis == str(NV["basis-layout"]) and rel.heading.quote.endswith("exempelvis:")
 
 
-def test_evaluate_lists_misses(store, project):
-    from graph.ingest.evaluate import evaluate, misses_text
+def test_evaluate_lists_misses(evaluated):
+    from graph.ingest.evaluate import misses_text
 
-    misses = []
-    scores = evaluate(store, project, misses)
+    scores, misses = evaluated
     assert [m.source for m in misses] == [s.source for s in scores if s.kind == "entities"]
     for m, s in zip(misses, [s for s in scores if s.kind == "entities"], strict=True):
         assert len(m.entities) == s.expected - s.found and len(m.wrong) == s.proposed - s.right
