@@ -12,6 +12,10 @@ only where no `__pycache__/` has been written yet: Python still reads an existin
 
     .venv/bin/python -m bench.cold                    # count-by-class and region-forums, 21 pairs
     .venv/bin/python -m bench.cold --pairs 41 count-by-class
+    .venv/bin/python -m bench.cold region-forums --param region=dalarna --before /tmp/main/.venv/bin/naravard
+
+`--before` runs another `naravard` (an earlier checkout with its own venv) on the same project and
+store in the same rounds, the three commands in rotating order: before and after in one run.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.project import Project
@@ -43,6 +47,8 @@ class Cold:
     oxigraph: list[float]
     naravard_cpu: list[float]
     oxigraph_cpu: list[float]
+    before: list[float] = field(default_factory=list)  # `--before`: the earlier naravard, same rounds
+    before_cpu: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -70,15 +76,24 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def measure(project: Project, name: str, params: dict[str, str], pairs: int, env: dict[str, str]) -> Cold:
-    """`pairs` paired cold runs of `naravard query name` and `oxigraph query` on the same store."""
+def measure(
+    project: Project, name: str, params: dict[str, str], pairs: int, env: dict[str, str], before: str | None = None
+) -> Cold:
+    """`pairs` paired cold runs of `naravard query name` and `oxigraph query` on the same store (and of the
+    `before` command, if given, in the same rounds: the order rotates)."""
     from graph.queries import full_text, prepare, with_values
     from graph.store import store_path
 
-    ours = [str(BIN / "naravard"), "query", name, "--root", str(project.root)]
+    args = ["query", name, "--root", str(project.root)]
     for key, value in params.items():
-        ours += ["--param", f"{key}={value}"]
+        args += ["--param", f"{key}={value}"]
+    ours = [str(BIN / "naravard"), *args]
+    earlier = [before, *args] if before else None
     subprocess.run(ours, env=env, capture_output=True, check=True)  # the store cache, warm on disk
+    if earlier:  # the same store (same key): its answer must be ours
+        same = subprocess.run(earlier, env=env, capture_output=True, check=True).stdout
+        if same != subprocess.run(ours, env=env, capture_output=True, check=True).stdout:
+            raise SystemExit(f"{before} answers {name} differently")
     location = store_path(project)
     prepared = prepare(name, params, project)
     with tempfile.NamedTemporaryFile("w", suffix=".rq", delete=False) as f:
@@ -87,9 +102,12 @@ def measure(project: Project, name: str, params: dict[str, str], pairs: int, env
     binary += ["--results-format", "csv"]
     try:
         cold = Cold(name, [], [], [], [])
+        order = [(ours, cold.naravard, cold.naravard_cpu), (binary, cold.oxigraph, cold.oxigraph_cpu)]
+        if earlier:
+            order.append((earlier, cold.before, cold.before_cpu))
         for i in range(pairs):
-            order = [(ours, cold.naravard, cold.naravard_cpu), (binary, cold.oxigraph, cold.oxigraph_cpu)]
-            for cmd, times, cpu in order if i % 2 == 0 else order[::-1]:
+            k = i % len(order)
+            for cmd, times, cpu in order[k:] + order[:k]:
                 w, c = timed(cmd, env)
                 times.append(w)
                 cpu.append(c)
@@ -105,18 +123,28 @@ def main(argv: list[str] | None = None) -> list[Cold]:
     ap.add_argument("--pairs", type=int, default=21, help="paired runs per query (default 21)")
     ap.add_argument("--root", type=Path, help="project folder (default: this checkout)")
     ap.add_argument("--no-bytecode-cache", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set")
+    ap.add_argument("--param", action="append", default=[], help="NAME=VALUE for the named queries (default: QUERIES)")
+    ap.add_argument("--before", help="another naravard command (an earlier checkout's) to run in the same rounds")
     a = ap.parse_args(argv)
     project = Project(a.root.resolve()) if a.root else Project.default()
     env = environment(project.output_dir, bytecode_cache=not a.no_bytecode_cache)
     found = []
+    given = dict(p.split("=", 1) for p in a.param)
     for name in a.names or list(QUERIES):
-        c = measure(project, name, QUERIES.get(name, {}), a.pairs, env)
+        c = measure(project, name, given or QUERIES.get(name, {}), a.pairs, env, a.before)
         found.append(c)
         print(
             f"{name}: naravard query {statistics.median(c.naravard) * 1000:.0f} ms, "
             f"oxigraph query {statistics.median(c.oxigraph) * 1000:.0f} ms (medians of {a.pairs} pairs): "
             f"{c.ratio:.2f}x; CPU {statistics.median(c.naravard_cpu) * 1000:.0f} ms vs "
-            f"{statistics.median(c.oxigraph_cpu) * 1000:.0f} ms",
+            f"{statistics.median(c.oxigraph_cpu) * 1000:.0f} ms"
+            + (
+                f"; before ({a.before}) {statistics.median(c.before) * 1000:.0f} ms: "
+                f"{statistics.median(c.before) / statistics.median(c.oxigraph):.2f}x, CPU "
+                f"{statistics.median(c.before_cpu) * 1000:.0f} ms"
+                if c.before
+                else ""
+            ),
             flush=True,
         )
     return found

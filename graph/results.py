@@ -15,10 +15,6 @@ a
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pyoxigraph as ox
 
 from .errors import QueryError
@@ -109,11 +105,16 @@ def format_records(records: list[dict], fmt: str, columns: list[str] | None = No
     name,n
     a,1
     "b,c",2
+    >>> import json
     >>> json.loads(format_records(recs, "json", columns=["n"]))
     [{'n': 1}, {'n': 2}]
     """
     if fmt not in RECORD_FORMATS:
         raise QueryError(f"--format {fmt} does not apply here; use one of {', '.join(RECORD_FORMATS)}")
+    import csv  # here: `naravard query` (format_result) does without csv, io and json
+    import io
+    import json
+
     columns = list(columns or (records[0].keys() if records else []))
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in columns} for r in records], ensure_ascii=False, indent=2)

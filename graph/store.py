@@ -5,7 +5,8 @@ the ontology or data makes a new store; `naravard query` then opens the store in
 milliseconds instead of parsing the Turtle again.
 
 The cache repairs itself: next to each store, `store-KEY.sha256` lists a SHA-256 of
-every store file, written once the store is complete. The store is opened only if
+every store file (one `HASH  NAME` line each, as `sha256sum` writes and checks them), written
+once the store is complete. The store is opened only if
 every file is there and matches; otherwise (a garbled or truncated file, a missing
 file, a store deleted by another process) it is rebuilt from the Turtle. Opening a
 damaged RocksDB store is what must never happen: a garbled `.sst` can make a query
@@ -20,7 +21,6 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -35,6 +35,10 @@ from .project import Project
 
 #: Files RocksDB may rewrite while a store is open read-only (its log, its lock): not checksummed.
 _UNCHECKED = ("LOG", "LOCK")
+#: The layout of a cached store and its checksums file, part of the cache key: a version of naravard that
+#: writes another layout (JSON checksums before 2) uses its own store beside this one, and neither takes
+#: the other's for damaged and rebuilds it on every run.
+STORE_FORMAT = "store 2: sha256sum lines"
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -112,11 +116,22 @@ def checksums(target: Path) -> dict[str, str]:
     }
 
 
+def manifest_text(sums: dict[str, str]) -> str:
+    """The checksums file's text: `HASH  NAME` lines in name order (`sha256sum -c` reads them).
+
+    >>> print(manifest_text({"CURRENT": "ab", "000009.sst": "cd"}), end="")
+    cd  000009.sst
+    ab  CURRENT
+    """
+    return "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
+
+
 def verified(target: Path) -> bool:
-    """Whether the store at `target` is complete and unchanged since it was built."""
+    """Whether the store at `target` is complete and unchanged since it was built: its checksums
+    file holds exactly the text its files give now (compared as text: no parser on the query path)."""
     try:
-        expected = json.loads(manifest_path(target).read_text(encoding="utf-8"))
-        return bool(expected) and checksums(target) == expected
+        expected = manifest_path(target).read_text(encoding="utf-8")
+        return bool(expected) and manifest_text(checksums(target)) == expected
     except (OSError, ValueError):
         return False
 
@@ -125,13 +140,14 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
     """The folder of the on-disk store of `files`, verified, and built (or rebuilt) first if needed.
 
     Several processes may open it read-only at once (the endpoint's workers do). The
-    path is `project.cache_dir / f"store-{fingerprint(files)}"`.
+    path is `project.cache_dir / f"store-{KEY}"`, KEY a hash of `STORE_FORMAT` and of the inputs' `fingerprint`.
     """
     files = files if files is not None else project.input_files()
     missing = [f for f in files if not f.exists()]
     if missing:
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
     key = fingerprint([*files, *rule_files(project), *metric_inputs(project)])  # rules and figures change it too
+    key = hashlib.sha256(f"{STORE_FORMAT} {key}".encode()).hexdigest()[:20]
     cache = project.cache_dir
     target = cache / f"store-{key}"
     if verified(target):
@@ -180,7 +196,7 @@ def _build(project: Project, files: list[Path], target: Path) -> None:
             os.rename(target, aside / target.name)
             shutil.rmtree(aside, ignore_errors=True)
         os.rename(tmp, target)
-        write_atomic(manifest_path(target), json.dumps(sums, indent=0, sort_keys=True))
+        write_atomic(manifest_path(target), manifest_text(sums))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

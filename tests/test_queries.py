@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import graph
 from cli.main import cli
 from graph.errors import QueryError
-from graph.queries import Library, expand_iri, prepare, run_query
+from graph.queries import Library, expand_iri, prepare, rows, run_query
 
 NVR = "https://w3id.org/naravard/id/"
 
@@ -349,6 +349,23 @@ def test_counts_and_network_queries(q):
     assert len(q("count-by-region")) == 21
     assert q("count-by-relation")
     assert len(q("nodes")) > 500 and len(q("edges")) > 500
+
+
+def test_network_queries_with_a_region_are_the_whole_network_s_rows_of_that_region(project, store):
+    """`edges`/`nodes` with `region` give exactly the rows of the whole dump that touch the region, in
+    the same order: the nodes whose region it is, the edges with an end in it (the region or an entity
+    nv:inRegion it). Computed here from the whole dump and a plain pattern, not by the same filter."""
+    ends = {NVR + "dalarna"} | {r["e"] for r in rows(store, "SELECT ?e WHERE { ?e nv:inRegion nvr:dalarna }", project)}
+    all_nodes, all_edges = rows(store, "nodes", project), rows(store, "edges", project)
+    nodes = rows(store, "nodes", project, {"region": "dalarna"})
+    edges = rows(store, "edges", project, {"region": "dalarna"})
+    assert nodes == [r for r in all_nodes if r["region"] == NVR + "dalarna"]
+    assert edges == [r for r in all_edges if r["source"] in ends or r["target"] in ends]
+    assert 20 < len(nodes) < len(all_nodes) and 20 < len(edges) < len(all_edges)
+    assert {r["node"] for r in nodes} <= ends and NVR + "dalarna" in {r["node"] for r in nodes}
+    assert any(r["relation"].endswith("#CollaborationGap") for r in edges)  # the gaps are restricted too
+    with pytest.raises(QueryError, match="names no nv:Region"):
+        rows(store, "edges", project, {"region": "dalarna--valfardsradet"})
 
 
 def test_ask_construct_describe():

@@ -90,7 +90,8 @@ LAYOUT_DAMAGE = {
     "empty-current": lambda s: (s / "CURRENT").write_bytes(b""),
     "store-deleted": lambda s: shutil.rmtree(s),
     "cache-deleted": lambda s: shutil.rmtree(s.parent),
-    "checksums-garbled": lambda s: manifest_path(s).write_text("{not json", encoding="utf-8"),
+    "checksums-garbled": lambda s: manifest_path(s).write_text("{not a checksum", encoding="utf-8"),
+    "checksums-old-json": lambda s: manifest_path(s).write_text(json.dumps({"CURRENT": "0" * 64}), encoding="utf-8"),
     "checksums-missing": lambda s: manifest_path(s).unlink(),
     "extra-file": lambda s: (s / "000999.sst").write_bytes(b"\0" * 100),
 }
@@ -126,8 +127,10 @@ def test_store_path_stays_put_and_checksums_cover_every_data_file(cached):
     target = store_path(project)
     assert target == project.cache_dir / target.name and target.name.startswith("store-")
     assert store_path(project) == target  # a verified store is reused, not rebuilt
-    listed = set(json.loads(manifest_path(target).read_text()))
+    lines = manifest_path(target).read_text().splitlines()
+    listed = {line.split("  ", 1)[1] for line in lines}
     assert {p.name for p in target.glob("*.sst")} <= listed and "CURRENT" in listed
+    assert all(re.fullmatch(r"[0-9a-f]{64}  \S+", line) for line in lines)  # as `sha256sum -c` reads them
 
 
 def test_cache_files_are_readable_by_others(cached):
