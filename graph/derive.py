@@ -123,7 +123,7 @@ def as_insert(text: str) -> str | None:
     """The rule `text` as a SPARQL UPDATE inserting its CONSTRUCT template into the staging graph
     (None if the text is not of the form `CONSTRUCT { template } WHERE …`).
 
-    >>> print(as_insert("# c\nCONSTRUCT { ?b nv:x ?a } WHERE { ?a nv:x ?b }"))
+    >>> print(as_insert("# c\\nCONSTRUCT { ?b nv:x ?a } WHERE { ?a nv:x ?b }"))
     # c
     INSERT { GRAPH <https://w3id.org/naravard/graph/derive-staging> { ?b nv:x ?a } } WHERE { ?a nv:x ?b }
     """
