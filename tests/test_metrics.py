@@ -91,3 +91,33 @@ def test_the_store_has_figures_for_every_network_node(store):
     )
     assert r["b"].datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#double") and 0 < float(r["b"].value) < 1
     assert int(r["d"].value) > 10 and int(r["c"].value) >= 1
+
+
+@pytest.mark.parametrize("batch", [1, 7, 40])
+def test_sampled_betweenness_is_networkx_estimate(batch):
+    """Above EXACT_LIMIT: networkx's estimate from the same k pivots (seeded), whatever the batch size."""
+    from graph.metrics import sampled_betweenness
+
+    g = nx.gnm_random_graph(1500, 2600, seed=5)
+    g.add_edges_from([(1500, 1501), (1501, 1502)])  # a separate component
+    ours = sampled_betweenness(g.number_of_nodes(), list(g.edges), 30, 11, batch=batch)
+    theirs = nx.betweenness_centrality(g, k=30, seed=11, normalized=True)
+    assert max(abs(ours[i] - theirs[i]) for i in g) < 1e-12 and max(ours) > 0.01
+
+
+def test_real_graph_figures_are_exact(store, project):
+    """The real graph stays below EXACT_LIMIT: its stored betweenness is Brandes' exact figure
+    (networkx, no sampling), to the 6 significant digits stored."""
+    from graph.metrics import EXACT_LIMIT
+    from graph.network import actor_projection, network
+
+    u = actor_projection(network(store, project))
+    assert 1000 < u.number_of_nodes() <= EXACT_LIMIT
+    exact = nx.betweenness_centrality(u, normalized=True)
+    stored = {
+        r["n"].value: float(r["b"].value)
+        for r in store.query(f"SELECT ?n ?b WHERE {{ GRAPH <{METRICS.value}> {{ ?n <{NV}betweenness> ?b }} }}")
+    }
+    from graph.queries import expand_iri
+
+    assert {expand_iri(n, "t"): float(f"{b:.6g}") for n, b in exact.items()} == stored

@@ -135,3 +135,21 @@ def test_command_line_error_is_one_line(tmp_path, capsys):
     """`python -m bench.synth` (the user CLI has no `synth`): a project without files is one `Error:` line."""
     assert main(["--factor", "1", "--out", str(tmp_path / "s.nt"), "--root", str(tmp_path)]) == 1
     assert capsys.readouterr().err == "Error: ontology/naravard.ttl: file not found\n"
+
+
+def test_synthetic_project_passes_validation(synthetic, tmp_path):
+    """The generated data follows the lint rules and shapes (collaboratesWith order, one relation per
+    drawn pair, quotes that state a relation, posts in a body with nv:postIn, sh:maxCount 1): no error."""
+    import shutil
+
+    from graph.validate import validate
+
+    project, out, _, _ = synthetic
+    root = tmp_path / "p"
+    (root / "data").mkdir(parents=True)
+    shutil.copytree(project.root / "ontology", root / "ontology")
+    shutil.copytree(project.sources_dir, root / "data" / "sources", ignore=shutil.ignore_patterns("*.ttl"))
+    shutil.copy2(out, root / "data" / "synthetic.ttl")
+    report = validate(Project(root))
+    assert report.triples > 1.7 * real_data_triples(project)
+    assert [str(p) for p in report.errors] == []
