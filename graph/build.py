@@ -224,7 +224,8 @@ def write_pages(
     (default output/), from one run of the gap analysis, measured against the project's labelled
     set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
     evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder), and
-    so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`)."""
+    so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`), and
+    the link prediction's suggestions for a network of the same structure (`graph.gaps.predict.find`)."""
     from .gaps import analyse, load_labels, render
     from .gaps.evaluate import memoised_hold_out
     from .memo import Memo, Previous
@@ -240,9 +241,9 @@ def write_pages(
     # what the last build computed and this one would compute the same (layouts, the hold-out evaluation)
     memo = Memo(project.cache_dir / "memo.json")
     progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
-    g = network(store, project)  # once, for the hold-out, the pages and the report's links
+    g = network(store, project)  # once, for the hold-out, the prediction, the pages and the report's links
     evaluation = memoised_hold_out(actor_projection(g), memo)  # as predict.projection(store)
-    analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation)
+    analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation, g=g, memo=memo)
     written = write_site(
         project, store, computed=analysis.links(), out=out, progress=progress, memo=memo, previous=previous, g=g
     )

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 from .atomic import DIR_MODE, FILE_MODE, locked, write_atomic
 from .derive import derive, rule_files
 from .errors import NaravardError
-from .metrics import add_metrics, inputs as metric_inputs
+from .memo import Memo
+from .metrics import inputs as metric_inputs
 from .parse import reading
 from .project import Project
 
@@ -166,9 +167,10 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
 def _build(project: Project, files: list[Path], target: Path) -> None:
     """Build the store in a temporary folder, record its checksums, then move it into place.
 
-    The graph is made in memory (load, derivation rules, network figures: many small writes and
-    queries) and written to disk in one bulk load: the same quads, in a quarter of the time a
-    store built on disk step by step takes.
+    The graph is made in memory (load, derivation rules: many small writes and queries) and written to
+    disk in one bulk load: the same quads, in a quarter of the time a store built on disk step by step
+    takes. The network figures are taken from the memo `memo-store.json` when the network has the same
+    nodes and links as the last store built (`figures`).
     """
     import shutil  # here, as in _remove_old: opening a store (the query path) does not need them
     import tempfile
@@ -176,7 +178,9 @@ def _build(project: Project, files: list[Path], target: Path) -> None:
     cache = target.parent
     tmp = Path(tempfile.mkdtemp(dir=cache, prefix=".building-"))
     try:
-        made = memory_store(files, project)
+        memo = Memo(cache / "memo-store.json")  # the figures of the last store built, by its network
+        made = memory_store(files, project, memo)
+        memo.save()
         store = ox.Store(str(tmp))
         store.bulk_extend(made)
         del made
@@ -223,11 +227,37 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
             orphan.unlink(missing_ok=True)
 
 
-def memory_store(files: list[Path], project: Project | None = None) -> ox.Store:
+def memory_store(files: list[Path], project: Project | None = None, memo: Memo | None = None) -> ox.Store:
     """An in-memory store of `files` (no cache) with the derived triples and the network figures:
-    what a cached store holds (`_build` writes this to disk), for fixtures and benchmarks too."""
+    what a cached store holds (`_build` writes this to disk), for fixtures and benchmarks too.
+    The figures are taken from `memo` when it holds those of the same network (`figures`)."""
     store = ox.Store()
     load_files(store, files, project)
     derive(store, project)  # queries/derive/*.rq, see graph/derive.py
-    add_metrics(store, project)  # degree, betweenness, community: graph/metrics.py
+    add_figures(store, project, memo if memo is not None else Memo())
     return store
+
+
+def add_figures(store: ox.Store, project: Project | None, memo: Memo) -> int:
+    """`graph.metrics.add_metrics`, its figures taken from `memo` when it holds those of a network with the
+    same nodes and links (`figures`: a label edit changes none of them); returns the number of nodes."""
+    from .metrics import quads
+    from .network import network
+
+    found = figures(network(store, project), memo)
+    store.extend(quads(found))  # degree, betweenness, community: graph/metrics.py
+    return len(found)
+
+
+def figures(g, memo: Memo) -> dict:
+    """`graph.metrics.compute` of the actor projection of the network `g` (node → Figures), from `memo`
+    when it holds them for the same nodes and links: the figures read nothing else (no label, no quote)."""
+    from .metrics import EXACT_LIMIT, Figures, compute
+    from .network import actor_projection
+
+    u = actor_projection(g)
+    nodes = sorted(map(str, u.nodes))
+    links = sorted(tuple(sorted((str(a), str(b)))) for a, b in u.edges if a != b)
+    key = memo.key("metrics.compute", EXACT_LIMIT, tuple(nodes), tuple(links))
+    made = memo.get(key, lambda: {n: list(f) for n, f in compute(u).items()})
+    return {n: Figures(*f) for n, f in made.items()}

@@ -226,3 +226,47 @@ def test_the_build_stamp_follows_the_inputs(tmp_path, monkeypatch):
     region = built.data_dir / "regions" / "dalarna.ttl"
     region.write_text(region.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert build_stamp(built, pages=True) != first
+
+
+def structure_memo(project: Project) -> tuple[set[str], str, bool]:
+    """The keys of the store's memo (the network figures), the key link prediction's suggestions have for the
+    store `project` shows now (`graph.gaps.predict.memo_key`), and whether the build's memo holds it."""
+    from graph.gaps import predict
+    from graph.gaps.evaluate import memoised_hold_out
+    from graph.memo import Memo
+    from graph.network import actor_projection, network
+    from graph.store import open_store
+
+    cache = project.cache_dir
+    store = open_store(project)
+    g = actor_projection(network(store, project))
+    memo = Memo(cache / "memo.json")
+    methods = memoised_hold_out(g, memo).used()
+    key = predict.memo_key(g, predict.arguments(store, project, methods))
+    return set(json.loads((cache / "memo-store.json").read_text())), key, key in memo.old
+
+
+def test_a_label_edit_reuses_the_structure_results_and_a_new_link_does_not(small_project, tmp_path):
+    """The network figures (`graph.store.figures`) and link prediction's suggestions (`predict.find`) are
+    kept by a digest of the network's nodes and links (and what else they read: classes, regions, principals),
+    not of labels: after a label edit the next build finds both under the keys the last one used; after an
+    edit that removes a link (one relation and its evidence) both keys change and the old entries are gone."""
+    built = copy_built(small_project, tmp_path / "proj")
+    project = Project(built.root, built.root / "output")
+    path = built.root / "data" / "regions" / "dalarna.ttl"
+    text = path.read_text(encoding="utf-8")
+    figures, suggested, kept = structure_memo(project)
+    assert len(figures) == 1 and kept
+
+    path.write_text(text.replace('"Hälso- och sjukvårdsnämnden"@sv', '"Hälso- och sjukvårdsnämnden X"@sv'), "utf-8")
+    assert not build(project).skipped
+    assert structure_memo(project) == (figures, suggested, True)
+
+    link = "nvr:dalarna--halso-och-sjukvardsnamnden nv:commissions nvr:dalarna--handlingsplan-nara-vard .\n"
+    start = text.index(link)
+    end = text.index("\n\n", start) + 2  # the relation and its statement of evidence
+    path.write_text(text[:start] + text[end:], "utf-8")
+    assert build(project).report.ok
+    now, key, kept = structure_memo(project)
+    assert kept and len(now) == 1 and now != figures and key != suggested
+    assert suggested not in json.loads((project.cache_dir / "memo.json").read_text())

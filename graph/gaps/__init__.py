@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..namespaces import NV
+from ..network import actor_projection
 from ..project import Project
 from ..queries import checked_curie
 from . import audit, compare, predict, rules
@@ -82,6 +83,8 @@ def analyse(
     evaluation: Evaluation | None = None,
     progress: Callable[[str], None] | None = None,
     judged: dict[tuple[str, str, str], Label] | None = None,
+    g=None,
+    memo=None,
 ) -> Analysis:
     """The ranked gaps of `kinds` (default all) in all regions or in `region` (`dalarna`,
     `nvr:dalarna` or the IRI; one that names no region is an error with the nearest names).
@@ -95,6 +98,9 @@ def analyse(
 
     With `judged` (a labelled set, `precision.load_labels`), the list is measured against it, and
     link prediction is kept only where its precision beats the rules' (said in `notes`).
+
+    `g`, the store's network (`graph.network.network`) when the caller has it, spares link prediction
+    reading it again; with a `memo` (`graph.memo.Memo`) its suggestions are kept by what they read.
     """
     say = progress or (lambda line: None)
     project = project or Project.default()
@@ -102,13 +108,13 @@ def analyse(
     reg = checked_curie(store, region, str(NV.Region), "--region") if region else None
     if "predict" in kinds and evaluation is None:
         say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
-        evaluation = hold_out(predict.projection(store))
+        evaluation = hold_out(predict.projection(store) if g is None else actor_projection(g))
     found: list[Gap] = []
     stated = audit.find(store, project, reg) if {"audit", "note"} & set(kinds) else []
     for kind in kinds:
         say(f"gaps: {kind} …")
         if kind == "predict":
-            found += predict.find(store, project, reg, methods=evaluation.used())
+            found += predict.find(store, project, reg, methods=evaluation.used(), g=g, memo=memo)
         elif kind in ("audit", "note"):
             found += [g for g in stated if g.kind == kind]
         else:

@@ -215,6 +215,40 @@ def across(g: nx.Graph, u, v) -> bool:
     return bool(pu) and bool(pv) and not pu & pv
 
 
+def arguments(store: ox.Store, project: Project, methods: list[str], per_region: int = 5) -> dict:
+    """`find`'s arguments to `suggest` besides the graph and `focus` (the store's partner classes and the pairs
+    it joins by design)."""
+    return dict(
+        methods=list(methods),
+        per_region=per_region,
+        partners=partner_classes(store, project),
+        joined=joined_by_design(store, project),
+    )
+
+
+def memo_key(g: nx.Graph, args: dict) -> str:
+    """The memo key (`graph.memo.Memo.key`) of `suggest(g, **args, focus=across)`: of what it reads (`read`)."""
+    from ..memo import Memo
+
+    return Memo.key("predict.suggest", read(g, **args))
+
+
+def read(g: nx.Graph, methods, per_region, partners, joined) -> tuple:
+    """What `suggest(g, methods, per_region, partners, joined, focus=across)` reads, in a canonical order:
+    the nodes with their class, region and principals, the links, and the arguments (`find`'s memo key).
+
+    >>> g = nx.Graph([("b", "a")]); g.nodes["a"].update(cls="Board", region="r", label="A")
+    >>> read(g, ["ra"], 5, {"Board"}, set())[:2]
+    ((('a', 'Board', 'r', ()), ('b', None, None, ())), (('a', 'b'),))
+    """
+    data = g.nodes
+    nodes = tuple(
+        sorted((str(n), data[n].get("cls"), data[n].get("region"), tuple(data[n].get("principals") or ())) for n in g)
+    )
+    links = tuple(sorted(tuple(sorted((str(a), str(b)))) for a, b in g.edges))
+    return nodes, links, tuple(methods), per_region, tuple(sorted(partners)), tuple(sorted(joined)), "across"
+
+
 def projection(store: ox.Store) -> nx.Graph:
     """The undirected actor projection of the store's network (audited gaps left out)."""
     return actor_projection(network(store))
@@ -234,22 +268,32 @@ def joined_by_design(store: ox.Store, project: Project) -> set[tuple]:
 
 
 def find(
-    store: ox.Store, project: Project, region: str | None = None, *, methods: list[str], per_region: int = 5
+    store: ox.Store,
+    project: Project,
+    region: str | None = None,
+    *,
+    methods: list[str],
+    per_region: int = 5,
+    g: nx.MultiDiGraph | None = None,
+    memo=None,
 ) -> list[Gap]:
     """Suggested links from `methods` (those the evaluation lets through, `Evaluation.used`;
-    none: no suggestions), in all regions or in `region` (a short IRI, `nvr:dalarna`)."""
+    none: no suggestions), in all regions or in `region` (a short IRI, `nvr:dalarna`).
+
+    `g` is the store's network (`graph.network.network`) when the caller has it. With `memo`
+    (`graph.memo.Memo`) the suggestions are kept under a digest of all that `suggest` reads (`read`): the
+    projection's nodes with their class, region and principals, its links, the partner classes and the
+    pairs joined by design; a label or quote edit reuses them, a new link or class does not."""
     if not methods:  # nothing to score: skip building the projection
         return []
-    g = projection(store)
+    g = projection(store) if g is None else actor_projection(g)
+    args = arguments(store, project, methods, per_region)
+    if memo is None:
+        found = suggest(g, **args, focus=across)
+    else:
+        made = memo.get(memo_key(g, args), lambda: suggest(g, **args, focus=across))
+        found = [{**s, "pair": tuple(s["pair"])} for s in made]
     out = []
-    found = suggest(
-        g,
-        methods,
-        per_region=per_region,
-        partners=partner_classes(store, project),
-        joined=joined_by_design(store, project),
-        focus=across,
-    )
     for s in found:
         u, v = s["pair"]
         if region and s["region"] != region:
