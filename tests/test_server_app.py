@@ -340,9 +340,9 @@ def test_api_run_parameter_errors_are_400(server, http):
     missing = http.get(server + "/api/run/label-of")
     assert missing.status_code == 400
     assert "missing parameter 'label'" in missing.json()["error"]
-    unknown = http.get(server + "/api/run/edges", params={"region": "dalarna"})
+    unknown = http.get(server + "/api/run/edges", params={"forum": "dalarna"})
     assert unknown.status_code == 400
-    assert "unknown parameter 'region'" in unknown.json()["error"]
+    assert "unknown parameter 'forum'" in unknown.json()["error"]
     bad_iri = http.get(server + "/api/run/relation-evidence", params={"subject": 'a" b'})
     assert bad_iri.status_code == 400
 
@@ -556,7 +556,7 @@ BAD_REQUESTS = [
     ),
     ("unknown library query", "GET", "/api/run/edgse", {}, 404, "did you mean edges?"),
     ("missing parameter", "GET", "/api/run/label-of", {}, 400, "missing parameter 'label'"),
-    ("unknown parameter", "GET", "/api/run/edges", {"params": {"region": "x"}}, 400, "unknown parameter 'region'"),
+    ("unknown parameter", "GET", "/api/run/edges", {"params": {"forum": "x"}}, 400, "unknown parameter 'forum'"),
     (
         "bad IRI parameter",
         "GET",
