@@ -297,7 +297,7 @@ def cmd_build(a) -> None:
         (validate, "shacl_problems"),
         (validate, "validate"),
         (store, "derive"),
-        (store, "add_metrics"),
+        (store, "add_figures"),
         (build, "load_store"),
         (build, "write_graph"),
         (gaps, "analyse"),
