@@ -20,9 +20,10 @@ import statistics
 from dataclasses import asdict, dataclass
 
 import networkx as nx
+import numpy as np
 
 from ..memo import Memo
-from .predict import METHOD_NAMES, METHODS, candidates, canonical, score_all
+from .predict import METHOD_NAMES, METHODS, Index, candidates, canonical, score_all
 
 #: A method is used for suggestions only if its mean AUC beats random by this much …
 AUC_MARGIN = 0.10
@@ -147,25 +148,26 @@ def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     for seed in seeds:
         train, hidden, neg = split(g, seed, frac)
         hidden_n = len(hidden)
-        pool = {2: candidates(train, 2), 3: candidates(train, 3)}
-        in_order = {d: sorted(pairs, key=str) for d, pairs in pool.items()}  # sorted once, not per method
+        ix = Index(train)
+        pool = {"index": ix, 2: candidates(train, 2, ix), 3: candidates(train, 3, ix)}
+        in_order = {d: sorted(pool[d], key=str) for d in (2, 3)}  # sorted once, not per method
         for m in METHODS:
             rng = random.Random(seed * 1009 + METHODS.index(m))
             dist = 2 if m in ("ra", "aa", "jaccard") else 3
-            cands = pool[dist]
             if m == "random":
                 pos_s = [rng.random() for _ in hidden]
                 neg_s = [rng.random() for _ in neg]
-                scores = {p: rng.random() for p in in_order[dist]}
+                scores = [rng.random() for _ in in_order[dist]]
             else:
                 # AUC scores the hidden edges and negatives themselves; precision@k ranks
                 # the candidates a user would be shown.
-                scores = score_all(train, m, extra=hidden | neg, pool=pool)
-                pos_s = [scores.get(p, 0.0) for p in sorted(hidden, key=str)]
-                neg_s = [scores.get(p, 0.0) for p in sorted(neg, key=str)]
-                scores = {p: scores.get(p, 0.0) for p in cands}
-            tie = {p: rng.random() for p in in_order[dist]}  # the keys of `scores` are `cands`
-            ranked = sorted(scores, key=lambda p: (-scores[p], tie[p]))
+                found = score_all(train, m, extra=hidden | neg, pool=pool)
+                pos_s = [found.get(p, 0.0) for p in sorted(hidden, key=str)]
+                neg_s = [found.get(p, 0.0) for p in sorted(neg, key=str)]
+                scores = [found.get(p, 0.0) for p in in_order[dist]]
+            tie = np.fromiter((rng.random() for _ in in_order[dist]), dtype=np.float64, count=len(in_order[dist]))
+            top = np.lexsort((tie, -np.array(scores, dtype=np.float64)))[: max(len(hidden), 20)]
+            ranked = [in_order[dist][i] for i in top.tolist()]  # by score, ties in a seeded random order
             res["auc"][m].append(auc(pos_s, neg_s))
             res["k"][m].append(precision_at(ranked, hidden, len(hidden)))
             res["20"][m].append(precision_at(ranked, hidden, 20))
