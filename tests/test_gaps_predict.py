@@ -176,3 +176,21 @@ def test_no_suggestion_pairs_what_a_structure_already_joins(store, project, anal
 )
 def test_joined_pairs_include_membership_and_parts(store, project, pair):
     assert predict.canonical(*pair) in predict.joined_by_design(store, project)
+
+
+@pytest.mark.parametrize("dist", [2, 3])
+def test_index_text_order_is_the_order_of_the_pairs_text(actors, dist):
+    ix = predict.Index(actors)
+    i, j = ix.candidates(dist)
+    order = ix.text_order(i, j)
+    assert ix._plain and len(i) > 100
+    assert ix.tuples(i[order], j[order]) == sorted(ix.tuples(i, j), key=str)
+
+
+def test_index_text_order_sorts_the_text_of_other_nodes():
+    g = nx.path_graph(12)  # ints: (1, 10) before (1, 3) by text
+    g.add_edge(10, "a b")
+    ix = predict.Index(g)
+    i, j = ix.candidates(3)
+    order = ix.text_order(i, j)
+    assert not ix._plain and ix.tuples(i[order], j[order]) == sorted(predict.candidates(g, 3), key=str)

@@ -80,6 +80,7 @@ class Index:
         self.degree = np.array([g.degree(x) for x in self.nodes], dtype=np.float64)
         scopes: dict[str, int] = {}
         self.scope = np.array([scopes.setdefault(g.nodes[x].get("region", ""), len(scopes)) for x in self.nodes])
+        self._plain: bool | None = None
 
     def linked(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether each `a[i]`–`b[i]` is an edge."""
@@ -121,6 +122,63 @@ class Index:
             lo = hi
         return total, number
 
+    def scores(self, method: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """ra, aa, jaccard or l3 of the pairs `x[i]`–`y[i]` (unrounded; 0 where nothing joins them).
+
+        l3: for each a in N(u), the common neighbours b of a and v other than u, weighted 1/sqrt(k_b),
+        times 1/sqrt(k_a): the work is about the sum over a of min(deg a, deg v) per pair.
+        """
+        if method == "l3":
+            return self._l3(x, y)
+        deg = self.degree
+        with np.errstate(divide="ignore"):
+            weight = {"ra": 1.0 / deg, "aa": 1.0 / np.log(deg), "jaccard": np.zeros(self.n)}[method]
+        total, number = self.common(x, y, np.where(np.isfinite(weight), weight, 0.0))
+        if method == "jaccard":
+            union = self.count[x] + self.count[y] - number
+            total = np.divide(number, union, out=np.zeros(len(x)), where=union > 0)
+        return total
+
+    def _l3(self, x: np.ndarray, y: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
+        inv = 1.0 / np.sqrt(np.maximum(self.degree, 1.0))
+        out = np.zeros(len(x))
+        lens = self.count[x]
+        ends = np.cumsum(lens)
+        lo = 0
+        while lo < len(x):
+            base = ends[lo - 1] if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
+            ln = lens[lo:hi]
+            pid = np.repeat(np.arange(lo, hi), ln)
+            offs = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
+            a = self.dst[np.repeat(self.indptr[x[lo:hi]], ln) + offs]
+            keep = a != y[pid]
+            pid, a = pid[keep], a[keep]
+            total, _ = self.common(a, y[pid], inv, skip=x[pid])
+            out[lo:hi] = np.bincount(pid - lo, weights=total * inv[a], minlength=hi - lo)
+            lo = hi
+        return out
+
+    def keys_of(self, pairs: list[tuple], x: np.ndarray, y: np.ndarray) -> list[tuple]:
+        """The pairs in `canonical` order (index order is text order: only the swapped ones are turned)."""
+        swap = (x > y).tolist()
+        return [(p[1], p[0]) if s else p for p, s in zip(pairs, swap, strict=True)]
+
+    def text_order(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The permutation that puts the pairs `(nodes[i], nodes[j])` (i < j) in the order of their text,
+        `sorted(pairs, key=str)`. When every node is a plain printable string without characters
+        at or below the quote `'` and without backslashes, that text is `('u', 'v')` and its order is
+        the order of (i, j); otherwise the texts are sorted."""
+        if self._plain is None:
+            self._plain = all(
+                isinstance(n, str) and n.isprintable() and "\\" not in n and (not n or min(n) > "'") for n in self.nodes
+            )
+        if self._plain:
+            return np.lexsort((j, i))
+        nodes = self.nodes
+        texts = [str((nodes[a], nodes[b])) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+        return np.array(sorted(range(len(texts)), key=texts.__getitem__), dtype=np.int64)
+
     def candidates(self, max_dist: int) -> tuple[np.ndarray, np.ndarray]:
         """`candidates` as index arrays (i < j): pairs joined by a path of 2..`max_dist` steps through
         one scope, not linked."""
@@ -156,44 +214,16 @@ def common_neighbour_scores(g: nx.Graph, pairs, method: str, index: Index | None
     ix = index or Index(g)
     pairs = list(pairs)
     x, y = ix.pairs(pairs)
-    deg = ix.degree
-    with np.errstate(divide="ignore"):
-        weight = {"ra": 1.0 / deg, "aa": 1.0 / np.log(deg), "jaccard": np.zeros(ix.n)}[method]
-    total, number = ix.common(x, y, np.where(np.isfinite(weight), weight, 0.0))
-    if method == "jaccard":
-        union = ix.count[x] + ix.count[y] - number
-        total = np.divide(number, union, out=np.zeros(len(x)), where=union > 0)
-    return {canonical(u, v): s for (u, v), s in zip(pairs, total.tolist(), strict=True)}
+    return dict(zip(ix.keys_of(pairs, x, y), ix.scores(method, x, y).tolist(), strict=True))
 
 
 def l3(g: nx.Graph, pairs=None, index: Index | None = None) -> dict[tuple, float]:
     """Sum over paths u–a–b–v of 1/sqrt(k_a k_b) (Kovács et al. 2019) for `pairs`
-    (default: the candidates at distance ≤ 3); pairs scoring 0 are left out.
-
-    For each a in N(u), the weighted common neighbours of a and v (`Index.common`, other than u): the
-    work is about the sum over a of min(deg a, deg v) per pair.
-    """
+    (default: the candidates at distance ≤ 3); pairs scoring 0 are left out (`Index.scores`)."""
     ix = index or Index(g)
     pairs = list(candidates(g, 3, ix) if pairs is None else pairs)
     x, y = ix.pairs(pairs)
-    inv = 1.0 / np.sqrt(np.maximum(ix.degree, 1.0))
-    out = np.zeros(len(pairs))
-    lens = ix.count[x]
-    ends = np.cumsum(lens)
-    lo, chunk = 0, 1_000_000
-    while lo < len(pairs):
-        base = ends[lo - 1] if lo else 0
-        hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
-        ln = lens[lo:hi]
-        pid = np.repeat(np.arange(lo, hi), ln)
-        offs = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
-        a = ix.dst[np.repeat(ix.indptr[x[lo:hi]], ln) + offs]
-        keep = a != y[pid]
-        pid, a = pid[keep], a[keep]
-        total, _ = ix.common(a, y[pid], inv, skip=x[pid])
-        out[lo:hi] = np.bincount(pid - lo, weights=total * inv[a], minlength=hi - lo)
-        lo = hi
-    return {canonical(u, v): s for (u, v), s in zip(pairs, out.tolist(), strict=True) if s}
+    return {p: s for p, s in zip(ix.keys_of(pairs, x, y), ix.scores("l3", x, y).tolist(), strict=True) if s}
 
 
 def score_all(
