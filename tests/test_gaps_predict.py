@@ -19,6 +19,79 @@ def test_candidates_are_local():
     assert set(predict.l3(g)) == {(i, i + 3) for i in range(7)}
 
 
+def walked(g: nx.Graph, max_dist: int) -> set[tuple]:
+    """The candidates by their definition, walked node by node (breadth first within a node's scope)."""
+    scope = {n: d.get("region", "") for n, d in g.nodes(data=True)}
+    out: set[tuple] = set()
+    for u in g:
+        frontier, seen = {u}, {u}
+        for depth in range(1, max_dist + 1):
+            nxt = {w for x in frontier for w in g[x] if scope[w] == scope[u]} - seen
+            seen |= nxt
+            if depth >= 2:
+                out.update(predict.canonical(u, v) for v in nxt if not g.has_edge(u, v))
+            frontier = nxt
+    return out
+
+
+def paths3(g: nx.Graph, u, v) -> float:
+    """L3 by its definition: the sum over paths u–a–b–v of 1/sqrt(k_a k_b)."""
+    return sum(
+        1 / (g.degree(a) * g.degree(b)) ** 0.5
+        for a in g[u]
+        for b in g[a]
+        if a != v and b not in (u, a, v) and g.has_edge(b, v)
+    )
+
+
+@pytest.fixture(scope="module")
+def actors(store):
+    return predict.projection(store)
+
+
+@pytest.mark.parametrize("dist", [2, 3])
+def test_candidates_are_the_walked_pairs_on_the_real_graph(actors, dist):
+    found = predict.candidates(actors, dist)
+    assert len(found) > 100 and found == walked(actors, dist)
+
+
+def test_a_hub_of_another_region_makes_no_candidates():
+    g = nx.star_graph(5)  # 0 is a national hub: every pair of leaves is two steps apart through it
+    for n in g:
+        g.nodes[n]["region"] = "" if n == 0 else "r"
+    g.add_edge(1, 2)
+    g.nodes[2]["region"] = "r"
+    assert predict.candidates(g, 3) == set() and walked(g, 3) == set()
+
+
+@pytest.mark.parametrize(
+    "method,reference",
+    [("ra", nx.resource_allocation_index), ("aa", nx.adamic_adar_index), ("jaccard", nx.jaccard_coefficient)],
+)
+def test_common_neighbour_scores_are_networkx_s_on_the_real_graph(actors, method, reference):
+    """Same scores to 12 decimals as networkx's generators, on the candidates and on pairs that are not."""
+    pairs = sorted(predict.candidates(actors, 3), key=str)[::7]
+    found = predict.common_neighbour_scores(actors, pairs, method)
+    expected = {predict.canonical(u, v): s for u, v, s in reference(actors, pairs)}
+    assert len(found) == len(pairs) > 100 and any(found.values())
+    assert {p: round(s, 12) for p, s in found.items()} == {p: round(s, 12) for p, s in expected.items()}
+
+
+def test_l3_is_the_sum_over_paths_on_the_real_graph(actors):
+    pairs = sorted(predict.candidates(actors, 3), key=str)[::5]
+    found = predict.l3(actors, pairs)
+    expected = {predict.canonical(u, v): paths3(actors, u, v) for u, v in pairs}
+    assert len(found) > 100
+    assert {p: round(s, 12) for p, s in found.items()} == {p: round(s, 12) for p, s in expected.items() if s}
+
+
+def test_scores_of_linked_pairs_leave_out_the_pair_itself():
+    g = nx.Graph([(1, 2), (1, 3), (2, 3), (2, 4), (3, 4)])  # 1–2 linked, sharing 3
+    assert predict.common_neighbour_scores(g, [(1, 2)], "ra") == {(1, 2): 1 / 3}
+    assert paths3(g, 1, 2) == 1 / 6**0.5  # 1–3–4–2 only: 1–3–2–… would pass through 2 itself
+    assert round(predict.l3(g, [(1, 2)])[(1, 2)], 12) == round(paths3(g, 1, 2), 12)
+
+
 @pytest.mark.parametrize(
     "u,v,expected", [("nvr:b", "nvr:a", ("nvr:a", "nvr:b")), ("x", "y", ("x", "y")), (2, 10, (10, 2))]
 )  # by text, so mixed node ids sort the same way
@@ -103,3 +176,21 @@ def test_no_suggestion_pairs_what_a_structure_already_joins(store, project, anal
 )
 def test_joined_pairs_include_membership_and_parts(store, project, pair):
     assert predict.canonical(*pair) in predict.joined_by_design(store, project)
+
+
+@pytest.mark.parametrize("dist", [2, 3])
+def test_index_text_order_is_the_order_of_the_pairs_text(actors, dist):
+    ix = predict.Index(actors)
+    i, j = ix.candidates(dist)
+    order = ix.text_order(i, j)
+    assert ix._plain and len(i) > 100
+    assert ix.tuples(i[order], j[order]) == sorted(ix.tuples(i, j), key=str)
+
+
+def test_index_text_order_sorts_the_text_of_other_nodes():
+    g = nx.path_graph(12)  # ints: (1, 10) before (1, 3) by text
+    g.add_edge(10, "a b")
+    ix = predict.Index(g)
+    i, j = ix.candidates(3)
+    order = ix.text_order(i, j)
+    assert not ix._plain and ix.tuples(i[order], j[order]) == sorted(predict.candidates(g, 3), key=str)

@@ -20,9 +20,10 @@ import statistics
 from dataclasses import asdict, dataclass
 
 import networkx as nx
+import numpy as np
 
 from ..memo import Memo
-from .predict import METHOD_NAMES, METHODS, candidates, canonical, score_all
+from .predict import METHOD_NAMES, METHODS, Index, canonical
 
 #: A method is used for suggestions only if its mean AUC beats random by this much …
 AUC_MARGIN = 0.10
@@ -138,6 +139,11 @@ class Evaluation:
         return out
 
 
+def rounded(scores: np.ndarray) -> list[float]:
+    """Scores rounded to 12 decimals, as `graph.gaps.predict.score_all` rounds them (Python's `round`)."""
+    return [round(s, 12) for s in scores.tolist()]
+
+
 def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers)."""
     g = nx.Graph(g)
@@ -147,25 +153,32 @@ def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     for seed in seeds:
         train, hidden, neg = split(g, seed, frac)
         hidden_n = len(hidden)
-        pool = {2: candidates(train, 2), 3: candidates(train, 3)}
-        in_order = {d: sorted(pairs, key=str) for d, pairs in pool.items()}  # sorted once, not per method
+        ix = Index(train)
+        # the candidates as index arrays in the order of their text (as `score_all` and `sorted(key=str)`)
+        cands = {}
+        for d in (2, 3):
+            i, j = ix.candidates(d)
+            order = ix.text_order(i, j)
+            cands[d] = (i[order], j[order])
+        pos_x, pos_y = ix.pairs(sorted(hidden, key=str))
+        neg_x, neg_y = ix.pairs(sorted(neg, key=str))
         for m in METHODS:
             rng = random.Random(seed * 1009 + METHODS.index(m))
             dist = 2 if m in ("ra", "aa", "jaccard") else 3
-            cands = pool[dist]
+            ci, cj = cands[dist]
             if m == "random":
                 pos_s = [rng.random() for _ in hidden]
                 neg_s = [rng.random() for _ in neg]
-                scores = {p: rng.random() for p in in_order[dist]}
+                scores = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
             else:
                 # AUC scores the hidden edges and negatives themselves; precision@k ranks
-                # the candidates a user would be shown.
-                scores = score_all(train, m, extra=hidden | neg, pool=pool)
-                pos_s = [scores.get(p, 0.0) for p in sorted(hidden, key=str)]
-                neg_s = [scores.get(p, 0.0) for p in sorted(neg, key=str)]
-                scores = {p: scores.get(p, 0.0) for p in cands}
-            tie = {p: rng.random() for p in in_order[dist]}  # the keys of `scores` are `cands`
-            ranked = sorted(scores, key=lambda p: (-scores[p], tie[p]))
+                # the candidates a user would be shown. Rounded as `score_all` rounds.
+                pos_s = rounded(ix.scores(m, pos_x, pos_y))
+                neg_s = rounded(ix.scores(m, neg_x, neg_y))
+                scores = np.array(rounded(ix.scores(m, ci, cj)), dtype=np.float64)
+            tie = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
+            top = np.lexsort((tie, -scores))[: max(len(hidden), 20)].tolist()
+            ranked = [(ix.nodes[a], ix.nodes[b]) for a, b in zip(ci[top].tolist(), cj[top].tolist(), strict=True)]
             res["auc"][m].append(auc(pos_s, neg_s))
             res["k"][m].append(precision_at(ranked, hidden, len(hidden)))
             res["20"][m].append(precision_at(ranked, hidden, 20))
