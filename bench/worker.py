@@ -103,12 +103,13 @@ def cmd_queries(a) -> None:
         store, secs = load(a.engine, a.files, a.dir)
     if a.engine == "ox" and a.rules != "none":  # the store as a build makes it: derived triples, network figures
         from graph.derive import derive, rules
-        from graph.metrics import add_metrics
+        from graph.memo import Memo
+        from graph.store import add_figures
 
         t = time.perf_counter()
         if a.rules == "all":
             derive(store, project)
-            add_metrics(store, project)
+            add_figures(store, project, Memo())  # an empty memo: the figures computed
         else:  # only the rules named (the figures need them all)
             derive(store, project, [r for r in rules(project) if r.name in a.rules.split(",")])
         secs += time.perf_counter() - t

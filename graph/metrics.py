@@ -16,7 +16,7 @@ two entities, collaboration gaps left out):
 
 The result does not depend on PYTHONHASHSEED: the computation runs on integer node ids given in
 IRI order (sets of integers iterate in the same order in every process), so two builds of the same
-input write the same figures. `add_metrics` writes them as `nv:degree`, `nv:betweenness` and
+input write the same figures. `quads` gives them as `nv:degree`, `nv:betweenness` and
 `nv:community` into the default graph, so every query sees them, and into the named graph
 `METRICS_GRAPH`, so exports and queries can tell computed figures from curated facts.
 
@@ -162,16 +162,6 @@ def quads(figures: dict[str, Figures]) -> list[ox.Quad]:
             o = ox.Literal(repr(getattr(f, name)), datatype=ox.NamedNode(_XSD + types[name]))
             out += [ox.Quad(s, ox.NamedNode(_NV + name), o, g) for g in (ox.DefaultGraph(), METRICS)]
     return out
-
-
-def add_metrics(store: ox.Store, project: Project | None = None) -> int:
-    """Compute the figures of every node of the store's network and add them to the store
-    (default graph and `METRICS_GRAPH`); returns the number of nodes. Run once per store build."""
-    from .network import actor_projection, network
-
-    figures = compute(actor_projection(network(store, project)))
-    store.extend(quads(figures))
-    return len(figures)
 
 
 def inputs(project: Project) -> list[Path]:

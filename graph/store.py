@@ -239,8 +239,9 @@ def memory_store(files: list[Path], project: Project | None = None, memo: Memo |
 
 
 def add_figures(store: ox.Store, project: Project | None, memo: Memo) -> int:
-    """`graph.metrics.add_metrics`, its figures taken from `memo` when it holds those of a network with the
-    same nodes and links (`figures`: a label edit changes none of them); returns the number of nodes."""
+    """Add the figures (`graph.metrics.compute`) of every node of the store's network to the store (default
+    graph and `METRICS_GRAPH`), taken from `memo` when it holds those of a network with the same nodes and
+    links (`figures`: a label edit changes none of them); returns the number of nodes. Once per store build."""
     from .metrics import quads
     from .network import network
 

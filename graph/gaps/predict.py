@@ -104,23 +104,28 @@ class Index:
         total, number = np.zeros(len(x)), np.zeros(len(x), dtype=np.int64)
         swap = self.count[x] > self.count[y]
         small, big = np.where(swap, y, x), np.where(swap, x, y)
-        lens = self.count[small]
-        ends = np.cumsum(lens)
-        lo = 0
-        while lo < len(x):
-            base = ends[lo - 1] if lo else 0
-            hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
-            ln = lens[lo:hi]
-            pid = np.repeat(np.arange(lo, hi), ln)
-            offs = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
-            nb = self.dst[np.repeat(self.indptr[small[lo:hi]], ln) + offs]
+        for lo, hi, pid, nb in self._neighbours(small, chunk):
             hit = self.linked(big[pid], nb) & (nb != x[pid]) & (nb != y[pid])
             if skip is not None:
                 hit &= nb != skip[pid]
             total[lo:hi] = np.bincount(pid[hit] - lo, weights=weight[nb[hit]], minlength=hi - lo)
             number[lo:hi] = np.bincount(pid[hit] - lo, minlength=hi - lo)
-            lo = hi
         return total, number
+
+    def _neighbours(self, owner: np.ndarray, chunk: int):
+        """The neighbours of every `owner[i]`, in chunks of pairs `lo:hi` holding about `chunk` neighbours
+        each: yields (lo, hi, pid, nb), `nb[k]` a neighbour of `owner[pid[k]]`."""
+        lens = self.count[owner]
+        ends = np.cumsum(lens)
+        lo = 0
+        while lo < len(owner):
+            base = ends[lo - 1] if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
+            ln = lens[lo:hi]
+            pid = np.repeat(np.arange(lo, hi), ln)
+            offs = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
+            yield lo, hi, pid, self.dst[np.repeat(self.indptr[owner[lo:hi]], ln) + offs]
+            lo = hi
 
     def scores(self, method: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """ra, aa, jaccard or l3 of the pairs `x[i]`–`y[i]` (unrounded; 0 where nothing joins them).
@@ -142,21 +147,11 @@ class Index:
     def _l3(self, x: np.ndarray, y: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
         inv = 1.0 / np.sqrt(np.maximum(self.degree, 1.0))
         out = np.zeros(len(x))
-        lens = self.count[x]
-        ends = np.cumsum(lens)
-        lo = 0
-        while lo < len(x):
-            base = ends[lo - 1] if lo else 0
-            hi = max(lo + 1, int(np.searchsorted(ends, base + chunk, side="right")))
-            ln = lens[lo:hi]
-            pid = np.repeat(np.arange(lo, hi), ln)
-            offs = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
-            a = self.dst[np.repeat(self.indptr[x[lo:hi]], ln) + offs]
+        for lo, hi, pid, a in self._neighbours(x, chunk):
             keep = a != y[pid]
             pid, a = pid[keep], a[keep]
             total, _ = self.common(a, y[pid], inv, skip=x[pid])
             out[lo:hi] = np.bincount(pid - lo, weights=total * inv[a], minlength=hi - lo)
-            lo = hi
         return out
 
     def keys_of(self, pairs: list[tuple], x: np.ndarray, y: np.ndarray) -> list[tuple]:
