@@ -1,0 +1,55 @@
+"""graph/parallel.py: work shared among forked processes gives what one process gives, in order."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from graph import parallel
+from graph.parallel import fork_map
+from graph.viz.site import write_site
+from tests.conftest import tree_hash
+
+
+def square_and_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_results_come_in_order_from_forked_processes():
+    done = list(fork_map(square_and_pid, range(100), workers=2, chunk=8))
+    assert [r for r, _ in done] == [x * x for x in range(100)]
+    assert os.getpid() not in {pid for _, pid in done}  # computed in the forks, not here
+
+
+@pytest.mark.parametrize(
+    ("workers", "items", "chunk"),
+    [(1, 100, 8), (2, 10, 8), (0, 5, 1)],  # one worker; under two chunks; no workers asked
+)
+def test_small_or_single_work_stays_in_this_process(workers, items, chunk):
+    done = list(fork_map(square_and_pid, range(items), workers=workers, chunk=chunk))
+    assert done == [(x * x, os.getpid()) for x in range(items)]
+
+
+def fails_at_seven(x: int) -> int:
+    if x == 7:
+        raise ValueError("seven")
+    return x
+
+
+def test_an_error_in_a_fork_is_raised_here():
+    with pytest.raises(ValueError, match="seven"):
+        list(fork_map(fails_at_seven, range(40), workers=2, chunk=4))
+
+
+def test_pages_drawn_by_forks_are_the_bytes_drawn_here(project, store, tmp_path, monkeypatch):
+    from graph.network import network
+
+    actors = [n for n, d in network(store, project).nodes(data=True) if d["cls"] != "Region"][:80]
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    write_site(project, store, out=tmp_path / "forked", regions=["nvr:dalarna"], actors=actors)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    write_site(project, store, out=tmp_path / "here", regions=["nvr:dalarna"], actors=actors)
+    forked, here = tree_hash(tmp_path / "forked"), tree_hash(tmp_path / "here")
+    assert len([p for p in forked if p.startswith("actors/")]) == 80
+    assert {**forked, "(build shown)": ""} == {**here, "(build shown)": ""}
