@@ -101,12 +101,10 @@ def undirected(g: nx.Graph) -> nx.Graph:
     """
     if not (g.is_directed() and g.is_multigraph()):
         return nx.Graph(g.to_undirected())
-    m = nx.MultiGraph()
-    m.add_nodes_from(g)
-    m.add_edges_from(
-        (u, v, k, {"weight": d["weight"]} if "weight" in d else {}) for u, v, k, d in g.edges(keys=True, data=True)
-    )
-    return nx.Graph(m)
+    u = nx.Graph()
+    u.add_nodes_from(g)
+    u.add_edges_from((a, b, {"weight": d["weight"]} if "weight" in d else {}) for a, b, d in g.edges(data=True))
+    return u
 
 
 def ring_order(centres: dict) -> list:
@@ -156,7 +154,8 @@ def cluster_layout(
     members: dict[str, list] = {}
     for n in g.nodes:
         members.setdefault(group.get(n) or "", []).append(n)
-    parts = {name: layout(induced(g, ns), iterations=100, memo=memo) for name, ns in members.items()}
+    order = {n: i for i, n in enumerate(g)}
+    parts = {name: layout(induced(g, ns, order), iterations=100, memo=memo) for name, ns in members.items()}
 
     def extent(pos: dict) -> tuple[float, float, float]:  # centre x, centre y, radius
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]

@@ -280,55 +280,58 @@ def pack(data: dict) -> dict:
     # strings and lists are told by their exact type, and a value holding no shared text is kept as is.
     seen: dict[str, int] = {}
 
-    def count(v) -> None:  # how often each long string occurs, in lists at any depth
-        if type(v) is str:
-            if len(v) >= SHARED_TEXT:
-                seen[v] = seen.get(v, 0) + 1
-        elif type(v) is list:
-            for x in v:
-                count(x)
+    def count(values: list) -> None:  # how often each long string occurs, in lists at any depth
+        for v in values:
+            if type(v) is str:
+                if len(v) >= SHARED_TEXT:
+                    seen[v] = seen.get(v, 0) + 1
+            elif type(v) is list:
+                count(v)
 
     for k in tables:
         for r in data[k]:
-            for v in r.values():
-                count(v)
+            count(list(r.values()))
     shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
 
-    def refer(v):
-        if type(v) is str:
-            return {"$t": shared[v]} if v in shared else v
-        if type(v) is list:
-            return [refer(x) for x in v]
-        return v
+    def refer(values: list) -> list:
+        return [
+            ({"$t": shared[v]} if v in shared else v) if type(v) is str else refer(v) if type(v) is list else v
+            for v in values
+        ]
 
     def referred(r: dict) -> dict:
-        return {k: refer(v) if type(v) is list or (type(v) is str and v in shared) else v for k, v in r.items()}
+        return {
+            k: refer(v) if type(v) is list else {"$t": shared[v]} if type(v) is str and v in shared else v
+            for k, v in r.items()
+        }
+
+    missing = object()
 
     def columns(rows: list[dict]) -> dict:
         rows = [referred(r) for r in rows] if shared else rows
         cols = {}
         for key in dict.fromkeys(k for r in rows for k in r):
-            if rows and all(isinstance(r.get(key), dict) and "$t" not in r[key] for r in rows):
-                cols[key] = {"d": columns([r[key] for r in rows])["cols"]}  # a dict's keys written once
+            column = [r.get(key, missing) for r in rows]
+            if rows and all(type(v) is dict and "$t" not in v for v in column):
+                cols[key] = {"d": columns(column)["cols"]}  # a dict's keys written once
                 continue
+            # a value's identity: a string itself; another scalar with its type (1, 1.0 and True stay apart);
+            # a list or dict its repr, which tells them apart too (equal reprs, equal values)
             seen_values: dict = {}
             values: list = []
             index = []
-            for r in rows:
-                if key not in r:
+            for v in column:
+                if v is missing:
                     index.append(-1)
                     continue
-                v = r[key]
-                # a scalar is its own key (typed: 1, 1.0 and True stay apart); a list or dict its repr, which
-                # tells them apart too (equal reprs, equal values)
-                ident = (type(v), v) if v is None or isinstance(v, str | int | float) else repr(v)
+                ident = v if type(v) is str else (type(v), v) if v is None or isinstance(v, int | float) else repr(v)
                 at = seen_values.get(ident)
                 if at is None:
                     at = seen_values[ident] = len(values)
                     values.append(v)
                 index.append(at)
             whole = -1 not in index and 2 * len(values) > len(rows)
-            cols[key] = {"v": [r[key] for r in rows]} if whole else {"s": values, "i": index}
+            cols[key] = {"v": column} if whole else {"s": values, "i": index}
         return {"n": len(rows), "cols": cols}
 
     return {**data, "packed": 1, "texts": list(shared), **{k: columns(data[k]) for k in tables}}

@@ -339,7 +339,7 @@ class Site:
         return f"regions/{slug}.html", key, lambda: self._region_html(region, slug, keep, members)
 
     def _region_html(self, region: str, slug: str, keep: set, members: list) -> str:
-        sub = induced(self.g, keep)
+        sub = induced(self.g, keep, self._order)
         r = self.regions[region]
         subtitle = (
             f"{r['bodies']} organ, {r['forums']} samverkansforum, {r['projects']} projekt, "
@@ -377,7 +377,7 @@ class Site:
 
     def _actor_html(self, node: str, path: str, keep: set) -> str:
         d = self.g.nodes[node]
-        sub = induced(self.g, keep)
+        sub = induced(self.g, keep, self._order)
         cls_label = self.labels["class"].get(d["cls"], {}).get("sv", d["cls"])
         in_region = " · " + self.region_labels.get(d["region"], "") if d.get("region") else ""
         subtitle = f"{cls_label}{in_region} — grannskap i två steg"
