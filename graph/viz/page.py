@@ -53,7 +53,7 @@ def page_data(
     self_page: str = "",
     region_labels: dict | None = None,
     labels: dict | None = None,
-    computed: list | None = None,
+    computed: list | dict | None = None,
     pages: set | None = None,
     figure_labels: dict | None = None,
     figure_labels_en: dict | None = None,
@@ -71,7 +71,8 @@ def page_data(
     filters and tooltips, classes and relations with their style (the default where style.toml
     names none).
     `computed` holds suggested links (objects with a, b, explanation, name) drawn as
-    dashed edges; `pages` limits links to pages that exist. `figure_labels` names the network
+    dashed edges, a list or {index: link} (those that may touch the page, from a longer list: a link's
+    edge id is "c" and its index); `pages` limits links to pages that exist. `figure_labels` names the network
     figures computed at build time (`degree` → "grad", graph/metrics.py) that the details panel shows
     (`figure_labels_en` in English).
     `evidence` (`graph.viz.sources.edge_evidence`) gives an edge all its quotes, as `evidence`:
@@ -162,7 +163,7 @@ def page_data(
             edge.update(quote=d.get("quote", ""), document=d.get("document", ""))
         edges.append(edge)
     edges = one_edge_per_gap(edges)
-    for j, c in enumerate(computed or []):
+    for j, c in computed.items() if isinstance(computed, dict) else enumerate(computed or []):
         if c.a in g and c.b in g:
             edges.append(
                 {

@@ -281,7 +281,7 @@ class Site:
             self_page=path,
             region_labels=self.region_labels,
             labels=self.labels,
-            computed=self.computed,
+            computed={j: self.computed[j] for j in sorted({j for n in sub for j in self.computed_at.get(n, ())})},
             pages=self.pages,
             figure_labels=self.figure_labels,
             figure_labels_en=self.figure_labels_en,
