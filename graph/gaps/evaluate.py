@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from ..memo import Memo
+from ..parallel import fork_map
 from .predict import METHOD_NAMES, METHODS, Index, canonical
 
 #: A method is used for suggestions only if its mean AUC beats random by this much …
@@ -145,44 +146,54 @@ def rounded(scores: np.ndarray) -> list[float]:
 
 
 def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
-    """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers)."""
+    """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers); the
+    seeds are evaluated side by side on the machine's cores (`graph.parallel.fork_map`)."""
     g = nx.Graph(g)
     g.remove_edges_from(nx.selfloop_edges(g))
     res = {"auc": {m: [] for m in METHODS}, "k": {m: [] for m in METHODS}, "20": {m: [] for m in METHODS}}
-    hidden_n = 0
-    for seed in seeds:
-        train, hidden, neg = split(g, seed, frac)
-        hidden_n = len(hidden)
-        ix = Index(train)
-        # the candidates as index arrays in the order of their text (as `score_all` and `sorted(key=str)`)
-        cands = {}
-        for d in (2, 3):
-            i, j = ix.candidates(d)
-            order = ix.text_order(i, j)
-            cands[d] = (i[order], j[order])
-        pos_x, pos_y = ix.pairs(sorted(hidden, key=str))
-        neg_x, neg_y = ix.pairs(sorted(neg, key=str))
-        for m in METHODS:
-            rng = random.Random(seed * 1009 + METHODS.index(m))
-            dist = 2 if m in ("ra", "aa", "jaccard") else 3
-            ci, cj = cands[dist]
-            if m == "random":
-                pos_s = [rng.random() for _ in hidden]
-                neg_s = [rng.random() for _ in neg]
-                scores = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
-            else:
-                # AUC scores the hidden edges and negatives themselves; precision@k ranks
-                # the candidates a user would be shown. Rounded as `score_all` rounds.
-                pos_s = rounded(ix.scores(m, pos_x, pos_y))
-                neg_s = rounded(ix.scores(m, neg_x, neg_y))
-                scores = np.array(rounded(ix.scores(m, ci, cj)), dtype=np.float64)
-            tie = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
-            top = np.lexsort((tie, -scores))[: max(len(hidden), 20)].tolist()
-            ranked = [(ix.nodes[a], ix.nodes[b]) for a, b in zip(ci[top].tolist(), cj[top].tolist(), strict=True)]
-            res["auc"][m].append(auc(pos_s, neg_s))
-            res["k"][m].append(precision_at(ranked, hidden, len(hidden)))
-            res["20"][m].append(precision_at(ranked, hidden, 20))
-    return Evaluation(tuple(seeds), hidden_n, res["auc"], res["k"], res["20"])
+    done = list(fork_map(lambda seed: one_seed(g, seed, frac), seeds, chunk=1))
+    for _, figures in done:
+        for kind, by_method in figures.items():
+            for m, value in by_method.items():
+                res[kind][m].append(value)
+    return Evaluation(tuple(seeds), done[-1][0] if done else 0, res["auc"], res["k"], res["20"])
+
+
+def one_seed(g: nx.Graph, seed: int, frac: float) -> tuple[int, dict]:
+    """The hold-out of `seed` (`hold_out`): the number of hidden edges and each method's AUC ("auc"),
+    precision at the number hidden ("k") and precision at 20 ("20")."""
+    train, hidden, neg = split(g, seed, frac)
+    res: dict = {"auc": {}, "k": {}, "20": {}}
+    ix = Index(train)
+    # the candidates as index arrays in the order of their text (as `score_all` and `sorted(key=str)`)
+    cands = {}
+    for d in (2, 3):
+        i, j = ix.candidates(d)
+        order = ix.text_order(i, j)
+        cands[d] = (i[order], j[order])
+    pos_x, pos_y = ix.pairs(sorted(hidden, key=str))
+    neg_x, neg_y = ix.pairs(sorted(neg, key=str))
+    for m in METHODS:
+        rng = random.Random(seed * 1009 + METHODS.index(m))
+        dist = 2 if m in ("ra", "aa", "jaccard") else 3
+        ci, cj = cands[dist]
+        if m == "random":
+            pos_s = [rng.random() for _ in hidden]
+            neg_s = [rng.random() for _ in neg]
+            scores = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
+        else:
+            # AUC scores the hidden edges and negatives themselves; precision@k ranks
+            # the candidates a user would be shown. Rounded as `score_all` rounds.
+            pos_s = rounded(ix.scores(m, pos_x, pos_y))
+            neg_s = rounded(ix.scores(m, neg_x, neg_y))
+            scores = np.array(rounded(ix.scores(m, ci, cj)), dtype=np.float64)
+        tie = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
+        top = np.lexsort((tie, -scores))[: max(len(hidden), 20)].tolist()
+        ranked = [(ix.nodes[a], ix.nodes[b]) for a, b in zip(ci[top].tolist(), cj[top].tolist(), strict=True)]
+        res["auc"][m] = auc(pos_s, neg_s)
+        res["k"][m] = precision_at(ranked, hidden, len(hidden))
+        res["20"][m] = precision_at(ranked, hidden, 20)
+    return len(hidden), res
 
 
 def memoised_hold_out(g: nx.Graph, memo: Memo) -> Evaluation:
