@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 
 #: What the forked processes run (the function and its items), set just before they are forked.
@@ -44,11 +45,16 @@ def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: i
     spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     _work = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(spans)), _leave_interrupts) as pool:
             for results in pool.imap(_run, spans):
                 yield from results
     finally:
         _work = None
+
+
+def _leave_interrupts() -> None:
+    """In a forked process: Ctrl-C is for the parent, which stops the forks (no traceback from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(span: tuple[int, int]) -> list:
