@@ -21,7 +21,7 @@ from ..gaps.compare import structure_matrix
 from ..memo import Memo, Previous, digest
 from ..metrics import PROPERTIES
 from ..namespaces import shorten
-from ..network import GAP, ego_nodes, induced, network, region_nodes
+from ..network import GAP, ego_nodes, induced, network, region_members, region_nodes
 from ..parallel import fork_map
 from ..project import Project
 from ..queries import rows
@@ -200,6 +200,7 @@ class Site:
         self._node_digests: dict[str, str] = {}
         self._edge_digests: dict[tuple[str, str], str] = {}
         self._order = {n: i for i, n in enumerate(self.g)}
+        self.region_members = region_members(self.g)  # each region's own nodes, for its page
         self.memo = memo or Memo()  # the pages' component layouts, shared (`layout`)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
@@ -332,7 +333,7 @@ class Site:
                 f"unknown region {region!r}; regions: {', '.join(sorted(r.split(':')[1] for r in self.regions))}"
             )
         slug = region.split(":", 1)[1]
-        keep = region_nodes(self.g, region)
+        keep = region_nodes(self.g, region, self.region_members)
         members = rows(self.store, "region-municipalities", self.project, {"region": region})
         r = self.regions[region]
         key = self.page_key(f"regions/{slug}.html", keep, r, members)
@@ -516,7 +517,8 @@ def write_site(
 ) -> list[Path]:
     """Write pages to `out` (default output/): everything, or only the named regions/actors.
 
-    `progress`, if given, hears `pages n of N` about every two seconds and at the end; `memo`
+    `progress`, if given, hears `checking pages n of N …` while the pages' keys are computed and
+    `pages n of N` while they are drawn, about every two seconds, and at the end; `memo`
     (`graph.memo.Memo`), if given, lends and keeps the layouts and each region and actor page's key
     (`Site.page_key`) with the SHA-256 of the page it drew (the build's, kept between builds). `previous`
     (the build output/ showed before): a region or actor page whose key is the one `memo` recorded and
@@ -564,8 +566,8 @@ def write_site(
             else:
                 todo.append((rel, key, draw))
         written.append(out / rel)
-        if progress and time.monotonic() - said > 2:
-            progress(f"pages {n - len(todo)} of {len(jobs)}")
+        if progress and time.monotonic() - said > 2:  # which pages changed: their keys, and those that did not
+            progress(f"checking pages {n} of {len(jobs)} …")
             said = time.monotonic()
 
     def drawn(page: tuple) -> tuple[str, dict]:  # in a forked process (`fork_map`): what the memo should keep
