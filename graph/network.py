@@ -162,8 +162,15 @@ def induced(g: nx.Graph, keep, order: dict | None = None) -> nx.Graph:
     return h
 
 
-def ego_nodes(g: nx.MultiDiGraph, node: str, radius: int = 2) -> set:
-    """`node` and the nodes within `radius` steps of it, ignoring direction."""
+def ego_nodes(g: nx.MultiDiGraph, node: str, radius: int = 2, limit: int | None = None) -> set | None:
+    """`node` and the nodes within `radius` steps of it, ignoring direction; None as soon as they are more
+    than `limit` (a page near a hub asks for at most so many: the walk stops instead of reading the hub's
+    every neighbour).
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")])
+    >>> sorted(ego_nodes(g, "a")), ego_nodes(g, "a", limit=2), sorted(ego_nodes(g, "a", 1, limit=2))
+    (['a', 'b', 'c'], None, ['a', 'b'])
+    """
     succ, pred = (g.succ, g.pred) if g.is_directed() else (g.adj, g.adj)
     seen, frontier = {node}, [node]
     for _ in range(radius):
@@ -173,6 +180,8 @@ def ego_nodes(g: nx.MultiDiGraph, node: str, radius: int = 2) -> set:
                 if w not in seen:
                     seen.add(w)
                     nxt.append(w)
+            if limit is not None and len(seen) > limit:
+                return None
         frontier = nxt
     return seen
 

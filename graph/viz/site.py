@@ -371,8 +371,7 @@ class Site:
         """(path, key, draw) of the page of actor `node`, as `region_job`."""
         if node not in self.g:
             raise NaravardError(f"unknown actor {node!r}; `naravard query find-actor --param name=…` finds IRIs")
-        near = ego_nodes(self.g, node, 2)
-        keep = near if len(near) <= MAX_EGO_NODES else ego_nodes(self.g, node, 1)
+        keep = ego_nodes(self.g, node, 2, limit=MAX_EGO_NODES) or ego_nodes(self.g, node, 1)
         path = page_name(node, self.g.nodes[node]["cls"])
         return path, self.page_key(path, keep, node), lambda: self._actor_html(node, path, keep)
 
