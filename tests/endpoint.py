@@ -92,10 +92,18 @@ class Listener:
 
 @contextlib.contextmanager
 def app_server(app):
-    """Base URL of `app` on uvicorn in a background thread, on a socket bound here (no port race)."""
+    """Base URL of `app` on uvicorn in a background thread, on a socket bound here (no port race).
+
+    The socket names its protocol (IPPROTO_TCP), as the sockets uvicorn binds itself for `naravard
+    serve` do: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections of such a socket.
+    On one made by socket.create_server (protocol 0) every response whose body is sent apart from
+    its headers waited some 40 ms for the client's delayed ACK."""
     import uvicorn
 
-    sock = socket.create_server(("127.0.0.1", 0))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
