@@ -479,11 +479,13 @@ def _attach(rng: random.Random, candidates: list[str], degree: Counter) -> str:
     return rng.choices(candidates, weights)[0]
 
 
-def synthesise(project: Project, factor: float, out: Path, seed: int = 0) -> SynthInfo:
-    """Write about `factor` x the real data's triples to `out` (N-Triples, atomically)."""
+def synthesise(project: Project, factor: float, out: Path, seed: int = 0, real: Real | None = None) -> SynthInfo:
+    """Write about `factor` x the real data's triples to `out` (N-Triples, atomically). `real`: the
+    project's `Real(project)` when the caller has it already (reading the real graph is most of the
+    time of a small factor); the generator only reads it."""
     if factor < 1:
         raise ValueError("factor must be at least 1 (the real data is always included)")
-    real = Real(project)
+    real = real or Real(project)
     rng = random.Random(seed)
     target = round(factor * len(real.triples))
     templates: dict[str, Template] = {}
