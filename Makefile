@@ -29,7 +29,7 @@ test: install-test
 	$(BIN)/ruff check .              # lint (configuration in pyproject.toml)
 	$(BIN)/ruff format --check .     # one code layout
 	$(BIN)/naravard format --check   # one layout per data file (model v2)
-	$(BIN)/pytest -n 2 --dist loadfile   # two workers, each test module on one (see README, Set up)
+	$(BIN)/pytest -n 3 --dist loadfile   # three workers, each test module on one (see README, Set up)
 
 bench: install-test
 	$(BIN)/python -m bench.run
