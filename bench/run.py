@@ -5,7 +5,7 @@ figure measured fewer times says so (a single run over about a minute, or a time
 Every measurement runs in its own process (bench/worker.py) so peak memory is its own.
 
     .venv/bin/python -m bench.run                 # everything (~25 min on 2 cores)
-    .venv/bin/python -m bench.run --quick         # real and 10^5 only, no 10^6 build
+    .venv/bin/python -m bench.run --quick         # real and 10^5 only, no build of synthetic data
     BENCH_SCALES=real,1e5 .venv/bin/python -m bench.run
 
 Synthetic graphs (bench/synth.py) are cached in output/bench/, named by a hash of the
@@ -133,6 +133,8 @@ def snapshot() -> Project:
         shutil.copy2(path, target)
     for txt in src.sources_dir.glob("*.txt"):
         shutil.copy2(txt, dest / "data" / "sources" / txt.name)
+    # the county shapes the national map page draws (not Turtle, so not among the data files)
+    shutil.copy2(src.data_dir / "reference" / "regions-map.json", dest / "data" / "reference")
     return Project(dest)
 
 
@@ -516,6 +518,10 @@ def phase_text(phases: list[dict]) -> str:
     return ", ".join(f"{names.get(p['phase'], p['phase'])} {fmt_s(p['seconds'])}" for p in phases)
 
 
+#: The issue's goals for a whole build (with every page), by scale.
+BUILD_GOAL = {"1e5": 20.0, "1e6": 120.0}
+
+
 def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     out = BENCH / f"out-build-{scale}"
     shutil.rmtree(out, ignore_errors=True)
@@ -527,15 +533,17 @@ def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     text = phase_text(phases)
     if to:
         text += f"; stopped at the {cap:.0f} s cap with {pages} pages written"
+    goal = BUILD_GOAL.get(scale)
+    total = by.get("total", secs)
     row(
         "build",
-        f"`naravard build` end to end (1 run: > 60 s){' — INCOMPLETE' if to else ''}",
+        f"`naravard build` end to end, {pages} pages (1 run){' — INCOMPLETE' if to else ''}",
         scale,
-        f"> {fmt_s(secs)}" if to else fmt_s(by.get("total", secs)),
+        f"> {fmt_s(secs)}" if to else fmt_s(total),
         "",
         "",
-        "",
-        "",
+        f"<= {goal:.0f} s" if goal else "",
+        "" if goal is None else "not met" if to or total > goal else "met",
     )
     row("build", "  phases: " + text, scale, "")
     if "shacl_problems" in by:
@@ -716,13 +724,13 @@ def print_table(started: float, load_start: tuple, real_triples: int, sizes: dic
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="real and 10^5 only, no build at 10^6")
+    ap.add_argument("--quick", action="store_true", help="real and 10^5 only, no build of synthetic data")
     ap.add_argument("--only", help="comma-separated areas to run: load,queries,cli,gaps,pages,build (default all)")
     ap.add_argument(
         "--build-cap",
         type=float,
-        default=float(os.environ.get("BENCH_BUILD_CAP", 360)),
-        help="seconds the 10^6 build may take before it is stopped (default 360)",
+        default=float(os.environ.get("BENCH_BUILD_CAP", 900)),
+        help="seconds a synthetic build may take before it is stopped (default 900; 386 s measured at 10^6)",
     )
     a = ap.parse_args(argv)
     areas = set(a.only.split(",")) if a.only else {"load", "queries", "cli", "gaps", "pages", "build"}
@@ -770,10 +778,10 @@ def main(argv=None) -> None:
     if "real" in scales and "build" in areas:
         log("build real")
         bench_build_real(project, a.quick)
-    if "1e6" in scales and not a.quick and "build" in areas:
-        log("build 1e6")
-        root = synth_project(project, Path(files["1e6"][1]), "1e6")
-        bench_build_synth(root, "1e6", a.build_cap)
+    for s in [s for s in ("1e5", "1e6") if s in scales and not a.quick and "build" in areas]:
+        log(f"build {s}")
+        root = synth_project(project, Path(files[s][1]), s)
+        bench_build_synth(root, s, a.build_cap)
     print_table(started, load_start, real_triples, sizes)
 
 
