@@ -106,15 +106,18 @@ def build(
 
 
 class Validation:
-    """`graph.validate.validate(project)` run beside the build: in a forked process where the platform
-    forks (the store is loaded meanwhile), else at once in this one. `report()` waits for it and gives its
-    report (its problems; no graph) or raises what validation raised (a syntax error)."""
+    """`graph.validate.validate(project)` run beside the build: in a forked process where this one may
+    fork (`graph.parallel.can_fork`; the store is loaded meanwhile), else at once in this one. `report()`
+    waits for it and gives its report (its problems; no graph) or raises what validation raised (a syntax
+    error)."""
 
     def __init__(self, project: Project):
         import multiprocessing
 
+        from .parallel import can_fork
+
         self._done: Report | BaseException | None = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             self._done = _validated(project)
             return
         context = multiprocessing.get_context("fork")

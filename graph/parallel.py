@@ -1,9 +1,9 @@
 """Work shared among the machine's cores by forking: the forked processes inherit what the work reads
 (a site's network, evidence and layouts) instead of receiving it pickled, and only the results come back.
 
-Used where a build spends seconds in pure Python per item (drawing pages). Where the platform does not
-fork, or the caller is itself a daemonic process (which may not have children), or the work is small,
-it runs in this process: the results are the same either way.
+Used where a build spends seconds in pure Python per item (drawing pages). Where it may not fork
+(`can_fork`: Linux only, not from a daemonic process), or the work is small, it runs in this process: the
+results are the same either way.
 
 >>> list(fork_map(lambda x: x * x, range(5)))
 [0, 1, 4, 9, 16]
@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 
 #: What the forked processes run (the function and its items), set just before they are forked.
@@ -30,6 +31,16 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether this process may fork workers: on Linux (elsewhere a fork of a process with native
+    threads, as Oxigraph's, is not safe), and not from a daemonic process (which may have no children)."""
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
+
+
 def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: int = 32) -> Iterator:
     """`fn(item)` for each of `items`, in their order, computed by `workers` forked processes (default:
     `cores()`), `chunk` items at a time; the results must pickle. With one worker, no fork, inside a
@@ -38,8 +49,7 @@ def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: i
     global _work
     items = list(items)
     workers = cores() if workers is None else workers
-    forks = "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
-    if workers < 2 or not forks or len(items) < 2 * chunk:
+    if workers < 2 or len(items) < 2 * chunk or not can_fork():
         yield from map(fn, items)
         return
     spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]

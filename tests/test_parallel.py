@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 import pytest
@@ -29,6 +30,23 @@ def test_results_come_in_order_from_forked_processes():
 def test_small_or_single_work_stays_in_this_process(workers, items, chunk):
     done = list(fork_map(square_and_pid, range(items), workers=workers, chunk=chunk))
     assert done == [(x * x, os.getpid()) for x in range(items)]
+
+
+def in_a_daemon(results) -> None:
+    done = list(fork_map(square_and_pid, range(100), workers=2, chunk=8))
+    results.put(([r for r, _ in done], {pid for _, pid in done} == {os.getpid()}))
+
+
+def test_a_daemonic_process_does_the_work_itself():
+    """A daemonic process may not have children (multiprocessing refuses): `can_fork` says no, the work is
+    done in it."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    daemon = context.Process(target=in_a_daemon, args=(results,), daemon=True)
+    daemon.start()
+    squares, itself = results.get(timeout=20)
+    daemon.join()
+    assert squares == [x * x for x in range(100)] and itself
 
 
 def fails_at_seven(x: int) -> int:
