@@ -145,13 +145,18 @@ def rounded(scores: np.ndarray) -> list[float]:
     return [round(s, 12) for s in scores.tolist()]
 
 
+#: From this many edges the hold-out's seeds are evaluated side by side in forked processes.
+FORK_EDGES = 1000
+
+
 def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers); the
     seeds are evaluated side by side on the machine's cores (`graph.parallel.fork_map`)."""
     g = nx.Graph(g)
     g.remove_edges_from(nx.selfloop_edges(g))
     res = {"auc": {m: [] for m in METHODS}, "k": {m: [] for m in METHODS}, "20": {m: [] for m in METHODS}}
-    done = list(fork_map(lambda seed: one_seed(g, seed, frac), seeds, chunk=1))
+    workers = None if g.number_of_edges() >= FORK_EDGES else 1  # a small graph: forking costs more than it saves
+    done = list(fork_map(lambda seed: one_seed(g, seed, frac), seeds, workers=workers, chunk=1))
     for _, figures in done:
         for kind, by_method in figures.items():
             for m, value in by_method.items():
