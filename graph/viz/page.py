@@ -275,6 +275,8 @@ def pack(data: dict) -> dict:
     >>> packed = pack({"nodes": [{"id": "a", "quote": q}], "edges": [{"id": "e0", "evidence": [[q, 0, 1, 1]]}]})
     >>> packed["texts"], packed["edges"]["cols"]["evidence"]
     (['a quote long enough to be worth sharing'], {'v': [[[{'$t': 0}, 0, 1, 1]]]})
+    >>> pack({"nodes": [{"x": "['a']"}] + [{"x": ["a"]}] * 3})["nodes"]["cols"]["x"]  # a string, then a list
+    {'s': ["['a']", ['a']], 'i': [0, 1, 1, 1]}
     """
     tables = [k for k in ("nodes", "edges") if k in data]
     # Written for speed (a page's rows are walked several times; this ran for every page of a build):
@@ -316,16 +318,22 @@ def pack(data: dict) -> dict:
             if rows and all(type(v) is dict and "$t" not in v for v in column):
                 cols[key] = {"d": columns(column)["cols"]}  # a dict's keys written once
                 continue
-            # a value's identity: a string itself; another scalar with its type (1, 1.0 and True stay apart);
-            # a list or dict its repr, which tells them apart too (equal reprs, equal values)
-            seen_values: dict = {}
+            # a value's identity: a string itself (among the strings); another scalar with its type (1, 1.0
+            # and True stay apart); a list or dict its repr, which tells them apart too (equal reprs, equal
+            # values), among the non-strings, so that a string never stands for a list that prints like it
+            strings: dict = {}
+            others: dict = {}
             values: list = []
             index = []
             for v in column:
                 if v is missing:
                     index.append(-1)
                     continue
-                ident = v if type(v) is str else (type(v), v) if v is None or isinstance(v, int | float) else repr(v)
+                if type(v) is str:
+                    seen_values, ident = strings, v
+                else:
+                    seen_values = others
+                    ident = (type(v), v) if v is None or isinstance(v, int | float) else repr(v)
                 at = seen_values.get(ident)
                 if at is None:
                     at = seen_values[ident] = len(values)
