@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -283,7 +284,7 @@ def pack(data: dict) -> dict:
     # strings and lists are told by their exact type, and a value holding no shared text is kept as is.
     seen: dict[str, int] = {}
 
-    def count(values: list) -> None:  # how often each long string occurs, in lists at any depth
+    def count(values: Iterable) -> None:  # how often each long string occurs, in lists at any depth
         for v in values:
             if type(v) is str:
                 if len(v) >= SHARED_TEXT:
@@ -293,7 +294,7 @@ def pack(data: dict) -> dict:
 
     for k in tables:
         for r in data[k]:
-            count(list(r.values()))
+            count(r.values())
     shared = {text: i for i, text in enumerate(t for t, n in seen.items() if n > 1)}
 
     def refer(values: list) -> list:

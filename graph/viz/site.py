@@ -237,6 +237,10 @@ class Site:
             self._edge_digests[s, t] = digest(_json([s, t, shown]).encode())[:24]
         return self._edge_digests[s, t]
 
+    def links_at(self, nodes) -> list[int]:
+        """The indexes (in `computed`) of the suggested links with an end among `nodes`, in order."""
+        return sorted({j for n in nodes for j in self.computed_at.get(n, ())})
+
     def page_key(self, path: str, keep: set, *extra) -> str:
         """The memo key of the page at `path` drawing the subgraph on the nodes `keep` (`induced`), with
         `extra` (anything else the page shows): the nodes and the edges among them in the network's order
@@ -245,8 +249,7 @@ class Site:
         g, computed = self.g, self.computed
         nodes = sorted(keep, key=self._order.__getitem__)  # the network's order, as `induced` keeps it
         edges = [self.edge_digest(n, v) for n in nodes for v in g.succ[n] if v in keep]
-        links = sorted({j for n in nodes for j in self.computed_at.get(n, ())})
-        drawn = [(j, c.a, c.b, c.name, c.explanation, c.evidence) for j in links for c in [computed[j]]]
+        drawn = [(j, c.a, c.b, c.name, c.explanation, c.evidence) for j in self.links_at(nodes) for c in [computed[j]]]
         drawn = [x for x in drawn if x[1] in keep and x[2] in keep]
         parts = (path, self.shared, [self.node_digest(n) for n in nodes], edges, drawn, extra)
         return self.memo.key("page", digest(_json(parts).encode()))
@@ -282,7 +285,7 @@ class Site:
             self_page=path,
             region_labels=self.region_labels,
             labels=self.labels,
-            computed={j: self.computed[j] for j in sorted({j for n in sub for j in self.computed_at.get(n, ())})},
+            computed={j: self.computed[j] for j in self.links_at(sub)},
             pages=self.pages,
             figure_labels=self.figure_labels,
             figure_labels_en=self.figure_labels_en,
