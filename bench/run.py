@@ -507,6 +507,7 @@ def phase_text(phases: list[dict]) -> str:
     names = {
         "parse_project": "parse",
         "to_rdflib": "to rdflib",
+        "Triples": "index",
         "check_evidence": "evidence",
         "shacl_problems": "SHACL",
         "validate": "validate total",

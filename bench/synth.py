@@ -55,7 +55,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from graph.atomic import atomic_file
 from graph.errors import NaravardError
@@ -65,6 +64,7 @@ from graph.namespaces import NV, NVR, PREFIXES
 from graph.parse import reading
 from graph.project import Project
 from graph.store import load_files
+from graph.triples import TYPE, Triples, iri
 
 RDF = PREFIXES["rdf"]
 DCT = PREFIXES["dcterms"]
@@ -177,14 +177,14 @@ class Real:
         ]
         # Real quotes per source (with their line), for the evidence of added relations.
         self.quotes = defaultdict(list)
-        short_lines = _source_lines(_rdflib_sources(store), project)
+        short_lines = _source_lines(_sources(store), project)
         for src, quote, line in _select(
             store,
             """
             SELECT ?src ?q ?line WHERE { ?ev nv:source ?src ; nv:quote ?q . OPTIONAL { ?ev nv:line ?line } }
             ORDER BY ?src ?q ?line""",
         ):
-            if _states_a_relation(quote.value, short_lines.get(rdflib.URIRef(src.value), set())):
+            if _states_a_relation(quote.value, short_lines.get(src, set())):
                 self.quotes[src.value].append((str(quote), str(line) if line is not None else None))
         self.quote_sources = sorted(self.quotes)
         self.by_subject = defaultdict(list)
@@ -204,13 +204,12 @@ class Real:
         }
 
 
-def _rdflib_sources(store: ox.Store) -> rdflib.Graph:
+def _sources(store: ox.Store) -> Triples:
     """The source documents and their files, as graph.lint's `_source_lines` reads them."""
-    g = rdflib.Graph()
+    triples = []
     for d, f in _select(store, "SELECT ?d ?f WHERE { ?d a nv:SourceDocument ; nv:sourceFile ?f }"):
-        g.add((rdflib.URIRef(d.value), rdflib.RDF.type, rdflib.URIRef(str(NV.SourceDocument))))
-        g.add((rdflib.URIRef(d.value), rdflib.URIRef(str(NV.sourceFile)), rdflib.Literal(f.value)))
-    return g
+        triples += [ox.Triple(d, TYPE, iri("nv", "SourceDocument")), ox.Triple(d, iri("nv", "sourceFile"), f)]
+    return Triples(triples)
 
 
 def _states_a_relation(quote: str, short_lines: set[str]) -> bool:

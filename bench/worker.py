@@ -292,7 +292,7 @@ def cmd_build(a) -> None:
 
     for module, name in [  # where build.py and validate.py look them up when they run
         (validate, "parse_project"),
-        (validate, "to_rdflib"),
+        (validate, "Triples"),
         (validate, "check_evidence"),
         (lint, "lint_problems"),
         (validate, "shacl_problems"),
@@ -312,7 +312,7 @@ def cmd_build(a) -> None:
         def validate_then_go_on(*args, **kw):
             report = checked(*args, **kw)
             emit(validation_errors=len(report.errors), warnings=len(report.warnings))
-            return validate.Report(report.graph, report.warnings)
+            return validate.Report(report.data, report.warnings)
 
         validate.validate = validate_then_go_on
     from cli.main import cli

@@ -129,8 +129,6 @@ class Validation:
     def report(self) -> Report:
         """The report, once validation is done (raising what it raised)."""
         if self._done is None:
-            import rdflib
-
             from .validate import Report
 
             try:
@@ -139,7 +137,7 @@ class Validation:
                 kind, value = "raise", NaravardError("validation stopped before its end (its process died)")
             self._pipe.close()
             self._process.join()
-            self._done = value if kind == "raise" else Report(rdflib.Graph(), value)
+            self._done = value if kind == "raise" else Report((), value)
         if isinstance(self._done, BaseException):
             raise self._done
         return self._done

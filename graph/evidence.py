@@ -16,10 +16,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import rdflib
-from rdflib import DCTERMS, RDF, RDFS, SKOS
+import pyoxigraph as ox
 
-from .namespaces import NV
+from .triples import TYPE, Triples, iri
+
+SUBJECT, PREDICATE, OBJECT = iri("rdf", "subject"), iri("rdf", "predicate"), iri("rdf", "object")
+LABEL, ALT_LABEL, SUBPROPERTY_OF = iri("rdfs", "label"), iri("skos", "altLabel"), iri("rdfs", "subPropertyOf")
+DCTERMS_SOURCE = iri("dcterms", "source")
+QUOTE, SOURCE, LINE, EVIDENCE = iri("nv", "quote"), iri("nv", "source"), iri("nv", "line"), iri("nv", "evidence")
+RELATION, SOURCE_DOCUMENT, SOURCE_FILE = iri("nv", "relation"), iri("nv", "SourceDocument"), iri("nv", "sourceFile")
+REFERENCE_DATASET = iri("nv", "ReferenceDataset")
 
 _WS = re.compile(r"\s+")
 _BROKEN_WORD = re.compile(r"(\w)-\s*\n\s*(\w)")
@@ -131,12 +137,12 @@ def quote_problem(quote: str, relation: bool, labels: set[str]) -> tuple[str, st
     return None
 
 
-def relation_properties(g: rdflib.Graph) -> set[rdflib.URIRef]:
+def relation_properties(g: Triples) -> set[ox.NamedNode]:
     """nv:relation and every property below it (these need their own evidence)."""
-    return set(g.transitive_subjects(RDFS.subPropertyOf, NV.relation))
+    return set(g.transitive_subjects(SUBPROPERTY_OF, RELATION))
 
 
-def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None) -> list[Problem]:
+def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> list[Problem]:
     """Every quote is real text and in its source; every relation has evidence and every
     statement its triple.
 
@@ -145,10 +151,11 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
     """
     locate = locate or (lambda file, text: 0)
     problems: list[Problem] = []
-    texts: dict[rdflib.term.Node, SourceText | None] = {}
-    for doc in g.subjects(RDF.type, NV.SourceDocument):
-        fname = g.value(doc, NV.sourceFile)
-        path = sources_dir / str(fname) if fname else None
+    texts: dict = {}
+    for doc in g.subjects(TYPE, SOURCE_DOCUMENT):
+        fname = g.value(doc, SOURCE_FILE)
+        fname = fname.value if fname is not None else None
+        path = sources_dir / fname if fname else None
         texts[doc] = None
         if path is None or not path.is_file():
             problems.append(
@@ -176,10 +183,11 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
                 )
             )
 
-    for ev, quote in g.subject_objects(NV.quote):
+    for ev, quote_term in g.subject_objects(QUOTE):
+        quote = quote_term.value
         about = describe_evidence(g, ev, name)
         file = where(ev)
-        relation = g.value(ev, RDF.subject) is not None
+        relation = g.value(ev, SUBJECT) is not None
 
         # A relation's problem points at its triple (found later from the focus), an entity's at the quote:
         # looked up only for a problem (a search of the whole data file per quote grew with the file
@@ -187,16 +195,14 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         def line_of(relation=relation, file=file, quote=quote) -> int:
             return 0 if relation else locate(file, f'"{quote}"')
 
-        owner = g.value(predicate=NV.evidence, object=ev)
-        labels = (
-            {str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(owner, p)} if owner is not None else set()
-        )
-        thin = quote_problem(str(quote), relation, labels)
+        owner = g.subject(EVIDENCE, ev)
+        labels = {x.value for p in (LABEL, ALT_LABEL) for x in g.objects(owner, p)} if owner is not None else set()
+        thin = quote_problem(quote, relation, labels)
         if thin:
             problems.append(Problem(file, about, thin[1], thin[0], line_of()))
             if thin[0] == "error":
                 continue
-        src = g.value(ev, NV.source)
+        src = g.value(ev, SOURCE)
         if src is None:
             continue  # SHACL reports the missing source
         if src not in texts:
@@ -207,26 +213,28 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
         text = texts[src]
         if text is None:
             continue
-        if not text.find(str(quote)):
+        if not text.find(quote):
             problems.append(
-                Problem(file, about, f"quote not found in {name(src)}: «{normalise(str(quote))[:120]}»", line=line_of())
+                Problem(file, about, f"quote not found in {name(src)}: «{normalise(quote)[:120]}»", line=line_of())
             )
             continue
-        at = g.value(ev, NV.line)
-        if at is not None and not text.near_line(str(quote), int(at)):
-            problems.append(Problem(file, about, f"quote is in {name(src)} but not at line {at}", "warning", line_of()))
+        at = g.value(ev, LINE)
+        if at is not None and not text.near_line(quote, int(at.value)):
+            problems.append(
+                Problem(file, about, f"quote is in {name(src)} but not at line {at.value}", "warning", line_of())
+            )
 
     relations = relation_properties(g)
     # Links between reference entities (municipality in its county's group) are evidenced
     # by the SCB dataset, not by quotes.
-    datasets = set(g.subjects(RDF.type, NV.ReferenceDataset))
-    referenced = {s for s, d in g.subject_objects(DCTERMS.source) if d in datasets}
+    datasets = set(g.subjects(TYPE, REFERENCE_DATASET))
+    referenced = {s for s, d in g.subject_objects(DCTERMS_SOURCE) if d in datasets}
     evidenced = {
         (s, p, o)
-        for st, s in g.subject_objects(RDF.subject)
-        if g.value(st, NV.quote) is not None
-        for p in [g.value(st, RDF.predicate)]
-        for o in [g.value(st, RDF.object)]
+        for st, s in g.subject_objects(SUBJECT)
+        if g.value(st, QUOTE) is not None
+        for p in [g.value(st, PREDICATE)]
+        for o in [g.value(st, OBJECT)]
     }
     for p in relations:
         for s, o in g.subject_objects(p):
@@ -260,10 +268,10 @@ def check_evidence(g: rdflib.Graph, sources_dir: Path, where, name, locate=None)
     return problems
 
 
-def describe_evidence(g: rdflib.Graph, ev, name) -> str:
+def describe_evidence(g: Triples, ev, name) -> str:
     """`entity` or `s p o` that an evidence node supports, for messages."""
-    s = g.value(ev, RDF.subject)
+    s = g.value(ev, SUBJECT)
     if s is not None:
-        return f"{name(s)} {name(g.value(ev, RDF.predicate))} {name(g.value(ev, RDF.object))}"
-    owner = g.value(predicate=NV.evidence, object=ev)
+        return f"{name(s)} {name(g.value(ev, PREDICATE))} {name(g.value(ev, OBJECT))}"
+    owner = g.subject(EVIDENCE, ev)
     return name(owner) if owner is not None else name(ev)

@@ -32,12 +32,27 @@ from functools import cached_property
 from itertools import product
 from pathlib import Path
 
-import rdflib
-from rdflib import OWL, RDF, RDFS
-
-from .evidence import Problem, normalise, relation_properties
-from .namespaces import NV, shorten
+from .evidence import (
+    OBJECT,
+    PREDICATE,
+    QUOTE,
+    SOURCE,
+    SOURCE_DOCUMENT,
+    SOURCE_FILE,
+    SUBJECT,
+    SUBPROPERTY_OF,
+    Problem,
+    normalise,
+    relation_properties,
+)
+from .namespaces import PREFIXES, shorten
 from .project import Project
+from .triples import TYPE, Triples, iri, text as term_text
+
+COLLABORATES_WITH, BASIS, BASIS_LAYOUT = iri("nv", "collaboratesWith"), iri("nv", "basis"), iri("nv", "basis-layout")
+HEADING = iri("nv", "heading")
+DISJOINT_WITH = iri("owl", "propertyDisjointWith")
+_RDF_TYPE = PREFIXES["rdf"] + "type"
 
 #: The one threshold for relation quotes (model version 2): fewer words than this is an error.
 #: graph/evidence.py's length checks on every quote (entity and relation) are separate.
@@ -161,21 +176,21 @@ class Locator:
 
     @staticmethod
     def forms(term) -> str:
-        """A regex matching `term` as written in Turtle: prefixed name or <IRI>."""
-        iri = str(term)
+        """A regex matching `term` (a pyoxigraph or rdflib term) as written in Turtle: prefixed name or <IRI>."""
+        iri = term_text(term)
         alts = [re.escape(f"<{iri}>")]
         short = shorten(iri)
         if short != iri:
             alts.append(re.escape(short) + r"(?![\w:%-]|\.[\w-])")
-        if iri == str(RDF.type):
+        if iri == _RDF_TYPE:
             alts.append(r"\ba\b")
         return "(?:" + "|".join(alts) + ")"
 
     @staticmethod
     def written(term) -> list[str] | None:
         """The index keys `forms(term)` matches (each as `_TERM` reads it), or None if it has no such keys."""
-        iri = str(term)
-        if iri == str(RDF.type):
+        iri = term_text(term)
+        if iri == _RDF_TYPE:
             return None
         keys = [f"<{iri}>"]
         short = shorten(iri)
@@ -287,20 +302,20 @@ def _where(at: tuple[str, int] | None, fallback: str) -> tuple[str, int]:
     return at[0], at[1]
 
 
-def disjoint_pairs(g: rdflib.Graph) -> set[frozenset]:
+def disjoint_pairs(g: Triples) -> set[frozenset]:
     """Pairs of properties declared owl:propertyDisjointWith, with their sub-properties."""
     pairs = set()
-    for a, b in g.subject_objects(OWL.propertyDisjointWith):
-        for sa in g.transitive_subjects(RDFS.subPropertyOf, a):
-            for sb in g.transitive_subjects(RDFS.subPropertyOf, b):
+    for a, b in g.subject_objects(DISJOINT_WITH):
+        for sa in g.transitive_subjects(SUBPROPERTY_OF, a):
+            for sb in g.transitive_subjects(SUBPROPERTY_OF, b):
                 pairs.add(frozenset((sa, sb)))
     return pairs
 
 
-def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> list[Problem]:
+def lint(g: Triples, project: Project, locator: Locator | None = None) -> list[Problem]:
     """Every lint problem in the data graph `g` (ontology included), located in project's files."""
     loc = locator or Locator(project)
-    name = lambda n: shorten(str(n))  # noqa: E731
+    name = lambda n: shorten(term_text(n))  # noqa: E731
     problems: list[Problem] = []
     relations = relation_properties(g)
 
@@ -310,10 +325,10 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
     for p in relations:
         for s, o in g.subject_objects(p):
             by_pair[(s, o)].add(p)
-    for (s, o), props in sorted(by_pair.items()):
+    for (s, o), props in sorted(by_pair.items(), key=lambda kv: (_key(kv[0][0]), _key(kv[0][1]))):
         if len(props) < 2:
             continue
-        ordered = sorted(props)
+        ordered = sorted(props, key=term_text)
         clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if frozenset((a, b)) in disjoint]
         for a, b in clashes:
             file, at = _where(loc.statement(s, b, o), "(graph)")
@@ -340,9 +355,9 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
             )
 
     # (b) collaboratesWith once, subject IRI first
-    cw = NV.collaboratesWith
-    for s, o in sorted(g.subject_objects(cw)):
-        if str(s) <= str(o):
+    cw = COLLABORATES_WITH
+    for s, o in sorted(g.subject_objects(cw), key=lambda so: (_key(so[0]), _key(so[1]))):
+        if term_text(s) <= term_text(o):
             continue
         file, at = _where(loc.statement(s, cw, o), "(graph)")
         if (o, cw, s) in g:
@@ -359,13 +374,13 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
 
     # (c) relation quotes: long enough, and not a heading
     lines_of = _source_lines(g, project)
-    value = _values(g, (RDF.subject, RDF.predicate, RDF.object, NV.quote, NV.basis, NV.heading, NV.source))
-    for st in sorted(set(g.subjects(RDF.subject, None))):
-        quote = value(st, NV.quote)
-        s, p, o = value(st, RDF.subject), value(st, RDF.predicate), value(st, RDF.object)
+    value = _values(g, (SUBJECT, PREDICATE, OBJECT, QUOTE, BASIS, HEADING, SOURCE))
+    for st in sorted(g.subjects(SUBJECT), key=_key):
+        quote = value(st, QUOTE)
+        s, p, o = value(st, SUBJECT), value(st, PREDICATE), value(st, OBJECT)
         if quote is None or p not in relations:
             continue
-        q = normalise(str(quote))
+        q = normalise(quote.value)
         problem_at = None
         messages = []
         words = count_words(q)
@@ -374,13 +389,13 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
                 f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
                 f"quote the sentence that states the relation «{q}»"
             )
-        if value(st, NV.basis) == NV["basis-layout"]:
-            heading = value(st, NV.heading)
-            if heading is not None and _bare(q) == _bare(str(heading)):
+        if value(st, BASIS) == BASIS_LAYOUT:
+            heading = value(st, HEADING)
+            if heading is not None and _bare(q) == _bare(heading.value):
                 messages.append(
                     f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
                 )
-        elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(value(st, NV.source), set())):
+        elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(value(st, SOURCE), set())):
             messages.append(
                 f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
                 "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
@@ -394,7 +409,12 @@ def lint(g: rdflib.Graph, project: Project, locator: Locator | None = None) -> l
     return problems
 
 
-def _values(g: rdflib.Graph, predicates):
+def _key(term) -> tuple:
+    """A sort key for terms of any kind (pyoxigraph's terms do not order): the kind, then the text."""
+    return (type(term).__name__, term_text(term))
+
+
+def _values(g: Triples, predicates):
     """`value(node, predicate)`: `g.value(node, predicate)`, read for all nodes in one pass per predicate
     (a node with several values of one predicate is asked of the graph, so the answer is g.value's)."""
     one: dict = {}
@@ -416,14 +436,14 @@ def _values(g: rdflib.Graph, predicates):
 _NONE = object()
 
 
-def _statement_for(loc: Locator, s, p, o, st, g) -> tuple[str, int] | None:
+def _statement_for(loc: Locator, s, p, o, st, g: Triples) -> tuple[str, int] | None:
     """The statement block of `st` (several statements of one triple: the one whose quote follows)."""
     blocks = loc.statements(s, p, o)
     if not blocks:
         return loc.statement(s, p, o)
     if len(blocks) == 1:
         return blocks[0]
-    q = normalise(str(g.value(st, NV.quote)))
+    q = normalise(g.value(st, QUOTE).value)
     for block in blocks:
         found = loc.quote(block, q)
         if found and found[0] == block[0] and 0 <= found[1] - block[1] <= 3:
@@ -435,12 +455,12 @@ def _bare(text: str) -> str:
     return normalise(text).rstrip(" :.").casefold()
 
 
-def _source_lines(g: rdflib.Graph, project: Project) -> dict:
+def _source_lines(g: Triples, project: Project) -> dict:
     """Each source document's short lines (normalised, trailing colon dropped), for heading checks."""
     out = {}
-    for doc in g.subjects(RDF.type, NV.SourceDocument):
-        fname = g.value(doc, NV.sourceFile)
-        path = project.sources_dir / str(fname) if fname else None
+    for doc in g.subjects(TYPE, SOURCE_DOCUMENT):
+        fname = g.value(doc, SOURCE_FILE)
+        path = project.sources_dir / fname.value if fname is not None and fname.value else None
         if path is None or not path.is_file():
             continue
         try:
@@ -471,6 +491,6 @@ def _whole_heading_line(quote: str, short_lines: set[str]) -> bool:
     return count_words(quote) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(quote) and _bare(quote) in short_lines
 
 
-def lint_problems(g: rdflib.Graph, project: Project) -> list[Problem]:
+def lint_problems(g: Triples, project: Project) -> list[Problem]:
     """The hook for graph.validate: lint problems of the project's data."""
     return lint(g, project)

@@ -28,8 +28,9 @@ def to_rdflib_term(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
-def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    """An rdflib memory graph holding `triples` (for the evidence and lint checks and serialisers)."""
+def to_rdflib(triples: Iterable[ox.Triple | tuple]) -> rdflib.Graph:
+    """An rdflib memory graph holding `triples` (pyoxigraph triples or (s, p, o) of pyoxigraph terms), for
+    rdflib's serialisers and the code that walks an rdflib graph."""
     g = rdflib.Graph()
     made: dict = {}  # each term converted once (rdflib checks every IRI it makes): a third less time
 
@@ -40,8 +41,8 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
         return r
 
     add = g.add
-    for t in triples:
-        add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    for s, p, o in triples:
+        add((conv(s), conv(p), conv(o)))
     bind_prefixes(g)
     return g
 

@@ -84,13 +84,13 @@ def shacl_problems(data: ox.Store, shapes_file: Path, where, name) -> list[Probl
     """Every SHACL violation as a Problem naming the file, the focus node and the path.
 
     The data store includes the ontology, so sh:class follows rdfs:subClassOf without
-    RDFS inference. `where(node)` and `name(node)` take rdflib terms.
+    RDFS inference. `where(node)` and `name(node)` take the store's (pyoxigraph) terms; `name`
+    also the path (an rdflib term of the shapes).
     """
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")
     problems = set()
     for r in shacl_results(data, shapes):
-        focus = to_rdflib_term(r.focus)
-        value = to_rdflib_term(r.value) if r.value is not None else None
+        focus, value = r.focus, r.value
         text = f"{name(r.path) + ': ' if r.path is not None else ''}{r.message}"
         if value is not None and value != focus:
             text += f" (value {name(value)})"

@@ -23,25 +23,40 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import RDF
 
 from .evidence import Problem, check_evidence
-from .namespaces import NV, shorten
+from .namespaces import PREFIXES, shorten
 from .parse import parse_project
 from .project import Project
-from .rdflib_copy import to_rdflib
 from .shacl import shacl_problems
+from .triples import Triples
+
+_NV = PREFIXES["nv"]
+_RDF_TYPE, _IN_REGION = PREFIXES["rdf"] + "type", _NV + "inRegion"
 
 
 @dataclass
 class Report:
-    """The outcome of validation; `graph` is the validated rdflib graph."""
+    """The outcome of validation: its problems and the triples validated (`data`: a `graph.triples.Triples`,
+    or an rdflib graph). `graph` is an rdflib graph of them, made on first use (validation itself needs
+    none)."""
 
-    graph: rdflib.Graph
+    data: object = ()
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def graph(self):
+        """The validated triples in rdflib's memory store."""
+        import rdflib
+
+        if isinstance(self.data, rdflib.Graph):
+            return self.data
+        from .rdflib_copy import to_rdflib
+
+        return to_rdflib(self.data)
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,31 +76,25 @@ class Report:
     @property
     def triples(self) -> int:
         """The number of triples validated."""
-        return len(self.graph)
+        return len(self.data)
 
 
 def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
     from dataclasses import replace
 
-    from .rdflib_copy import to_rdflib_term
-
     per_file = parse_project(project)
-    home: dict[rdflib.term.Node, str] = {}
-    graph = to_rdflib(t for triples in per_file.values() for t in triples)
-    # Name a node's file: the data file (not the ontology) that first states it as subject.
+    home: dict = {}
+    # Name a node's file: the file (the ontology first) that first states it as subject.
     for path, triples in per_file.items():
         rel = project.relative(path)
         for t in triples:
-            home.setdefault(to_rdflib_term(t.subject), rel)
+            home.setdefault(t.subject, rel)
+    everything = [t for triples in per_file.values() for t in triples]
+    graph = Triples(everything)
 
     def where(node) -> str:
         return home.get(node, "(graph)")
-
-    def name(node) -> str:
-        if isinstance(node, rdflib.BNode):
-            return "_:" + str(node)[:8]
-        return shorten(str(node)) if node is not None else "?"
 
     locate = Locator(project)
     problems = file_problems(project, per_file, locate)
@@ -95,11 +104,22 @@ def validate(project: Project, shacl: bool = True) -> Report:
     problems += lint_problems(graph, project)
     if shacl:
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for triples in per_file.values() for t in triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in everything)
         problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
     return Report(graph, problems)
+
+
+def name(node) -> str:
+    """A term as problems name it: `nvr:x`, a literal's text, `_:` and a blank node's first 8 characters."""
+    from .triples import text
+
+    if node is None:
+        return "?"
+    if type(node).__name__ in ("BlankNode", "BNode"):  # pyoxigraph's or rdflib's
+        return "_:" + text(node)[:8]
+    return shorten(text(node))
 
 
 class Locator:
@@ -168,7 +188,7 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
     problems: list[Problem] = []
     onto = per_file.get(project.ontology_file, [])
     declared = {str(t.subject.value) for t in onto if isinstance(t.subject, ox.NamedNode)}
-    declared_short = sorted(shorten(x) for x in declared if x.startswith(str(NV)))
+    declared_short = sorted(shorten(x) for x in declared if x.startswith(_NV))
     reported: set[tuple[str, str]] = set()
     stated: dict[str, dict[str, dict[str, str]]] = {"class": defaultdict(dict), "region": defaultdict(dict)}
     for path, triples in per_file.items():
@@ -188,7 +208,7 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
         reference = project.data_dir / "reference" in path.parents
         for t in triples:
             for term in (t.subject, t.predicate, t.object):
-                if isinstance(term, ox.NamedNode) and term.value.startswith(str(NV)) and term.value not in declared:
+                if isinstance(term, ox.NamedNode) and term.value.startswith(_NV) and term.value not in declared:
                     short = shorten(term.value)
                     if (rel, short) not in reported:
                         reported.add((rel, short))
@@ -203,9 +223,9 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
                             )
                         )
             if isinstance(t.subject, ox.NamedNode) and not reference:
-                if t.predicate.value == str(RDF.type):
+                if t.predicate.value == _RDF_TYPE:
                     stated["class"][t.subject.value].setdefault(t.object.value, rel)
-                elif t.predicate.value == str(NV.inRegion):
+                elif t.predicate.value == _IN_REGION:
                     stated["region"][t.subject.value].setdefault(t.object.value, rel)
     # Reference data (SCB) may give an IRI two classes (Region Gotland is also a municipality);
     # curated files may not contradict each other or it.
@@ -213,7 +233,7 @@ def file_problems(project: Project, per_file: dict, locate: Locator) -> list[Pro
         if project.data_dir / "reference" in path.parents:
             rel = project.relative(path)
             for t in triples:
-                if t.predicate.value == str(RDF.type) and t.subject.value in stated["class"]:
+                if t.predicate.value == _RDF_TYPE and t.subject.value in stated["class"]:
                     stated["class"][t.subject.value].setdefault(t.object.value, rel)
     for what, per_subject in stated.items():
         for subject, values in per_subject.items():
