@@ -11,13 +11,15 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .memo import Memo, digest
 from .triples import TYPE, Triples, iri
 
 SUBJECT, PREDICATE, OBJECT = iri("rdf", "subject"), iri("rdf", "predicate"), iri("rdf", "object")
@@ -142,16 +144,20 @@ def relation_properties(g: Triples) -> set[ox.NamedNode]:
     return set(g.transitive_subjects(SUBPROPERTY_OF, RELATION))
 
 
-def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> list[Problem]:
+def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None, memo: Memo | None = None) -> list[Problem]:
     """Every quote is real text and in its source; every relation has evidence and every
     statement its triple.
 
     `where(node)` names the file a node is defined in; `name(node)` shortens a term;
-    `locate(file, text)` gives the line of `text` in a data file (0 if unknown).
+    `locate(file, text)` gives the line of `text` in a data file (0 if unknown). What a quote's own
+    checks found (`quote_verdict`) is taken from `memo` when it holds the verdict of the same quote,
+    labels, source text and line (`verdict_key`).
     """
     locate = locate or (lambda file, text: 0)
+    memo = memo if memo is not None else Memo()
     problems: list[Problem] = []
     texts: dict = {}
+    digests: dict = {}  # source document → SHA-256 of its text
     for doc in g.subjects(TYPE, SOURCE_DOCUMENT):
         fname = g.value(doc, SOURCE_FILE)
         fname = fname.value if fname is not None else None
@@ -165,7 +171,8 @@ def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> l
             )
             continue
         try:
-            texts[doc] = SourceText(path.read_text(encoding="utf-8"))
+            raw = path.read_text(encoding="utf-8")
+            texts[doc], digests[doc] = SourceText(raw), digest(raw.encode("utf-8"))
         except UnicodeDecodeError as err:
             problems.append(
                 Problem(
@@ -185,9 +192,17 @@ def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> l
 
     for ev, quote_term in g.subject_objects(QUOTE):
         quote = quote_term.value
-        about = describe_evidence(g, ev, name)
-        file = where(ev)
         relation = g.value(ev, SUBJECT) is not None
+        owner = g.subject(EVIDENCE, ev)
+        labels = sorted({x.value for p in (LABEL, ALT_LABEL) for x in g.objects(owner, p)}) if owner else []
+        src, at = g.value(ev, SOURCE), g.value(ev, LINE)
+        at = at.value if at is not None else None
+        text = texts.get(src) if src is not None else None
+        key = verdict_key(quote, relation, labels, digests.get(src) if text is not None else None, at)
+        thin, found, near = memo.get(key, partial(quote_verdict, quote, relation, labels, text, at))
+        if not (thin or src not in texts or found is False or near is False):
+            continue
+        about, file = describe_evidence(g, ev, name), where(ev)
 
         # A relation's problem points at its triple (found later from the focus), an entity's at the quote:
         # looked up only for a problem (a search of the whole data file per quote grew with the file
@@ -195,14 +210,10 @@ def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> l
         def line_of(relation=relation, file=file, quote=quote) -> int:
             return 0 if relation else locate(file, f'"{quote}"')
 
-        owner = g.subject(EVIDENCE, ev)
-        labels = {x.value for p in (LABEL, ALT_LABEL) for x in g.objects(owner, p)} if owner is not None else set()
-        thin = quote_problem(quote, relation, labels)
         if thin:
             problems.append(Problem(file, about, thin[1], thin[0], line_of()))
             if thin[0] == "error":
                 continue
-        src = g.value(ev, SOURCE)
         if src is None:
             continue  # SHACL reports the missing source
         if src not in texts:
@@ -210,19 +221,12 @@ def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> l
                 Problem(file, about, f"nv:source {name(src)} is not a known nv:SourceDocument", line=line_of())
             )
             continue
-        text = texts[src]
-        if text is None:
-            continue
-        if not text.find(quote):
+        if found is False:
             problems.append(
                 Problem(file, about, f"quote not found in {name(src)}: «{normalise(quote)[:120]}»", line=line_of())
             )
-            continue
-        at = g.value(ev, LINE)
-        if at is not None and not text.near_line(quote, int(at.value)):
-            problems.append(
-                Problem(file, about, f"quote is in {name(src)} but not at line {at.value}", "warning", line_of())
-            )
+        elif near is False:
+            problems.append(Problem(file, about, f"quote is in {name(src)} but not at line {at}", "warning", line_of()))
 
     relations = relation_properties(g)
     # Links between reference entities (municipality in its county's group) are evidenced
@@ -266,6 +270,41 @@ def check_evidence(g: Triples, sources_dir: Path, where, name, locate=None) -> l
                 )
             )
     return problems
+
+
+def quote_verdict(quote: str, relation: bool, labels: list[str], text: SourceText | None, at: str | None) -> list:
+    """What the checks of one quote find, as [quote_problem's (severity, message) or None, whether the
+    quote is in its source text, whether it is near line `at`] (None: not checked: a thin quote that is
+    an error, no readable source text, no line). A value JSON keeps, for the memo (`verdict_key`).
+
+    >>> text = SourceText("a\\nVi har en lokal samverkansgrupp.")
+    >>> quote_verdict("Vi har en lokal samverkansgrupp", False, [], text, "2"), quote_verdict("lokal", 1, [], text, "9")
+    ([None, True, True], [None, True, False])
+    >>> quote_verdict("och", False, [], None, None)[0][0]
+    'error'
+    """
+    thin = quote_problem(quote, relation, set(labels))
+    if (thin and thin[0] == "error") or text is None:
+        return [list(thin) if thin else None, None, None]
+    if not text.find(quote):
+        return [list(thin) if thin else None, False, None]
+    return [list(thin) if thin else None, True, None if at is None else text.near_line(quote, int(at))]
+
+
+def verdict_key(quote: str, relation: bool, labels: list[str], source: str | None, at: str | None) -> str:
+    """The memo key of `quote_verdict`: everything it reads (the source text by its SHA-256) and the code
+    that checks (`check_code`)."""
+    return hashlib.sha256(repr((check_code(), "quote", quote, relation, labels, source, at)).encode()).hexdigest()[:32]
+
+
+@cache
+def check_code() -> str:
+    """A digest of the code whose results validation keeps between runs (the checks of quotes: this module,
+    graph/lint.py, and what they call)."""
+    h = hashlib.sha256()
+    for name in ("evidence.py", "lint.py", "namespaces.py", "triples.py"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()
 
 
 def describe_evidence(g: Triples, ev, name) -> str:

@@ -26,9 +26,10 @@ False
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections import defaultdict
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import product
 from pathlib import Path
 
@@ -42,9 +43,11 @@ from .evidence import (
     SUBJECT,
     SUBPROPERTY_OF,
     Problem,
+    check_code,
     normalise,
     relation_properties,
 )
+from .memo import Memo, digest
 from .namespaces import PREFIXES, shorten
 from .project import Project
 from .triples import TYPE, Triples, iri, text as term_text
@@ -312,8 +315,9 @@ def disjoint_pairs(g: Triples) -> set[frozenset]:
     return pairs
 
 
-def lint(g: Triples, project: Project, locator: Locator | None = None) -> list[Problem]:
-    """Every lint problem in the data graph `g` (ontology included), located in project's files."""
+def lint(g: Triples, project: Project, locator: Locator | None = None, memo: Memo | None = None) -> list[Problem]:
+    """Every lint problem in the data graph `g` (ontology included), located in project's files; the
+    messages of each relation quote taken from `memo` when it holds them (`quote_messages`)."""
     loc = locator or Locator(project)
     name = lambda n: shorten(term_text(n))  # noqa: E731
     problems: list[Problem] = []
@@ -372,8 +376,10 @@ def lint(g: Triples, project: Project, locator: Locator | None = None) -> list[P
             )
         problems.append(Problem(file, f"{name(s)} nv:collaboratesWith {name(o)}", msg, line=at))
 
-    # (c) relation quotes: long enough, and not a heading
-    lines_of = _source_lines(g, project)
+    # (c) relation quotes: long enough, and not a heading (each quote's messages from `memo` when it holds
+    # those of the same quote, heading and source text)
+    memo = memo if memo is not None else Memo()
+    sources = Sources(g, project)
     value = _values(g, (SUBJECT, PREDICATE, OBJECT, QUOTE, BASIS, HEADING, SOURCE))
     for st in sorted(g.subjects(SUBJECT), key=_key):
         quote = value(st, QUOTE)
@@ -381,32 +387,49 @@ def lint(g: Triples, project: Project, locator: Locator | None = None) -> list[P
         if quote is None or p not in relations:
             continue
         q = normalise(quote.value)
-        problem_at = None
-        messages = []
-        words = count_words(q)
-        if words < MIN_RELATION_QUOTE_WORDS:
-            messages.append(
-                f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
-                f"quote the sentence that states the relation «{q}»"
-            )
-        if value(st, BASIS) == BASIS_LAYOUT:
-            heading = value(st, HEADING)
-            if heading is not None and _bare(q) == _bare(heading.value):
-                messages.append(
-                    f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
-                )
-        elif looks_like_heading(q) or _whole_heading_line(q, lines_of.get(value(st, SOURCE), set())):
-            messages.append(
-                f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
-                "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
-            )
+        layout = value(st, BASIS) == BASIS_LAYOUT
+        heading = value(st, HEADING) if layout else None
+        heading = heading.value if heading is not None else None
+        src = None if layout else value(st, SOURCE)
+        key = hashlib.sha256(
+            repr((check_code(), "relation quote", q, layout, heading, sources.digests.get(src))).encode()
+        ).hexdigest()[:32]
+        messages = memo.get(key, partial(quote_messages, q, layout, heading, partial(sources.short_lines, src)))
         if messages:
-            problem_at = problem_at or loc.quote(_statement_for(loc, s, p, o, st, g), q)
+            problem_at = loc.quote(_statement_for(loc, s, p, o, st, g), q)
             file, at = _where(problem_at, "(graph)")
             focus = f"{name(s)} {name(p)} {name(o)}"
             for m in messages:
                 problems.append(Problem(file, focus, m, line=at))
     return problems
+
+
+def quote_messages(q: str, layout: bool, heading: str | None, short_lines) -> list[str]:
+    """What is wrong with the normalised quote `q` of a relation statement (rule (c)): `layout` when the
+    statement has nv:basis nv:basis-layout, `heading` its nv:heading; `short_lines()` gives its source's
+    short lines (`Sources.short_lines`), asked only when needed.
+
+    >>> quote_messages("Rekommendation 3", False, None, set)[1].startswith("quote is a heading")
+    True
+    """
+    messages = []
+    words = count_words(q)
+    if words < MIN_RELATION_QUOTE_WORDS:
+        messages.append(
+            f"quote has {words} word(s), fewer than {MIN_RELATION_QUOTE_WORDS}: "
+            f"quote the sentence that states the relation «{q}»"
+        )
+    if layout:
+        if heading is not None and _bare(q) == _bare(heading):
+            messages.append(
+                f"with nv:basis nv:basis-layout the quote is the subject's own sentence, not the heading «{q}»"
+            )
+    elif looks_like_heading(q) or _whole_heading_line(q, short_lines()):
+        messages.append(
+            f"quote is a heading, not the sentence that states the relation «{q}» (if the link rests on the "
+            "layout, add nv:basis nv:basis-layout with nv:heading and nv:headingLine)"
+        )
+    return messages
 
 
 def _key(term) -> tuple:
@@ -455,24 +478,40 @@ def _bare(text: str) -> str:
     return normalise(text).rstrip(" :.").casefold()
 
 
+class Sources:
+    """The source documents' texts (read once) and their SHA-256 (`digests`); their short lines on demand."""
+
+    def __init__(self, g: Triples, project: Project):
+        self.texts: dict = {}
+        for doc in g.subjects(TYPE, SOURCE_DOCUMENT):
+            fname = g.value(doc, SOURCE_FILE)
+            path = project.sources_dir / fname.value if fname is not None and fname.value else None
+            if path is None or not path.is_file():
+                continue
+            try:
+                self.texts[doc] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:  # reported by graph/evidence.py, naming the file
+                continue
+        self.digests = {doc: digest(text.encode("utf-8")) for doc, text in self.texts.items()}
+        self._short: dict = {}
+
+    def short_lines(self, doc) -> set[str]:
+        """The short lines of `doc`'s text (normalised, trailing colon dropped), for heading checks; none if
+        it is not a source document with a readable text."""
+        if doc not in self._short:
+            text = self.texts.get(doc, "")
+            self._short[doc] = {
+                _bare(line)
+                for line in text.splitlines()
+                if line.strip() and count_words(line) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(line)
+            }
+        return self._short[doc]
+
+
 def _source_lines(g: Triples, project: Project) -> dict:
     """Each source document's short lines (normalised, trailing colon dropped), for heading checks."""
-    out = {}
-    for doc in g.subjects(TYPE, SOURCE_DOCUMENT):
-        fname = g.value(doc, SOURCE_FILE)
-        path = project.sources_dir / fname.value if fname is not None and fname.value else None
-        if path is None or not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:  # reported by graph/evidence.py, naming the file
-            continue
-        out[doc] = {
-            _bare(line)
-            for line in text.splitlines()
-            if line.strip() and count_words(line) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(line)
-        }
-    return out
+    sources = Sources(g, project)
+    return {doc: sources.short_lines(doc) for doc in sources.texts}
 
 
 #: A decision reference or a full date makes a short line a statement, not a heading
@@ -491,6 +530,6 @@ def _whole_heading_line(quote: str, short_lines: set[str]) -> bool:
     return count_words(quote) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(quote) and _bare(quote) in short_lines
 
 
-def lint_problems(g: Triples, project: Project) -> list[Problem]:
+def lint_problems(g: Triples, project: Project, memo: Memo | None = None) -> list[Problem]:
     """The hook for graph.validate: lint problems of the project's data."""
-    return lint(g, project)
+    return lint(g, project, memo=memo)

@@ -28,6 +28,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from .evidence import Problem, check_evidence
+from .memo import Memo
 from .namespaces import PREFIXES, shorten
 from .parse import parse_project
 from .project import Project
@@ -35,6 +36,8 @@ from .shacl import shacl_problems
 from .triples import Triples
 
 _NV = PREFIXES["nv"]
+#: The memo of validation in the project's cache folder (`Project.cache_dir`).
+MEMO = "memo-validate.json"
 _RDF_TYPE, _IN_REGION = PREFIXES["rdf"] + "type", _NV + "inRegion"
 
 
@@ -97,11 +100,16 @@ def validate(project: Project, shacl: bool = True) -> Report:
         return home.get(node, "(graph)")
 
     locate = Locator(project)
+    memo = Memo(project.cache_dir / MEMO)  # the verdicts on each quote, by what they read (graph/evidence.py)
     problems = file_problems(project, per_file, locate)
-    problems += check_evidence(graph, project.sources_dir, where, name, locate)
+    problems += check_evidence(graph, project.sources_dir, where, name, locate, memo)
     from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
 
-    problems += lint_problems(graph, project)
+    problems += lint_problems(graph, project, memo)
+    try:
+        memo.save()
+    except OSError:  # a read-only cache folder: the next run checks every quote again
+        pass
     if shacl:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in everything)
