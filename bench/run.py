@@ -506,6 +506,7 @@ def bench_build_real(project: Project, quick: bool = False) -> None:
 def phase_text(phases: list[dict]) -> str:
     names = {
         "parse_project": "parse",
+        "parse_project_quads": "parse",
         "to_rdflib": "to rdflib",
         "Triples": "index",
         "check_evidence": "evidence",

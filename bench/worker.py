@@ -291,7 +291,7 @@ def cmd_build(a) -> None:
         setattr(module, name, wrapper)
 
     for module, name in [  # where build.py and validate.py look them up when they run
-        (validate, "parse_project"),
+        (validate, "parse_project_quads"),
         (validate, "Triples"),
         (validate, "check_evidence"),
         (lint, "lint_problems"),

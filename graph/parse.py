@@ -22,8 +22,14 @@ from .project import Project
 
 def parse_file(path: Path, project: Project | None = None) -> list[ox.Triple]:
     """The triples of one Turtle file; a syntax error becomes `path:LINE: message`."""
+    return [q.triple for q in parse_quads(path, project)]
+
+
+def parse_quads(path: Path, project: Project | None = None) -> list[ox.Quad]:
+    """The triples of one Turtle file as the parser gives them (quads in the default graph, which a store
+    takes as they are); a syntax error becomes `path:LINE: message`."""
     with reading(path, project):
-        return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
 
 
 @contextmanager
@@ -45,3 +51,8 @@ def reading(path: Path, project: Project | None = None) -> Iterator[None]:
 def parse_project(project: Project) -> dict[Path, list[ox.Triple]]:
     """Triples per input file, in a stable order."""
     return {path: parse_file(path, project) for path in project.input_files()}
+
+
+def parse_project_quads(project: Project) -> dict[Path, list[ox.Quad]]:
+    """Quads (default graph) per input file, in a stable order."""
+    return {path: parse_quads(path, project) for path in project.input_files()}

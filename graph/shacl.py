@@ -181,9 +181,10 @@ class _Compiler:
                 per_path[row["p"].value] = int(row["n"].value)
         for prop, path, component, bound in counted:
             severity = self.g.value(prop, SH.severity) or SH.Violation
+            key, least = str(path), component == SH.minCount
             for this, per_path in counts.items():
-                n = per_path.get(str(path), 0)
-                if n < bound if component == SH.minCount else n > bound:
+                n = per_path.get(key, 0)
+                if n < bound if least else n > bound:
                     yield Result(this, path, None, self.message(prop, component, this, path), severity)
 
     def target(self, p, o) -> str:

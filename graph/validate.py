@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from .evidence import Problem, check_evidence
 from .memo import Memo
 from .namespaces import PREFIXES, shorten
-from .parse import parse_project
+from .parse import parse_project_quads
 from .project import Project
 from .shacl import shacl_problems
 from .triples import Triples
@@ -86,7 +86,8 @@ def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
     from dataclasses import replace
 
-    per_file = parse_project(project)
+    quads = parse_project_quads(project)
+    per_file = {path: [q.triple for q in qs] for path, qs in quads.items()}
     home: dict = {}
     # Name a node's file: the file (the ontology first) that first states it as subject.
     for path, triples in per_file.items():
@@ -112,7 +113,7 @@ def validate(project: Project, shacl: bool = True) -> Report:
         pass
     if shacl:
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in everything)
+        store.extend(q for qs in quads.values() for q in qs)
         problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
