@@ -194,3 +194,102 @@ def test_real_data_has_no_errors_and_every_warning_is_located(project):
     assert all(p.line > 0 and "relations between one pair" in p.message for p in r.warnings), [
         str(p) for p in r.warnings
     ]
+
+
+# ---------------------------------------------------------------- what validation keeps between runs
+
+QUOTED = (
+    PREFIXES
+    + """
+nvr:dalarna--valfardsradet a nv:CollaborationBody ;
+    rdfs:label "Välfärdsrådet"@sv ; nv:inRegion nvr:dalarna ; nv:level nv:level-political ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:line 39 ;
+                  nv:quote "det gemensamma politiska organet Välfärdsrådet finns" ] .
+nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet .
+[] rdf:subject nvr:kommuner-20 ; rdf:predicate nv:memberOf ; rdf:object nvr:dalarna--valfardsradet ;
+   nv:source nvr:source-003 ; nv:quote "organet Välfärdsrådet finns" .
+"""
+)
+SOURCE_003 = "003_7f6d872437fcd5e6.txt"
+
+
+def messages(project, focus: str) -> list[str]:
+    """The messages of a fresh validation of `project` about `focus` (an entity or the start of a triple)."""
+    return sorted(p.message for p in validate(project).problems if p.focus.startswith(focus))
+
+
+def test_an_edit_to_a_cited_source_text_is_seen_by_the_next_validation(fixture_project):
+    write(fixture_project.data_dir / "regions" / "dalarna.ttl", QUOTED)
+    source = fixture_project.sources_dir / SOURCE_003
+    text = source.read_text(encoding="utf-8")
+    entity = "nvr:dalarna--valfardsradet"
+    assert not [m for m in messages(fixture_project, entity) if "quote" in m]
+    assert (fixture_project.cache_dir / "memo-validate.json").is_file()
+    moved = text.replace("organet Välfärdsrådet finns för att", "organet Välfärdsrådet fanns för att")
+    source.write_text(moved, encoding="utf-8")  # the quote is now only at line 1657 (not 39)
+    got = messages(fixture_project, entity)
+    assert [m for m in got if "not at line 39" in m], got
+    source.write_text(moved.replace("organet Välfärdsrådet finns", "organet Välfärdsrådet fanns"), encoding="utf-8")
+    found = messages(fixture_project, entity)
+    assert [m for m in found if m.startswith("quote not found in nvr:source-003")], found
+    source.write_text("\n" * 60 + text, encoding="utf-8")  # the quote is back, sixty lines further down
+    assert [m for m in messages(fixture_project, entity) if "not at line 39" in m]
+    source.write_text(text, encoding="utf-8")
+    assert not [m for m in messages(fixture_project, entity) if "quote" in m]
+
+
+def test_verdicts_are_taken_from_the_memo_until_the_source_text_changes(fixture_project):
+    """A second validation takes each quote's verdict from the memo (here made to say "not found"), and a
+    changed source text makes it check the quotes again."""
+    import json
+
+    write(fixture_project.data_dir / "regions" / "dalarna.ttl", QUOTED)
+    entity = "nvr:dalarna--valfardsradet"
+    assert not [m for m in messages(fixture_project, entity) if "quote" in m]
+    memo = fixture_project.cache_dir / "memo-validate.json"
+    kept = json.loads(memo.read_text(encoding="utf-8"))
+    told = {
+        k: [v[0], False, None] if isinstance(v, list) and len(v) == 3 and v[1] is True else v for k, v in kept.items()
+    }
+    memo.write_text(json.dumps(told), encoding="utf-8")
+    assert [m for m in messages(fixture_project, entity) if m.startswith("quote not found")]
+    source = fixture_project.sources_dir / SOURCE_003
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not [m for m in messages(fixture_project, entity) if "quote" in m]
+
+
+def test_an_edit_to_the_ontology_is_seen_by_the_next_validation(fixture_project):
+    """Whether a statement's quote is a relation's (four words at least) follows the ontology, not the memo."""
+    write(fixture_project.data_dir / "regions" / "dalarna.ttl", QUOTED)
+    statement = "nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet"
+    short = "quote has 3 word(s), fewer than 4"
+    assert [m for m in messages(fixture_project, statement) if m.startswith(short)]
+    ontology = fixture_project.ontology_file
+    text = ontology.read_text(encoding="utf-8")
+    declared = "nv:memberOf a owl:ObjectProperty ; rdfs:subPropertyOf nv:relation , org:memberOf ;"
+    assert declared in text
+    ontology.write_text(
+        text.replace(declared, "nv:memberOf a owl:ObjectProperty ; rdfs:subPropertyOf org:memberOf ;"), encoding="utf-8"
+    )
+    found = messages(fixture_project, statement)
+    assert not [m for m in found if m.startswith(short)] and "nv:memberOf is not a relation" in " ".join(found)
+    ontology.write_text(text, encoding="utf-8")
+    assert [m for m in messages(fixture_project, statement) if m.startswith(short)]
+
+
+def test_a_relation_quote_that_becomes_a_heading_in_its_source_is_seen_by_the_next_validation(fixture_project):
+    """Rule (c) of graph/lint.py reads the source's short lines: its kept messages follow the source text."""
+    write(
+        fixture_project.data_dir / "regions" / "dalarna.ttl",
+        QUOTED.replace('nv:quote "organet Välfärdsrådet finns"', 'nv:quote "Dalarnas kommuner i Välfärdsrådet"'),
+    )
+    statement = "nvr:kommuner-20 nv:memberOf nvr:dalarna--valfardsradet"
+    heading = "quote is a heading"
+    assert [m for m in messages(fixture_project, statement) if m.startswith(heading)]  # line 163 of the source
+    source = fixture_project.sources_dir / SOURCE_003
+    text = source.read_text(encoding="utf-8")
+    sentence = text.replace("Dalarnas kommuner i Välfärdsrådet \n", "Dalarnas kommuner i Välfärdsrådet.\n")
+    source.write_text(sentence, encoding="utf-8")
+    assert not [m for m in messages(fixture_project, statement) if m.startswith(heading)]
+    source.write_text(text, encoding="utf-8")
+    assert [m for m in messages(fixture_project, statement) if m.startswith(heading)]
