@@ -299,10 +299,10 @@ def verdict_key(quote: str, relation: bool, labels: list[str], source: str | Non
 
 @cache
 def check_code() -> str:
-    """A digest of the code whose results validation keeps between runs (the checks of quotes: this module,
-    graph/lint.py, and what they call)."""
+    """A digest of the code whose results validation keeps between runs (the checks of quotes and the SHACL
+    shapes: this module, graph/lint.py, graph/shacl.py, graph/validate.py and what they call)."""
     h = hashlib.sha256()
-    for name in ("evidence.py", "lint.py", "namespaces.py", "triples.py"):
+    for name in ("evidence.py", "lint.py", "namespaces.py", "shacl.py", "triples.py", "validate.py"):
         h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 

@@ -53,6 +53,6 @@ def parse_project(project: Project) -> dict[Path, list[ox.Triple]]:
     return {path: parse_file(path, project) for path in project.input_files()}
 
 
-def parse_project_quads(project: Project) -> dict[Path, list[ox.Quad]]:
-    """Quads (default graph) per input file, in a stable order."""
-    return {path: parse_quads(path, project) for path in project.input_files()}
+def parse_project_quads(project: Project, files: list[Path] | None = None) -> dict[Path, list[ox.Quad]]:
+    """Quads (default graph) per input file (`files`: the project's inputs), in a stable order."""
+    return {path: parse_quads(path, project) for path in (files if files is not None else project.input_files())}

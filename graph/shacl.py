@@ -24,6 +24,7 @@ http://example.org/c Less than 1 values on <http://example.org/c>->ex:code
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from rdflib.collection import Collection
 
 from .errors import NaravardError
 from .evidence import Problem
+from .memo import Memo, digest
 from .rdflib_copy import bind_prefixes, to_rdflib_term
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -88,14 +90,151 @@ def shacl_problems(data: ox.Store, shapes_file: Path, where, name) -> list[Probl
     also the path (an rdflib term of the shapes).
     """
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")
-    problems = set()
-    for r in shacl_results(data, shapes):
-        focus, value = r.focus, r.value
-        text = f"{name(r.path) + ': ' if r.path is not None else ''}{r.message}"
-        if value is not None and value != focus:
-            text += f" (value {name(value)})"
-        problems.add(Problem(where(focus), name(focus), text, "error" if r.severity == SH.Violation else "warning"))
-    return sorted(problems, key=lambda p: (p.file, p.focus, p.message))
+    problems = {_problem(r, where, name) for r in shacl_results(data, shapes)}
+    return sorted(problems, key=_order)
+
+
+def _problem(r: Result, where, name) -> Problem:
+    """The Problem of a validation result."""
+    text = f"{name(r.path) + ': ' if r.path is not None else ''}{r.message}"
+    if r.value is not None and r.value != r.focus:
+        text += f" (value {name(r.value)})"
+    return Problem(where(r.focus), name(r.focus), text, "error" if r.severity == SH.Violation else "warning")
+
+
+def shacl_problems_by_file(
+    files: dict[str, list[ox.Quad]],
+    contents: dict[str, str | None],
+    home: dict,
+    shapes_file: Path,
+    where,
+    name,
+    memo: Memo,
+    code: str,
+) -> list[Problem]:
+    """`shacl_problems` of the graph of `files` (path relative to the project → its quads, in the order
+    read), each file's problems kept in `memo` by everything they are computed from, so that after an
+    edit the shapes run only for the foci of the files whose inputs changed. `contents` holds each file's
+    SHA-256 as parsed (None: the file changed while it was read; its problems are not kept).
+
+    A problem's file is its focus node's home (`home`: the first file that states the node as subject;
+    `where` names it). The shapes read, for a focus node x, only: x's own triples (in any file), the
+    rdf:type triples of x's values, the triples that make x a target (sh:targetObjectsOf) and the
+    rdfs:subClassOf triples (`_hops` checks that no shape reads further; if one does, every file is
+    checked every time). So a file F's problems depend on F's content, the triples of other files about
+    nodes whose home is F, the types stated elsewhere of their values, which nodes have their home in F,
+    the subclass triples, the shapes and the code: that is F's key. The foci of the files whose key is
+    new are checked on a store of just what they read (the changed files, those triples, the subclass
+    triples), and their results kept; the problems of nodes no file states as subject ("(graph)") are
+    computed every time. A file whose problems name a blank node (their ids are new on every parse) is
+    checked every time too.
+    """
+    shapes_bytes = shapes_file.read_bytes()
+    shape_key = hashlib.sha256(repr((code, "shapes", digest(shapes_bytes))).encode()).hexdigest()[:32]
+    graph_unit = "(graph)"
+
+    def analyse() -> list:
+        shapes = rdflib.Graph().parse(data=shapes_bytes, format="turtle")
+        local = all(_hops(shapes, s) <= 1 for t in _TARGETS for s in shapes.subjects(t, None))
+        return [local, sorted(str(o) for o in shapes.objects(None, SH.targetObjectsOf))]
+
+    local, objects_of = memo.get(shape_key, analyse)
+    everything = [q for quads in files.values() for q in quads]
+    if not local:
+        store = ox.Store()
+        store.extend(everything)
+        return shacl_problems(store, shapes_file, where, name)
+    targeting = {ox.NamedNode(p) for p in objects_of}
+    subclass = ox.NamedNode(str(RDFS.subClassOf))
+    types: dict = {}  # node → [(file, class)] of its rdf:type triples
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for rel, quads in files.items():
+        for q in quads:
+            if q.predicate == rdf_type:
+                types.setdefault(q.subject, []).append((rel, q.object))
+    reads: dict = {rel: [] for rel in files}  # unit → the quads from other files its foci read
+    reads[graph_unit] = []
+    material: dict = {rel: [] for rel in files}  # unit → those quads as text (blank nodes by file)
+    material[graph_unit] = []
+    schema = []
+    typed: dict = {}  # unit → {(value, file, class)}
+    for rel, quads in files.items():
+        for q in quads:
+            x, p, v = q.subject, q.predicate, q.object
+            if p == subclass:
+                schema.append(q)
+            h = home[x]
+            if h != rel:  # a triple about a node whose home is another file
+                reads[h].append(q)
+                material[h].append(f"{x} {p} {_in(v, rel)}")
+            for of, c in types.get(v, ()):
+                if of != h:  # the type of a value, stated in another file than the subject's home
+                    typed.setdefault(h, set()).add((v, of, c))
+            if p in targeting:
+                hv = home.get(v, graph_unit)
+                if hv != rel:
+                    reads[hv].append(q)
+                    material[hv].append(f"I {_in(x, rel)} {p} {v}")
+    for h, found_types in typed.items():
+        reads[h] += [ox.Quad(v, rdf_type, c) for v, _, c in found_types]
+        material[h] += [f"T {_in(v, of)} {c}" for v, of, c in found_types]
+    for node, h in home.items():
+        if isinstance(node, ox.NamedNode):
+            material[h].append(f"H {node}")
+    base = (shape_key, sorted(f"{q.subject} {q.object}" for q in schema))
+    keys = {}
+    for rel in files:
+        parts = (base, rel, contents[rel], sorted(material[rel]))
+        keys[rel] = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    stale = [rel for rel in files if contents[rel] is None or keys[rel] not in memo]
+    problems: list[Problem] = []
+    for rel in files:
+        if rel not in stale:
+            problems += [Problem(*p) for p in memo.get(keys[rel], list)]
+    checked = {*stale, graph_unit}
+    store = ox.Store()
+    if len(stale) == len(files):
+        store.extend(everything)
+    else:
+        store.extend(q for rel in stale for q in files[rel])
+        store.extend(q for unit in checked for q in reads[unit])
+        store.extend(schema)
+    found: dict = {unit: set() for unit in checked}
+    clean = set(checked)  # units whose problems name no blank node
+    shapes = rdflib.Graph().parse(data=shapes_bytes, format="turtle")
+    for r in shacl_results(store, shapes):
+        unit = where(r.focus)
+        if unit not in checked:
+            continue
+        found[unit].add(_problem(r, where, name))
+        if isinstance(r.focus, ox.BlankNode) or isinstance(r.value, ox.BlankNode):
+            clean.discard(unit)
+    for rel in stale:
+        if rel in clean and contents[rel] is not None:
+            memo.put(keys[rel], [[p.file, p.focus, p.message, p.severity] for p in sorted(found[rel], key=_order)])
+    for unit in checked:
+        problems += sorted(found[unit], key=_order)
+    return problems
+
+
+def _order(p: Problem) -> tuple:
+    return (p.file, p.focus, p.message)
+
+
+def _in(term, rel: str) -> str:
+    """A term as text for a memo key: a blank node by the file it is in (its id is new on every parse)."""
+    return f"_:{rel}" if isinstance(term, ox.BlankNode) else str(term)
+
+
+def _hops(shapes: rdflib.Graph, shape) -> int:
+    """How many sh:path steps away from the node it is applied to `shape` reads triples (the types of the
+    node at the last step are read by sh:class there)."""
+    nested = [x for p in (SH["or"], SH["and"]) for lst in shapes.objects(shape, p) for x in Collection(shapes, lst)]
+    nested += [*shapes.objects(shape, SH["not"]), *shapes.objects(shape, SH.node)]
+    below = [_hops(shapes, x) for x in nested]
+    if shapes.value(shape, SH.path) is not None:
+        return 1 + max(below, default=0)  # the nested shapes apply to the values
+    return max(below + [_hops(shapes, x) for x in shapes.objects(shape, SH.property)], default=0)
 
 
 def shacl_results(data: ox.Store, shapes: rdflib.Graph) -> Iterator[Result]:

@@ -27,12 +27,12 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from .evidence import Problem, check_evidence
-from .memo import Memo
+from .evidence import Problem, check_code, check_evidence
+from .memo import Memo, digest
 from .namespaces import PREFIXES, shorten
 from .parse import parse_project_quads
 from .project import Project
-from .shacl import shacl_problems
+from .shacl import shacl_problems_by_file
 from .triples import Triples
 
 _NV = PREFIXES["nv"]
@@ -86,7 +86,10 @@ def validate(project: Project, shacl: bool = True) -> Report:
     """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
     from dataclasses import replace
 
-    quads = parse_project_quads(project)
+    files = project.input_files()
+    before = {path: _digest_of(path) for path in files}
+    quads = parse_project_quads(project, files)
+    contents = {project.relative(p): d if d == _digest_of(p) else None for p, d in before.items()}
     per_file = {path: [q.triple for q in qs] for path, qs in quads.items()}
     home: dict = {}
     # Name a node's file: the file (the ontology first) that first states it as subject.
@@ -107,17 +110,26 @@ def validate(project: Project, shacl: bool = True) -> Report:
     from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
 
     problems += lint_problems(graph, project, memo)
+    if shacl:
+        by_file = {project.relative(path): qs for path, qs in quads.items()}
+        problems += shacl_problems_by_file(
+            by_file, contents, home, project.shapes_file, where, name, memo, check_code()
+        )
     try:
         memo.save()
-    except OSError:  # a read-only cache folder: the next run checks every quote again
+    except OSError:  # a read-only cache folder: the next run checks everything again
         pass
-    if shacl:
-        store = ox.Store()
-        store.extend(q for qs in quads.values() for q in qs)
-        problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))
     return Report(graph, problems)
+
+
+def _digest_of(path) -> str | None:
+    """The SHA-256 of a file's bytes (None if it cannot be read: parsing it reports why)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
 
 
 def name(node) -> str:

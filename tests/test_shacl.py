@@ -105,3 +105,47 @@ def test_reports_are_pyshacls_on_every_constraint():
     triples = datasets(project, quick=True)["faults"]
     ours = named(run_oxigraph(triples, shapes))
     assert len(ours) > 50 and ours == named(run_pyshacl(triples, shapes))
+
+
+# ---------------------------------------------------------------- each file's problems kept (shacl_problems_by_file)
+
+ENTITY = """@prefix nv: <https://w3id.org/naravard/def#> .
+@prefix nvr: <https://w3id.org/naravard/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+nvr:dalarna--styrelse a nv:Board ;
+    rdfs:label "Regionstyrelsen"@sv ; nv:inRegion nvr:dalarna ;
+    nv:evidence [ nv:source nvr:source-003 ; nv:quote "det gemensamma politiska organet Välfärdsrådet finns" ] .
+"""
+
+
+def shacl_messages(project, focus: str) -> list[tuple[str, str]]:
+    """(file, message) of a fresh validation's problems about `focus`."""
+    return sorted((p.file, p.message) for p in validate(project).problems if p.focus == focus)
+
+
+def test_a_type_changed_in_another_file_is_seen_in_the_unchanged_file_that_points_to_it(fixture_project):
+    write(fixture_project.root / REGION, ENTITY)
+    focus, wrong = "nvr:dalarna--styrelse", "nv:inRegion: needs nv:inRegion pointing to a nv:Region"
+    assert not [m for f, m in shacl_messages(fixture_project, focus) if m.startswith(wrong)]
+    regions = fixture_project.data_dir / "reference" / "regions.ttl"
+    text = regions.read_text(encoding="utf-8")
+    regions.write_text(text.replace("nvr:dalarna a nv:Region ;", "nvr:dalarna a nv:County ;"), encoding="utf-8")
+    assert (REGION, wrong + " (value nvr:dalarna)") in shacl_messages(fixture_project, focus)
+    regions.write_text(text, encoding="utf-8")
+    assert not [m for f, m in shacl_messages(fixture_project, focus) if m.startswith(wrong)]
+
+
+def test_a_node_stated_first_in_a_new_file_has_its_problems_there(fixture_project):
+    """A problem's file is the first file that states its focus node: a new file before the region's takes them."""
+    write(fixture_project.root / REGION, ENTITY.replace('rdfs:label "Regionstyrelsen"@sv ; ', ""))
+    focus, unlabelled = "nvr:dalarna--styrelse", "rdfs:label: needs exactly one rdfs:label with a language tag"
+    assert [f for f, m in shacl_messages(fixture_project, focus) if m == unlabelled] == [REGION]
+    earlier = write(
+        fixture_project.data_dir / "a.ttl",
+        "@prefix nv: <https://w3id.org/naravard/def#> .\n@prefix nvr: <https://w3id.org/naravard/id/> .\n"
+        "nvr:dalarna--styrelse nv:level nv:level-political .\n",
+    )
+    assert [f for f, m in shacl_messages(fixture_project, focus) if m == unlabelled] == ["data/a.ttl"]
+    earlier.unlink()
+    assert [f for f, m in shacl_messages(fixture_project, focus) if m == unlabelled] == [REGION]
