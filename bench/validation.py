@@ -49,7 +49,8 @@ wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 lines = sorted(re.sub(r"_:[0-9A-Za-z]{1,8}", "_:B", f"{p.severity}|{p.file}|{p.line}|{p.focus}|{p.message}")
                for p in report.problems)
 Path(sys.argv[2]).write_text("\\n".join(lines), encoding="utf-8")
-print(json.dumps({"wall": wall, "cpu": cpu, "problems": len(lines), "triples": report.triples}))
+import graph
+print(json.dumps({"wall": wall, "cpu": cpu, "problems": len(lines), "triples": report.triples, "code": graph.__file__}))
 """
 
 
@@ -58,8 +59,8 @@ def run(code: Path | None, project: Path, cache: Path, out: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["NARAVARD_OUTPUT"] = str(cache)
     env["PYTHONPATH"] = str(code) if code is not None else str(REPO)
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER, str(project), str(out)], env=env, capture_output=True, text=True
+    done = subprocess.run(  # run in the project (`-c` puts the working folder first on sys.path)
+        [sys.executable, "-c", WORKER, str(project), str(out)], env=env, cwd=project, capture_output=True, text=True
     )
     if done.returncode != 0:
         raise SystemExit(f"validation failed ({code or 'this checkout'}):\n{done.stderr[-2000:]}")
@@ -163,6 +164,9 @@ def main(argv=None) -> None:
         return got
 
     first = both(["before", "after"])  # cold: each version's caches empty
+    for v, code in (("before", a.base.resolve()), ("after", REPO)):
+        if not Path(first[v]["code"]).is_relative_to(code):
+            raise SystemExit(f"{v} ran {first[v]['code']}, not the code in {code}")
     print(
         f"cold: before {first['before']['wall']:.2f} s, after {first['after']['wall']:.2f} s; "
         f"{first['after']['triples']} triples, {first['after']['problems']} problems, same: {first['same']}"
