@@ -156,26 +156,50 @@ class Locator:
     searching version; tests/test_lint.py compares the two). A term whose written form the index
     cannot hold (a prefixed name with characters outside `_NAME`, rdf:type written `a`) is searched
     for as before.
+
+    A file is indexed when a question needs it: for its first `FEW_QUESTIONS` questions, only the files
+    whose text holds the subject as written (a plain substring search; a file without it has no entry
+    for it in its index), so validation of a project with a few problems to locate indexes the files they
+    are in, not all of them; then every file.
     """
+
+    #: Questions answered from the files that hold the subject's text, before every file is indexed.
+    FEW_QUESTIONS = 32
 
     def __init__(self, project: Project, files: list[Path] | None = None):
         self.project = project
         self.files = files if files is not None else project.data_files()
         self._subjects: dict = {}
+        self._indexed: dict[int, _FileIndex] = {}
+        self._questions = 0
 
     @cached_property
     def texts(self) -> list[tuple[str, str]]:
         """(path relative to the project, text) of every data file searched, read once."""
         return [(self.project.relative(p), p.read_text(encoding="utf-8")) for p in self.files]
 
-    @cached_property
+    @property
     def index(self) -> list[_FileIndex]:
         """Every data file's index, in file order."""
-        return [_FileIndex(rel, text) for rel, text in self.texts]
+        return [self._index(i) for i in range(len(self.texts))]
+
+    def _index(self, i: int) -> _FileIndex:
+        """The index of file number `i`, made on first use."""
+        if i not in self._indexed:
+            self._indexed[i] = _FileIndex(*self.texts[i])
+        return self._indexed[i]
 
     @cached_property
-    def _by_rel(self) -> dict[str, _FileIndex]:
-        return {ix.rel: ix for ix in self.index}
+    def _number(self) -> dict[str, int]:
+        return {rel: i for i, (rel, _) in enumerate(self.texts)}
+
+    def _holding(self, keys: list[str]) -> list[int]:
+        """The numbers of the files whose index can hold an entry for one of `keys` (the written forms of a
+        term): those whose text holds one, for the first `FEW_QUESTIONS` questions; then every file."""
+        self._questions += 1
+        if self._questions > self.FEW_QUESTIONS:
+            return list(range(len(self.texts)))
+        return [i for i, (_, text) in enumerate(self.texts) if any(k in text for k in keys)]
 
     @staticmethod
     def forms(term) -> str:
@@ -219,7 +243,10 @@ class Locator:
         if None in keys:
             return None
         return sorted(
-            (i, at) for i, ix in enumerate(self.index) for key in product(*keys) for at in ix.blocks.get(key, ())
+            (i, at)
+            for i in self._holding(keys[0])
+            for key in product(*keys)
+            for at in self._index(i).blocks.get(key, ())
         )
 
     def statement(self, s, p, o) -> tuple[str, int] | None:
@@ -232,7 +259,7 @@ class Locator:
                 return found
         elif blocks:
             i, at = blocks[0]
-            return self.index[i].rel, self.index[i].line(at)
+            return self._index(i).rel, self._index(i).line(at)
         triple = rf"(?m)^\s*{fs}\s+{fp}\s+(?:[^;.\n]*,\s*)?{fo}"
         keys = self.written(s)
         if keys is None:
@@ -241,7 +268,7 @@ class Locator:
                 return found
         else:
             pattern = re.compile(triple)
-            for ix in self.index:
+            for ix in map(self._index, self._holding(keys)):
                 for at in sorted(at for key in keys for at in ix.starts.get(key, ())):
                     start = ix.line_start(at)
                     if pattern.match(ix.text, start):
@@ -252,7 +279,7 @@ class Locator:
         """Every evidence statement block of (s, p, o), in file order."""
         blocks = self._blocks(s, p, o)
         if blocks is not None:
-            return [(self.index[i].rel, self.index[i].line(at)) for i, at in blocks]
+            return [(self._index(i).rel, self._index(i).line(at)) for i, at in blocks]
         fs, fp, fo = self.forms(s), self.forms(p), self.forms(o)
         pattern = re.compile(rf"rdf:subject\s+{fs}\s*;\s*rdf:predicate\s+{fp}\s*;\s*rdf:object\s+{fo}")
         return [(rel, self._line(text, m.start())) for rel, text in self.texts for m in pattern.finditer(text)]
@@ -270,7 +297,7 @@ class Locator:
             found = self._search(rf"(?m)^{fs}\s")
         else:
             found, pattern = None, re.compile(rf"(?m)^{fs}\s")
-            for ix in self.index:
+            for ix in map(self._index, self._holding(keys)):
                 text = ix.text
                 for at in sorted(at for key in keys for at in ix.starts.get(key, ())):
                     if (at == 0 or text[at - 1] == "\n") and pattern.match(text, at):
@@ -285,7 +312,7 @@ class Locator:
         if statement_at is None:
             return None
         rel, line = statement_at
-        ix = self._by_rel[rel]
+        ix = self._index(self._number[rel])
         needle = normalise(quote)[:40].replace("\\", "\\\\").replace('"', '\\"')
         raw = needle.split()[:-1] or needle.split()
         if not raw:
@@ -329,9 +356,8 @@ def lint(g: Triples, project: Project, locator: Locator | None = None, memo: Mem
     for p in relations:
         for s, o in g.subject_objects(p):
             by_pair[(s, o)].add(p)
-    for (s, o), props in sorted(by_pair.items(), key=lambda kv: (_key(kv[0][0]), _key(kv[0][1]))):
-        if len(props) < 2:
-            continue
+    several = [(pair, props) for pair, props in by_pair.items() if len(props) > 1]
+    for (s, o), props in sorted(several, key=lambda kv: (_key(kv[0][0]), _key(kv[0][1]))):
         ordered = sorted(props, key=term_text)
         clashes = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if frozenset((a, b)) in disjoint]
         for a, b in clashes:
