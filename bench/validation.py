@@ -193,6 +193,8 @@ def main(argv=None) -> None:
             + f"; same: {got['same']}",
             flush=True,
         )
+    if not a.runs:
+        raise SystemExit(1 if failed else 0)
     med = {v: {k: statistics.median(r[k] for r in rows[v]) for k in ("wall", "cpu")} for v in versions}
     print(f"\n| measure (median of {a.runs}) | before | after | ratio | runs before | runs after |")
     print("|---|---|---|---|---|---|")
