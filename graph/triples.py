@@ -36,6 +36,8 @@ def text(term) -> str:
 
 
 _NONE: tuple = ()
+#: Up to this many objects of one subject's predicate, a repeated triple is looked for in their list.
+SHORT = 32
 
 
 class Triples:
@@ -45,12 +47,10 @@ class Triples:
     def __init__(self, triples: Iterable[ox.Triple]):
         self._so: dict = {}  # predicate → subject → [object]
         self._os: dict = {}  # predicate → object → [subject]
-        seen: set = set()
+        many: dict = {}  # (predicate, subject) → set of its objects, once there are more than SHORT
         so, os_ = self._so, self._os
+        n = 0
         for t in triples:
-            if t in seen:
-                continue
-            seen.add(t)
             s, p, o = t
             by_s = so.get(p)
             if by_s is None:
@@ -59,15 +59,26 @@ class Triples:
             objects = by_s.get(s)
             if objects is None:
                 by_s[s] = [o]
-            else:
+            elif len(objects) < SHORT:  # a triple held already: looked for in the list
+                if o in objects:
+                    continue
                 objects.append(o)
+            else:  # … or in a set beside a long list
+                seen = many.get((p, s))
+                if seen is None:
+                    seen = many[(p, s)] = set(objects)
+                if o in seen:
+                    continue
+                seen.add(o)
+                objects.append(o)
+            n += 1
             by_o = os_[p]
             subjects = by_o.get(o)
             if subjects is None:
                 by_o[o] = [s]
             else:
                 subjects.append(s)
-        self._len = len(seen)
+        self._len = n
 
     def __len__(self) -> int:
         return self._len

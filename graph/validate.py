@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 import pyoxigraph as ox
 
@@ -87,16 +88,16 @@ def validate(project: Project, shacl: bool = True) -> Report:
     from dataclasses import replace
 
     files = project.input_files()
+    rels = {path: project.relative(path) for path in files}
     before = {path: _digest_of(path) for path in files}
     quads = parse_project_quads(project, files)
-    contents = {project.relative(p): d if d == _digest_of(p) else None for p, d in before.items()}
+    contents = {rels[p]: d if d == _digest_of(p) else None for p, d in before.items()}
     per_file = {path: [q.triple for q in qs] for path, qs in quads.items()}
     home: dict = {}
-    # Name a node's file: the file (the ontology first) that first states it as subject.
-    for path, triples in per_file.items():
-        rel = project.relative(path)
-        for t in triples:
-            home.setdefault(t.subject, rel)
+    # Name a node's file: the file (the ontology first) that first states it as subject (the files in
+    # reverse order, each replacing what a later one said).
+    for path, triples in reversed(per_file.items()):
+        home.update(dict.fromkeys(map(attrgetter("subject"), triples), rels[path]))
     everything = [t for triples in per_file.values() for t in triples]
     graph = Triples(everything)
 
@@ -111,7 +112,7 @@ def validate(project: Project, shacl: bool = True) -> Report:
 
     problems += lint_problems(graph, project, memo)
     if shacl:
-        by_file = {project.relative(path): qs for path, qs in quads.items()}
+        by_file = {rels[path]: qs for path, qs in quads.items()}
         problems += shacl_problems_by_file(
             by_file, contents, home, project.shapes_file, where, name, memo, check_code()
         )

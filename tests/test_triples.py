@@ -50,3 +50,11 @@ def test_transitive_subjects_are_rdflibs_starting_at_the_object(both):
     got = [to_rdflib_term(x) for x in g.transitive_subjects(sub, relation)]
     assert len(got) > 10 and set(got) == set(r.transitive_subjects(to_rdflib_term(sub), to_rdflib_term(relation)))
     assert got[0] == to_rdflib_term(relation) and len(set(got)) == len(got)
+
+
+def test_a_triple_stated_twice_is_held_once_however_many_objects_its_subject_has():
+    s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
+    objects = [ox.Literal(str(i)) for i in range(100)]  # past graph.triples.SHORT: the set beside the list
+    g = Triples([ox.Triple(s, p, o) for o in objects + objects[::-1] + objects[:5]])
+    assert len(g) == 100 and g.objects(s, p) == objects and len(list(g)) == 100
+    assert all(g.subjects(p, o) == [s] for o in objects)
