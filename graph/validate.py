@@ -84,7 +84,14 @@ class Report:
 
 
 def validate(project: Project, shacl: bool = True) -> Report:
-    """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
+    """Parse every input file (raising DataSyntaxError on the first bad one) and check it.
+
+    What the checks found is kept in the project's cache folder (`MEMO`), each result under a digest of
+    everything it was computed from and of the checking code, so that an unchanged quote, source text or
+    file is not checked again: each quote's verdict (graph/evidence.py), each relation quote's messages
+    (graph/lint.py), each file's SHACL problems (graph/shacl.py, `shacl_problems_by_file`). The checks
+    across files run on the whole graph every time.
+    """
     from dataclasses import replace
 
     files = project.input_files()
@@ -105,7 +112,7 @@ def validate(project: Project, shacl: bool = True) -> Report:
         return home.get(node, "(graph)")
 
     locate = Locator(project)
-    memo = Memo(project.cache_dir / MEMO)  # the verdicts on each quote, by what they read (graph/evidence.py)
+    memo = Memo(project.cache_dir / MEMO)  # results by what they read (see above)
     problems = file_problems(project, per_file, locate)
     problems += check_evidence(graph, project.sources_dir, where, name, locate, memo)
     from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
