@@ -24,10 +24,9 @@ import pyoxigraph as ox
 from .atomic import check_output, current_version, new_version, write_atomic
 from .errors import NaravardError
 from .evidence import Problem
-from .load import load_store
 from .namespaces import PREFIXES
 from .project import Project
-from .store import fingerprint
+from .store import fingerprint, open_stores
 
 if TYPE_CHECKING:  # validation (rdflib, the shapes) is imported when a build runs, not when one is skipped
     from .validate import Report
@@ -62,6 +61,14 @@ def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> lis
     return [out / "graph.ttl"]
 
 
+def _write_graph_file(project: Project, out: Path, previous: Path | None) -> list[Path]:
+    """`write_graph` of the project's cached store, opened here (in the forked process of `Beside`: a store
+    handle is not shared across a fork)."""
+    from .store import open_store
+
+    return write_graph(open_store(project), out, previous)
+
+
 def quiet(message: str) -> None:
     """The default progress callback: say nothing."""
 
@@ -83,11 +90,13 @@ def build(
         if last is not None:
             progress(f"nothing changed since the last build ({stamp}): output/ kept")
             return BuildResult(last, skipped=True)
+    from .parallel import Beside  # here: a build that is skipped does not need it
+
     progress("validating (syntax, SHACL, evidence) …")
     checking = Validation(project)  # in a process of its own, while this one loads the store
     progress("loading the store …")
     try:
-        store = load_store(project)
+        disk, store = open_stores(project)  # the build's queries go to the in-memory store: faster
     except Exception:
         checking.report()  # bad data is validation's to report (a syntax error, a failed check)
         raise
@@ -95,79 +104,41 @@ def build(
     if not report.ok:
         raise ValidationFailed(report)
     previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
+    del disk  # graph.ttl is dumped from the cached store, which orders it by subject (the in-memory one does not)
     with new_version(project.output_dir, link_cache=project.cache_dir) as out:
-        progress("writing graph.ttl …")
-        written = write_graph(store, out, previous)
-        if pages:
-            written += write_pages(project, store, out, progress, previous)
+        progress("writing graph.ttl (beside the pages) …")
+        graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl")
+        written = write_pages(project, store, out, progress, previous) if pages else []
+        written = graph_file.result() + written
         record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
         write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
 class Validation:
-    """`graph.validate.validate(project)` run beside the build: in a forked process where this one may
-    fork (`graph.parallel.can_fork`; the store is loaded meanwhile), else at once in this one. `report()`
-    waits for it and gives its report (its problems; no graph) or raises what validation raised (a syntax
-    error)."""
+    """`graph.validate.validate(project)` run beside the build (`graph.parallel.Beside`: in a forked
+    process where this one may fork, while the store is loaded meanwhile). `report()` waits for it and
+    gives its report (its problems; no graph) or raises what validation raised (a syntax error)."""
 
     def __init__(self, project: Project):
-        import multiprocessing
+        from .parallel import Beside
 
-        from .parallel import can_fork
-
-        self._done: Report | BaseException | None = None
-        if not can_fork():
-            self._done = _validated(project)
-            return
-        context = multiprocessing.get_context("fork")
-        self._pipe, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_into, args=(project, send), daemon=True)
-        self._process.start()
-        send.close()
+        self._problems = Beside(_problems, project, what="validation")
 
     def report(self) -> Report:
         """The report, once validation is done (raising what it raised)."""
-        if self._done is None:
-            import rdflib
+        import rdflib
 
-            from .validate import Report
+        from .validate import Report
 
-            try:
-                kind, value = self._pipe.recv()
-            except EOFError:
-                kind, value = "raise", NaravardError("validation stopped before its end (its process died)")
-            self._pipe.close()
-            self._process.join()
-            self._done = value if kind == "raise" else Report(rdflib.Graph(), value)
-        if isinstance(self._done, BaseException):
-            raise self._done
-        return self._done
+        return Report(rdflib.Graph(), self._problems.result())
 
 
-def _validated(project: Project) -> Report | BaseException:
+def _problems(project: Project) -> list[Problem]:
+    """What `graph.validate.validate` finds in `project`."""
     from .validate import validate
 
-    try:
-        return validate(project)
-    except Exception as err:
-        return err
-
-
-def _validate_into(project: Project, send) -> None:
-    """The forked process of `Validation`: send ("report", problems) or ("raise", the exception)."""
-    import pickle
-
-    done = _validated(project)
-    if isinstance(done, BaseException):
-        try:
-            pickle.dumps(done)
-        except Exception:
-            done = NaravardError(f"{type(done).__name__}: {done}")
-        send.send(("raise", done))
-    else:
-        send.send(("report", done.problems))
-    send.close()
+    return validate(project).problems
 
 
 def build_stamp(project: Project, pages: bool) -> str:

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from graph.store import manifest_path, store_path, verified
+from graph.store import manifest_path, open_stores, store_path, verified
 
 from .conftest import copy_project, naravard, read_only
 
@@ -156,3 +156,20 @@ def test_unwritable_cache_is_a_one_line_error(tmp_path):
         r"(Read-only file system|Permission denied)$",
         r.stderr.strip(),
     ), r.stderr
+
+
+def test_open_stores_gives_the_cached_graph_in_memory_too(tmp_path):
+    """A build's two stores hold the same quads: built now (the in-memory store the cache was made from)
+    and when the cache is already there (a copy of it); the disk one is the cached, read-only store."""
+    project = copy_project(tmp_path / "proj", regions=["dalarna"])
+
+    def quads(store) -> set:
+        return {str(q) for q in store}
+
+    for when in ("built now", "cached"):
+        disk, memory = open_stores(project)
+        assert len(memory) == len(disk) > 1000, when
+        assert quads(memory) == quads(disk), when
+        with pytest.raises((OSError, RuntimeError)):  # the cache is not written through the build's stores
+            disk.add(next(iter(memory)))
+    assert [p.name for p in project.cache_dir.glob("store-*") if p.is_dir()] == [the_store(project).name]
