@@ -42,14 +42,17 @@ def can_fork() -> bool:
     )
 
 
-def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: int = 32) -> Iterator:
+def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: int | None = None) -> Iterator:
     """`fn(item)` for each of `items`, in their order, computed by `workers` forked processes (default:
-    `cores()`), `chunk` items at a time; the results must pickle. With one worker, no fork, inside a
-    daemonic process or with fewer than two chunks of items: computed here, one by one. An exception
-    raised by `fn` is raised here."""
+    `cores()`), `chunk` items at a time (default: a quarter of each worker's share, 4 to 32, so that a
+    few dozen pages redrawn after an edit are shared too); the results must pickle. With one worker,
+    no fork, inside a daemonic process or with fewer than two chunks of items: computed here, one by
+    one. An exception raised by `fn` is raised here."""
     global _work
     items = list(items)
     workers = cores() if workers is None else workers
+    if chunk is None:
+        chunk = max(4, min(32, len(items) // (4 * max(workers, 1))))
     if workers < 2 or len(items) < 2 * chunk or not can_fork():
         yield from map(fn, items)
         return

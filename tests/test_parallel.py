@@ -109,3 +109,11 @@ def test_beside_in_a_daemonic_process_computes_at_once():
     p.start()
     assert results.get(timeout=60) is True
     p.join()
+
+
+def test_a_few_dozen_items_are_shared_and_a_handful_stay_here():
+    """The default chunk follows the work: the 57 pages an edit redraws on the real data are shared among
+    the workers; under eight items are not worth a fork."""
+    shared = list(fork_map(square_and_pid, range(57), workers=2))
+    assert [r for r, _ in shared] == [x * x for x in range(57)] and os.getpid() not in {p for _, p in shared}
+    assert list(fork_map(square_and_pid, range(7), workers=2)) == [(x * x, os.getpid()) for x in range(7)]
