@@ -1,8 +1,9 @@
 """`naravard build`: validate, then write the graph and every page and report.
 
-Nothing is written unless validation passes. The whole output is built in a new
-folder and switched in at once (graph.atomic.new_version): `output/` shows the
-previous complete build until the new one is complete, pages of removed actors go
+Nothing is shown unless validation passes: validation runs beside the whole build (in a process of its
+own), the output is built in a new folder and switched in at once (graph.atomic.new_version) only once
+validation has passed; errors it finds stop the build at its next step and the new folder is removed.
+`output/` shows the previous complete build until the new one is complete, pages of removed actors go
 with the old build, and an interrupted build leaves the previous output intact.
 
 A build whose inputs are those of the build `output/` shows, and whose files are still as that build
@@ -93,32 +94,41 @@ def build(
     from .parallel import Beside  # here: a build that is skipped does not need it
 
     progress("validating (syntax, SHACL, evidence) …")
-    checking = Validation(project)  # in a process of its own, while this one loads the store
-    progress("loading the store …")
+    checking = Validation(project)  # beside the whole build: its output is shown only if validation passes
+
+    def step(line: str) -> None:  # errors validation found meanwhile stop the build at its next step
+        checking.stop_if_failed()
+        progress(line)
+
     try:
+        step("loading the store …")
         disk, store = open_stores(project)  # the build's queries go to the in-memory store: faster
-    except Exception:
-        checking.report()  # bad data is validation's to report (a syntax error, a failed check)
+        # graph.ttl is dumped from the cached store, which orders it by subject (the in-memory one does not)
+        del disk
+        previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
+        with new_version(project.output_dir, link_cache=project.cache_dir) as out:
+            step("writing graph.ttl (beside the pages) …")
+            graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl")
+            written = write_pages(project, store, out, step, previous) if pages else []
+            written = graph_file.result() + written
+            if not checking.ready():
+                progress("waiting for validation …")
+            report = checking.verdict()
+            record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
+            write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
+    except ValidationFailed:
         raise
-    report = checking.report()
-    if not report.ok:
-        raise ValidationFailed(report)
-    previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
-    del disk  # graph.ttl is dumped from the cached store, which orders it by subject (the in-memory one does not)
-    with new_version(project.output_dir, link_cache=project.cache_dir) as out:
-        progress("writing graph.ttl (beside the pages) …")
-        graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl")
-        written = write_pages(project, store, out, progress, previous) if pages else []
-        written = graph_file.result() + written
-        record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
-        write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
+    except Exception:
+        checking.verdict()  # bad data is validation's to report first (a syntax error, a failed check)
+        raise
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
 class Validation:
     """`graph.validate.validate(project)` run beside the build (`graph.parallel.Beside`: in a forked
-    process where this one may fork, while the store is loaded meanwhile). `report()` waits for it and
-    gives its report (its problems; no graph) or raises what validation raised (a syntax error)."""
+    process where this one may fork, while the store is loaded and the pages drawn). `report()` waits for
+    it and gives its report (its problems; no graph) or raises what validation raised (a syntax error).
+    `build` shows nothing it wrote before `verdict()` passes."""
 
     def __init__(self, project: Project):
         from .parallel import Beside
@@ -132,6 +142,22 @@ class Validation:
         from .validate import Report
 
         return Report(rdflib.Graph(), self._problems.result())
+
+    def ready(self) -> bool:
+        """Whether validation is done (`report` would not wait)."""
+        return self._problems.ready()
+
+    def verdict(self) -> Report:
+        """The report, once validation is done, if it found no error; else ValidationFailed."""
+        report = self.report()
+        if not report.ok:
+            raise ValidationFailed(report)
+        return report
+
+    def stop_if_failed(self) -> None:
+        """ValidationFailed (or what validation raised) if it is done and found errors; else nothing."""
+        if self.ready():
+            self.verdict()
 
 
 def _problems(project: Project) -> list[Problem]:

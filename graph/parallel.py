@@ -104,6 +104,10 @@ class Beside:
         self._process.start()
         send.close()
 
+    def ready(self) -> bool:
+        """Whether the work is done (`result` would not wait)."""
+        return self._done is not None or self._pipe.poll()
+
     def result(self):
         """The value, once computed (raising what `fn` raised)."""
         if self._done is None:
