@@ -299,7 +299,7 @@ def cmd_build(a) -> None:
         (validate, "validate"),
         (store, "derive"),
         (store, "add_figures"),
-        (build, "load_store"),
+        (build, "open_stores" if hasattr(build, "open_stores") else "load_store"),  # now, or an earlier version
         (build, "write_graph"),
         (gaps, "analyse"),
         (site, "write_site"),
