@@ -299,7 +299,7 @@ def cmd_build(a) -> None:
         (validate, "validate"),
         (store, "derive"),
         (store, "add_figures"),
-        (build, "open_stores" if hasattr(build, "open_stores") else "load_store"),  # now, or an earlier version
+        (build, next(n for n in ("build_store", "open_stores", "load_store") if hasattr(build, n))),  # any version
         (build, "write_graph"),
         (gaps, "analyse"),
         (site, "write_site"),

@@ -27,7 +27,7 @@ from .errors import NaravardError
 from .evidence import Problem
 from .namespaces import PREFIXES
 from .project import Project
-from .store import fingerprint, open_stores
+from .store import build_store, fingerprint, save_store
 
 if TYPE_CHECKING:  # validation (rdflib, the shapes) is imported when a build runs, not when one is skipped
     from .validate import Report
@@ -64,7 +64,8 @@ def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> lis
 
 def _write_graph_file(project: Project, out: Path, previous: Path | None) -> list[Path]:
     """`write_graph` of the project's cached store, opened here (in the forked process of `Beside`: a store
-    handle is not shared across a fork)."""
+    handle is not shared across a fork): graph.ttl is dumped from it because it orders the triples by
+    subject (the in-memory store does not)."""
     from .store import open_store
 
     return write_graph(open_store(project), out, previous)
@@ -102,9 +103,11 @@ def build(
 
     try:
         step("loading the store …")
-        disk, store = open_stores(project)  # the build's queries go to the in-memory store: faster
-        # graph.ttl is dumped from the cached store, which orders it by subject (the in-memory one does not)
-        del disk
+        store, unsaved = build_store(project)  # the build's queries go to the in-memory store: faster
+        if unsaved:
+            # here, not in a forked process: RocksDB's bulk load can hang in a fork of a process that has
+            # used RocksDB before (a test run, a library user); reading a store there is safe
+            save_store(store, unsaved)
         previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
         with new_version(project.output_dir, link_cache=project.cache_dir) as out:
             step("writing graph.ttl (beside the pages) …")

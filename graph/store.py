@@ -93,30 +93,45 @@ def open_store(project: Project, files: list[Path] | None = None) -> ox.Store:
     A store that is verified and then vanishes before it opens (deleted by another
     process) is rebuilt once.
     """
-    return _opened(project, files)[0]
-
-
-def open_stores(project: Project) -> tuple[ox.Store, ox.Store]:
-    """The project's store read-only on disk (as `open_store`) and in memory, for a build: Oxigraph's
-    in-memory store answers the build's queries 3 to 4 times faster (bench/RESULTS.md). The in-memory
-    store is the one the cache was just built from, if it was; else a copy of the cached one."""
-    disk, made = _opened(project, None)
-    if made is None:
-        made = ox.Store()
-        made.bulk_extend(disk)
-    return disk, made
-
-
-def _opened(project: Project, files: list[Path] | None) -> tuple[ox.Store, ox.Store | None]:
-    """`open_store`, and the in-memory store the cache was built from when this call built it (else None)."""
     for attempt in (1, 2):
-        path, made = _store(project, files)
+        path = store_path(project, files)
         try:
-            return ox.Store.read_only(str(path)), made
+            return ox.Store.read_only(str(path))
         except OSError as err:
             if attempt == 2:
                 raise NaravardError(f"cannot open the store cache {path}: {err}") from None
     raise AssertionError("unreachable")
+
+
+def build_store(project: Project) -> tuple[ox.Store, Path | None]:
+    """The project's store in memory, for a build (Oxigraph's in-memory store answers the build's queries
+    3 to 4 times faster than the cached one on disk, bench/RESULTS.md), and the cache folder it is still to
+    be saved to (`save_store`; None when the cache holds it already: the in-memory store is then a copy
+    of the cached one). Saving is left to the caller (a build saves it before its pages)."""
+    files = project.input_files()
+    target = _target(project, files)
+    if verified(target):
+        made = ox.Store()
+        made.bulk_extend(ox.Store.read_only(str(target)))
+        return made, None
+    try:
+        project.cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise NaravardError(f"cannot write the store cache in {project.cache_dir}: {err.strerror or err}") from None
+    return _made(project, files), target
+
+
+def save_store(store: ox.Store, target: Path) -> None:
+    """Save the in-memory `store` as the cached store `target` (as `build_store` names it), unless another
+    process has saved it meanwhile; older stores are removed as `store_path` removes them."""
+    cache = target.parent
+    try:
+        with locked(cache):
+            if not verified(target):
+                _write(store, target)
+            _remove_old(cache, target)
+    except OSError as err:
+        raise NaravardError(f"cannot write the store cache in {cache}: {err.strerror or err}") from None
 
 
 def manifest_path(target: Path) -> Path:
@@ -159,51 +174,54 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
     Several processes may open it read-only at once (the endpoint's workers do). The
     path is `project.cache_dir / f"store-{KEY}"`, KEY a hash of `STORE_FORMAT` and of the inputs' `fingerprint`.
     """
-    return _store(project, files)[0]
-
-
-def _store(project: Project, files: list[Path] | None) -> tuple[Path, ox.Store | None]:
-    """`store_path`, and the in-memory store it was built from if this call built it (else None)."""
     files = files if files is not None else project.input_files()
+    target = _target(project, files)
+    cache = target.parent
+    if verified(target):
+        return target
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with locked(cache):
+            if not verified(target):  # another process may have repaired it while we waited
+                _write(_made(project, files), target)
+            _remove_old(cache, target)
+    except OSError as err:
+        raise NaravardError(f"cannot write the store cache in {cache}: {err.strerror or err}") from None
+    return target
+
+
+def _target(project: Project, files: list[Path]) -> Path:
+    """The cache folder of the store of `files` (an error if one is missing)."""
     missing = [f for f in files if not f.exists()]
     if missing:
         raise NaravardError(f"{project.relative(missing[0])}: file not found")
     key = fingerprint([*files, *rule_files(project), *metric_inputs(project)])  # rules and figures change it too
     key = hashlib.sha256(f"{STORE_FORMAT} {key}".encode()).hexdigest()[:20]
-    cache = project.cache_dir
-    target = cache / f"store-{key}"
-    if verified(target):
-        return target, None
-    made = None
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with locked(cache):
-            if not verified(target):  # another process may have repaired it while we waited
-                made = _build(project, files, target)
-            _remove_old(cache, target)
-    except OSError as err:
-        raise NaravardError(f"cannot write the store cache in {cache}: {err.strerror or err}") from None
-    return target, made
+    return project.cache_dir / f"store-{key}"
 
 
-def _build(project: Project, files: list[Path], target: Path) -> ox.Store:
-    """Build the store in a temporary folder, record its checksums, then move it into place; the
-    in-memory store it was made from is returned.
+def _made(project: Project, files: list[Path]) -> ox.Store:
+    """`memory_store` of `files`, the network figures taken from the memo `memo-store.json` in the cache
+    folder when the network has the same nodes and links as the last store made (`figures`).
 
-    The graph is made in memory (load, derivation rules: many small writes and queries) and written to
-    disk in one bulk load: the same quads, in a quarter of the time a store built on disk step by step
-    takes. The network figures are taken from the memo `memo-store.json` when the network has the same
-    nodes and links as the last store built (`figures`).
-    """
+    The graph is made in memory (load, derivation rules: many small writes and queries) and then written
+    to disk in one bulk load (`_write`): the same quads, in a quarter of the time a store built on disk
+    step by step takes."""
+    memo = Memo(project.cache_dir / "memo-store.json")  # the figures of the last store made, by its network
+    made = memory_store(files, project, memo)
+    memo.save()
+    return made
+
+
+def _write(made: ox.Store, target: Path) -> None:
+    """Write the in-memory store `made` to a temporary folder beside `target`, record its checksums, then
+    move it into place (a damaged store at `target` is moved aside first)."""
     import shutil  # here, as in _remove_old: opening a store (the query path) does not need them
     import tempfile
 
     cache = target.parent
     tmp = Path(tempfile.mkdtemp(dir=cache, prefix=".building-"))
     try:
-        memo = Memo(cache / "memo-store.json")  # the figures of the last store built, by its network
-        made = memory_store(files, project, memo)
-        memo.save()
         store = ox.Store(str(tmp))
         store.bulk_extend(made)
         store.flush()
@@ -226,7 +244,6 @@ def _build(project: Project, files: list[Path], target: Path) -> ox.Store:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return made
 
 
 def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
@@ -252,7 +269,7 @@ def _remove_old(cache: Path, target: Path, keep: int = 1) -> None:
 
 def memory_store(files: list[Path], project: Project | None = None, memo: Memo | None = None) -> ox.Store:
     """An in-memory store of `files` (no cache) with the derived triples and the network figures:
-    what a cached store holds (`_build` writes this to disk), for fixtures and benchmarks too.
+    what a cached store holds (`_write` writes this to disk), for fixtures and benchmarks too.
     The figures are taken from `memo` when it holds those of the same network (`figures`)."""
     store = ox.Store()
     load_files(store, files, project)
