@@ -295,11 +295,11 @@ def cmd_build(a) -> None:
         (validate, "Triples"),
         (validate, "check_evidence"),
         (lint, "lint_problems"),
-        (validate, "shacl_problems"),
+        (validate, "shacl_problems_by_file"),
         (validate, "validate"),
         (store, "derive"),
         (store, "add_figures"),
-        (build, "load_store"),
+        (build, next(n for n in ("build_store", "open_stores", "load_store") if hasattr(build, n))),  # any version
         (build, "write_graph"),
         (gaps, "analyse"),
         (site, "write_site"),

@@ -1,8 +1,9 @@
 """`naravard build`: validate, then write the graph and every page and report.
 
-Nothing is written unless validation passes. The whole output is built in a new
-folder and switched in at once (graph.atomic.new_version): `output/` shows the
-previous complete build until the new one is complete, pages of removed actors go
+Nothing is shown unless validation passes: validation runs beside the whole build (in a process of its
+own), the output is built in a new folder and switched in at once (graph.atomic.new_version) only once
+validation has passed; errors it finds stop the build at its next step and the new folder is removed.
+`output/` shows the previous complete build until the new one is complete, pages of removed actors go
 with the old build, and an interrupted build leaves the previous output intact.
 
 A build whose inputs are those of the build `output/` shows, and whose files are still as that build
@@ -24,10 +25,9 @@ import pyoxigraph as ox
 from .atomic import check_output, current_version, new_version, write_atomic
 from .errors import NaravardError
 from .evidence import Problem
-from .load import load_store
 from .namespaces import PREFIXES
 from .project import Project
-from .store import fingerprint
+from .store import build_store, fingerprint, save_store
 
 if TYPE_CHECKING:  # validation (rdflib, the shapes) is imported when a build runs, not when one is skipped
     from .validate import Report
@@ -62,6 +62,15 @@ def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> lis
     return [out / "graph.ttl"]
 
 
+def _write_graph_file(project: Project, out: Path, previous: Path | None) -> list[Path]:
+    """`write_graph` of the project's cached store, opened here (in the forked process of `Beside`: a store
+    handle is not shared across a fork): graph.ttl is dumped from it because it orders the triples by
+    subject (the in-memory store does not)."""
+    from .store import open_store
+
+    return write_graph(open_store(project), out, previous)
+
+
 def quiet(message: str) -> None:
     """The default progress callback: say nothing."""
 
@@ -83,89 +92,80 @@ def build(
         if last is not None:
             progress(f"nothing changed since the last build ({stamp}): output/ kept")
             return BuildResult(last, skipped=True)
+    from .parallel import Beside  # here: a build that is skipped does not need it
+
     progress("validating (syntax, SHACL, evidence) …")
-    checking = Validation(project)  # in a process of its own, while this one loads the store
-    progress("loading the store …")
+    checking = Validation(project)  # beside the whole build: its output is shown only if validation passes
+
+    def step(line: str) -> None:  # errors validation found meanwhile stop the build at its next step
+        checking.stop_if_failed()
+        progress(line)
+
     try:
-        store = load_store(project)
-    except Exception:
-        checking.report()  # bad data is validation's to report (a syntax error, a failed check)
+        step("loading the store …")
+        store, unsaved = build_store(project)  # the build's queries go to the in-memory store: faster
+        if unsaved:
+            # here, not in a forked process: RocksDB's bulk load can hang in a fork of a process that has
+            # used RocksDB before (a test run, a library user); reading a store there is safe
+            save_store(store, unsaved)
+        previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
+        with new_version(project.output_dir, link_cache=project.cache_dir) as out:
+            step("writing graph.ttl (beside the pages) …")
+            graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl")
+            written = write_pages(project, store, out, step, previous) if pages else []
+            written = graph_file.result() + written
+            if not checking.ready():
+                progress("waiting for validation …")
+            report = checking.verdict()
+            record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
+            write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
+    except ValidationFailed:
         raise
-    report = checking.report()
-    if not report.ok:
-        raise ValidationFailed(report)
-    previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
-    with new_version(project.output_dir, link_cache=project.cache_dir) as out:
-        progress("writing graph.ttl …")
-        written = write_graph(store, out, previous)
-        if pages:
-            written += write_pages(project, store, out, progress, previous)
-        record = {"inputs": stamp, "warnings": [p.__dict__ for p in report.warnings], "files": tree_sums(out)}
-        write_atomic(out / STAMP, json.dumps(record, indent=0, sort_keys=True, ensure_ascii=False))
+    except Exception:
+        checking.verdict()  # bad data is validation's to report first (a syntax error, a failed check)
+        raise
     return BuildResult(report, [project.output_dir / p.relative_to(out) for p in written])
 
 
 class Validation:
-    """`graph.validate.validate(project)` run beside the build: in a forked process where this one may
-    fork (`graph.parallel.can_fork`; the store is loaded meanwhile), else at once in this one. `report()`
-    waits for it and gives its report (its problems; no graph) or raises what validation raised (a syntax
-    error)."""
+    """`graph.validate.validate(project)` run beside the build (`graph.parallel.Beside`: in a forked
+    process where this one may fork, while the store is loaded and the pages drawn). `report()` waits for
+    it and gives its report (its problems; no graph) or raises what validation raised (a syntax error).
+    `build` shows nothing it wrote before `verdict()` passes."""
 
     def __init__(self, project: Project):
-        import multiprocessing
+        from .parallel import Beside
 
-        from .parallel import can_fork
-
-        self._done: Report | BaseException | None = None
-        if not can_fork():
-            self._done = _validated(project)
-            return
-        context = multiprocessing.get_context("fork")
-        self._pipe, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_into, args=(project, send), daemon=True)
-        self._process.start()
-        send.close()
+        self._problems = Beside(_problems, project, what="validation")
 
     def report(self) -> Report:
         """The report, once validation is done (raising what it raised)."""
-        if self._done is None:
-            from .validate import Report
+        from .validate import Report
 
-            try:
-                kind, value = self._pipe.recv()
-            except EOFError:
-                kind, value = "raise", NaravardError("validation stopped before its end (its process died)")
-            self._pipe.close()
-            self._process.join()
-            self._done = value if kind == "raise" else Report((), value)
-        if isinstance(self._done, BaseException):
-            raise self._done
-        return self._done
+        return Report((), self._problems.result())
+
+    def ready(self) -> bool:
+        """Whether validation is done (`report` would not wait)."""
+        return self._problems.ready()
+
+    def verdict(self) -> Report:
+        """The report, once validation is done, if it found no error; else ValidationFailed."""
+        report = self.report()
+        if not report.ok:
+            raise ValidationFailed(report)
+        return report
+
+    def stop_if_failed(self) -> None:
+        """ValidationFailed (or what validation raised) if it is done and found errors; else nothing."""
+        if self.ready():
+            self.verdict()
 
 
-def _validated(project: Project) -> Report | BaseException:
+def _problems(project: Project) -> list[Problem]:
+    """What `graph.validate.validate` finds in `project`."""
     from .validate import validate
 
-    try:
-        return validate(project)
-    except Exception as err:
-        return err
-
-
-def _validate_into(project: Project, send) -> None:
-    """The forked process of `Validation`: send ("report", problems) or ("raise", the exception)."""
-    import pickle
-
-    done = _validated(project)
-    if isinstance(done, BaseException):
-        try:
-            pickle.dumps(done)
-        except Exception:
-            done = NaravardError(f"{type(done).__name__}: {done}")
-        send.send(("raise", done))
-    else:
-        send.send(("report", done.problems))
-    send.close()
+    return validate(project).problems
 
 
 def build_stamp(project: Project, pages: bool) -> str:

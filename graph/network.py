@@ -41,7 +41,7 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
             "label": r["label"],
             "cls": shorten(r["class"]).removeprefix("nv:"),
             "region": shorten(r["region"]) if r["region"] else "",
-            "acronyms": [a for a in (r["acronyms"] or "").split("|") if a],
+            "acronyms": sorted(a for a in (r["acronyms"] or "").split("|") if a),  # GROUP_CONCAT has no order
             "principals": sorted(shorten(p) for p in (r["principals"] or "").split("|") if p),
             "side": shorten(r["side"]) if r["side"] else "",
             "quote": r["quote"] or "",
@@ -73,7 +73,11 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
             document=r["document"] or "",
             evidence=int(r["evidence"] or 0),
             **(
-                {"summary": r["gapSummary"] or "", "gap_kind": r["gapKind"] or "", "gap_kind_en": r["gapKindEn"] or ""}
+                {
+                    "summary": r["gapSummary"] or "",
+                    "gap_kind": kinds(r["gapKind"]),
+                    "gap_kind_en": kinds(r["gapKindEn"]),
+                }
                 if kind == GAP
                 else {}
             ),
@@ -84,6 +88,15 @@ def network(store: ox.Store, project: Project | None = None) -> nx.MultiDiGraph:
         if nid not in g and attrs["evidence"]:
             g.add_node(nid, **attrs)
     return g
+
+
+def kinds(joined: str | None) -> str:
+    """A gap's kinds as edges.rq gives them ("|"-joined, in no set order) for a page: sorted, ", "-joined.
+
+    >>> kinds("otydlig|bör stärkas"), kinds(None)
+    ('bör stärkas, otydlig', '')
+    """
+    return ", ".join(sorted(k for k in (joined or "").split("|") if k))
 
 
 def region_members(g: nx.Graph) -> dict[str, list]:

@@ -1,9 +1,10 @@
 """Work shared among the machine's cores by forking: the forked processes inherit what the work reads
 (a site's network, evidence and layouts) instead of receiving it pickled, and only the results come back.
 
-Used where a build spends seconds in pure Python per item (drawing pages). Where it may not fork
-(`can_fork`: Linux only, not from a daemonic process), or the work is small, it runs in this process: the
-results are the same either way.
+Used where a build spends seconds in pure Python per item (drawing pages, `fork_map`), and for work that
+can go on beside the build (validation, writing graph.ttl: `Beside`). Where it may not fork (`can_fork`:
+Linux only, not from a daemonic process), or the work is small, it runs in this process: the results are
+the same either way.
 
 >>> list(fork_map(lambda x: x * x, range(5)))
 [0, 1, 4, 9, 16]
@@ -41,14 +42,17 @@ def can_fork() -> bool:
     )
 
 
-def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: int = 32) -> Iterator:
+def fork_map(fn: Callable, items: Iterable, workers: int | None = None, chunk: int | None = None) -> Iterator:
     """`fn(item)` for each of `items`, in their order, computed by `workers` forked processes (default:
-    `cores()`), `chunk` items at a time; the results must pickle. With one worker, no fork, inside a
-    daemonic process or with fewer than two chunks of items: computed here, one by one. An exception
-    raised by `fn` is raised here."""
+    `cores()`), `chunk` items at a time (default: a quarter of each worker's share, 4 to 32, so that a
+    few dozen pages redrawn after an edit are shared too); the results must pickle. With one worker,
+    no fork, inside a daemonic process or with fewer than two chunks of items: computed here, one by
+    one. An exception raised by `fn` is raised here."""
     global _work
     items = list(items)
     workers = cores() if workers is None else workers
+    if chunk is None:
+        chunk = max(4, min(32, len(items) // (4 * max(workers, 1))))
     if workers < 2 or len(items) < 2 * chunk or not can_fork():
         yield from map(fn, items)
         return
@@ -72,3 +76,75 @@ def _run(span: tuple[int, int]) -> list:
     assert _work is not None
     fn, items = _work
     return [fn(items[i]) for i in range(*span)]
+
+
+class Beside:
+    """`fn(*args)` computed in a forked process while this one goes on, where it may fork (`can_fork`),
+    else at once in this one; `result()` waits for it and gives its value (which must pickle) or raises
+    what it raised (an exception that does not pickle comes back as a NaravardError naming it). `what`
+    names the work in the error raised if its process dies.
+
+    >>> Beside(sum, [1, 2, 3]).result()
+    6
+    >>> Beside(int, "x").result()
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid literal for int() with base 10: 'x'
+    """
+
+    def __init__(self, fn: Callable, *args, what: str = "the work"):
+        self._what = what
+        self._done: tuple[str, object] | None = None
+        if not can_fork():
+            self._done = _outcome(fn, args)
+            return
+        context = multiprocessing.get_context("fork")
+        self._pipe, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_outcome, args=(fn, args, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def ready(self) -> bool:
+        """Whether the work is done (`result` would not wait)."""
+        return self._done is not None or self._pipe.poll()
+
+    def result(self):
+        """The value, once computed (raising what `fn` raised)."""
+        if self._done is None:
+            from .errors import NaravardError
+
+            try:
+                self._done = self._pipe.recv()
+            except EOFError:
+                self._done = ("raise", NaravardError(f"{self._what} stopped before its end (its process died)"))
+            self._pipe.close()
+            self._process.join()
+        kind, value = self._done
+        if kind == "raise":
+            raise value
+        return value
+
+
+def _outcome(fn: Callable, args: tuple) -> tuple[str, object]:
+    """("value", fn(*args)), or ("raise", the exception it raised)."""
+    try:
+        return "value", fn(*args)
+    except Exception as err:
+        return "raise", err
+
+
+def _send_outcome(fn: Callable, args: tuple, send) -> None:
+    """The forked process of `Beside`: send `_outcome`, an exception that does not pickle as a NaravardError."""
+    import pickle
+
+    from .errors import NaravardError
+
+    _leave_interrupts()
+    kind, value = _outcome(fn, args)
+    if kind == "raise":
+        try:
+            pickle.dumps(value)
+        except Exception:
+            value = NaravardError(f"{type(value).__name__}: {value}")
+    send.send((kind, value))
+    send.close()

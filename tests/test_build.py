@@ -173,9 +173,9 @@ def test_an_edit_to_one_region_file_redraws_only_the_pages_that_show_it_and_give
 
 
 def test_a_build_whose_edit_breaks_the_data_fails_and_keeps_the_output(small_project, tmp_path):
-    """Validation runs in a process of its own while the store loads (`Validation`): its report is the
+    """Validation runs in a process of its own beside the build (`Validation`): its report is the
     report of `validate` run here, and an error an edit brings in stops the build before anything is
-    written."""
+    shown (the folder it was building into is removed)."""
     built = copy_built(small_project, tmp_path / "proj")
     project = Project(built.root, built.root / "output")
     assert Validation(project).report().problems == validate(project).problems
@@ -187,6 +187,7 @@ def test_a_build_whose_edit_breaks_the_data_fails_and_keeps_the_output(small_pro
         build(project)
     assert any(p.file == "data/regions/dalarna.ttl" and "nv:inRegionn" in p.message for p in failed.value.report.errors)
     assert project.output_dir.resolve() == shown and files(project.output_dir) == before
+    assert not list(builds_dir(project.output_dir).glob(".partial-*"))
     broken = text.replace("nv:inRegion nvr:dalarna ;", 'nv:inRegion nvr:dalarna ;\n    rdfs:comment "unterminated ;', 1)
     path.write_text(broken, "utf-8")
     with pytest.raises(DataSyntaxError, match="dalarna.ttl"):  # raised by validation, not by the store

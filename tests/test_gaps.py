@@ -140,3 +140,11 @@ def test_no_row_pairs_joined_actors_or_flags_an_owned_plan(analysis, store, proj
     assert owned
     flagged = {g.a for g in analysis.gaps} | {g.b for g in analysis.gaps if g.b}
     assert not {f"https://w3id.org/naravard/id/{x[4:]}" for x in flagged} & owned
+
+
+def test_a_gap_of_several_kinds_is_named_by_all_of_them(analysis):
+    """Västra Götaland's SRO gap is stated as both "bör stärkas" and "otydlig" (nv:gapKind twice): the
+    audit row names both, in a fixed order, not whichever kind the store happened to give first."""
+    (gap,) = [g for g in analysis.gaps if g.a == "nvr:vastra-gotaland--gap-sro-politisk-dialog"]
+    assert gap.name == "should be strengthened, unclear"
+    assert "(bör stärkas, otydlig)" in gap.explanation

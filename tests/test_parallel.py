@@ -8,7 +8,8 @@ import os
 import pytest
 
 from graph import parallel
-from graph.parallel import fork_map
+from graph.errors import NaravardError
+from graph.parallel import Beside, fork_map
 from graph.viz.site import write_site
 from tests.conftest import tree_hash
 
@@ -71,3 +72,48 @@ def test_pages_drawn_by_forks_are_the_bytes_drawn_here(project, store, tmp_path,
     forked, here = tree_hash(tmp_path / "forked"), tree_hash(tmp_path / "here")
     assert len([p for p in forked if p.startswith("actors/")]) == 80
     assert {**forked, "(build shown)": ""} == {**here, "(build shown)": ""}
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not this one")
+
+
+def raise_unpicklable() -> None:
+    raise Unpicklable("a lock inside")
+
+
+def test_beside_computes_in_a_forked_process_while_this_one_goes_on():
+    work = Beside(square_and_pid, 7)
+    assert work.result() == (49, work._process.pid) and work._process.pid != os.getpid()
+    assert work.result() == (49, work._process.pid)  # asked again: the same value
+
+
+def test_beside_raises_what_the_work_raised_and_names_a_death():
+    with pytest.raises(ValueError, match="invalid literal"):
+        Beside(int, "x").result()
+    with pytest.raises(NaravardError, match="Unpicklable: a lock inside"):
+        Beside(raise_unpicklable).result()
+    with pytest.raises(NaravardError, match="writing the file stopped before its end"):
+        Beside(os._exit, 3, what="writing the file").result()
+
+
+def beside_in_a_daemon(results) -> None:
+    work = Beside(square_and_pid, 3)
+    results.put(work.result()[1] == os.getpid())
+
+
+def test_beside_in_a_daemonic_process_computes_at_once():
+    results = multiprocessing.get_context("fork").Queue()
+    p = multiprocessing.get_context("fork").Process(target=beside_in_a_daemon, args=(results,), daemon=True)
+    p.start()
+    assert results.get(timeout=60) is True
+    p.join()
+
+
+def test_a_few_dozen_items_are_shared_and_a_handful_stay_here():
+    """The default chunk follows the work: the 57 pages an edit redraws on the real data are shared among
+    the workers; under eight items are not worth a fork."""
+    shared = list(fork_map(square_and_pid, range(57), workers=2))
+    assert [r for r, _ in shared] == [x * x for x in range(57)] and os.getpid() not in {p for _, p in shared}
+    assert list(fork_map(square_and_pid, range(7), workers=2)) == [(x * x, os.getpid()) for x in range(7)]

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from graph.store import manifest_path, store_path, verified
+from graph.store import build_store, manifest_path, open_store, save_store, store_path, verified
 
 from .conftest import copy_project, naravard, read_only
 
@@ -156,3 +156,23 @@ def test_unwritable_cache_is_a_one_line_error(tmp_path):
         r"(Read-only file system|Permission denied)$",
         r.stderr.strip(),
     ), r.stderr
+
+
+def test_a_build_store_is_in_memory_and_saved_to_the_cache_by_its_caller(tmp_path):
+    """`build_store` makes the store in memory and names the cache folder to save it to (`save_store`,
+    which a build runs beside its pages); once saved, the cache holds the same quads, `naravard query`
+    opens it, and the next build copies it into memory instead of making it again."""
+    project = copy_project(tmp_path / "proj", regions=["dalarna"])
+
+    def quads(store) -> set:
+        return {str(q) for q in store}
+
+    made, target = build_store(project)
+    assert target is not None and not verified(target) and len(made) > 1000
+    save_store(made, target)
+    assert verified(target) and quads(open_store(project)) == quads(made)
+    save_store(made, target)  # saved meanwhile (by another build): left as it is
+    assert verified(target) and the_store(project) == target
+    copied, unsaved = build_store(project)
+    assert unsaved is None and quads(copied) == quads(made)
+    assert in_process(project).exit_code == 0

@@ -50,8 +50,10 @@ def find(store: ox.Store, project: Project, region: str | None = None) -> list[G
     for r in gap_rows(store, project, "audit-findings", params):
         g = by_gap.setdefault(
             r["gap"],
-            {"row": r, "quotes": [], "kinds": [], "dates": []},
+            {"row": r, "quotes": [], "kinds": [], "dates": [], "sv": set(), "en": set()},
         )
+        g["sv"].add(r.get("kindSv") or "")  # a gap may have several kinds (one row each): all are named
+        g["en"].add(r.get("kindEn") or "")
         if r.get("quote") and (r["quote"], r["document"]) not in g["quotes"]:
             g["quotes"].append((r["quote"], r["document"]))
             g["kinds"].append((int(r["authority"]), r["sourceKind"]))
@@ -63,7 +65,8 @@ def find(store: ox.Store, project: Project, region: str | None = None) -> list[G
         actors = tuple(sorted(short(a) for a in r["actors"].split()))
         authority, source_kind = min(g["kinds"]) if g["kinds"] else (9, "")
         answering = [x for a in actors for x in recs.get((reg, a), [])]
-        kind_sv, kind_en = r.get("kindSv") or "brist", r.get("kindEn") or "gap"
+        kind_sv = ", ".join(sorted(k for k in g["sv"] if k)) or "brist"
+        kind_en = ", ".join(sorted(k for k in g["en"] if k)) or "gap"
         who = ", ".join(names.get(a, a) for a in actors)
         out.append(
             Gap(

@@ -186,8 +186,9 @@ class Site:
         self.store = store
         self.project = project or Project.default()
         self.footer = page_footer()
-        self.evidence = edge_evidence(store, project)
-        self.node_evidence = node_evidence(store, project)
+        self.memo = memo or Memo()  # the pages' component layouts and where quotes end, shared
+        self.evidence = edge_evidence(store, project, self.memo)
+        self.node_evidence = node_evidence(store, project, self.memo)
         self.node_time = node_time(store, project)
         # each source's date by how quotes cite it, to order a region's sources (its timeline)
         self.source_dates = {r["cited"]: r["date"] or "" for r in rows(store, "source-documents", project)}
@@ -201,7 +202,6 @@ class Site:
         self._edge_digests: dict[tuple[str, str], str] = {}
         self._order = {n: i for i, n in enumerate(self.g)}
         self.region_members = region_members(self.g)  # each region's own nodes, for its page
-        self.memo = memo or Memo()  # the pages' component layouts, shared (`layout`)
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..evidence import SourceText
+from ..memo import Memo, digest
 from ..namespaces import shorten
 from ..network import GAP
 from ..project import Project
@@ -51,38 +52,61 @@ def last_line(lines: list[str], start: int, quote: str) -> int:
     return start
 
 
-def quote_of(row: dict, project: Project, texts: dict[str, list[str]]) -> dict:
+def quote_ends(found: list[dict], project: Project, memo: Memo | None = None) -> dict[tuple[str, int, str], int]:
+    """The line on which each quote of `found` (rows of edge-evidence.rq or node-evidence.rq) ends
+    (`last_line`), by (file, line, quote), for the quotes with a line in a source text that exists.
+    Each text is read once, and the ends of its quotes are kept in `memo` under the text's bytes and
+    those quotes: a build whose quotes of a text are the last build's does not search it again."""
+    wanted: dict[str, set[tuple[int, str]]] = {}
+    for r in found:
+        if r["line"] and r["file"]:
+            wanted.setdefault(r["file"], set()).add((int(r["line"]), r["quote"]))
+    memo = memo if memo is not None else Memo()
+    ends: dict[tuple[str, int, str], int] = {}
+    for file, quotes in wanted.items():
+        try:
+            data = (project.sources_dir / file).read_bytes()
+        except OSError:
+            continue  # no such text: the quotes keep their first line only
+        ordered = sorted(quotes)
+
+        def search(data=data, ordered=ordered) -> list[int]:
+            lines = data.decode("utf-8").splitlines()
+            return [last_line(lines, line, quote) for line, quote in ordered]
+
+        found_ends = memo.get(memo.key("quote ends", digest(data), ordered), search)
+        ends.update(((file, line, quote), end) for (line, quote), end in zip(ordered, found_ends, strict=True))
+    return ends
+
+
+def quote_of(row: dict, ends: dict[tuple[str, int, str], int]) -> dict:
     """One quote of a row of edge-evidence.rq or node-evidence.rq as the pages cite it: {quote, cited
     (the document by short title and date), line and end (the lines it starts and ends on, 0 if
-    unknown), page (its source text's page, '' if none), kind and kindEn (the source's kind:
-    revisionsrapport, svar …)}; `texts` caches the source texts read, by file."""
-    line, end = int(row["line"] or 0), 0
-    path = project.sources_dir / row["file"] if row["file"] else None
-    if line and path and path.is_file():
-        if row["file"] not in texts:
-            texts[row["file"]] = path.read_text(encoding="utf-8").splitlines()
-        end = last_line(texts[row["file"]], line, row["quote"])
+    unknown; `ends` from `quote_ends`), page (its source text's page, '' if none), kind and kindEn (the
+    source's kind: revisionsrapport, svar …)}."""
+    line = int(row["line"] or 0)
     return {
         "quote": row["quote"],
         "cited": row["cited"],
         "line": line,
-        "end": end,
+        "end": ends.get((row["file"], line, row["quote"]), 0) if line else 0,
         "page": source_page_name(row["file"]) if row["file"] else "",
         "kind": row["sourceKind"] or "",
         "kindEn": row["sourceKindEn"] or "",
     }
 
 
-def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
+def edge_evidence(store: ox.Store, project: Project | None = None, memo: Memo | None = None) -> dict:
     """All quotes of the network's edges (queries/edge-evidence.rq), keyed as the edges of
     `graph.network.network` are: (source, relation local name, target) for a relation, the gap's
     short IRI for a collaboration gap; each quote a dict as `quote_of` makes it, with `validFrom` and
-    `validUntil` where its statement dates the relation."""
+    `validUntil` where its statement dates the relation (where quotes end: `quote_ends`, with `memo`)."""
     project = project or Project.default()
-    texts: dict[str, list[str]] = {}
+    found = rows(store, "edge-evidence", project)
+    ends = quote_ends(found, project, memo)
     out: dict = {}
-    for r in rows(store, "edge-evidence", project):
-        q = quote_of(r, project, texts)
+    for r in found:
+        q = quote_of(r, ends)
         q.update({k: r[k] for k in ("validFrom", "validUntil") if r[k]})
         if r["gap"]:
             key = shorten(r["gap"])
@@ -93,14 +117,15 @@ def edge_evidence(store: ox.Store, project: Project | None = None) -> dict:
     return out
 
 
-def node_evidence(store: ox.Store, project: Project | None = None) -> dict[str, list[dict]]:
+def node_evidence(store: ox.Store, project: Project | None = None, memo: Memo | None = None) -> dict[str, list[dict]]:
     """All quotes of the network's entities (queries/node-evidence.rq) by short IRI, each a dict as
-    `quote_of` makes it, in the order of the sources' dates."""
+    `quote_of` makes it, in the order of the sources' dates (where quotes end: `quote_ends`, with `memo`)."""
     project = project or Project.default()
-    texts: dict[str, list[str]] = {}
+    found = rows(store, "node-evidence", project)
+    ends = quote_ends(found, project, memo)
     out: dict[str, list[dict]] = {}
-    for r in rows(store, "node-evidence", project):
-        q = quote_of(r, project, texts)
+    for r in found:
+        q = quote_of(r, ends)
         if q not in out.setdefault(shorten(r["node"]), []):
             out[shorten(r["node"])].append(q)
     return out
