@@ -56,13 +56,13 @@ def export(store: ox.Store, fmt: str, project: Project | None = None) -> bytes:
     if fmt not in NETWORK_FORMATS:
         raise NaravardError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     net = network(store, project)
-    return network_file(net, fmt, relation_labels(store))
+    return network_file(net, fmt, relation_labels(store, project))
 
 
-def relation_labels(store: ox.Store) -> dict[str, str]:
+def relation_labels(store: ox.Store, project: Project | None = None) -> dict[str, str]:
     """The Swedish name of each relation kind (`memberOf` → "medlem i", `gap` → "Samverkansbrist"), from
     the ontology (`graph.viz.style.model_labels`): the `label` column of the network files."""
-    return {kind: label["sv"] for kind, label in model_labels(store)["relation"].items()}
+    return {kind: label["sv"] for kind, label in model_labels(store, project)["relation"].items()}
 
 
 def network_file(net: nx.MultiDiGraph, fmt: str, labels: dict[str, str] | None = None) -> bytes:

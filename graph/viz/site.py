@@ -205,7 +205,7 @@ class Site:
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
         self.region_labels = {k: v["name"] for k, v in self.regions.items()}
-        self.labels = model_labels(store)
+        self.labels = model_labels(store, self.project)
         self.diagram_model = diagram_model(store, self.project)  # region pages: sides as columns, levels as rows
         # nv:degree … → "grad" …, from the ontology, in the order of PROPERTIES
         figures = self.labels["figure"]

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ..namespaces import shorten
 from ..network import GAP
+from ..project import Project
 from ..queries import rows
 
 
@@ -42,8 +43,9 @@ def relation_style(kind: str) -> dict:
     return {**style()["default"]["relation"], **style()["relation"].get(kind, {})}
 
 
-def model_labels(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:
-    """Labels from the ontology by kind (queries/model-terms.rq), the one reader of the model's labels:
+def model_labels(store: ox.Store, project: Project | None = None) -> dict[str, dict[str, dict[str, str]]]:
+    """Labels from the ontology by kind (queries/model-terms.rq of `project`, default the default project),
+    the one reader of the model's labels:
     `class`, `relation` and `figure` keyed by local name (`Board`, `memberOf`, `gap` for a collaboration
     gap, `degree`), `structureType`, `level` and `side` by short IRI (`nv:st-political-joint-forum` …);
     each label a dict {"sv": …, "en": …}.
@@ -55,7 +57,7 @@ def model_labels(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:
     """
     kinds = ("class", "relation", "figure", "structureType", "level", "side")
     out: dict[str, dict[str, dict[str, str]]] = {k: {} for k in kinds}
-    for r in rows(store, "model-terms"):
+    for r in rows(store, "model-terms", project):
         term = shorten(r["term"])
         label = {"sv": r["sv"] or r["en"] or term, "en": r["en"] or r["sv"] or term}
         if r["kind"] == "gap":
