@@ -149,7 +149,7 @@ def _validated(project: Project) -> Report | BaseException:
     from .validate import validate
 
     try:
-        return validate(project)
+        return validate(project, keep_graph=False)  # the build reads the problems, never the graph
     except Exception as err:
         return err
 

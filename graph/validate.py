@@ -64,8 +64,11 @@ class Report:
         return len(self.graph)
 
 
-def validate(project: Project, shacl: bool = True) -> Report:
-    """Parse every input file (raising DataSyntaxError on the first bad one) and check it."""
+def validate(project: Project, shacl: bool = True, keep_graph: bool = True) -> Report:
+    """Parse every input file (raising DataSyntaxError on the first bad one) and check it.
+
+    Without `keep_graph` the report's graph is empty: the rdflib copy is dropped before the SHACL check,
+    which then runs in less memory (the build's validation beside the store needs only the problems)."""
     from dataclasses import replace
 
     from .rdflib_copy import to_rdflib_term
@@ -93,9 +96,13 @@ def validate(project: Project, shacl: bool = True) -> Report:
     from .lint import lint_problems  # model version 2 rules, located by file:line (graph/lint.py)
 
     problems += lint_problems(graph, project)
+    if not keep_graph:
+        graph = rdflib.Graph()  # the copy's memory is free before SHACL's store is made
     if shacl:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for triples in per_file.values() for t in triples)
+        if not keep_graph:
+            del per_file  # in the store now; what `where` needs is in `home`
         problems += shacl_problems(store, project.shapes_file, where, name)
     problems = [p if p.line else replace(p, line=locate.focus(p.file, p.focus)) for p in problems]
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.line, p.focus, p.message))

@@ -6,6 +6,8 @@ each case checks that its fault is reported with the right file, line and severi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graph.evidence import quote_problem
@@ -69,14 +71,20 @@ GOTLAND = "# Region Gotland: nothing yet\n"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def faulty(tmp_path_factory):
+    """A project with the faults below."""
     project = copy_project(tmp_path_factory.mktemp("validate") / "proj", regions=[])
     regions = project.data_dir / "regions"
     write(regions / "dalarna.ttl", DALARNA)
     write(regions / "blekinge.ttl", BLEKINGE)
     write(regions / "gotland.ttl", GOTLAND)
     (project.sources_dir / "001_45926d75d68e85f9.txt").write_bytes("Region Jönköpings län".encode("latin-1"))
-    return validate(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def report(faulty):
+    return validate(faulty)
 
 
 def line_of(text: str, marker: str) -> int:
@@ -158,6 +166,18 @@ def test_fault_is_reported_with_file_and_line(report, file, marker, severity, me
         text = {"data/regions/dalarna.ttl": DALARNA, "data/regions/blekinge.ttl": BLEKINGE}[file]
         assert found[0].line == line_of(text, marker), str(found[0])
         assert str(found[0]).startswith(f"{file}:{found[0].line}: ")
+
+
+def test_without_the_graph_the_same_problems(faulty, report):
+    """`keep_graph=False` (the build's validation beside the store) drops the rdflib copy before SHACL: the
+    problems are the same, faults included, and the report's graph is empty."""
+    light = validate(faulty, keep_graph=False)
+
+    def text(problems):  # a blank node is named anew by each parse
+        return [re.sub(r"_:[0-9a-f]{8}", "_:b", str(p)) for p in problems]
+
+    assert text(light.problems) == text(report.problems) and report.errors
+    assert len(light.graph) == 0 and len(report.graph) > 1000
 
 
 def test_label_quoted_alone_is_accepted(report):
