@@ -1,10 +1,11 @@
 """Peak memory of a command and every process it starts, measured honestly for forks.
 
 The sum of the resident sizes (RSS) of a process tree counts each page a fork shares with its parent (copy on
-write) once per process; the sum of the proportional set sizes (PSS, /proc/PID/smaps_rollup) counts a shared
-page once, split between the processes that share it. This samples both, every `--every` seconds, prints the
-command's output lines with the seconds since the start, then one JSON line: the peaks (kB) and when they
-were reached. With `--timeline FILE`, every sample is written to FILE (seconds, PSS kB, RSS kB, processes).
+write) once per process; the sum of the proportional set sizes (PSS, /proc/PID/smaps_rollup) counts a shared page
+once, split between the processes that share it. This samples both, every `--every` seconds, prints the command's
+output lines with the seconds since the start, then one JSON line: the peaks (kB) and when they were reached, with
+each process's PSS at the peak (the command's own first). With `--timeline FILE`, every sample is written to FILE
+(seconds, PSS kB, RSS kB, processes).
 
     python -m bench.treemem -- python -m bench.worker build output/bench/project-1e6
 """
@@ -78,6 +79,7 @@ def main(argv=None) -> None:
         peak["processes_max"] = max(peak["processes_max"], len(pids))
         if pss > peak["pss_kb"]:
             peak["pss_kb"], peak["pss_at"] = pss, round(now, 1)
+            peak["pss_by_process"] = {str(p): s[0] for p, s in zip(pids, sizes, strict=True)}  # the root first
         if rss > peak["rss_kb"]:
             peak["rss_kb"], peak["rss_at"] = rss, round(now, 1)
         if timeline:
