@@ -198,3 +198,45 @@ def test_index_text_order_sorts_the_text_of_other_nodes():
     i, j = ix.candidates(3)
     order = ix.text_order(i, j)
     assert not ix._plain and ix.tuples(i[order], j[order]) == sorted(predict.candidates(g, 3), key=str)
+
+
+def regional_graph(seed: int) -> nx.Graph:
+    """A random graph with the attributes `suggest` reads: class, region (some none), principals (0–2)."""
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randint(5, 120)
+    g = nx.relabel_nodes(nx.gnm_random_graph(n, rng.randint(n, 4 * n), seed=seed), lambda x: f"nvr:x{x}")
+    for x in g:
+        g.nodes[x].update(
+            cls=rng.choice(["Board", "CollaborationBody", "Municipality", "Other"]),
+            region=rng.choice(["nvr:r1", "nvr:r2", "nvr:r3", None]),
+            principals=rng.sample(["p1", "p2", "p3", "p4"], rng.randint(0, 2)),
+        )
+    return g
+
+
+@pytest.mark.parametrize("methods", [["ra", "aa", "l3"], ["l3"], ["jaccard", "aa"], ["ra", "aa", "jaccard", "l3"]])
+def test_suggest_on_arrays_ranks_as_pair_by_pair(methods):
+    """`suggest` scores and filters on arrays; it gives what ranking `score_all`'s dicts pair by pair gives
+    (`_suggest_by_dicts`, the path of the random baseline): same pairs, order, scores and rows, whatever the
+    filters (partner classes, joined pairs, one principal, `across` or another focus)."""
+    import random
+
+    other = lambda g, u, v: (len(u) + 2 * len(v)) % 3 != 0  # noqa: E731 - a focus that is not `across`
+    for seed in range(30):
+        g = regional_graph(seed)
+        rng = random.Random(seed)
+        joined = {predict.canonical(*rng.sample(list(g), 2)) for _ in range(rng.randint(0, 20))}
+        partners = {"Board", "CollaborationBody", "Municipality"} if seed % 3 else None
+        per_region = rng.choice([1, 2, 5])
+        for focus in (predict.across, None, other):
+            got = predict.suggest(g, methods, per_region, partners, joined, focus)
+            assert got == predict._suggest_by_dicts(g, methods, per_region, partners, joined, focus), (seed, focus)
+
+
+def test_suggest_on_arrays_on_the_real_graph(store, project, actors):
+    args = predict.arguments(store, project, ["ra", "aa", "l3"])
+    got = predict.suggest(actors, **args, focus=predict.across)
+    assert len(got) > 50
+    assert got == predict._suggest_by_dicts(actors, focus=predict.across, **args)

@@ -69,14 +69,20 @@ GOTLAND = "# Region Gotland: nothing yet\n"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def faulty(tmp_path_factory):
+    """A project with the faults below."""
     project = copy_project(tmp_path_factory.mktemp("validate") / "proj", regions=[])
     regions = project.data_dir / "regions"
     write(regions / "dalarna.ttl", DALARNA)
     write(regions / "blekinge.ttl", BLEKINGE)
     write(regions / "gotland.ttl", GOTLAND)
     (project.sources_dir / "001_45926d75d68e85f9.txt").write_bytes("Region Jönköpings län".encode("latin-1"))
-    return validate(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def report(faulty):
+    return validate(faulty)
 
 
 def line_of(text: str, marker: str) -> int:

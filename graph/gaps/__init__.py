@@ -110,18 +110,20 @@ def analyse(
         say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
         evaluation = hold_out(predict.projection(store) if g is None else actor_projection(g))
     found: list[Gap] = []
-    stated = audit.find(store, project, reg) if {"audit", "note"} & set(kinds) else []
+    names = labels(store, project)  # once: the finders and the region names share it
+    stated = audit.find(store, project, reg, names) if {"audit", "note"} & set(kinds) else []
     for kind in kinds:
         say(f"gaps: {kind} …")
         if kind == "predict":
             found += predict.find(store, project, reg, methods=evaluation.used(), g=g, memo=memo)
         elif kind in ("audit", "note"):
             found += [g for g in stated if g.kind == kind]
+        elif kind == "rule":
+            found += rules.find(store, project, reg, names)
         else:
-            found += {"rule": rules.find, "compare": compare.find}[kind](store, project, reg)
+            found += compare.find(store, project, reg)
     of = principals(store, project)
     kept = [g for g in found if g.kind in ("audit", "note") or not same_single_principal(g.a, g.b, of)]
-    names = labels(store, project)
     regions = {g.region: names.get(g.region, g.region) for g in kept}
     ranked = rank(kept, rules.order(project))
     notes: list[str] = []

@@ -12,6 +12,8 @@ measures (`queries/gaps/recommendation-answers.rq`).
 'ingen rekommendation till dess aktörer'
 >>> answered_text([("3", 1, 2)])
 'rekommendation 3 (1 vidtagen, 2 planerade åtgärder)'
+>>> answered_text([("4", 5, 1), ("4", 4, 0)])  # one number twice (rows of two regions): in a fixed order
+'rekommendation 4 (4 vidtagen, 0 planerade åtgärder); rekommendation 4 (5 vidtagen, 1 planerade åtgärder)'
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def answered_text(recs: list[tuple[str, int, int]]) -> str:
     if not recs:
         return "ingen rekommendation till dess aktörer"
     parts = []
-    for number, taken, planned in sorted(set(recs), key=lambda r: int(r[0]) if r[0].isdigit() else 0):
+    # by number, then the rest: two rows of one number (a recommendation addressed in two regions) in a fixed order
+    for number, taken, planned in sorted(set(recs), key=lambda r: (int(r[0]) if r[0].isdigit() else 0, r)):
         if taken or planned:
             parts.append(f"rekommendation {number} ({taken} vidtagen, {planned} planerade åtgärder)")
         else:
@@ -35,11 +38,14 @@ def answered_text(recs: list[tuple[str, int, int]]) -> str:
     return "; ".join(parts)
 
 
-def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
+def find(
+    store: ox.Store, project: Project, region: str | None = None, names: dict[str, str] | None = None
+) -> list[Gap]:
     """One row per documented gap (all its actors and quotes), in all regions or in `region`
     (a short IRI, `nvr:dalarna`). `score` is None; the authority of its strongest source and
-    whether it is answered decide its rank (`graph.gaps.rank`)."""
-    names = labels(store, project)
+    whether it is answered decide its rank (`graph.gaps.rank`). `names` are the store's `labels`
+    when the caller has them."""
+    names = names if names is not None else labels(store, project)
     params = {"region": region} if region else {}
     recs: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
     for r in gap_rows(store, project, "recommendation-answers", params):

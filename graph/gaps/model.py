@@ -110,11 +110,14 @@ def gap_rows(store: ox.Store, project: Project, name: str, params: dict | None =
 
 
 def labels(store: ox.Store, project: Project) -> dict[str, str]:
-    """Short IRI → label of every labelled entity (Swedish label preferred; `labels.rq`)."""
-    out: dict[str, str] = {}
+    """Short IRI → label of every labelled entity (`labels.rq`): the Swedish label where there is one, else
+    the first by text."""
+    best: dict[str, tuple[bool, str]] = {}
     for r in gap_rows(store, project, "labels"):
-        out.setdefault(shorten(r["s"]), r["l"])
-    return out
+        s, key = r["s"], (r["lang"] != "sv", r["l"])
+        if s not in best or key < best[s]:
+            best[s] = key
+    return {shorten(s): label for s, (_, label) in best.items()}
 
 
 def principals(store: ox.Store, project: Project) -> dict[str, frozenset[str]]:

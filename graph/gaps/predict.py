@@ -274,6 +274,138 @@ def suggest(
     """
     if not methods:
         return []
+    if not set(methods) <= set(ARRAY_METHODS):  # the random baseline: scored pair by pair (`score_all`)
+        return _suggest_by_dicts(g, methods, per_region, partners, joined, focus)
+    ix = Index(g)
+    i, j, scores = method_scores(ix, methods)
+    maxes = {m: float(scores[m].max(initial=0.0)) or 1.0 for m in methods}
+    keep = _allowed(g, ix, i, j, partners, joined, focus)
+    i, j = i[keep], j[keep]
+    scores = {m: v[keep] for m, v in scores.items()}
+    # the mean of the scaled scores in numpy, then exactly (`statistics.fmean`, as the pairs were ranked pair by pair)
+    # for the pairs that can be among their region's first `per_region`: those within a margin of its last place
+    approx = sum(scores[m] / maxes[m] for m in methods) / len(methods)
+    region = ix.scope[i]
+    order = np.lexsort((-approx, region))
+    first = np.r_[0, np.flatnonzero(np.diff(region[order])) + 1]  # where each region starts in `order`
+    size = np.diff(np.r_[first, len(order)])
+    last = np.full(int(region.max(initial=-1)) + 1, -np.inf)
+    full = size >= per_region
+    last[region[order[first[full]]]] = approx[order[first[full] + per_region - 1]]
+    short = np.flatnonzero(approx >= last[region] - 1e-9) if per_region > 0 else np.array([], dtype=np.int64)
+    values = {m: scores[m][short].tolist() for m in methods}
+    nodes = ix.nodes
+    scored = []
+    for k, (a, b) in enumerate(zip(i[short].tolist(), j[short].tolist(), strict=True)):
+        mean = statistics.fmean(values[m][k] / maxes[m] for m in methods)
+        scored.append((mean, (nodes[a], nodes[b]), k))
+    scored.sort(key=lambda t: (-t[0], str(t[1])))
+    count: dict[str, int] = {}
+    out = []
+    for mean, (u, v), k in scored:
+        reg = g.nodes[u]["region"]
+        if count.get(reg, 0) >= per_region:
+            continue
+        count[reg] = count.get(reg, 0) + 1
+        out.append(_row(g, u, v, reg, mean, {m: values[m][k] for m in methods}))
+    return out
+
+
+#: The methods `suggest` scores on arrays (`method_scores`).
+ARRAY_METHODS = ("ra", "aa", "jaccard", "l3")
+
+
+def method_scores(ix: Index, methods: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The pairs `score_all` scores for `methods` (ra, aa, jaccard: the candidates at distance 2, every one;
+    l3: those at distance 2..3 with a score other than 0), all together as index arrays `i < j`, and each
+    method's scores of them, rounded as `score_all` rounds them (0 where the method gives the pair none).
+
+    >>> g = nx.Graph([(1, 2), (2, 3), (3, 4), (1, 3)])
+    >>> i, j, s = method_scores(Index(g), ["ra", "l3"])
+    >>> [(int(a), int(b)) for a, b in zip(i, j)], s["ra"].tolist() == [score_all(g, "ra")[p] for p in [(1, 4), (2, 4)]]
+    ([(0, 3), (1, 3)], True)
+    """
+    n = ix.n
+    i, j = ix.candidates(2)
+    near = [m for m in methods if m != "l3"]
+    scores: dict[str, np.ndarray] = {}
+    if "l3" in methods:
+        i3, j3 = ix.candidates(3)
+        l3_scores = ix.scores("l3", i3, j3)
+        at2 = np.isin(i3 * n + j3, i * n + j)  # the candidates at distance 2 are among those at 3
+        pick = (l3_scores != 0) | (at2 if near else False)
+        i3, j3, at2 = i3[pick], j3[pick], at2[pick]
+        scores["l3"] = np.array(_rounded(l3_scores[pick]))
+        for m in near:
+            scores[m] = np.zeros(len(i3))
+            scores[m][at2] = _rounded(ix.scores(m, i3[at2], j3[at2]))
+        return i3, j3, scores
+    for m in near:
+        scores[m] = np.array(_rounded(ix.scores(m, i, j)))
+    return i, j, scores
+
+
+def _rounded(scores: np.ndarray) -> list[float]:
+    """As `score_all` rounds (Python's `round`, 12 decimals)."""
+    return [round(x, 12) for x in scores.tolist()]
+
+
+def _allowed(g: nx.Graph, ix: Index, i: np.ndarray, j: np.ndarray, partners, joined, focus) -> np.ndarray:
+    """Which pairs `i[k]`–`j[k]` `suggest` may rank: both nodes of a partner class and a region, the same
+    region, not joined by design, not of one single principal, and let through by `focus` (`across` on
+    arrays, another function pair by pair)."""
+    data = [g.nodes[x] for x in ix.nodes]
+    ok = np.array([bool((partners is None or d.get("cls") in partners) and d.get("region")) for d in data], dtype=bool)
+    keep = ok[i] & ok[j] & (ix.scope[i] == ix.scope[j])
+    if joined:
+        idx, n = ix.idx, ix.n
+        pairs = [(idx[a], idx[b]) for a, b in joined if a in idx and b in idx]
+        keys = np.array([min(a, b) * n + max(a, b) for a, b in pairs], dtype=np.int64)
+        keep &= ~np.isin(i * n + j, keys)
+    sets: dict[tuple, int] = {}
+    held = [tuple(d.get("principals") or ()) for d in data]
+    single = np.array([sets.setdefault(("one", p[0]), len(sets)) if len(p) == 1 else -1 for p in held])
+    keep &= ~((single[i] >= 0) & (single[i] == single[j]))
+    if focus is across:
+        kinds: dict[frozenset, int] = {}
+        kind = np.array([kinds.setdefault(frozenset(p), len(kinds)) for p in held], dtype=np.int64)
+        forum = np.array([d.get("cls") == "CollaborationBody" for d in data], dtype=bool)
+        rest = np.flatnonzero(keep & ~(forum[i] & forum[j]))
+        combo = kind[i[rest]] * len(kinds) + kind[j[rest]]
+        found, back = np.unique(combo, return_inverse=True)  # each pair of principal sets decided once
+        of = list(kinds)
+        apart = [_apart(of[c // len(kinds)], of[c % len(kinds)]) for c in found.tolist()]
+        keep[rest] = np.array(apart, dtype=bool)[back.reshape(-1)]
+    elif focus is not None:
+        nodes = ix.nodes
+        rest = np.flatnonzero(keep)
+        keep[rest] = [
+            bool(focus(g, nodes[a], nodes[b])) for a, b in zip(i[rest].tolist(), j[rest].tolist(), strict=True)
+        ]
+    return keep
+
+
+def _apart(pu: frozenset, pv: frozenset) -> bool:
+    """`across` for two actors that are not both forums: principals on both sides, none shared."""
+    return bool(pu) and bool(pv) and not pu & pv
+
+
+def _row(g: nx.Graph, u, v, region, mean: float, values: dict[str, float]) -> dict:
+    """A suggestion: the pair, its region, score, common neighbours, number of 3-paths and method scores."""
+    common = sorted(set(g[u]) & set(g[v]), key=str)
+    paths3 = sum(1 for a in g[u] for b in g[a] if b != u and b != v and a != v and g.has_edge(b, v))
+    return {
+        "pair": (u, v),
+        "region": region,
+        "score": round(mean, 4),
+        "common": common,
+        "paths3": paths3,
+        "methods": {m: round(x, 4) for m, x in values.items()},
+    }
+
+
+def _suggest_by_dicts(g: nx.Graph, methods, per_region, partners, joined, focus) -> list[dict]:
+    """`suggest` pair by pair on `score_all`'s dicts (any method, the random baseline included)."""
 
     def ok(n):
         d = g.nodes[n]
@@ -335,8 +467,7 @@ def across(g: nx.Graph, u, v) -> bool:
     du, dv = g.nodes[u], g.nodes[v]
     if du.get("cls") == "CollaborationBody" and dv.get("cls") == "CollaborationBody":
         return True
-    pu, pv = set(du.get("principals") or []), set(dv.get("principals") or [])
-    return bool(pu) and bool(pv) and not pu & pv
+    return _apart(frozenset(du.get("principals") or []), frozenset(dv.get("principals") or []))
 
 
 def arguments(store: ox.Store, project: Project, methods: list[str], per_region: int = 5) -> dict:

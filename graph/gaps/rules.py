@@ -78,10 +78,12 @@ def run_rule(
     return out
 
 
-def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
+def find(
+    store: ox.Store, project: Project, region: str | None = None, names: dict[str, str] | None = None
+) -> list[Gap]:
     """The gaps of every rule, rule by rule in ranking order, in all regions or in `region`
-    (a short IRI, `nvr:dalarna`)."""
-    names = labels(store, project)
+    (a short IRI, `nvr:dalarna`). `names` are the store's `labels` when the caller has them."""
+    names = names if names is not None else labels(store, project)
     out: list[Gap] = []
     for rule in rule_queries(project):
         out += run_rule(store, rule, project, region, names)
