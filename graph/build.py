@@ -63,8 +63,8 @@ def write_graph(store: ox.Store, out: Path, previous: Path | None = None) -> lis
 
 
 def _write_graph_file(project: Project, out: Path, previous: Path | None) -> list[Path]:
-    """`write_graph` of the project's cached store, opened here (in the forked process of `Beside`: a store
-    handle is not shared across a fork): graph.ttl is dumped from it because it orders the triples by
+    """`write_graph` of the project's cached store, opened here (in the new process of `Beside(fresh=True)`:
+    no RocksDB state inherited by a fork): graph.ttl is dumped from it because it orders the triples by
     subject (the in-memory store does not)."""
     from .store import open_store
 
@@ -106,12 +106,12 @@ def build(
         store, unsaved = build_store(project)  # the build's queries go to the in-memory store: faster
         if unsaved:
             # here, not in a forked process: RocksDB's bulk load can hang in a fork of a process that has
-            # used RocksDB before (a test run, a library user); reading a store there is safe
+            # used RocksDB before (a test run, a library user)
             save_store(store, unsaved)
         previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
         with new_version(project.output_dir, link_cache=project.cache_dir) as out:
             step("writing graph.ttl (beside the pages) …")
-            graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl")
+            graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl", fresh=True)
             written = write_pages(project, store, out, step, previous) if pages else []
             written = graph_file.result() + written
             if not checking.ready():

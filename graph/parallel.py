@@ -82,7 +82,10 @@ class Beside:
     """`fn(*args)` computed in a forked process while this one goes on, where it may fork (`can_fork`),
     else at once in this one; `result()` waits for it and gives its value (which must pickle) or raises
     what it raised (an exception that does not pickle comes back as a NaravardError naming it). `what`
-    names the work in the error raised if its process dies.
+    names the work in the error raised if its process dies. With `fresh`, the process is a new
+    interpreter started for `fn` alone (`fn` and `args` must pickle; it is told this one's `sys.path`, and
+    unlike multiprocessing's "spawn" it does not run the caller's main script again): for work that opens an
+    on-disk store, as a fork of a process that has used RocksDB may hang in it.
 
     >>> Beside(sum, [1, 2, 3]).result()
     6
@@ -92,9 +95,25 @@ class Beside:
     ValueError: invalid literal for int() with base 10: 'x'
     """
 
-    def __init__(self, fn: Callable, *args, what: str = "the work"):
+    def __init__(self, fn: Callable, *args, what: str = "the work", fresh: bool = False):
         self._what = what
         self._done: tuple[str, object] | None = None
+        self._fresh = None
+        if fresh:
+            import json
+            import pickle
+            import subprocess
+
+            command = [sys.executable, "-c", _FRESH, json.dumps(sys.path)]
+            self._fresh = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            assert self._fresh.stdin is not None
+            try:
+                self._fresh.stdin.write(pickle.dumps((fn, args)))  # the work starts now, not at `result`
+                self._fresh.stdin.close()
+            except BrokenPipeError:  # it died at once: `result` says so
+                pass
+            self._fresh.stdin = None
+            return
         if not can_fork():
             self._done = _outcome(fn, args)
             return
@@ -106,10 +125,22 @@ class Beside:
 
     def ready(self) -> bool:
         """Whether the work is done (`result` would not wait)."""
+        if self._fresh is not None:
+            return self._done is not None or self._fresh.poll() is not None
         return self._done is not None or self._pipe.poll()
 
     def result(self):
         """The value, once computed (raising what `fn` raised)."""
+        if self._done is None and self._fresh is not None:
+            import pickle
+
+            from .errors import NaravardError
+
+            out, _ = self._fresh.communicate()
+            try:
+                self._done = pickle.loads(out)
+            except Exception:
+                self._done = ("raise", NaravardError(f"{self._what} stopped before its end (its process died)"))
         if self._done is None:
             from .errors import NaravardError
 
@@ -131,6 +162,33 @@ def _outcome(fn: Callable, args: tuple) -> tuple[str, object]:
         return "value", fn(*args)
     except Exception as err:
         return "raise", err
+
+
+#: What the new interpreter of `Beside(fresh=True)` runs: the caller's sys.path (argv[1], JSON), then
+#: `_fresh_main`, which reads (fn, args) pickled from stdin.
+_FRESH = (
+    "import json, sys; sys.path[:0] = json.loads(sys.argv[1]); from graph.parallel import _fresh_main; _fresh_main()"
+)
+
+
+def _fresh_main() -> None:
+    """In the new interpreter of `Beside(fresh=True)`: `_outcome` of the pickled (fn, args) on stdin, pickled to
+    stdout (anything `fn` prints goes to stderr; an exception that does not pickle as a NaravardError)."""
+    import pickle
+
+    from .errors import NaravardError
+
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    _leave_interrupts()
+    fn, args = pickle.loads(sys.stdin.buffer.read())
+    kind, value = _outcome(fn, args)
+    try:
+        data = pickle.dumps((kind, value))
+    except Exception:
+        data = pickle.dumps(("raise", NaravardError(f"{type(value).__name__}: {value}")))
+    out.write(data)
+    out.flush()
 
 
 def _send_outcome(fn: Callable, args: tuple, send) -> None:

@@ -117,3 +117,24 @@ def test_a_few_dozen_items_are_shared_and_a_handful_stay_here():
     shared = list(fork_map(square_and_pid, range(57), workers=2))
     assert [r for r, _ in shared] == [x * x for x in range(57)] and os.getpid() not in {p for _, p in shared}
     assert list(fork_map(square_and_pid, range(7), workers=2)) == [(x * x, os.getpid()) for x in range(7)]
+
+
+def inherited_work():
+    return parallel._work
+
+
+def test_beside_fresh_computes_in_a_new_interpreter():
+    """`fresh=True` runs the work in a new interpreter (not a fork): its own pid, nothing of this one
+    inherited (a module-level value set here is not set there), errors and a death still come back."""
+    work = Beside(square_and_pid, 5, fresh=True)
+    assert work.result()[0] == 25 and work.result()[1] not in (os.getpid(), None)
+    parallel._work = ("set here", [])
+    try:
+        assert Beside(inherited_work).result() == ("set here", [])  # a fork sees it
+        assert Beside(inherited_work, fresh=True).result() is None  # a new interpreter does not
+    finally:
+        parallel._work = None
+    with pytest.raises(ValueError, match="invalid literal"):
+        Beside(int, "x", fresh=True).result()
+    with pytest.raises(NaravardError, match="the dump stopped before its end"):
+        Beside(os._exit, 3, what="the dump", fresh=True).result()
