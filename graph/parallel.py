@@ -131,29 +131,29 @@ class Beside:
 
     def result(self):
         """The value, once computed (raising what `fn` raised)."""
-        if self._done is None and self._fresh is not None:
-            import pickle
-
-            from .errors import NaravardError
-
-            out, _ = self._fresh.communicate()
-            try:
-                self._done = pickle.loads(out)
-            except Exception:
-                self._done = ("raise", NaravardError(f"{self._what} stopped before its end (its process died)"))
         if self._done is None:
-            from .errors import NaravardError
-
-            try:
-                self._done = self._pipe.recv()
-            except EOFError:
-                self._done = ("raise", NaravardError(f"{self._what} stopped before its end (its process died)"))
-            self._pipe.close()
-            self._process.join()
+            self._done = self._received()
         kind, value = self._done
         if kind == "raise":
             raise value
         return value
+
+    def _received(self) -> tuple[str, object]:
+        """What the process sent (`_pickled_outcome`), or a NaravardError saying it died before sending it."""
+        import pickle
+
+        from .errors import NaravardError
+
+        try:
+            if self._fresh is not None:
+                return pickle.loads(self._fresh.communicate()[0])
+            return pickle.loads(self._pipe.recv_bytes())
+        except Exception:  # nothing, or not all of it, came
+            return "raise", NaravardError(f"{self._what} stopped before its end (its process died)")
+        finally:
+            if self._fresh is None:
+                self._pipe.close()
+                self._process.join()
 
 
 def _outcome(fn: Callable, args: tuple) -> tuple[str, object]:
@@ -172,37 +172,32 @@ _FRESH = (
 
 
 def _fresh_main() -> None:
-    """In the new interpreter of `Beside(fresh=True)`: `_outcome` of the pickled (fn, args) on stdin, pickled to
-    stdout (anything `fn` prints goes to stderr; an exception that does not pickle as a NaravardError)."""
+    """In the new interpreter of `Beside(fresh=True)`: `_pickled_outcome` of the pickled (fn, args) on stdin,
+    to stdout (anything `fn` prints goes to stderr)."""
     import pickle
-
-    from .errors import NaravardError
 
     out = sys.stdout.buffer
     sys.stdout = sys.stderr
     _leave_interrupts()
-    fn, args = pickle.loads(sys.stdin.buffer.read())
-    kind, value = _outcome(fn, args)
-    try:
-        data = pickle.dumps((kind, value))
-    except Exception:
-        data = pickle.dumps(("raise", NaravardError(f"{type(value).__name__}: {value}")))
-    out.write(data)
+    out.write(_pickled_outcome(*pickle.loads(sys.stdin.buffer.read())))
     out.flush()
 
 
 def _send_outcome(fn: Callable, args: tuple, send) -> None:
-    """The forked process of `Beside`: send `_outcome`, an exception that does not pickle as a NaravardError."""
+    """The forked process of `Beside`: send `_pickled_outcome`."""
+    _leave_interrupts()
+    send.send_bytes(_pickled_outcome(fn, args))
+    send.close()
+
+
+def _pickled_outcome(fn: Callable, args: tuple) -> bytes:
+    """`_outcome` pickled; what does not pickle (an exception holding a lock …) as a NaravardError naming it."""
     import pickle
 
     from .errors import NaravardError
 
-    _leave_interrupts()
     kind, value = _outcome(fn, args)
-    if kind == "raise":
-        try:
-            pickle.dumps(value)
-        except Exception:
-            value = NaravardError(f"{type(value).__name__}: {value}")
-    send.send((kind, value))
-    send.close()
+    try:
+        return pickle.dumps((kind, value))
+    except Exception:
+        return pickle.dumps(("raise", NaravardError(f"{type(value).__name__}: {value}")))
