@@ -34,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.treemem import tree
 from graph.namespaces import sparql_prologue
 from graph.project import REPO_ROOT, Project
 from graph.queries import Library, prepare, with_values
@@ -68,22 +69,13 @@ def library_texts(project: Project, n: int = 20) -> list[tuple[str, str]]:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants."""
-    by_parent: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        by_parent.setdefault(ppid, []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
+    """Resident bytes of `pid` and all its descendants (`bench.treemem.tree`)."""
+    total = 0
+    for p in tree(pid):
         try:
             total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             pass
-        todo.extend(by_parent.get(p, []))
     return total
 
 
