@@ -41,6 +41,12 @@ def test_analysis_of_the_real_graph(analysis):
     assert all(g.evidence and g.quotes and g.source_kind and g.date for g in gaps if g.kind in ("audit", "note"))
     assert all(g.region.startswith("nvr:") and g.a.startswith("nvr:") for g in gaps)  # one IRI form
     assert analysis.region_names["nvr:dalarna"] == "Region Dalarna"
+    # a comparison names its regions and its structure type through the analysis (the report's lists)
+    compared = [g for g in gaps if g.kind == "compare"]
+    assert all(g.having and g.a not in g.having and set(g.having) <= analysis.region_names.keys() for g in compared)
+    assert all(analysis.region_names[g.a] == g.a_label for g in compared)  # the names the rows use
+    assert analysis.type_names["nv:st-mobile-team"] == ("mobila team", "mobile teams")
+    assert all(not g.having for g in gaps if g.kind != "compare")
     links = analysis.links()
     assert links and all(g.b and g.kind in ("rule", "predict") for g in links)
 

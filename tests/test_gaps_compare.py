@@ -81,8 +81,11 @@ def test_majority_rule_on_planted_data(planted):
         ("nvr:kronoberg", "nv:st-joint-health-centre"),
     }
     g = [g for g in gaps if g.region == "nvr:blekinge"][0]
-    assert "2 av 21 regioner" in g.explanation and "Region Dalarna" in g.explanation  # Swedish first
-    assert "2 of the 21 regions" in g.explanation_en
+    assert "medan 2 av 21 regioner har strukturen. " in g.explanation  # Swedish first
+    assert "while 2 of the 21 regions have one. " in g.explanation_en
+    # which regions: a field of its own (the report lists it once per type), not the prose
+    assert g.having == ("nvr:dalarna", "nvr:kronoberg") == tuple(m.having("nv:st-mobile-team"))
+    assert "Region Dalarna" not in g.explanation + g.explanation_en
     assert "bara i översiktens korta avsnitt" in g.explanation  # Blekinge has no document of its own
     assert g.score == round(2 / 21, 3)
     assert structure_gaps(m, curated) == []  # nothing is in more than half of the regions
@@ -106,7 +109,9 @@ M = Matrix(
     ],
 )
 def test_structure_gaps_table(kwargs, expected):
-    assert {(g.region, g.name) for g in structure_gaps(M, **kwargs)} == expected
+    gaps = structure_gaps(M, **kwargs)
+    assert {(g.region, g.name) for g in gaps} == expected
+    assert all(g.having == tuple(M.having(g.name)) and g.region not in g.having for g in gaps)
 
 
 def test_gotland_gets_no_joint_structure_gaps(store, project):

@@ -39,7 +39,7 @@ from .rank import rank
 @dataclass
 class Analysis:
     """The ranked gaps, the evaluation of link prediction (None when prediction did not run)
-    and the names of the regions the gaps lie in."""
+    and the names of the regions the gaps lie in or name (a comparison's `having`)."""
 
     gaps: list[Gap]
     evaluation: Evaluation | None = None
@@ -50,6 +50,8 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     #: precision of the findings alone (kinds `FINDINGS`: what `naravard gaps` lists by default)
     findings_precision: Precision | None = None
+    #: the structure types of the comparison rows: short IRI → (Swedish name, English name)
+    type_names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def links(self) -> list[Gap]:
         """The links computed between two actors (rules and prediction), for pages to draw
@@ -110,6 +112,7 @@ def analyse(
         say("gaps: evaluating link prediction (hold-out, fixed seeds) …")
         evaluation = hold_out(predict.projection(store) if g is None else actor_projection(g))
     found: list[Gap] = []
+    type_names: dict[str, tuple[str, str]] = {}
     names = labels(store, project)  # once: the finders and the region names share it
     stated = audit.find(store, project, reg, names) if {"audit", "note"} & set(kinds) else []
     for kind in kinds:
@@ -121,10 +124,14 @@ def analyse(
         elif kind == "rule":
             found += rules.find(store, project, reg, names)
         else:
-            found += compare.find(store, project, reg)
+            m = compare.structure_matrix(store, project)
+            found += compare.find(store, project, reg, m)
+            type_names = {st: (m.type_names_sv.get(st, en), en) for st, en in m.type_names.items()}
     of = principals(store, project)
     kept = [g for g in found if g.kind in ("audit", "note") or not same_single_principal(g.a, g.b, of)]
     regions = {g.region: names.get(g.region, g.region) for g in kept}
+    for having in {g.name: g.having for g in kept if g.kind == "compare"}.values():  # one list per structure type
+        regions.update((r, names.get(r, r)) for r in having)
     ranked = rank(kept, rules.order(project))
     notes: list[str] = []
     measured = None
@@ -140,7 +147,7 @@ def analyse(
             )
             measured = score(ranked, judged)
     findings = score([g for g in ranked if g.kind in FINDINGS], judged) if judged is not None else None
-    return Analysis(ranked, evaluation, regions, measured, notes, findings)
+    return Analysis(ranked, evaluation, regions, measured, notes, findings, type_names)
 
 
 def _pct(x: float | None) -> str:

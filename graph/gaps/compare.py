@@ -88,11 +88,13 @@ def structure_gaps(
     regions have one; only for `curated` regions, never for the (region, type) pairs in `skip`.
     Score = share of regions that have it. `described_by` maps a region to the documents about it
     alone (an audit, an answer); a region without one is described only in the overview's short
-    section, which could simply not have mentioned the structure: the explanation says which."""
+    section, which could simply not have mentioned the structure: the explanation says which.
+    The explanation says how many regions have the structure; which ones is the gap's `having`
+    (the same list for every gap of a type, named once per type on the report)."""
     total = len(m.cells)
     out: list[Gap] = []
     for st in sorted(m.type_names):
-        have = m.having(st)
+        have = tuple(m.having(st))
         if len(have) <= majority * total:
             continue
         for reg in sorted(m.cells):
@@ -100,7 +102,6 @@ def structure_gaps(
                 continue
             if (reg, st) in skip:
                 continue
-            names = ", ".join(m.region_names[r] for r in have)
             docs = (described_by or {}).get(reg, [])
             could_sv = (
                 f"Regionen beskrivs i {', '.join(docs)}: där kunde strukturen ha nämnts."
@@ -124,22 +125,23 @@ def structure_gaps(
                     score=round(len(have) / total, 3),
                     explanation=(
                         f"{m.region_names[reg]} saknar «{m.type_names_sv.get(st, m.type_names[st])}» i grafen, "
-                        f"medan {len(have)} av {total} regioner har strukturen: {names}. {could_sv}"
+                        f"medan {len(have)} av {total} regioner har strukturen. {could_sv}"
                     ),
                     explanation_en=(
                         f"{m.region_names[reg]} has no {m.type_names[st]} in the graph, while {len(have)} of the "
-                        f"{total} regions have one: {names}. {could_en}"
+                        f"{total} regions have one. {could_en}"
                     ),
+                    having=have,
                 )
             )
     return out
 
 
-def find(store: ox.Store, project: Project, region: str | None = None) -> list[Gap]:
-    """`structure_gaps` of the store's matrix for regions with curated data, in all regions or
-    in `region` (a short IRI, `nvr:dalarna`)."""
+def find(store: ox.Store, project: Project, region: str | None = None, m: Matrix | None = None) -> list[Gap]:
+    """`structure_gaps` of the store's matrix (or `m`, when the caller has read it) for regions with
+    curated data, in all regions or in `region` (a short IRI, `nvr:dalarna`)."""
     return structure_gaps(
-        structure_matrix(store, project),
+        structure_matrix(store, project) if m is None else m,
         curated_regions(store, project),
         region=region,
         skip=not_applicable(store, project),

@@ -41,6 +41,9 @@ class Gap:
     svar på revisionsrapport, översikt), `authority` that kind's nv:authorityRank (1 first),
     `date` its date, `answered` which recommendations and
     measures answer it; `reason` says why the row has its place in the ranking (`reason_en` in English).
+    `having` lists, for a comparison, the regions (short IRIs) that have the structure the region
+    lacks, in the order of their names (empty for the other kinds): the report lists them once per
+    structure type, not in each row's explanation.
     """
 
     region: str
@@ -63,6 +66,7 @@ class Gap:
     reason: str = ""
     explanation_en: str = ""
     reason_en: str = ""
+    having: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not self.quotes and self.evidence:
@@ -101,6 +105,7 @@ class Gap:
         d = asdict(self)
         d["actors"] = list(self.actors)
         d["quotes"] = [{"quote": q, "document": doc} for q, doc in self.quotes]
+        d["having"] = list(self.having)
         return d
 
 

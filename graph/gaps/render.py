@@ -289,6 +289,53 @@ def _head(*names: str) -> str:
     return "<tr>" + "".join(f"<th data-i18n>{_e(n)}</th>" for n in names) + "</tr>"
 
 
+def type_id(st: str) -> str:
+    """The id of a structure type's list of regions on the report.
+
+    >>> type_id("nv:st-mobile-team")
+    'typ-st-mobile-team'
+    """
+    return "typ-" + st.split(":", 1)[-1].rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _having_link(g: Gap) -> str:
+    """A comparison's link to the list of the regions that have its structure (`having_html`)."""
+    n = len(g.having)
+    sv, en = (
+        ("Den enda regionen", "The one region that has it")
+        if n == 1
+        else (f"De {n} regionerna", f"The {n} regions that have it")
+    )
+    return f"<br><a href='#{_e(type_id(g.name))}'{_en(en)}>{sv} med strukturen</a>"
+
+
+def having_html(analysis: Analysis, pages: dict[str, str]) -> str:
+    """The regions that have each structure type the comparison rows concern, once per type (each row
+    links to its type's list): the type's name, the number of regions and each region, linked to its
+    page where `pages` has one (as the rows link actors); empty without comparison rows."""
+    having = {g.name: g.having for g in analysis.gaps if g.kind == "compare" and g.having}
+    if not having:
+        return ""
+    names = analysis.type_names
+    parts = [
+        "<h2 id=strukturer data-i18n>Regionerna som har varje struktur</h2>",
+        "<p data-i18n>Varje jämförelse ovan säger hur många regioner som har strukturen och länkar hit.</p>",
+    ]
+    for st in sorted(having, key=lambda t: (names.get(t, (t,))[0], t)):
+        sv, en = names.get(st, (st, st))
+        n = len(having[st])
+        count_sv, count_en = ("(1 region)", "(1 region)") if n == 1 else (f"({n} regioner)", f"({n} regions)")
+        parts.append(
+            f"<h3 id='{_e(type_id(st))}'><span{_en(en)}>{_e(sv)}</span> <small{_en(count_en)}>{count_sv}</small></h3>"
+        )
+        parts.append(
+            "<ul class=having>"
+            + "".join(f"<li>{_actor(r, analysis.region_names.get(r, r), pages)}</li>" for r in having[st])
+            + "</ul>"
+        )
+    return "\n".join(parts)
+
+
 def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) -> str:
     """One table of rows: what they concern, kind and source, why, rank, and every quote."""
     out = ["<table>" + _head("gäller", "aktör", "slag · källa", "namn", "poäng", "varför", "rang", "belägg")]
@@ -299,6 +346,7 @@ def _rows_html(gaps: list[Gap], pages: dict[str, str], sources: dict[str, str]) 
         # the English switch (graph/static/lang.js) shows `data-en` in place of the Swedish text
         why = f"<span{_en(g.explanation_en)}>{_e(g.explanation)}</span>"
         why += f"<br><span class=doc>{_e(g.answered)}</span>" if g.answered else ""
+        why += _having_link(g) if g.having else ""
         out.append(
             f"<tr><td>{_actor(g.a, g.a_label, pages)}</td><td>{_actor(g.b, g.b_label, pages)}</td>"
             f"<td><span class='kind {_e(g.kind)}' data-i18n>{_e(KIND_SV.get(g.kind, g.kind))}</span><br>{source}</td>"
@@ -317,7 +365,8 @@ def report_html(
 ) -> str:
     """The whole report page (Swedish) on the pages' base layout: per region the findings, then the
     material for judgement, the precision against the labelled set and the evaluation of link
-    prediction; `pages` maps an actor (short IRI) to its network page, to link its name (no page, no
+    prediction, and at the end the regions that have each structure the comparisons concern
+    (`having_html`); `pages` maps an actor (short IRI) to its network page, to link its name (no page, no
     link); `footer` is the build date and data version (`graph.viz.shell.footer`); `sources` links
     each quote to its line (`quote_html`)."""
     from ..viz.shell import FOOTER_UNKNOWN, render
@@ -345,6 +394,9 @@ def report_html(
         for r in order
     ]
     parts.append("</ul>")
+    lists = having_html(analysis, pages)
+    if lists:
+        parts.append("<p><a href='#strukturer' data-i18n>Regionerna som har varje struktur</a></p>")
     for reg in order:
         slug = local_name(reg)
         parts.append(
@@ -357,5 +409,6 @@ def report_html(
         parts.append("<h3 data-i18n>Fynd</h3>" + (_rows_html(found, pages, sources) if found else none))
         if rest:
             parts.append("<h3 data-i18n>Underlag för bedömning</h3>" + _rows_html(rest, pages, sources))
+    parts.append(lists)
     title = "Samverkansbrister och saknade länkar"
     return render("gaps.html", title=title, body="\n".join(parts), footer=footer or FOOTER_UNKNOWN)

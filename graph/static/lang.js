@@ -99,6 +99,9 @@
     "varför": "why",
     "rang": "rank",
     "belägg": "evidence",
+    "Regionerna som har varje struktur": "The regions that have each structure",
+    "Varje jämförelse ovan säger hur många regioner som har strukturen och länkar hit.":
+      "Each comparison above says how many regions have the structure and links here.",
     // network.js
     "Även: ": "Also: ",
     "Öppna aktörens sida": "Open the actor's page",
