@@ -41,6 +41,7 @@ S = Gap(
         ("csv", lambda t: [r[-1] for r in csv.reader(io.StringIO(t))] == ["having", "", "nvr:a; nvr:b"]),
         ("table", lambda t: "   2. [compare:nv:st-x 0.667] nvr:dalarna  Region Dalarna\n" in t),
         ("table", lambda t: "«quote» (doc)" in t and "A ↔ B" in t),
+        ("table", lambda t: t.endswith("      lacks x\n      har strukturen: nvr:a, nvr:b\n")),
     ],
 )
 def test_gaps_text(fmt, check):

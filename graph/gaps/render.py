@@ -52,6 +52,8 @@ def gaps_text(gaps: list[Gap], fmt: str) -> str:
         lines.append(f"{i:>4}. [{g.kind}:{g.name}{score}] {g.region}  {pair}\n      {g.explanation}")
         if g.reason:
             lines.append(f"      rang: {g.reason}" + (f"; {g.answered}" if g.answered else ""))
+        if g.having:
+            lines.append(f"      har strukturen: {', '.join(g.having)}")
         for quote, doc in g.quotes:
             lines.append(f"      «{quote}» ({doc})")
     return "\n".join(lines) + ("\n" if lines else "no gaps found\n")
