@@ -10,6 +10,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
@@ -395,7 +396,7 @@ class Site:
         coloured by the indicator the reader picks (`region_indicators`), each a link to its region's page,
         and the region × structure matrix (`structure_matrix`) as a sortable table beside it."""
         shape = county_map(self.project)
-        codes, found = region_indicators(self.store, self.project)
+        codes, found = self.indicators
         regions = sorted(self.regions, key=lambda r: codes.get(r, ""))
         missing = [r for r in regions if codes.get(r) not in shape["counties"]]
         if missing:
@@ -425,7 +426,7 @@ class Site:
             }
             for i, r in enumerate(regions)
         ]
-        m = structure_matrix(self.store, self.project)
+        m = self.matrix
         types = list(m.type_names)
         table = [
             {"name": m.region_names[r], "href": page_name(r, "Region"), "counts": [m.cells[r].get(t, 0) for t in types]}
@@ -450,7 +451,7 @@ class Site:
         """(path, HTML) of the all-actor network: each region's actors in a cluster around its region node,
         the clusters on a ring in map order (`cluster_layout`), the national actors in the middle."""
         shape = county_map(self.project)["counties"]
-        codes, _ = region_indicators(self.store, self.project)
+        codes, _ = self.indicators
         centres = {r: (shape[c]["x"], shape[c]["y"]) for r, c in codes.items() if c in shape}
         group = {n: d.get("region") for n, d in self.g.nodes(data=True)}
         pos = cluster_layout(self.g, group, centres, self.region_labels, memo=self.memo)
@@ -482,6 +483,23 @@ class Site:
             },
             related=[(self.region_labels[r], f"regions/{r.split(':', 1)[1]}.html") for r in sorted(self.regions)],
         )
+
+    @cached_property
+    def indicators(self) -> tuple[dict[str, str], list[dict]]:
+        """`region_indicators` of the store (the national pages')."""
+        return region_indicators(self.store, self.project)
+
+    @cached_property
+    def matrix(self):
+        """`structure_matrix` of the store (the country's page)."""
+        return structure_matrix(self.store, self.project)
+
+    def whole_pages(self) -> list[tuple[str, Callable[[], tuple[str, str]]]]:
+        """(path, draw) of the pages drawn whole, not by key: the national network (the largest), the
+        country's map and the index; `draw()` gives (path, HTML before `stamp`). What they read from the
+        store is read here, so that a forked process may draw them without querying it."""
+        _ = (self.indicators, self.matrix)
+        return [(NETWORK_PAGE, self.network_page), (MAP_PAGE, self.map_page), ("index.html", self.index_page)]
 
     def index_page(self) -> tuple[str, str]:
         """(path, HTML) of the overview page: counts per region and the legend, classes named by the ontology."""
@@ -533,8 +551,9 @@ def write_site(
     before = Previous(previous)
     everything = regions is None and actors is None
     jobs = []
+    whole = []  # (rel, draw) of the pages drawn whole by the forks: the index and the national pages
     if everything:
-        jobs += [site.index_page, site.map_page, site.network_page]
+        whole = [(rel, lambda page=page: page()[1]) for rel, page in site.whole_pages()]
         regions = list(site.regions)
         actors = [n for n, d in site.g.nodes(data=True) if d["cls"] != "Region"]
     for r in regions or []:  # unknown names are errors before anything is written
@@ -553,7 +572,9 @@ def write_site(
         jobs.append(lambda r=r: site.region_job(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_job(a))
-    todo = []  # (rel, key, draw) of the pages to draw
+    # (rel, key, draw) of the pages to draw; the national pages first (the largest: drawn by the forks
+    # beside the others, not here before them), each drawn whole and kept if it came out as before
+    todo = [(rel, None, draw) for rel, draw in whole]
     said = time.monotonic()
     for n, job in enumerate(jobs, 1):
         done = job()
@@ -571,6 +592,8 @@ def write_site(
         if progress and time.monotonic() - said > 2:  # which pages changed: their keys, and those that did not
             progress(f"checking pages {n} of {len(jobs)} …")
             said = time.monotonic()
+    written += [out / rel for rel, _ in whole]
+    total = len(jobs) + len(whole)
 
     def drawn(page: tuple) -> tuple[str, dict]:  # in a forked process (`fork_map`): what the memo should keep
         rel, key, draw = page
@@ -579,13 +602,14 @@ def write_site(
         before.write(out, rel, data)
         return digest(data), {k: memo.used[k] for k in keys}
 
-    first = len(jobs) - len(todo)
+    first = total - len(todo)
     for n, ((_, key, _), (sha, used)) in enumerate(zip(todo, fork_map(drawn, todo), strict=True), first + 1):
         memo.used.update(used)
-        memo.put(key, {"sha": sha, "memo": sorted(used)})
-        if progress and (n == len(jobs) or time.monotonic() - said > 2):
-            progress(f"pages {n} of {len(jobs)}")
+        if key is not None:
+            memo.put(key, {"sha": sha, "memo": sorted(used)})
+        if progress and (n == total or time.monotonic() - said > 2):
+            progress(f"pages {n} of {total}")
             said = time.monotonic()
     if progress and not todo:
-        progress(f"pages {len(jobs)} of {len(jobs)}")
+        progress(f"pages {total} of {total}")
     return written
