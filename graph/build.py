@@ -105,8 +105,12 @@ def build(
         step("loading the store …")
         store, unsaved = build_store(project)  # the build's queries go to the in-memory store: faster
         if unsaved:
+            # once validation is done (its SHACL step and the bulk load are the build's two largest memory
+            # needs: one after the other, not on top of each other) and has passed (else nothing is saved);
             # here, not in a forked process: RocksDB's bulk load can hang in a fork of a process that has
             # used RocksDB before (a test run, a library user)
+            step("saving the store …" if checking.ready() else "waiting for validation, then saving the store …")
+            checking.verdict()
             save_store(store, unsaved)
         previous = current_version(project.output_dir)  # what it holds unchanged is linked, not written again
         with new_version(project.output_dir, link_cache=project.cache_dir) as out:

@@ -175,11 +175,12 @@ def test_an_edit_to_one_region_file_redraws_only_the_pages_that_show_it_and_give
 def test_a_build_whose_edit_breaks_the_data_fails_and_keeps_the_output(small_project, tmp_path):
     """Validation runs in a process of its own beside the build (`Validation`): its report is the
     report of `validate` run here, and an error an edit brings in stops the build before anything is
-    shown (the folder it was building into is removed)."""
+    shown (the folder it was building into is removed) and before its store is saved to the cache."""
     built = copy_built(small_project, tmp_path / "proj")
     project = Project(built.root, built.root / "output")
     assert Validation(project).report().problems == validate(project).problems
     shown, before = project.output_dir.resolve(), files(project.output_dir)
+    stores = sorted(project.cache_dir.glob("store-*"))
     path = built.root / "data" / "regions" / "dalarna.ttl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("nv:inRegion nvr:dalarna ;", "nv:inRegionn nvr:dalarna ;", 1), "utf-8")
@@ -188,6 +189,7 @@ def test_a_build_whose_edit_breaks_the_data_fails_and_keeps_the_output(small_pro
     assert any(p.file == "data/regions/dalarna.ttl" and "nv:inRegionn" in p.message for p in failed.value.report.errors)
     assert project.output_dir.resolve() == shown and files(project.output_dir) == before
     assert not list(builds_dir(project.output_dir).glob(".partial-*"))
+    assert sorted(project.cache_dir.glob("store-*")) == stores  # the failed data's store was not saved
     broken = text.replace("nv:inRegion nvr:dalarna ;", 'nv:inRegion nvr:dalarna ;\n    rdfs:comment "unterminated ;', 1)
     path.write_text(broken, "utf-8")
     with pytest.raises(DataSyntaxError, match="dalarna.ttl"):  # raised by validation, not by the store
