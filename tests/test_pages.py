@@ -55,7 +55,7 @@ def pages(site, tmp_path_factory):
         lambda: site.region_page("nvr:dalarna"),
         lambda: site.actor_page("nvr:jamtland-harjedalen--svom"),
         lambda: site.actor_page("nvr:dalarna--valfardsradet"),
-        *[lambda p=p: p for p in source_pages(site.store, site.project)],
+        *[lambda p=p, draw=draw: (p, draw()) for p, draw in source_pages(site.store, site.project)],
     ]
     for job in jobs:
         rel, text = job()

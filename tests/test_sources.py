@@ -19,7 +19,7 @@ def evidence(store, project):
 
 @pytest.fixture(scope="module")
 def sources(store, project):
-    return dict(source_pages(store, project))
+    return {path: draw() for path, draw in source_pages(store, project)}
 
 
 def test_every_statement_is_one_quote_of_its_relation(store, project, evidence):

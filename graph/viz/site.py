@@ -551,7 +551,7 @@ def write_site(
     before = Previous(previous)
     everything = regions is None and actors is None
     jobs = []
-    whole = []  # (rel, draw) of the pages drawn whole by the forks: the index and the national pages
+    whole = []  # (rel, draw) of the pages drawn whole (no key): `draw()` gives the HTML before `stamp`
     if everything:
         whole = [(rel, lambda page=page: page()[1]) for rel, page in site.whole_pages()]
         regions = list(site.regions)
@@ -566,28 +566,24 @@ def write_site(
     before.write(out, "assets/search-index.js", site.search_index())
     written.append(out / "assets" / "search-index.js")
     if everything:
-        jobs += [lambda p=p: p for p in source_pages(store, site.project, site.footer)]
-        jobs.append(lambda: ("sparql.html", render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
+        whole += source_pages(store, site.project, site.footer)
+        whole.append(("sparql.html", lambda: render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
     for r in regions or []:
         jobs.append(lambda r=r: site.region_job(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_job(a))
-    # (rel, key, draw) of the pages to draw; the national pages first (the largest: drawn by the forks
-    # beside the others, not here before them), each drawn whole and kept if it came out as before
+    # (rel, key, draw) of the pages to draw: first those drawn whole (the national pages, the largest, and
+    # the source texts: drawn by the forks beside the others, not here before them; kept where they come
+    # out as before), then the region and actor pages whose keys changed
     todo = [(rel, None, draw) for rel, draw in whole]
     said = time.monotonic()
     for n, job in enumerate(jobs, 1):
-        done = job()
-        if len(done) == 2:  # drawn whole: kept if it came out as before
-            rel, text = done
-            before.write(out, rel, stamp(text))
+        rel, key, draw = job()
+        kept = memo.old.get(key) if key not in memo.used else memo.used[key]
+        if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
+            memo.keep([key, *kept.get("memo", [])])  # its layouts stay in the memo for the next build
         else:
-            rel, key, draw = done
-            kept = memo.old.get(key) if key not in memo.used else memo.used[key]
-            if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
-                memo.keep([key, *kept.get("memo", [])])  # its layouts stay in the memo for the next build
-            else:
-                todo.append((rel, key, draw))
+            todo.append((rel, key, draw))
         written.append(out / rel)
         if progress and time.monotonic() - said > 2:  # which pages changed: their keys, and those that did not
             progress(f"checking pages {n} of {len(jobs)} …")

@@ -7,6 +7,7 @@ and every quote of every relation with a link to its line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -163,25 +164,31 @@ def source_links(store: ox.Store, project: Project | None = None) -> dict[str, s
     return {r["cited"]: source_page_name(r["file"]) for r in rows(store, "source-documents", project)}
 
 
-def source_pages(store: ox.Store, project: Project, footer: dict | None = None) -> list[tuple[str, str]]:
-    """(path, HTML) of every source text's page: its lines numbered, each with an anchor `#L<n>`."""
+def source_pages(store: ox.Store, project: Project, footer: dict | None = None) -> list[tuple[str, Callable[[], str]]]:
+    """(path, draw) of every source text's page: `draw()` gives its HTML, the text's lines numbered, each
+    with an anchor `#L<n>` (the store is read here; drawing reads only the text's file).
+
+    >>> import graph.store as st
+    >>> pages = source_pages(st.memory_store(Project.default().input_files()), Project.default())
+    >>> path, draw = pages[0]
+    >>> path.startswith("sources/"), 'id="L1"' in draw()
+    (True, True)
+    """
     pages = []
     for r in rows(store, "source-documents", project):
         path = project.sources_dir / r["file"]
         if not path.is_file():
             continue
-        title = r["short"] or r["title"] or r["file"]
-        pages.append(
-            (
-                source_page_name(r["file"]),
-                render(
-                    "source.html",
-                    base="../",
-                    title=title,
-                    subtitle=" · ".join(x for x in (r["title"], r["date"], r["file"]) if x),
-                    lines=path.read_text(encoding="utf-8").splitlines(),
-                    footer=footer or FOOTER_UNKNOWN,
-                ),
+
+        def draw(r: dict = r, path: Path = path) -> str:
+            return render(
+                "source.html",
+                base="../",
+                title=r["short"] or r["title"] or r["file"],
+                subtitle=" · ".join(x for x in (r["title"], r["date"], r["file"]) if x),
+                lines=path.read_text(encoding="utf-8").splitlines(),
+                footer=footer or FOOTER_UNKNOWN,
             )
-        )
+
+        pages.append((source_page_name(r["file"]), draw))
     return pages
