@@ -202,6 +202,7 @@ class Site:
         self._node_digests: dict[str, str] = {}
         self._edge_digests: dict[tuple[str, str], str] = {}
         self._order = {n: i for i, n in enumerate(self.g)}
+        self._municipalities: dict[str, list[dict]] = {}  # `municipalities`, by region
         self.region_members = region_members(self.g)  # each region's own nodes, for its page
         self.stats = stats(store, project)
         self.regions = {r["region"]: r for r in self.stats["regions"]}
@@ -338,7 +339,7 @@ class Site:
             )
         slug = region.split(":", 1)[1]
         keep = region_nodes(self.g, region, self.region_members)
-        members = rows(self.store, "region-municipalities", self.project, {"region": region})
+        members = self.municipalities(region)
         r = self.regions[region]
         key = self.page_key(f"regions/{slug}.html", keep, r, members)
         return f"regions/{slug}.html", key, lambda: self._region_html(region, slug, keep, members)
@@ -484,6 +485,15 @@ class Site:
             related=[(self.region_labels[r], f"regions/{r.split(':', 1)[1]}.html") for r in sorted(self.regions)],
         )
 
+    def municipalities(self, region: str) -> list[dict]:
+        """The municipalities of `region` (the library query `region-municipalities`), for its page's diagram;
+        kept, so that forked processes draw the pages of regions asked for before they forked without
+        querying the store."""
+        if region not in self._municipalities:
+            found = rows(self.store, "region-municipalities", self.project, {"region": region})
+            self._municipalities[region] = found
+        return self._municipalities[region]
+
     @cached_property
     def indicators(self) -> tuple[dict[str, str], list[dict]]:
         """`region_indicators` of the store (the national pages')."""
@@ -537,8 +547,8 @@ def write_site(
 ) -> list[Path]:
     """Write pages to `out` (default output/): everything, or only the named regions/actors.
 
-    `progress`, if given, hears `checking pages n of N …` while the pages' keys are computed and
-    `pages n of N` while they are drawn, about every two seconds, and at the end; `memo`
+    `progress`, if given, hears `pages n of N` while the pages are checked (their keys) and drawn (by
+    forked processes: `graph.parallel.fork_map`), about every two seconds, and at the end; `memo`
     (`graph.memo.Memo`), if given, lends and keeps the layouts and each region and actor page's key
     (`Site.page_key`) with the SHA-256 of the page it drew (the build's, kept between builds). `previous`
     (the build output/ showed before): a region or actor page whose key is the one `memo` recorded and
@@ -569,43 +579,39 @@ def write_site(
         whole += source_pages(store, site.project, site.footer)
         whole.append(("sparql.html", lambda: render("sparql.html", title="SPARQL-frågesida", footer=site.footer)))
     for r in regions or []:
+        site.municipalities(r)  # read now, not in the forks
         jobs.append(lambda r=r: site.region_job(r))
     for a in actors or []:
         jobs.append(lambda a=a: site.actor_job(a))
-    # (rel, key, draw) of the pages to draw: first those drawn whole (the national pages, the largest, and
-    # the source texts: drawn by the forks beside the others, not here before them; kept where they come
-    # out as before), then the region and actor pages whose keys changed
-    todo = [(rel, None, draw) for rel, draw in whole]
-    said = time.monotonic()
-    for n, job in enumerate(jobs, 1):
-        rel, key, draw = job()
-        kept = memo.old.get(key) if key not in memo.used else memo.used[key]
-        if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
-            memo.keep([key, *kept.get("memo", [])])  # its layouts stay in the memo for the next build
-        else:
-            todo.append((rel, key, draw))
-        written.append(out / rel)
-        if progress and time.monotonic() - said > 2:  # which pages changed: their keys, and those that did not
-            progress(f"checking pages {n} of {len(jobs)} …")
-            said = time.monotonic()
-    written += [out / rel for rel, _ in whole]
-    total = len(jobs) + len(whole)
+    # Each page is one job for the forks (`fork_map`), the largest first: the pages drawn whole (the national
+    # pages and the source texts; kept where they come out as before), then the region and actor pages, each
+    # of which works out its key (`Site.page_key`) and is linked from the previous build when that build drew
+    # it from the same key, or else drawn. The forks share the keys' work too, not only the drawing.
+    todo = [lambda rel=rel, draw=draw: (rel, None, draw) for rel, draw in whole] + jobs
 
-    def drawn(page: tuple) -> tuple[str, dict]:  # in a forked process (`fork_map`): what the memo should keep
-        rel, key, draw = page
+    def page(job: Callable) -> tuple[str, str | None, str | None, dict | list]:  # in a forked process
+        rel, key, draw = job()
+        if key is not None:
+            kept = memo.old.get(key) if key not in memo.used else memo.used[key]
+            if isinstance(kept, dict) and before.reuse(out, rel, kept.get("sha")):
+                return rel, key, None, [key, *kept.get("memo", [])]  # its layouts stay in the memo too
         text, keys = memo.recording(draw)
         data = stamp(text).encode("utf-8")
         before.write(out, rel, data)
-        return digest(data), {k: memo.used[k] for k in keys}
+        return rel, key, digest(data), {k: memo.used[k] for k in keys}  # what the memo should keep
 
-    first = total - len(todo)
-    for n, ((_, key, _), (sha, used)) in enumerate(zip(todo, fork_map(drawn, todo), strict=True), first + 1):
-        memo.used.update(used)
-        if key is not None:
-            memo.put(key, {"sha": sha, "memo": sorted(used)})
-        if progress and (n == total or time.monotonic() - said > 2):
-            progress(f"pages {n} of {total}")
+    said = time.monotonic()
+    for n, (rel, key, sha, kept) in enumerate(fork_map(page, todo), 1):
+        if sha is None:
+            memo.keep(kept)
+        else:
+            memo.used.update(kept)
+            if key is not None:
+                memo.put(key, {"sha": sha, "memo": sorted(kept)})
+        written.append(out / rel)
+        if progress and (n == len(todo) or time.monotonic() - said > 2):
+            progress(f"pages {n} of {len(todo)}")
             said = time.monotonic()
     if progress and not todo:
-        progress(f"pages {total} of {total}")
+        progress("pages 0 of 0")
     return written
