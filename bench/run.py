@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.treemem import Peak
 from graph.project import REPO_ROOT, Project
 from tests.browser import CHROMIUM, browser  # Debian's Chromium and its flags: one place
 
@@ -72,8 +73,16 @@ def med(xs):
 # ---------------------------------------------------------------- running workers
 
 
-def worker(args: list[str], timeout: float | None = None, env: dict | None = None, line_timeout: float | None = None):
-    """Run bench.worker; (JSON lines, timed_out). Kills only the process it started."""
+def worker(
+    args: list[str],
+    timeout: float | None = None,
+    env: dict | None = None,
+    line_timeout: float | None = None,
+    memory: dict | None = None,
+):
+    """Run bench.worker; (JSON lines, timed_out). Kills only the process it started. With `memory` (a dict),
+    the peaks of PSS and RSS summed over its process tree (`bench.treemem.Peak`: forks counted honestly) are
+    put in it."""
     proc = subprocess.Popen(
         [PY, "-m", "bench.worker", *args],
         stdout=subprocess.PIPE,
@@ -82,6 +91,7 @@ def worker(args: list[str], timeout: float | None = None, env: dict | None = Non
         cwd=REPO_ROOT,
         env={**os.environ, **(env or {})},
     )
+    sampler = Peak(proc.pid) if memory is not None else None
     q: queue.Queue = queue.Queue()
     err: list[str] = []
     threading.Thread(target=lambda: [q.put(line) for line in proc.stdout] + [q.put(None)], daemon=True).start()
@@ -110,6 +120,8 @@ def worker(args: list[str], timeout: float | None = None, env: dict | None = Non
         if line.startswith("{"):
             out.append(json.loads(line))
     proc.wait()
+    if sampler is not None:
+        memory.update(sampler.stop())
     if proc.returncode not in (0, None) and not timed_out:
         log(f"worker {args[:2]} failed ({proc.returncode}): {''.join(err)[-800:]}")
     return out, timed_out
@@ -523,13 +535,15 @@ def phase_text(phases: list[dict]) -> str:
 
 #: The issue's goals for a whole build (with every page), by scale.
 BUILD_GOAL = {"1e5": 20.0, "1e6": 120.0}
+MEMORY_GOAL = {"1e6": 4 * 2**20}  # kB: the build's peak memory at 10^6 under 4 GB (issue 17)
 
 
 def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     out = BENCH / f"out-build-{scale}"
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
-    phases, to = worker(["build", str(root)], env={"NARAVARD_OUTPUT": str(out)}, timeout=cap)
+    memory: dict = {}
+    phases, to = worker(["build", str(root)], env={"NARAVARD_OUTPUT": str(out)}, timeout=cap, memory=memory)
     secs = time.perf_counter() - t
     by = {p["phase"]: p["seconds"] for p in phases}
     pages = sum(1 for _ in out.rglob("*.html")) if out.exists() else 0
@@ -549,6 +563,18 @@ def bench_build_synth(root: Path, scale: str, cap: float) -> None:
         "" if goal is None else "not met" if to or total > goal else "met",
     )
     row("build", "  phases: " + text, scale, "")
+    limit = MEMORY_GOAL.get(scale)
+    row(
+        "build",
+        "  peak memory: the sum of PSS over the build's processes (bench/treemem.py: a page forks share counted "
+        f"once), sampled every 0.5 s; RSS summed {fmt_mb(memory['rss_kb'])}",
+        scale,
+        fmt_mb(memory["pss_kb"]),
+        "",
+        "",
+        f"< {limit / 2**20:.0f} GB" if limit else "",
+        "" if limit is None else "not met" if to or memory["pss_kb"] >= limit else "met",
+    )
     shacl = by.get("shacl_problems", by.get("shacl_problems_by_file"))
     if shacl is not None:
         total = by.get("total", secs)

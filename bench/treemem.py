@@ -52,6 +52,49 @@ def pss_rss_kb(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
+class Peak:
+    """Samples, in a thread, the sums of PSS and RSS over the process tree of `pid` every `every` seconds
+    until `stop()`, which gives the peaks (kB) and when they were reached (seconds since the start), with each
+    process's PSS at the PSS peak (the root first); each sample is also written to `timeline` (a text file
+    open for writing) if given: seconds, PSS kB, RSS kB, processes."""
+
+    def __init__(self, pid: int, every: float = 0.5, timeline=None):
+        self.pid, self.every, self.timeline = pid, every, timeline
+        self.peak = {"pss_kb": 0, "pss_at": 0.0, "rss_kb": 0, "rss_at": 0.0, "processes_max": 0, "samples": 0}
+        self.start = time.monotonic()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def sample(self) -> None:
+        """One sample of the tree now."""
+        now = time.monotonic() - self.start
+        pids = tree(self.pid)
+        sizes = [pss_rss_kb(p) for p in pids]
+        pss, rss = sum(s[0] for s in sizes), sum(s[1] for s in sizes)
+        peak = self.peak
+        peak["samples"] += 1
+        peak["processes_max"] = max(peak["processes_max"], len(pids))
+        if pss > peak["pss_kb"]:
+            peak["pss_kb"], peak["pss_at"] = pss, round(now, 1)
+            peak["pss_by_process"] = {str(p): s[0] for p, s in zip(pids, sizes, strict=True)}  # the root first
+        if rss > peak["rss_kb"]:
+            peak["rss_kb"], peak["rss_at"] = rss, round(now, 1)
+        if self.timeline:
+            self.timeline.write(f"{now:.1f}\t{pss}\t{rss}\t{len(pids)}\n")
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            self.sample()
+            self._done.wait(self.every)
+
+    def stop(self) -> dict:
+        """Stop sampling; the peaks."""
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--every", type=float, default=0.5, help="seconds between samples")
@@ -68,23 +111,10 @@ def main(argv=None) -> None:
 
     reader = threading.Thread(target=echo, daemon=True)
     reader.start()
-    peak = {"pss_kb": 0, "pss_at": 0.0, "rss_kb": 0, "rss_at": 0.0, "processes_max": 0, "samples": 0}
     timeline = a.timeline.open("w") if a.timeline else None
-    while proc.poll() is None:
-        now = time.monotonic() - start
-        pids = tree(proc.pid)
-        sizes = [pss_rss_kb(p) for p in pids]
-        pss, rss = sum(s[0] for s in sizes), sum(s[1] for s in sizes)
-        peak["samples"] += 1
-        peak["processes_max"] = max(peak["processes_max"], len(pids))
-        if pss > peak["pss_kb"]:
-            peak["pss_kb"], peak["pss_at"] = pss, round(now, 1)
-            peak["pss_by_process"] = {str(p): s[0] for p, s in zip(pids, sizes, strict=True)}  # the root first
-        if rss > peak["rss_kb"]:
-            peak["rss_kb"], peak["rss_at"] = rss, round(now, 1)
-        if timeline:
-            timeline.write(f"{now:.1f}\t{pss}\t{rss}\t{len(pids)}\n")
-        time.sleep(a.every)
+    sampler = Peak(proc.pid, a.every, timeline)
+    proc.wait()
+    peak = sampler.stop()
     reader.join()
     if timeline:
         timeline.close()

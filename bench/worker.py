@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shlex
 import statistics
@@ -21,7 +22,10 @@ from pathlib import Path
 
 
 def emit(**kw) -> None:
-    print(json.dumps(kw), flush=True)
+    """One JSON line to stdout in one write: the build's forks (validation beside it) emit too, and two
+    lines written at once must not splice (a write to a pipe of up to 4 kB is atomic)."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (json.dumps(kw) + "\n").encode())
 
 
 def rss_kb() -> int:

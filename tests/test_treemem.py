@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
-from bench.treemem import pss_rss_kb, tree
+from bench.treemem import Peak, pss_rss_kb, tree
 
 #: a parent that touches 64 MB, then forks a child that shares them and waits on a pipe
 FORKED = """
@@ -64,3 +65,20 @@ def test_command_line_reports_the_peaks(tmp_path):
     peak = json.loads(out[-1])
     assert peak["exit"] == 0 and peak["pss_kb"] > 30 * 1024 and peak["rss_kb"] >= peak["pss_kb"]
     assert len(timeline.read_text().splitlines()) == peak["samples"]
+
+
+def test_peak_samples_the_tree_in_a_thread_until_stopped():
+    proc = subprocess.Popen([sys.executable, "-c", FORKED], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        proc.stdout.readline()  # the fork exists and both hold the 64 MB
+        sampler = Peak(proc.pid, every=0.05)
+        time.sleep(0.3)
+        peak = sampler.stop()
+        samples = peak["samples"]
+        time.sleep(0.2)
+        assert peak["samples"] == samples  # stopped: no sample after `stop`
+    finally:
+        proc.communicate("x")
+    assert samples >= 2 and peak["processes_max"] == 2
+    assert 60 * 1024 < peak["pss_kb"] < peak["rss_kb"] - 50 * 1024  # shared pages counted once by PSS
+    assert list(peak["pss_by_process"])[0] == str(proc.pid)  # the root first
