@@ -382,7 +382,9 @@ def rows(store: ox.Store, query: str | Path, project: Project | None = None, par
     """
     result = execute(store, prepare(str(query), params or {}, project))
     names = [v.value for v in result.variables]
-    return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in result]
+    # a solution iterates its terms in the order of the variables: zipped, not looked up by name (half the
+    # cost per row of the dumps the pages read)
+    return [dict(zip(names, [None if term is None else term.value for term in r], strict=True)) for r in result]
 
 
 def run_query(

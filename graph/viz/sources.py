@@ -8,6 +8,7 @@ and every quote of every relation with a link to its line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,8 +22,13 @@ from ..queries import rows
 from .shell import FOOTER_UNKNOWN, render
 
 
+@cache  # asked once per quote (tens of thousands at scale), for a handful of files
 def source_page_name(file: str) -> str:
-    """The page (relative to output/) of the source text in data/sources/`file`."""
+    """The page (relative to output/) of the source text in data/sources/`file`.
+
+    >>> source_page_name("dalarna-revision-2024.txt")
+    'sources/dalarna-revision-2024.html'
+    """
     return f"sources/{Path(file).stem}.html"
 
 
