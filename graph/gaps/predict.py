@@ -82,6 +82,25 @@ class Index:
         self.scope = np.array([scopes.setdefault(g.nodes[x].get("region", ""), len(scopes)) for x in self.nodes])
         self._plain: bool | None = None
 
+    def without(self, x: np.ndarray, y: np.ndarray) -> Index:
+        """This index with the edges `x[i]`–`y[i]` (edges of it, no self-loops, each once) removed: the `Index`
+        of the graph without them (same nodes, scopes and text order), built from the arrays.
+
+        >>> ix = Index(nx.Graph([("a", "b"), ("b", "c")])).without(np.array([0]), np.array([1]))
+        >>> ix.keys.tolist(), ix.degree.tolist()
+        ([5, 7], [0.0, 1.0, 1.0])
+        """
+        out = object.__new__(Index)
+        out.nodes, out.idx, out.n, out.scope, out._plain = self.nodes, self.idx, self.n, self.scope, self._plain
+        n = self.n
+        out.keys = self.keys[~np.isin(self.keys, np.concatenate([x * n + y, y * n + x]))]
+        out.src, out.dst = out.keys // max(n, 1), out.keys % max(n, 1)
+        out.indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(out.src, minlength=n), out=out.indptr[1:])
+        out.count = np.diff(out.indptr)
+        out.degree = self.degree - np.bincount(np.concatenate([x, y]), minlength=n)
+        return out
+
     def linked(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether each `a[i]`–`b[i]` is an edge."""
         if not len(self.keys):
@@ -335,17 +354,17 @@ def method_scores(ix: Index, methods: list[str]) -> tuple[np.ndarray, np.ndarray
         at2 = np.isin(i3 * n + j3, i * n + j)  # the candidates at distance 2 are among those at 3
         pick = (l3_scores != 0) | (at2 if near else False)
         i3, j3, at2 = i3[pick], j3[pick], at2[pick]
-        scores["l3"] = np.array(_rounded(l3_scores[pick]))
+        scores["l3"] = np.array(rounded(l3_scores[pick]))
         for m in near:
             scores[m] = np.zeros(len(i3))
-            scores[m][at2] = _rounded(ix.scores(m, i3[at2], j3[at2]))
+            scores[m][at2] = rounded(ix.scores(m, i3[at2], j3[at2]))
         return i3, j3, scores
     for m in near:
-        scores[m] = np.array(_rounded(ix.scores(m, i, j)))
+        scores[m] = np.array(rounded(ix.scores(m, i, j)))
     return i, j, scores
 
 
-def _rounded(scores: np.ndarray) -> list[float]:
+def rounded(scores: np.ndarray) -> list[float]:
     """As `score_all` rounds (Python's `round`, 12 decimals)."""
     return [round(x, 12) for x in scores.tolist()]
 
