@@ -261,3 +261,18 @@ def test_index_without_edges_is_the_index_of_the_graph_without_them(actors):
         rest.remove_edges_from(gone)
         assert same_index(ix.without(x, y), predict.Index(rest)), seed
         assert same_index(ix.without(y, x), predict.Index(rest)), seed  # either end first
+
+
+def test_index_linked_is_has_edge(actors):
+    """`Index.linked` (a hash table of the edges) against networkx's `has_edge`, on every edge, many non-edges,
+    self-pairs, and graphs with no edge or one."""
+    import random
+
+    graphs = [nx.Graph(actors), nx.empty_graph(5), nx.Graph([(0, 1)]), *(regional_graph(s) for s in range(20))]
+    for g in graphs:
+        ix = predict.Index(g)
+        rng = random.Random(len(g))
+        pairs = [*g.edges, *((rng.choice(ix.nodes), rng.choice(ix.nodes)) for _ in range(5000))]
+        x, y = ix.pairs(pairs)
+        assert ix.linked(x, y).tolist() == [g.has_edge(u, v) and u != v for u, v in pairs]
+        assert ix.linked(y, x).tolist() == [g.has_edge(u, v) and u != v for u, v in pairs]
