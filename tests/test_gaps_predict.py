@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from graph.gaps import predict
@@ -240,3 +241,38 @@ def test_suggest_on_arrays_on_the_real_graph(store, project, actors):
     got = predict.suggest(actors, **args, focus=predict.across)
     assert len(got) > 50
     assert got == predict._suggest_by_dicts(actors, focus=predict.across, **args)
+
+
+def same_index(a: predict.Index, b: predict.Index) -> bool:
+    """Whether two indexes hold the same arrays (nodes, edges, neighbour lists, degrees, scopes)."""
+    fields = ("keys", "src", "dst", "indptr", "count", "degree", "scope")
+    return a.nodes == b.nodes and a.idx == b.idx and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in fields)
+
+
+def test_index_without_edges_is_the_index_of_the_graph_without_them(actors):
+    """`Index.without` (the hold-out's training graphs) is the `Index` built from the graph they leave."""
+    import random
+
+    for seed, g in [*((s, regional_graph(s)) for s in range(20)), (99, nx.Graph(actors))]:
+        ix = predict.Index(g)
+        gone = random.Random(seed).sample(sorted(g.edges, key=str), len(g.edges) // 3)
+        x, y = ix.pairs(gone)
+        rest = g.copy()
+        rest.remove_edges_from(gone)
+        assert same_index(ix.without(x, y), predict.Index(rest)), seed
+        assert same_index(ix.without(y, x), predict.Index(rest)), seed  # either end first
+
+
+def test_index_linked_is_has_edge(actors):
+    """`Index.linked` (a hash table of the edges) against networkx's `has_edge`, on every edge, many non-edges,
+    self-pairs, and graphs with no edge or one."""
+    import random
+
+    graphs = [nx.Graph(actors), nx.empty_graph(5), nx.Graph([(0, 1)]), *(regional_graph(s) for s in range(20))]
+    for g in graphs:
+        ix = predict.Index(g)
+        rng = random.Random(len(g))
+        pairs = [*g.edges, *((rng.choice(ix.nodes), rng.choice(ix.nodes)) for _ in range(5000))]
+        x, y = ix.pairs(pairs)
+        assert ix.linked(x, y).tolist() == [g.has_edge(u, v) and u != v for u, v in pairs]
+        assert ix.linked(y, x).tolist() == [g.has_edge(u, v) and u != v for u, v in pairs]

@@ -13,7 +13,6 @@ in random order. A method is used for suggestions only if it beats the baseline
 
 from __future__ import annotations
 
-import bisect
 import json
 import random
 import statistics
@@ -24,7 +23,7 @@ import numpy as np
 
 from ..memo import Memo
 from ..parallel import fork_map
-from .predict import METHOD_NAMES, METHODS, Index, canonical
+from .predict import METHOD_NAMES, METHODS, Index, rounded
 
 #: A method is used for suggestions only if its mean AUC beats random by this much …
 AUC_MARGIN = 0.10
@@ -42,20 +41,20 @@ def fixed_seeds(n: int) -> tuple[int, ...]:
     return (SEEDS + extra)[:n]
 
 
-def auc(pos: list[float], neg: list[float]) -> float:
-    """P(score of a positive > score of a negative), ties counting one half.
+def auc(pos, neg) -> float:
+    """P(score of a positive > score of a negative), ties counting one half: each positive's place among
+    the sorted negatives (`searchsorted`, left and right). The sum of those places is a whole number of
+    halves, so it is exact whatever the order of the additions.
 
     >>> auc([3, 2], [1, 2])
     0.875
     """
-    if not pos or not neg:
+    if not len(pos) or not len(neg):
         return float("nan")
-    neg_sorted = sorted(neg)
-    total = 0.0
-    for p in pos:
-        lo, hi = bisect.bisect_left(neg_sorted, p), bisect.bisect_right(neg_sorted, p)
-        total += lo + 0.5 * (hi - lo)
-    return total / (len(pos) * len(neg))
+    neg_sorted = np.sort(np.asarray(neg, dtype=np.float64))
+    p = np.asarray(pos, dtype=np.float64)
+    twice = int(np.searchsorted(neg_sorted, p, "left").sum() + np.searchsorted(neg_sorted, p, "right").sum())
+    return (twice / 2) / (len(pos) * len(neg))
 
 
 def precision_at(ranked: list[tuple], hidden: set[tuple], k: int) -> float:
@@ -67,22 +66,62 @@ def precision_at(ranked: list[tuple], hidden: set[tuple], k: int) -> float:
     return sum(1 for p in ranked[:k] if p in hidden) / k if k else float("nan")
 
 
+def uniform(rng: random.Random, n: int) -> np.ndarray:
+    """`n` draws of `rng.random()`, made in numpy, and `rng` left as those draws leave it: both are the
+    Mersenne Twister (MT19937) and make a double of two 32-bit words the same way, so numpy's
+    `RandomState` started from `rng`'s state gives the same numbers.
+
+    >>> a, b = random.Random(5), random.Random(5)
+    >>> uniform(a, 3).tolist() == [b.random() for _ in range(3)], a.random() == b.random()
+    (True, True)
+    """
+    version, state, gauss = rng.getstate()
+    mt = np.random.RandomState()
+    mt.set_state(("MT19937", np.array(state[:-1], dtype=np.uint32), state[-1]))
+    out = mt.random_sample(n)
+    _, key, pos, _, _ = mt.get_state()
+    rng.setstate((version, (*key.tolist(), int(pos)), gauss))
+    return out
+
+
+def edge_order(ix: Index) -> tuple[np.ndarray, np.ndarray]:
+    """The edges of `ix` as index arrays (i < j) in the order of their text (`sorted(..., key=str)`)."""
+    up = ix.src < ix.dst
+    i, j = ix.src[up], ix.dst[up]
+    order = ix.text_order(i, j)
+    return i[order], j[order]
+
+
+def split_index(ix: Index, edges: tuple[np.ndarray, np.ndarray], seed: int, frac: float = 0.1):
+    """`split` on arrays: (hidden edges, sampled non-edges), each as index arrays (i < j) in the order
+    of their text. `edges` is `edge_order(ix)`; the draws are those of `split`, one by one."""
+    rng = random.Random(seed)
+    ei, ej = edges
+    k = max(1, round(frac * len(ei)))
+    picked = np.sort(np.array(rng.sample(range(len(ei)), k), dtype=np.int64))  # text order is edge order
+    n = ix.n
+    linked = set(ix.keys.tolist())
+    neg: set[int] = set()
+    nodes = range(n)
+    while len(neg) < k:
+        a, b = rng.sample(nodes, 2)
+        if a * n + b not in linked:
+            neg.add(min(a, b) * n + max(a, b))
+    keys = np.array(sorted(neg), dtype=np.int64)
+    ni, nj = keys // n, keys % n
+    order = ix.text_order(ni, nj)
+    return (ei[picked], ej[picked]), (ni[order], nj[order])
+
+
 def split(g: nx.Graph, seed: int, frac: float = 0.1) -> tuple[nx.Graph, set[tuple], set[tuple]]:
     """(training graph, hidden edges, sampled non-edges): `frac` of the edges hidden, the rest
-    kept; as many negatives as hidden edges, sampled uniformly from the non-edges of `g`."""
-    rng = random.Random(seed)
-    edges = sorted((canonical(u, v) for u, v in g.edges()), key=str)
-    k = max(1, round(frac * len(edges)))
-    hidden = set(rng.sample(edges, k))
+    kept; as many negatives as hidden edges, sampled uniformly from the non-edges of `g`
+    (`split_index`, given back as a graph and sets of pairs)."""
+    ix = Index(g)
+    (hx, hy), (nx_, ny) = split_index(ix, edge_order(ix), seed, frac)
+    hidden, neg = set(ix.tuples(hx, hy)), set(ix.tuples(nx_, ny))
     train = g.copy()
     train.remove_edges_from(hidden)
-    nodes = sorted(g.nodes, key=str)
-    neg: set[tuple] = set()
-    while len(neg) < k:
-        u, v = rng.sample(nodes, 2)
-        p = canonical(u, v)
-        if not g.has_edge(u, v):
-            neg.add(p)
     return train, hidden, neg
 
 
@@ -140,65 +179,87 @@ class Evaluation:
         return out
 
 
-def rounded(scores: np.ndarray) -> list[float]:
-    """Scores rounded to 12 decimals, as `graph.gaps.predict.score_all` rounds them (Python's `round`)."""
-    return [round(s, 12) for s in scores.tolist()]
-
-
 #: From this many edges the hold-out's seeds are evaluated side by side in forked processes.
 FORK_EDGES = 1000
+#: The methods evaluated together in one forked job, per seed: those ranking the candidates at distance 3 (L3, the
+#: longest, and the random baseline), and the common-neighbour indices (distance 2).
+JOBS = (("l3", "random"), ("ra", "aa", "jaccard"))
 
 
 def hold_out(g: nx.Graph, seeds=SEEDS, frac: float = 0.1) -> Evaluation:
     """Hold-out evaluation of every method over `seeds` (reproducible: same seeds, same numbers); the
-    seeds are evaluated side by side on the machine's cores (`graph.parallel.fork_map`)."""
-    g = nx.Graph(g)
-    g.remove_edges_from(nx.selfloop_edges(g))
+    seeds' methods (`JOBS`) are evaluated side by side on the machine's cores (`graph.parallel.fork_map`),
+    on the graph's `Index`, made once."""
+    if nx.number_of_selfloops(g) or g.is_directed() or g.is_multigraph():
+        g = nx.Graph(g)
+        g.remove_edges_from(nx.selfloop_edges(g))
     res = {"auc": {m: [] for m in METHODS}, "k": {m: [] for m in METHODS}, "20": {m: [] for m in METHODS}}
     workers = None if g.number_of_edges() >= FORK_EDGES else 1  # a small graph: forking costs more than it saves
-    done = list(fork_map(lambda seed: one_seed(g, seed, frac), seeds, workers=workers, chunk=1))
-    for _, figures in done:
+    ix = Index(g)
+    edges = edge_order(ix)
+    jobs = [(seed, methods) for seed in seeds for methods in JOBS]
+    done = list(fork_map(lambda job: one_seed(ix, edges, job[0], frac, job[1]), jobs, workers=workers, chunk=1))
+    for _, figures in done:  # seed by seed (each method in one job of each seed)
         for kind, by_method in figures.items():
             for m, value in by_method.items():
                 res[kind][m].append(value)
-    return Evaluation(tuple(seeds), done[-1][0] if done else 0, res["auc"], res["k"], res["20"])
+    hidden = done[-1][0] if done else 0
+    return Evaluation(tuple(seeds), hidden, res["auc"], res["k"], res["20"])
 
 
-def one_seed(g: nx.Graph, seed: int, frac: float) -> tuple[int, dict]:
-    """The hold-out of `seed` (`hold_out`): the number of hidden edges and each method's AUC ("auc"),
-    precision at the number hidden ("k") and precision at 20 ("20")."""
-    train, hidden, neg = split(g, seed, frac)
+def one_seed(ix: Index, edges, seed: int, frac: float, methods=METHODS) -> tuple[int, dict]:
+    """The hold-out of `seed` (`hold_out`) for `methods`, on the graph's `Index` and its `edge_order`: the
+    number of hidden edges and each method's AUC ("auc"), precision at the number hidden ("k") and
+    precision at 20 ("20")."""
+    (hx, hy), (nx_, ny) = split_index(ix, edges, seed, frac)
+    k = len(hx)
+    train = ix.without(hx, hy)
     res: dict = {"auc": {}, "k": {}, "20": {}}
-    ix = Index(train)
-    # the candidates as index arrays in the order of their text (as `score_all` and `sorted(key=str)`)
-    cands = {}
-    for d in (2, 3):
-        i, j = ix.candidates(d)
-        order = ix.text_order(i, j)
-        cands[d] = (i[order], j[order])
-    pos_x, pos_y = ix.pairs(sorted(hidden, key=str))
-    neg_x, neg_y = ix.pairs(sorted(neg, key=str))
-    for m in METHODS:
+    cands = {}  # the candidates as index arrays in the order of their text (as `score_all` and `sorted(key=str)`)
+    hidden = np.sort(hx * ix.n + hy)
+    for m in methods:
         rng = random.Random(seed * 1009 + METHODS.index(m))
         dist = 2 if m in ("ra", "aa", "jaccard") else 3
+        if dist not in cands:
+            i, j = train.candidates(dist)
+            order = train.text_order(i, j)
+            cands[dist] = (i[order], j[order])
         ci, cj = cands[dist]
         if m == "random":
-            pos_s = [rng.random() for _ in hidden]
-            neg_s = [rng.random() for _ in neg]
-            scores = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
+            pos_s, neg_s = uniform(rng, k), uniform(rng, k)
+            scores, exact = uniform(rng, len(ci)), True
         else:
             # AUC scores the hidden edges and negatives themselves; precision@k ranks
             # the candidates a user would be shown. Rounded as `score_all` rounds.
-            pos_s = rounded(ix.scores(m, pos_x, pos_y))
-            neg_s = rounded(ix.scores(m, neg_x, neg_y))
-            scores = np.array(rounded(ix.scores(m, ci, cj)), dtype=np.float64)
-        tie = np.fromiter((rng.random() for _ in range(len(ci))), dtype=np.float64, count=len(ci))
-        top = np.lexsort((tie, -scores))[: max(len(hidden), 20)].tolist()
-        ranked = [(ix.nodes[a], ix.nodes[b]) for a, b in zip(ci[top].tolist(), cj[top].tolist(), strict=True)]
+            pos_s = rounded(train.scores(m, hx, hy))
+            neg_s = rounded(train.scores(m, nx_, ny))
+            scores, exact = train.scores(m, ci, cj), False
+        tie = uniform(rng, len(ci))
+        top = ranked(scores, tie, max(k, 20), exact)
+        found = np.isin(ci[top] * ix.n + cj[top], hidden)
         res["auc"][m] = auc(pos_s, neg_s)
-        res["k"][m] = precision_at(ranked, hidden, len(hidden))
-        res["20"][m] = precision_at(ranked, hidden, 20)
-    return len(hidden), res
+        res["k"][m] = int(found[:k].sum()) / k
+        res["20"][m] = int(found[:20].sum()) / 20
+    return k, res
+
+
+def ranked(scores: np.ndarray, tie: np.ndarray, top: int, exact: bool) -> np.ndarray:
+    """The first `top` places of the ranking by score (highest first), then by `tie` (lowest first), then
+    by place: `np.lexsort((tie, -s))[:top]`, `s` the scores rounded as `score_all` rounds them (unless
+    `exact`). Only the scores that can reach those places are sorted (and rounded, one by one, in Python):
+    those at least the `top`-th highest, less a margin far above the rounding's (rounding never reorders
+    two scores, it may only make them equal).
+
+    >>> ranked(np.array([0.3, 0.1 + 0.2, 0.5]), np.array([0.9, 0.1, 0.5]), 2, False).tolist()
+    [2, 1]
+    """
+    top = min(top, len(scores))
+    if top == 0:
+        return np.zeros(0, dtype=np.int64)
+    last = np.partition(scores, len(scores) - top)[len(scores) - top]
+    near = np.flatnonzero(scores >= (last if exact else last - 1e-9 * max(1.0, abs(last))))
+    s = scores[near] if exact else np.array(rounded(scores[near]), dtype=np.float64)
+    return near[np.lexsort((tie[near], -s))[:top]]
 
 
 def memoised_hold_out(g: nx.Graph, memo: Memo) -> Evaluation:

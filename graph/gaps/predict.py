@@ -82,13 +82,59 @@ class Index:
         self.scope = np.array([scopes.setdefault(g.nodes[x].get("region", ""), len(scopes)) for x in self.nodes])
         self._plain: bool | None = None
 
+    def without(self, x: np.ndarray, y: np.ndarray) -> Index:
+        """This index with the edges `x[i]`–`y[i]` (edges of it, no self-loops, each once) removed: the `Index`
+        of the graph without them (same nodes, scopes and text order), built from the arrays.
+
+        >>> ix = Index(nx.Graph([("a", "b"), ("b", "c")])).without(np.array([0]), np.array([1]))
+        >>> ix.keys.tolist(), ix.degree.tolist()
+        ([5, 7], [0.0, 1.0, 1.0])
+        """
+        out = object.__new__(Index)
+        out.nodes, out.idx, out.n, out.scope, out._plain = self.nodes, self.idx, self.n, self.scope, self._plain
+        n = self.n
+        out.keys = self.keys[~np.isin(self.keys, np.concatenate([x * n + y, y * n + x]))]
+        out.src, out.dst = out.keys // max(n, 1), out.keys % max(n, 1)
+        out.indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(out.src, minlength=n), out=out.indptr[1:])
+        out.count = np.diff(out.indptr)
+        out.degree = self.degree - np.bincount(np.concatenate([x, y]), minlength=n)
+        return out
+
     def linked(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether each `a[i]`–`b[i]` is an edge."""
-        if not len(self.keys):
-            return np.zeros(len(a), dtype=bool)
+        """Whether each `a[i]`–`b[i]` is an edge: its key looked up in a hash table of the keys (`_table`; a
+        few reads per pair where a binary search of the keys made about twenty)."""
         q = a * self.n + b
-        pos = np.searchsorted(self.keys, q)
-        return (pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == q)
+        table = self._table()
+        mask = len(table) - 1
+        slot = _slot(q, mask)
+        found = table[slot]
+        out = found == q
+        rest = np.flatnonzero(~out & (found >= 0))
+        slot = slot[rest]
+        while len(rest):  # linear probing: the next slots, until the key or an empty slot
+            slot = (slot + 1) & mask
+            found = table[slot]
+            hit = found == q[rest]
+            out[rest[hit]] = True
+            go = ~hit & (found >= 0)
+            rest, slot = rest[go], slot[go]
+        return out
+
+    def _table(self) -> np.ndarray:
+        """The keys in an open-addressing hash table (linear probing, -1 where empty; two to four slots per
+        key), made on first use."""
+        if getattr(self, "_keys_table", None) is None:
+            size = 1 << int(2 * len(self.keys) + 1).bit_length()
+            table = np.full(size, -1, dtype=np.int64)
+            pending, slot = self.keys, _slot(self.keys, size - 1)
+            while len(pending):  # each round: every key whose slot is empty takes it (one of those that share one)
+                empty = table[slot] < 0
+                table[slot[empty]] = pending[empty]
+                moved = table[slot] != pending
+                pending, slot = pending[moved], (slot[moved] + 1) & (size - 1)
+            self._keys_table = table
+        return self._keys_table
 
     def pairs(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         """Index arrays of node pairs."""
@@ -192,6 +238,13 @@ class Index:
     def tuples(self, i: np.ndarray, j: np.ndarray) -> list[tuple]:
         nodes = self.nodes
         return [(nodes[a], nodes[b]) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+
+
+def _slot(keys: np.ndarray, mask: int) -> np.ndarray:
+    """The first slot of each key in a hash table of `mask + 1` slots (a power of two): Fibonacci hashing,
+    the high bits of the key times 2^64 / golden ratio."""
+    shift = np.uint64(64 - mask.bit_length())
+    return ((keys.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> shift).view(np.int64)  # keys >= 0
 
 
 def candidates(g: nx.Graph, max_dist: int = 2, index: Index | None = None) -> set[tuple]:
@@ -335,17 +388,17 @@ def method_scores(ix: Index, methods: list[str]) -> tuple[np.ndarray, np.ndarray
         at2 = np.isin(i3 * n + j3, i * n + j)  # the candidates at distance 2 are among those at 3
         pick = (l3_scores != 0) | (at2 if near else False)
         i3, j3, at2 = i3[pick], j3[pick], at2[pick]
-        scores["l3"] = np.array(_rounded(l3_scores[pick]))
+        scores["l3"] = np.array(rounded(l3_scores[pick]))
         for m in near:
             scores[m] = np.zeros(len(i3))
-            scores[m][at2] = _rounded(ix.scores(m, i3[at2], j3[at2]))
+            scores[m][at2] = rounded(ix.scores(m, i3[at2], j3[at2]))
         return i3, j3, scores
     for m in near:
-        scores[m] = np.array(_rounded(ix.scores(m, i, j)))
+        scores[m] = np.array(rounded(ix.scores(m, i, j)))
     return i, j, scores
 
 
-def _rounded(scores: np.ndarray) -> list[float]:
+def rounded(scores: np.ndarray) -> list[float]:
     """As `score_all` rounds (Python's `round`, 12 decimals)."""
     return [round(x, 12) for x in scores.tolist()]
 
