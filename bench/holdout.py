@@ -30,7 +30,7 @@ from pathlib import Path
 from graph.network import actor_projection, network
 from graph.project import Project
 from graph.store import build_store
-store, _ = build_store(Project(Path(sys.argv[1])))
+store, _, _ = build_store(Project(Path(sys.argv[1])))
 g = actor_projection(network(store))
 pickle.dump(g, open(sys.argv[2], "wb"))
 print(g.number_of_nodes(), g.number_of_edges(), len(store))

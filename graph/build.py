@@ -30,6 +30,8 @@ from .project import Project
 from .store import build_store, fingerprint, save_store
 
 if TYPE_CHECKING:  # validation (rdflib, the shapes) is imported when a build runs, not when one is skipped
+    import networkx as nx
+
     from .validate import Report
 
 #: The build's record in its folder: the inputs' fingerprint, the warnings, a checksum of every file.
@@ -103,7 +105,7 @@ def build(
 
     try:
         step("loading the store …")
-        store, unsaved = build_store(project)  # the build's queries go to the in-memory store: faster
+        store, unsaved, g = build_store(project)  # the build's queries go to the in-memory store: faster
         if unsaved:
             # once validation is done (its SHACL step and the bulk load are the build's two largest memory
             # needs: one after the other, not on top of each other) and has passed (else nothing is saved);
@@ -116,7 +118,7 @@ def build(
         with new_version(project.output_dir, link_cache=project.cache_dir) as out:
             step("writing graph.ttl (beside the pages) …")
             graph_file = Beside(_write_graph_file, project, out, previous, what="writing graph.ttl", fresh=True)
-            written = write_pages(project, store, out, step, previous) if pages else []
+            written = write_pages(project, store, out, step, previous, g) if pages else []
             written = graph_file.result() + written
             if not checking.ready():
                 progress("waiting for validation …")
@@ -224,13 +226,15 @@ def write_pages(
     out: Path | None = None,
     progress: Callable[[str], None] = quiet,
     previous: Path | None = None,
+    g: nx.MultiDiGraph | None = None,
 ) -> list[Path]:
     """The network pages (with the computed gap suggestions drawn) and the gaps report in `out`
     (default output/), from one run of the gap analysis, measured against the project's labelled
     set when it has one (tests/data/gap-labels.tsv in a checkout). The layouts and the hold-out
     evaluation the last build made from the same inputs are reused (`graph.memo`, in the cache folder), and
     so are the pages of the `previous` build whose inputs did not change (`graph.viz.site.write_site`), and
-    the link prediction's suggestions for a network of the same structure (`graph.gaps.predict.find`)."""
+    the link prediction's suggestions for a network of the same structure (`graph.gaps.predict.find`).
+    `g`: the store's network (`graph.network.network`) when the caller has it (a store just made)."""
     from .gaps import analyse, load_labels, render
     from .gaps.evaluate import memoised_hold_out
     from .memo import Memo, Previous
@@ -246,7 +250,8 @@ def write_pages(
     # what the last build computed and this one would compute the same (layouts, the hold-out evaluation)
     memo = Memo(project.cache_dir / "memo.json")
     progress("gaps: evaluating link prediction (hold-out, fixed seeds) …")
-    g = network(store, project)  # once, for the hold-out, the prediction, the pages and the report's links
+    if g is None:  # once, for the hold-out, the prediction, the pages and the report's links
+        g = network(store, project)
     evaluation = memoised_hold_out(actor_projection(g), memo)  # as predict.projection(store)
     analysis = analyse(store, project, progress=progress, judged=judged, evaluation=evaluation, g=g, memo=memo)
     written = write_site(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -33,6 +34,9 @@ from .memo import Memo
 from .metrics import inputs as metric_inputs
 from .parse import reading
 from .project import Project
+
+if TYPE_CHECKING:  # networkx is imported where a network is made: opening a store stays light
+    import networkx as nx
 
 #: Files RocksDB may rewrite while a store is open read-only (its log, its lock): not checksummed.
 _UNCHECKED = ("LOG", "LOCK")
@@ -103,22 +107,33 @@ def open_store(project: Project, files: list[Path] | None = None) -> ox.Store:
     raise AssertionError("unreachable")
 
 
-def build_store(project: Project) -> tuple[ox.Store, Path | None]:
+class Built(NamedTuple):
+    """What `build_store` gives: the store in memory, the cache folder it is still to be saved to
+    (`save_store`; None when the cache holds it already), and its network (`graph.network.network`, with the
+    figures) when the store was made here, read while making it (None when the store is a copy of the cache)."""
+
+    store: ox.Store
+    unsaved: Path | None
+    network: nx.MultiDiGraph | None
+
+
+def build_store(project: Project) -> Built:
     """The project's store in memory, for a build (Oxigraph's in-memory store answers the build's queries
-    3 to 4 times faster than the cached one on disk, bench/RESULTS.md), and the cache folder it is still to
-    be saved to (`save_store`; None when the cache holds it already: the in-memory store is then a copy
-    of the cached one). Saving is left to the caller (a build saves it before its pages)."""
+    3 to 4 times faster than the cached one on disk, bench/RESULTS.md): a copy of the cached store, or made
+    now (with its network) and still to be saved (`Built`). Saving is left to the caller (a build saves it
+    once validation has passed)."""
     files = project.input_files()
     target = _target(project, files)
     if verified(target):
         made = ox.Store()
         made.bulk_extend(ox.Store.read_only(str(target)))
-        return made, None
+        return Built(made, None, None)
     try:
         project.cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise NaravardError(f"cannot write the store cache in {project.cache_dir}: {err.strerror or err}") from None
-    return _made(project, files), target
+    store, network = _made(project, files)
+    return Built(store, target, network)
 
 
 def save_store(store: ox.Store, target: Path) -> None:
@@ -183,7 +198,7 @@ def store_path(project: Project, files: list[Path] | None = None) -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         with locked(cache):
             if not verified(target):  # another process may have repaired it while we waited
-                _write(_made(project, files), target)
+                _write(_made(project, files)[0], target)
             _remove_old(cache, target)
     except OSError as err:
         raise NaravardError(f"cannot write the store cache in {cache}: {err.strerror or err}") from None
@@ -200,15 +215,15 @@ def _target(project: Project, files: list[Path]) -> Path:
     return project.cache_dir / f"store-{key}"
 
 
-def _made(project: Project, files: list[Path]) -> ox.Store:
-    """`memory_store` of `files`, the network figures taken from the memo `memo-store.json` in the cache
+def _made(project: Project, files: list[Path]) -> tuple[ox.Store, nx.MultiDiGraph]:
+    """`made_store` of `files`, the network figures taken from the memo `memo-store.json` in the cache
     folder when the network has the same nodes and links as the last store made (`figures`).
 
     The graph is made in memory (load, derivation rules: many small writes and queries) and then written
     to disk in one bulk load (`_write`): the same quads, in a quarter of the time a store built on disk
     step by step takes."""
     memo = Memo(project.cache_dir / "memo-store.json")  # the figures of the last store made, by its network
-    made = memory_store(files, project, memo)
+    made = made_store(files, project, memo)
     memo.save()
     return made
 
@@ -271,23 +286,34 @@ def memory_store(files: list[Path], project: Project | None = None, memo: Memo |
     """An in-memory store of `files` (no cache) with the derived triples and the network figures:
     what a cached store holds (`_write` writes this to disk), for fixtures and benchmarks too.
     The figures are taken from `memo` when it holds those of the same network (`figures`)."""
+    return made_store(files, project, memo)[0]
+
+
+def made_store(
+    files: list[Path], project: Project | None = None, memo: Memo | None = None
+) -> tuple[ox.Store, nx.MultiDiGraph]:
+    """`memory_store` of `files` and its network with the figures (`add_figures`), read once while making it."""
     store = ox.Store()
     load_files(store, files, project)
     derive(store, project)  # queries/derive/*.rq, see graph/derive.py
-    add_figures(store, project, memo if memo is not None else Memo())
-    return store
+    return store, add_figures(store, project, memo if memo is not None else Memo())
 
 
-def add_figures(store: ox.Store, project: Project | None, memo: Memo) -> int:
+def add_figures(store: ox.Store, project: Project | None, memo: Memo) -> nx.MultiDiGraph:
     """Add the figures (`graph.metrics.compute`) of every node of the store's network to the store (default
     graph and `METRICS_GRAPH`), taken from `memo` when it holds those of a network with the same nodes and
-    links (`figures`: a label edit changes none of them); returns the number of nodes. Once per store build."""
-    from .metrics import quads
+    links (`figures`: a label edit changes none of them); returns the store's network with them, as
+    `graph.network.network` now reads it (without reading it again). Once per store build."""
+    from .metrics import PROPERTIES, quads
     from .network import network
 
-    found = figures(network(store, project), memo)
+    g = network(store, project)
+    found = figures(g, memo)
     store.extend(quads(found))  # degree, betweenness, community: graph/metrics.py
-    return len(found)
+    for n, f in found.items():  # as `network` reads them back: after the node's other attributes
+        if n in g:
+            g.nodes[n].update(zip(PROPERTIES, f, strict=True))
+    return g
 
 
 def figures(g, memo: Memo) -> dict:

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from graph.network import network
 from graph.store import build_store, manifest_path, open_store, save_store, store_path, verified
 
 from .conftest import copy_project, naravard, read_only
@@ -167,12 +168,17 @@ def test_a_build_store_is_in_memory_and_saved_to_the_cache_by_its_caller(tmp_pat
     def quads(store) -> set:
         return {str(q) for q in store}
 
-    made, target = build_store(project)
+    made, target, g = build_store(project)
     assert target is not None and not verified(target) and len(made) > 1000
+    # the network read while making it is the one the made store gives, figures included, in the same order
+    again = network(made, project)
+    assert list(g.nodes(data=True)) == list(again.nodes(data=True))
+    assert list(g.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
+    assert sum("betweenness" in d for _, d in g.nodes(data=True)) > 100
     save_store(made, target)
     assert verified(target) and quads(open_store(project)) == quads(made)
     save_store(made, target)  # saved meanwhile (by another build): left as it is
     assert verified(target) and the_store(project) == target
-    copied, unsaved = build_store(project)
-    assert unsaved is None and quads(copied) == quads(made)
+    copied, unsaved, none = build_store(project)
+    assert unsaved is None and none is None and quads(copied) == quads(made)
     assert in_process(project).exit_code == 0
