@@ -62,8 +62,13 @@ def layout(g: nx.Graph, seed: int = 7, iterations: int = 50, memo: Memo | None =
     1
     """
     u = undirected(g) if g.is_directed() or g.is_multigraph() else g
-    comps = sorted(
-        (induced(u, c) for c in nx.connected_components(u)), key=lambda c: (-c.number_of_nodes(), min(map(str, c)))
+    found = list(nx.connected_components(u))
+    # one component (an actor page's neighbourhood always is): `u` itself, which lists its nodes and edges
+    # as `induced` would copy them
+    comps = (
+        [u]
+        if len(found) == 1
+        else sorted((induced(u, c) for c in found), key=lambda c: (-c.number_of_nodes(), min(map(str, c))))
     )
 
     def part(c: nx.Graph) -> dict:
