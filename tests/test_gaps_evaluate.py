@@ -18,7 +18,6 @@ from graph.gaps.evaluate import (
     fixed_seeds,
     hold_out,
     memoised_hold_out,
-    precision_at,
     ranked,
     split,
     uniform,
@@ -96,6 +95,12 @@ def reference_split(g: nx.Graph, seed: int, frac: float = 0.1) -> tuple[nx.Graph
         if not g.has_edge(u, v):
             neg.add(canonical(u, v))
     return train, hidden, neg
+
+
+def precision_at(ranked: list[tuple], hidden: set[tuple], k: int) -> float:
+    """Share of the top `k` pairs that are hidden edges: precision@k as the reference computes it (`one_seed`
+    counts the hidden edges among its top places on arrays)."""
+    return sum(1 for p in ranked[:k] if p in hidden) / k if k else float("nan")
 
 
 def reference_auc(pos: list[float], neg: list[float]) -> float:

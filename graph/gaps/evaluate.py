@@ -57,15 +57,6 @@ def auc(pos, neg) -> float:
     return (twice / 2) / (len(pos) * len(neg))
 
 
-def precision_at(ranked: list[tuple], hidden: set[tuple], k: int) -> float:
-    """Share of the top `k` pairs that are hidden edges.
-
-    >>> precision_at([(1, 2), (3, 4)], {(1, 2)}, 2)
-    0.5
-    """
-    return sum(1 for p in ranked[:k] if p in hidden) / k if k else float("nan")
-
-
 def uniform(rng: random.Random, n: int) -> np.ndarray:
     """`n` draws of `rng.random()`, made in numpy, and `rng` left as those draws leave it: both are the
     Mersenne Twister (MT19937) and make a double of two 32-bit words the same way, so numpy's
