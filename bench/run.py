@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from bench.treemem import Peak
+from graph.atomic import builds_dir
 from graph.project import REPO_ROOT, Project
 from tests.browser import CHROMIUM, browser  # Debian's Chromium and its flags: one place
 
@@ -463,8 +464,6 @@ def bench_cli_query(project: Project, pairs: int) -> None:
 def bench_build_real(project: Project, quick: bool = False) -> None:
     """A full build (fresh output and store cache) beside a build with nothing changed and a build after
     one region file changed, all on the snapshot."""
-    from graph.atomic import builds_dir
-
     out = BENCH / "out-build"
     env = {**os.environ, "NARAVARD_OUTPUT": str(out)}
 
@@ -540,8 +539,6 @@ MEMORY_GOAL = {"1e6": 4 * 2**20}  # kB: the build's peak memory at 10^6 under 4 
 
 def bench_build_synth(root: Path, scale: str, cap: float) -> None:
     out = BENCH / f"out-build-{scale}"
-    from graph.atomic import builds_dir
-
     # a cold build, as the goals mean: no output and no store cache or memo (layouts, figures) from a last run;
     # the output is a symlink into the builds folder beside it, which holds the cache
     out.unlink(missing_ok=True)
